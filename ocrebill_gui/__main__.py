@@ -1,0 +1,7 @@
+"""`python -m ocrebill_gui` is `ocrebill`."""
+
+import sys
+
+from ocrebill_gui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""Plain-text tables a biller can read in a terminal."""
+
+from __future__ import annotations
+
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.visit import format_ndc
+
+SEVERITY_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
+
+
+def claim_table(result: ClaimResult) -> str:
+    rows = [("Code", "Mod", "Units", "NDC", "Description", "Why")]
+    for line in result.lines:
+        ndc = ""
+        if line.ndc:
+            ndc = f"N4{line.ndc} {line.ndc_unit or ''}{line.ndc_quantity if line.ndc_quantity is not None else ''}"
+        rows.append((line.code, " ".join(line.modifiers), str(line.units), ndc.strip(),
+                     line.label, line.why))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = [f"Place of service {result.place_of_service}", ""]
+    for index, row in enumerate(rows):
+        cells = [cell.rjust(widths[i]) if i == 2 else cell.ljust(widths[i])
+                 for i, cell in enumerate(row)]
+        out.append("  ".join(cells).rstrip())
+        if index == 0:
+            out.append("  ".join("-" * w for w in widths))
+    if not result.lines:
+        out.append("(no billable lines)")
+    out.append("")
+    for summary in result.administrations:
+        minutes = f"{summary.running_minutes} min" if summary.running_minutes is not None else ""
+        out.append(f"  {summary.id}: {summary.product} {summary.role} {summary.family or ''} "
+                   f"{minutes}".rstrip())
+    out.append("")
+    counts = ", ".join(f"{result.count(s)} {s}{'s' if result.count(s) != 1 else ''}"
+                       for s in ("error", "warning", "info"))
+    out.append(f"Findings: {counts}")
+    for finding in result.findings:
+        out.append(f"  {SEVERITY_MARK[finding.severity]} {finding.rule}: {finding.message}")
+    return "\n".join(out)
+
+
+def ndc_text(ndc: str | None) -> str:
+    return format_ndc(ndc) if ndc else ""

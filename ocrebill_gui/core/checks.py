@@ -1,0 +1,121 @@
+"""Visit-level checks: prior authorization, doses and intervals, routes, setting, trials."""
+
+from __future__ import annotations
+
+from ocrebill_gui.core.context import Context
+from ocrebill_gui.core.diagnoses import diagnosis_rules
+from ocrebill_gui.core.drug_lines import DrugBill
+
+INDUCTION_GAP_DAYS = (10, 21)  # second 300 mg induction dose: two weeks after the first
+MAINTENANCE_MIN_DAYS = 140  # 20 weeks (5 months)
+
+
+def check_prior_authorization(ctx: Context, bills: list[DrugBill]) -> None:
+    payer = ctx.payer
+    units = sum(b.billed_units for b in bills if b.product.monoclonal)
+    if payer.program == "medicare" and not payer.medicare_advantage and payer.prior_auth_required:
+        ctx.add("pa-medicare-traditional",
+                f"Profile '{payer.name}' requires prior authorization, but traditional Medicare "
+                "has none for Part B drugs; only Medicare Advantage plans do", field="payer")
+    over_limit = payer.prior_auth_unit_limit is not None and units > payer.prior_auth_unit_limit
+    required = units > 0 and (payer.prior_auth_required or over_limit)
+    auth = ctx.document.prior_authorization
+    if auth is None:
+        if required:
+            why = ("the payer requires one" if payer.prior_auth_required
+                   else f"{units} units exceed the payer's limit of {payer.prior_auth_unit_limit}")
+            ctx.add("pa-missing", f"No prior authorization recorded: {why}",
+                    field="prior_authorization")
+        return
+    day = ctx.document.date_of_service
+    if not auth.valid_from <= day <= auth.valid_to:
+        ctx.add("pa-dates",
+                f"Authorization {auth.number} is valid {auth.valid_from.isoformat()} to "
+                f"{auth.valid_to.isoformat()}; the date of service {day.isoformat()} is outside",
+                field="prior_authorization.valid_to" if day > auth.valid_to
+                else "prior_authorization.valid_from")
+    if auth.approved_units is not None and units > auth.approved_units:
+        ctx.add("pa-units",
+                f"{units} units billed but authorization {auth.number} approves "
+                f"{auth.approved_units}", field="prior_authorization.approved_units")
+
+
+def check_administrations(ctx: Context) -> None:
+    day = ctx.document.date_of_service
+    for admin in ctx.document.administrations:
+        product = ctx.product(admin)
+        path = ctx.admin_path(admin)
+        if admin.route not in product.routes:
+            ctx.add("route-unusual",
+                    f"{product.short} is given {' or '.join(r.replace('_', ' ') for r in product.routes)}"
+                    f", not {admin.route.replace('_', ' ')}",
+                    admin=admin.id, field=f"{path}.route")
+        if product.label_doses_mg and admin.dose_mg is not None \
+                and admin.dose_mg not in product.label_doses_mg:
+            doses = " or ".join(f"{d:g}" for d in product.label_doses_mg)
+            ctx.add("dose-off-label",
+                    f"{product.short}: {admin.dose_mg:g} mg is not a label dose ({doses} mg)",
+                    admin=admin.id, field=f"{path}.dose_mg")
+        if any(e.at.date() != day for e in admin.events):
+            ctx.add("timeline-other-day",
+                    f"{product.short}: an event is not dated {day.isoformat()}",
+                    admin=admin.id, field=f"{path}.events")
+        timeline = ctx.timelines[admin.id]
+        typical = product.typical_minutes.get(f"{admin.dose_mg:g}") if admin.dose_mg else None
+        if typical and timeline.usable and timeline.running_minutes > typical + 60:
+            ctx.add("running-time-long",
+                    f"{product.short} ran {timeline.running_minutes} min for {admin.dose_mg:g} mg "
+                    f"(about {typical} usual): is the 1-hour observation inside the stop time? "
+                    "Observation is not infusion time", admin=admin.id, field=f"{path}.events")
+        _check_interval(ctx, admin, path)
+
+
+def _check_interval(ctx: Context, admin, path: str) -> None:
+    if admin.previous_dose_date is None or admin.product != "ocrevus" or admin.dose_mg is None:
+        return
+    days = (ctx.document.date_of_service - admin.previous_dose_date).days
+    low, high = INDUCTION_GAP_DAYS
+    if admin.dose_mg == 300 and low <= days <= high:
+        return
+    if days < MAINTENANCE_MIN_DAYS:
+        ctx.add("dose-interval-short",
+                f"Previous Ocrevus dose {days} days ago: maintenance doses need at least 20 weeks "
+                "(140 days); the second 300 mg induction dose comes about 14 days after the first",
+                admin=admin.id, field=f"{path}.previous_dose_date")
+
+
+def check_setting(ctx: Context) -> None:
+    doc = ctx.document
+    if doc.setting == "home":
+        medicare = " Medicare does not pay S-codes." if ctx.payer.program == "medicare" else ""
+        ctx.add("home-infusion-coding",
+                "Home infusion: bill the payer's per-diem S-code (S9329 or S9379) with nursing "
+                "visits 99601/99602 and the drug line; the office administration codes shown may "
+                "not apply; S9342 is enteral nutrition, not drug infusion." + medicare,
+                field="setting")
+    trial = [a for a in doc.administrations if a.source == "trial_sponsor"]
+    if trial and ctx.payer.program == "medicare":
+        missing = []
+        if diagnosis_rules().clinical_trial_code not in doc.diagnoses:
+            missing.append("diagnosis Z00.6")
+        needs = "; ".join(missing) if missing else "all recorded here"
+        ctx.add("trial-requirements",
+                "Clinical-trial visit: add Q0/Q1 modifiers, Z00.6, the 8-digit NCT number and "
+                f"(UB-04) condition code 30; sponsor drug is not billed. Missing: {needs}",
+                admin=trial[0].id, field="diagnoses")
+
+
+def note_monoclonal_family(ctx: Context) -> None:
+    given = [ctx.catalog.products[p] for p in sorted(ctx.products_given)]
+    names = ", ".join(p.short for p in given if p.monoclonal)
+    if not names:
+        return
+    if ctx.payer.monoclonal_admin == "complex":
+        ctx.add("monoclonal-family",
+                f"{names}: coded with complex drug administration codes as payer profile "
+                f"'{ctx.payer.name}' says (CMS TDL 12397)", field="payer")
+    elif ctx.payer.program == "medicare":
+        ctx.add("monoclonal-family",
+                f"{names}: coded therapeutic (96365/96366) per the profile; Medicare also "
+                "accepts complex codes (96413/96415) since CMS TDL 12397 (Dec 2023) when the "
+                "code's elements are met", field="payer")

@@ -1,0 +1,127 @@
+"""compute(): one visit document in, one claim result out. Pure and synchronous."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from ocrebill_gui.core.admin_codes import code_services, summaries
+from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.core.checks import (
+    check_administrations,
+    check_prior_authorization,
+    check_setting,
+    note_monoclonal_family,
+)
+from ocrebill_gui.core.claim import ClaimLine, ClaimResult
+from ocrebill_gui.core.context import Context
+from ocrebill_gui.core.diagnoses import check_diagnoses, indication_pointers
+from ocrebill_gui.core.drug_lines import drug_bills
+from ocrebill_gui.core.errors import InvalidVisit, from_validation_error
+from ocrebill_gui.core.proposed import compare_proposed
+from ocrebill_gui.core.timeline import timeline_of
+from ocrebill_gui.core.visit import PayerProfile, VisitDocument
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def parse_visit(document: VisitDocument | Mapping[str, Any]) -> VisitDocument:
+    """Validate a visit document; raise InvalidVisit naming every bad field."""
+    if isinstance(document, VisitDocument):
+        return document
+    if not isinstance(document, Mapping):
+        raise InvalidVisit([("document", "must be a JSON object")])
+    try:
+        return VisitDocument.model_validate(dict(document))
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+
+
+def resolve_payer(document: VisitDocument, catalog: Catalog) -> PayerProfile:
+    if isinstance(document.payer, PayerProfile):
+        return document.payer
+    payer = catalog.payers.get(document.payer)
+    if payer is None:
+        known = ", ".join(sorted(catalog.payers))
+        raise InvalidVisit([("payer", f"unknown payer profile '{document.payer}' (known: {known})")])
+    return payer
+
+
+def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for index, admin in enumerate(document.administrations):
+        path = f"administrations[{index}]"
+        if admin.id in seen:
+            problems.append((f"{path}.id", f"'{admin.id}' is used by another administration"))
+        seen.add(admin.id)
+        product = catalog.products.get(admin.product)
+        if product is None:
+            known = ", ".join(sorted(catalog.products))
+            problems.append((f"{path}.product", f"unknown product '{admin.product}' (known: {known})"))
+        elif admin.dose_mg is None and product.role != "hydration":
+            problems.append((f"{path}.dose_mg", "is required"))
+        if not admin.events:
+            problems.append((f"{path}.events", "must have at least one entry"))
+    return problems
+
+
+def compute(document: VisitDocument | Mapping[str, Any], *,
+            catalog: Catalog | None = None) -> ClaimResult:
+    """Turn a visit document into claim lines and findings.
+
+    Raises InvalidVisit when the document cannot be computed (schema violation, unknown product
+    or payer, impossible values). A document with billing problems is still computed: the
+    problems are findings.
+    """
+    catalog = catalog or default_catalog()
+    doc = parse_visit(document)
+    problems = _check_references(doc, catalog)
+    try:
+        payer = resolve_payer(doc, catalog)
+    except InvalidVisit as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise InvalidVisit(problems)
+
+    ctx = Context(document=doc, payer=payer, catalog=catalog)
+    for index, admin in enumerate(doc.administrations):
+        timeline = timeline_of(admin)
+        ctx.timelines[admin.id] = timeline
+        if timeline.problem is not None:
+            rule, message = timeline.problem
+            ctx.add(rule, f"{catalog.products[admin.product].short}: {message}",
+                    admin=admin.id, field=f"administrations[{index}].events")
+    pointers = indication_pointers(list(doc.diagnoses))
+    bills = drug_bills(ctx, pointers)
+    services, admin_lines = code_services(ctx, pointers)
+    check_diagnoses(ctx)
+    check_prior_authorization(ctx, bills)
+    check_administrations(ctx)
+    check_setting(ctx)
+    note_monoclonal_family(ctx)
+
+    lines = _ordered_lines(services, bills, admin_lines)
+    compare_proposed(ctx, lines, bills)
+    findings = sorted(ctx.findings, key=lambda f: SEVERITY_ORDER[f.severity])
+    return ClaimResult(place_of_service=doc.place_of_service, lines=lines, findings=findings,
+                       administrations=summaries(services))
+
+
+def _ordered_lines(services, bills, admin_lines: list[ClaimLine]) -> list[ClaimLine]:
+    """Initial service first, then the others in the order they happened; each product's drug
+    lines just before the administration codes of its first administration."""
+    order = sorted(services, key=lambda s: (s.role != "initial", s.at is None,
+                                            s.at or datetime.min, s.admin.id))
+    drug_by_admin = {b.representative: b.lines for b in bills}
+    codes_by_admin: dict[str, list[ClaimLine]] = {}
+    for line in admin_lines:
+        codes_by_admin.setdefault(line.administration or "", []).append(line)
+    lines: list[ClaimLine] = []
+    for service in order:
+        lines.extend(drug_by_admin.get(service.admin.id, []))
+        lines.extend(codes_by_admin.get(service.admin.id, []))
+    return lines

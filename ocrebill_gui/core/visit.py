@@ -1,0 +1,171 @@
+"""The visit document (`ocrebill.visit/1`): what the front desk and the nurse recorded.
+
+Field names are the public contract of ../shared/spec/visit-document.md: never rename one.
+Unknown extra fields are ignored so that other systems can send richer documents.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+VISIT_FORMAT = "ocrebill.visit/1"
+
+Setting = Literal["office", "hospital_outpatient", "home"]
+Route = Literal["iv_infusion", "iv_push", "subcutaneous", "intramuscular", "oral"]
+Source = Literal["purchased", "patient_supplied", "free_drug_program", "trial_sponsor"]
+EventKind = Literal["start", "pause", "resume", "stop", "given"]
+Program = Literal["medicare", "medicaid", "commercial"]
+
+PLACE_OF_SERVICE: dict[str, str] = {"office": "11", "hospital_outpatient": "22", "home": "12"}
+
+_NDC_DASHED = re.compile(r"^(\d{4,5})-(\d{3,4})-(\d{1,2})$")
+_ICD_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
+
+
+def normalize_ndc(value: str) -> str:
+    """Return the 11-digit 5-4-2 NDC (no dashes) for a dashed or 11-digit NDC.
+
+    Labeler codes printed as 4-4-2, 5-3-2 or 5-4-1 are padded with a leading zero in the short
+    segment, which is how billers convert a 10-digit package NDC.
+    """
+    text = value.strip()
+    if re.fullmatch(r"\d{11}", text):
+        return text
+    match = _NDC_DASHED.match(text)
+    if match:
+        labeler, product, package = match.groups()
+        if len(labeler) + len(product) + len(package) in (10, 11):
+            return labeler.zfill(5) + product.zfill(4) + package.zfill(2)
+    raise ValueError("must be an NDC such as 50242-0150-01 (5-4-2) or 11 digits")
+
+
+def format_ndc(ndc11: str) -> str:
+    """50242015001 -> 50242-0150-01."""
+    return f"{ndc11[:5]}-{ndc11[5:9]}-{ndc11[9:]}"
+
+
+def normalize_icd10(value: str) -> str:
+    """Upper-case a diagnosis code and put its dot after the third character."""
+    code = value.strip().upper()
+    if not _ICD_CODE.match(code):
+        raise ValueError("must be an ICD-10-CM code such as G35.A")
+    code = code.replace(".", "")
+    return code if len(code) == 3 else f"{code[:3]}.{code[3:]}"
+
+
+Ndc = Annotated[str, AfterValidator(normalize_ndc)]
+DiagnosisCode = Annotated[str, AfterValidator(normalize_icd10)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Patient(_Model):
+    id: str | None = None
+    name: str | None = None
+    birth_date: date | None = None
+    member_id: str | None = None
+
+
+class PriorAuthorization(_Model):
+    number: str = Field(min_length=1)
+    valid_from: date
+    valid_to: date
+    approved_units: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PriorAuthorization:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class Vial(_Model):
+    ndc: Ndc
+    lot: str | None = None
+    expires: date | None = None
+    mg: float = Field(gt=0, le=100_000)
+
+
+class Event(_Model):
+    at: datetime
+    kind: EventKind
+
+    @field_validator("at")
+    @classmethod
+    def _minute_precision(cls, value: datetime) -> datetime:
+        if value.tzinfo is not None:
+            raise ValueError("must be a local date-time without a time zone, e.g. 2026-03-04T09:00")
+        return value.replace(second=0, microsecond=0)
+
+
+class ProposedLine(_Model):
+    """A line the biller intends to submit; the engine explains where it differs (optional)."""
+
+    code: str = Field(min_length=1)
+    modifiers: list[str] = Field(default_factory=list)
+    units: float = Field(gt=0)
+
+
+class Administration(_Model):
+    id: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    route: Route
+    dose_mg: float | None = Field(default=None, gt=0, le=100_000)
+    vials: list[Vial] = Field(default_factory=list)
+    source: Source = "purchased"
+    events: list[Event]
+    primary: bool = False
+    # Optional extensions (not in the spec's table; the spec allows optional fields):
+    previous_dose_date: date | None = None
+
+
+class PayerProfile(_Model):
+    """A payer profile: shipped in data/payers, edited by the user, or inline in a visit."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    program: Program = "commercial"
+    monoclonal_admin: Literal["therapeutic", "complex"] = "therapeutic"
+    waste_modifiers: Literal["jw_jz", "jw_only", "none"] = "jw_jz"
+    prior_auth_required: bool = False
+    prior_auth_unit_limit: int | None = Field(default=None, ge=0)
+    ndc_unit: Literal["ML", "UN"] = "ML"
+    medicare_advantage: bool = False
+    source: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class VisitDocument(_Model):
+    format: Literal["ocrebill.visit/1"]
+    date_of_service: date
+    setting: Setting
+    payer: str | PayerProfile
+    patient: Patient | None = None
+    diagnoses: list[DiagnosisCode] = Field(min_length=1)
+    prior_authorization: PriorAuthorization | None = None
+    administrations: list[Administration] = Field(min_length=1)
+    proposed_lines: list[ProposedLine] = Field(default_factory=list)
+
+    @field_validator("payer", mode="before")
+    @classmethod
+    def _payer_not_blank(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must name a payer profile")
+        return value
+
+    @property
+    def place_of_service(self) -> str:
+        return PLACE_OF_SERVICE[self.setting]

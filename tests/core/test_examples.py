@@ -1,0 +1,44 @@
+"""Every shared example visit gives exactly its expected lines and error status."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import example_names, load_example
+
+from ocrebill_gui.core import InvalidVisit, compute
+
+COMPUTABLE = [n for n in example_names() if "exit_code" not in load_example(n)[1]]
+INVALID = [n for n in example_names() if "exit_code" in load_example(n)[1]]
+
+
+def summed(lines) -> dict:
+    totals: dict = {}
+    for line in lines:
+        code, mods, units = (line["code"], tuple(line["modifiers"]), line["units"]) \
+            if isinstance(line, dict) else (line.code, tuple(line.modifiers), line.units)
+        totals[(code, mods)] = totals.get((code, mods), 0) + units
+    return totals
+
+
+@pytest.mark.parametrize("name", COMPUTABLE)
+def test_example_lines_and_error_status(name: str) -> None:
+    document, expected = load_example(name)
+    result = compute(document)
+    assert summed(result.lines) == summed(expected["lines"])
+    assert result.has_errors == expected["has_errors"], [f.message for f in result.findings]
+    for want in expected["lines"]:
+        if "ndc" in want:
+            assert any(line.code == want["code"] and line.ndc == want["ndc"]
+                       for line in result.lines)
+
+
+@pytest.mark.parametrize("name", INVALID)
+def test_invalid_example_names_the_field(name: str) -> None:
+    document, expected = load_example(name)
+    with pytest.raises(InvalidVisit) as caught:
+        compute(document)
+    assert expected["stderr_mentions"] in str(caught.value)
+
+
+def test_examples_exist() -> None:
+    assert len(COMPUTABLE) >= 10 and INVALID
