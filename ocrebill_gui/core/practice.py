@@ -1,0 +1,42 @@
+"""Practice settings: who bills (name, address, NPI, tax id) and the fee schedule (charge per
+unit of each code). Stored by the store; a demo practice ships in data/practice-demo.json."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ocrebill_gui.core.catalog import load_data_file
+from ocrebill_gui.paths import data_dir
+
+
+class PracticeSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: str = Field(min_length=1)
+    address_lines: list[str] = Field(default_factory=list)
+    phone: str = ""
+    npi: str = Field(pattern=r"^\d{10}$", description="10-digit National Provider Identifier")
+    tax_id: str = Field(pattern=r"^\d{2}-?\d{7}$", description="EIN, e.g. 12-3456789")
+    # Charge per billing unit, by HCPCS/CPT code.
+    fee_schedule: dict[str, Decimal] = Field(default_factory=dict)
+
+    @field_validator("fee_schedule")
+    @classmethod
+    def _no_negative_fees(cls, fees: dict[str, Decimal]) -> dict[str, Decimal]:
+        for code, fee in fees.items():
+            if fee < 0:
+                raise ValueError(f"{code}: a charge cannot be negative")
+        return fees
+
+    def charge(self, code: str, units: int) -> Decimal | None:
+        """The line charge (fee x units), or None when the code has no fee."""
+        fee = self.fee_schedule.get(code)
+        return None if fee is None else (fee * units).quantize(Decimal("0.01"))
+
+
+@cache
+def demo_practice() -> PracticeSettings:
+    return load_data_file(data_dir() / "practice-demo.json", PracticeSettings)
