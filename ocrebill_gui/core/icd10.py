@@ -24,56 +24,68 @@ class Icd10Code:
 
 
 class Icd10Index:
+    """Lookups run on the raw text (one C-level scan each), so a process that checks a few
+    codes never builds per-code Python objects; search builds its lists on first use."""
+
     def __init__(self, text: str):
+        self._text = "\n" + text if not text.startswith("\n") else text
+        self._rows: list[tuple[str, bool, str]] | None = None
         self._codes: list[str] = []
-        self._billable: list[bool] = []
-        self._descriptions: list[str] = []
-        for line in text.splitlines():
-            code, flag, description = line.split("\t", 2)
-            self._codes.append(code)
-            self._billable.append(flag == "1")
-            self._descriptions.append(description)
-        self._position = {code: i for i, code in enumerate(self._codes)}
-        self._lowered: list[str] | None = None
+        self._lowered: list[str] = []
+
+    def _row_at(self, start: int) -> Icd10Code:
+        end = self._text.find("\n", start)
+        code, flag, description = self._text[start:end if end >= 0 else None].split("\t", 2)
+        return Icd10Code(code, flag == "1", description)
 
     def __len__(self) -> int:
-        return len(self._codes)
+        return self._text.count("\n") - (1 if self._text.endswith("\n") else 0)
 
     def get(self, code: str) -> Icd10Code | None:
-        i = self._position.get(code)
-        if i is None:
-            return None
-        return Icd10Code(self._codes[i], self._billable[i], self._descriptions[i])
+        at = self._text.find(f"\n{code}\t")
+        return None if at < 0 else self._row_at(at + 1)
 
     def billable_children(self, code: str) -> list[str]:
         """Billable codes under a category, e.g. G35 -> G35.A, G35.B0, ..."""
-        start = bisect.bisect_left(self._codes, code)
         out = []
-        for i in range(start, len(self._codes)):
-            if not self._codes[i].startswith(code):
+        at = self._text.find(f"\n{code}")
+        while at >= 0:
+            row = self._row_at(at + 1)
+            if not row.code.startswith(code):
                 break
-            if self._billable[i] and self._codes[i] != code:
-                out.append(self._codes[i])
+            if row.billable and row.code != code:
+                out.append(row.code)
+            at = self._text.find("\n", at + 1)
         return out
 
+    def _build(self) -> list[tuple[str, bool, str]]:
+        if self._rows is None:
+            rows = []
+            for line in self._text.strip("\n").split("\n"):
+                code, flag, description = line.split("\t", 2)
+                rows.append((code, flag == "1", description))
+            self._rows = rows
+            self._codes = [r[0] for r in rows]
+            self._lowered = [r[2].lower() for r in rows]
+        return self._rows
+
     def search(self, query: str, limit: int = 50) -> list[Icd10Code]:
-        """Codes whose code starts with the query, then codes whose description has every word
-        of the query (case-insensitive). Code matches come first, in code order."""
+        """Codes that start with the query, then codes whose description has every word of the
+        query (case-insensitive). Code matches come first, in code order."""
         text = query.strip()
         if not text:
             return []
+        rows = self._build()
         found: list[int] = []
         as_code = text.upper()
         if len(as_code) > 3 and "." not in as_code and as_code[:3].isalnum():
             as_code = f"{as_code[:3]}.{as_code[3:]}"
         start = bisect.bisect_left(self._codes, as_code)
-        for i in range(start, len(self._codes)):
+        for i in range(start, len(rows)):
             if len(found) >= limit or not self._codes[i].startswith(as_code):
                 break
             found.append(i)
         if len(found) < limit:
-            if self._lowered is None:
-                self._lowered = [d.lower() for d in self._descriptions]
             words = text.lower().split()
             seen = set(found)
             for i, description in enumerate(self._lowered):
@@ -81,7 +93,7 @@ class Icd10Index:
                     found.append(i)
                     if len(found) >= limit:
                         break
-        return [Icd10Code(self._codes[i], self._billable[i], self._descriptions[i]) for i in found]
+        return [Icd10Code(*rows[i]) for i in found]
 
 
 @cache
