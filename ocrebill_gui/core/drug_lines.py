@@ -112,6 +112,10 @@ def _bill_product(ctx: Context, admins: list[Administration],
     elif discarded is not None:
         waste_mg = min(opened_mg - total_mg, discarded * code.unit_mg)
         lines[0] = main.model_copy(update={"why": f"{given} of {opened}"})
+        ctx.add("waste-jw",
+                f"{product.short}: {_mg(opened_mg - total_mg)} mg discarded: {code.code} "
+                f"x{units} administered + {code.code}-JW x{discarded} = {units + discarded} "
+                "units of the opened vials", admin=first.id, field=f"{ctx.admin_path(first)}.vials")
         lines.append(_line(ctx, code, discarded, ["JW"], ndc, waste_mg, first, pointers, product)
                      .model_copy(update={"why": f"{_mg(opened_mg - total_mg)} mg discarded "
                                                 f"from single-dose vials: JW line"}))

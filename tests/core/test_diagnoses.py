@@ -1,0 +1,65 @@
+"""Diagnosis checks against the FY2026 code set on the date of service."""
+
+from __future__ import annotations
+
+import pytest
+from builders import ocrevus, rules, visit
+
+from ocrebill_gui.core import compute
+from ocrebill_gui.core.icd10 import icd10_index
+
+
+@pytest.mark.parametrize("code", ["G35.A", "G35.B0", "G35.B1", "G35.B2", "G35.C0", "G35.C1",
+                                  "G35.C2", "G35.D"])
+def test_ms_subcodes_are_billable(code: str) -> None:
+    assert not compute(visit(ocrevus(), diagnoses=[code])).has_errors
+
+
+def test_bare_g35_is_a_category_since_fy2026_and_names_the_subcodes() -> None:
+    result = compute(visit(ocrevus(), diagnoses=["G35"]))
+    finding = next(f for f in result.findings if f.rule == "dx-g35-category")
+    assert finding.severity == "error" and "G35.A" in finding.message
+    assert finding.field == "diagnoses[0]"
+
+
+def test_bare_g35_was_billable_before_october_2025() -> None:
+    doc = visit(ocrevus(), diagnoses=["G35"], date_of_service="2025-09-30")
+    for event in doc["administrations"][0]["events"]:
+        event["at"] = event["at"].replace("2026-03-04", "2025-09-30")
+    assert "dx-g35-category" not in rules(compute(doc))
+    doc["diagnoses"] = ["G35.A"]
+    assert "dx-not-yet-valid" in rules(compute(doc))
+
+
+def test_undotted_and_lowercase_codes_are_normalised() -> None:
+    assert not compute(visit(ocrevus(), diagnoses=["g35a"])).has_errors
+
+
+def test_unknown_and_category_codes() -> None:
+    found = rules(compute(visit(ocrevus(), diagnoses=["G35.A", "Q99.99", "G36"])))
+    assert {"dx-unknown", "dx-category"} <= found
+
+
+def test_z51_11_is_never_for_ms() -> None:
+    result = compute(visit(ocrevus(), diagnoses=["G35.A", "Z51.11"]))
+    assert "dx-neoplasm-encounter" in rules(result) and result.has_errors
+
+
+def test_ocrevus_without_ms_is_an_error_and_off_label_only_a_warning() -> None:
+    assert "dx-no-ms-indication" in rules(compute(visit(ocrevus(), diagnoses=["R51.9"])))
+    off = compute(visit(ocrevus(), diagnoses=["G36.0"]))
+    assert "dx-off-label" in rules(off) and not off.has_errors
+
+
+def test_later_fiscal_year_is_flagged_for_review() -> None:
+    doc = visit(ocrevus(), date_of_service="2026-11-02")
+    for event in doc["administrations"][0]["events"]:
+        event["at"] = event["at"].replace("2026-03-04", "2026-11-02")
+    assert "dx-code-set-outdated" in rules(compute(doc))
+
+
+def test_index_search_marks_categories() -> None:
+    found = {c.code: c.billable for c in icd10_index().search("G35")}
+    assert found["G35"] is False and found["G35.A"] is True
+    words = [c.code for c in icd10_index().search("relapsing remitting")]
+    assert "G35.A" in words
