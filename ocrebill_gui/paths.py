@@ -1,4 +1,4 @@
-"""Where the shipped data and resources are: the repository in a checkout, the package in a wheel."""
+"""Where the shipped data and resources are: the repository (checkout) or the package (wheel)."""
 
 from __future__ import annotations
 

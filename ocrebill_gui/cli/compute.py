@@ -71,5 +71,6 @@ def run_rules(args: argparse.Namespace) -> int:
     width = max(len(r.id) for r in rules)
     for rule in rules:
         seed = f" [seed 9.{rule.seed}]" if rule.seed else ""
-        print(f"{rule.id:<{width}}  {rule.severity:<7}  §{rule.section:<2} {rule.explanation}{seed}")
+        print(f"{rule.id:<{width}}  {rule.severity:<7}  §{rule.section:<2} "
+              f"{rule.explanation}{seed}")
     return 0

@@ -11,10 +11,7 @@ SEVERITY_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
 def claim_table(result: ClaimResult) -> str:
     rows = [("Code", "Mod", "Units", "NDC", "Description", "Why")]
     for line in result.lines:
-        ndc = ""
-        if line.ndc:
-            ndc = f"N4{line.ndc} {line.ndc_unit or ''}{line.ndc_quantity if line.ndc_quantity is not None else ''}"
-        rows.append((line.code, " ".join(line.modifiers), str(line.units), ndc.strip(),
+        rows.append((line.code, " ".join(line.modifiers), str(line.units), line.ndc_entry,
                      line.label, line.why))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = [f"Place of service {result.place_of_service}", ""]

@@ -19,7 +19,6 @@ from ocrebill_gui.core.errors import format_path
 from ocrebill_gui.core.visit import Ndc, PayerProfile, Route
 from ocrebill_gui.paths import data_dir
 
-
 _T = TypeVar("_T", bound=BaseModel)
 
 
@@ -39,7 +38,8 @@ class ProductCode(_Model):
     label: str
 
     def effective_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        ends = self.effective_to
+        return self.effective_from <= day and (ends is None or day <= ends)
 
 
 class VialSize(_Model):

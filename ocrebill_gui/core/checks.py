@@ -46,9 +46,9 @@ def check_administrations(ctx: Context) -> None:
         product = ctx.product(admin)
         path = ctx.admin_path(admin)
         if admin.route not in product.routes:
+            usual = " or ".join(r.replace("_", " ") for r in product.routes)
             ctx.add("route-unusual",
-                    f"{product.short} is given {' or '.join(r.replace('_', ' ') for r in product.routes)}"
-                    f", not {admin.route.replace('_', ' ')}",
+                    f"{product.short} is given {usual}, not {admin.route.replace('_', ' ')}",
                     admin=admin.id, field=f"{path}.route")
         if product.label_doses_mg and admin.dose_mg is not None \
                 and admin.dose_mg not in product.label_doses_mg:

@@ -39,6 +39,18 @@ class ClaimLine(_Model):
     label: str = ""
     why: str = ""
 
+    @property
+    def ndc_entry(self) -> str:
+        """The NDC as billers write it on the line: N4 + 11 digits, then unit qualifier and
+        quantity, e.g. 'N450242015001 ML20'; empty when the line has no NDC."""
+        if not self.ndc:
+            return ""
+        quantity = ""
+        if self.ndc_unit and self.ndc_quantity is not None:
+            amount = self.ndc_quantity
+            quantity = f"{self.ndc_unit}{int(amount) if amount == int(amount) else amount}"
+        return f"N4{self.ndc} {quantity}".strip()
+
 
 class Finding(_Model):
     rule: str

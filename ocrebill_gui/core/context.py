@@ -29,7 +29,8 @@ class Context:
         return self.catalog.products[admin.product]
 
     def admin_path(self, admin: Administration) -> str:
-        return f"administrations[{self.document.administrations.index(admin)}]"
+        index = next(i for i, a in enumerate(self.document.administrations) if a is admin)
+        return f"administrations[{index}]"
 
     @property
     def products_given(self) -> set[str]:

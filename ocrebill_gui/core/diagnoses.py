@@ -74,8 +74,8 @@ def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChan
             return
         children = ", ".join(icd10_index().billable_children(code)) or "a subcode"
         ctx.add("dx-g35-category" if code == "G35" else "dx-category",
-                f"{code} is a category since {change.billable_until + timedelta(days=1)}, not billable: "
-                f"use one of {children}", field=where)
+                f"{code} is a category since {change.billable_until + timedelta(days=1)}, "
+                f"not billable: use one of {children}", field=where)
         return
     if change is not None and change.valid_from is not None and day < change.valid_from:
         ctx.add("dx-not-yet-valid",

@@ -46,7 +46,8 @@ def resolve_payer(document: VisitDocument, catalog: Catalog) -> PayerProfile:
     payer = catalog.payers.get(document.payer)
     if payer is None:
         known = ", ".join(sorted(catalog.payers))
-        raise InvalidVisit([("payer", f"unknown payer profile '{document.payer}' (known: {known})")])
+        message = f"unknown payer profile '{document.payer}' (known: {known})"
+        raise InvalidVisit([("payer", message)])
     return payer
 
 
@@ -61,7 +62,8 @@ def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[s
         product = catalog.products.get(admin.product)
         if product is None:
             known = ", ".join(sorted(catalog.products))
-            problems.append((f"{path}.product", f"unknown product '{admin.product}' (known: {known})"))
+            problems.append((f"{path}.product",
+                             f"unknown product '{admin.product}' (known: {known})"))
         elif admin.dose_mg is None and product.role != "hydration":
             problems.append((f"{path}.dose_mg", "is required"))
         if not admin.events:

@@ -32,6 +32,7 @@ class Icd10Index:
         self._rows: list[tuple[str, bool, str]] | None = None
         self._codes: list[str] = []
         self._lowered: list[str] = []
+        self._found: dict[str, Icd10Code | None] = {}
 
     def _row_at(self, start: int) -> Icd10Code:
         end = self._text.find("\n", start)
@@ -42,8 +43,10 @@ class Icd10Index:
         return self._text.count("\n") - (1 if self._text.endswith("\n") else 0)
 
     def get(self, code: str) -> Icd10Code | None:
-        at = self._text.find(f"\n{code}\t")
-        return None if at < 0 else self._row_at(at + 1)
+        if code not in self._found:
+            at = self._text.find(f"\n{code}\t")
+            self._found[code] = None if at < 0 else self._row_at(at + 1)
+        return self._found[code]
 
     def billable_children(self, code: str) -> list[str]:
         """Billable codes under a category, e.g. G35 -> G35.A, G35.B0, ..."""
