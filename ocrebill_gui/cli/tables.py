@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ocrebill_gui.core.claim import ClaimResult
-from ocrebill_gui.core.visit import format_ndc
 
 SEVERITY_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
 
@@ -35,7 +34,3 @@ def claim_table(result: ClaimResult) -> str:
     for finding in result.findings:
         out.append(f"  {SEVERITY_MARK[finding.severity]} {finding.rule}: {finding.message}")
     return "\n".join(out)
-
-
-def ndc_text(ndc: str | None) -> str:
-    return format_ndc(ndc) if ndc else ""
