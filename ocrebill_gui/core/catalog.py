@@ -63,6 +63,7 @@ class Product(_Model):
     routes: list[Route]
     label_doses_mg: list[float] = Field(default_factory=list)
     typical_minutes: dict[str, int] = Field(default_factory=dict)
+    shortest_minutes: dict[str, int] = Field(default_factory=dict)
     indications: list[str] = Field(default_factory=list)
     source: str
 

@@ -67,6 +67,13 @@ def check_administrations(ctx: Context) -> None:
                     f"{product.short} ran {timeline.running_minutes} min for {admin.dose_mg:g} mg "
                     f"(about {typical} usual): is the 1-hour observation inside the stop time? "
                     "Observation is not infusion time", admin=admin.id, field=f"{path}.events")
+        shortest = product.shortest_minutes.get(f"{admin.dose_mg:g}") if admin.dose_mg else None
+        if shortest and timeline.usable and timeline.intervals \
+                and timeline.running_minutes < shortest - 10:
+            ctx.add("running-time-short",
+                    f"{product.short} {admin.dose_mg:g} mg ran {timeline.running_minutes} min; "
+                    f"the label's shortest run is {shortest} min: check the start and stop "
+                    "times", admin=admin.id, field=f"{path}.events")
         _check_interval(ctx, admin, path)
 
 

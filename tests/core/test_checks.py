@@ -59,6 +59,12 @@ def test_long_run_suggests_observation_in_the_stop_time() -> None:
     assert "running-time-long" not in rules(compute(visit(ocrevus(210))))
 
 
+def test_run_faster_than_the_label_is_questioned() -> None:
+    assert "running-time-short" in rules(compute(visit(ocrevus(100))))
+    assert "running-time-short" not in rules(compute(visit(ocrevus(120))))
+    assert "running-time-short" in rules(compute(visit(ocrevus(90, dose=300, vials=1))))
+
+
 def test_unusual_route() -> None:
     doc = visit(given("ocr", "ocrevus", 600, "09:00", route="iv_push"))
     assert "route-unusual" in rules(compute(doc))
