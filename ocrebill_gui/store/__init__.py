@@ -1,0 +1,130 @@
+"""OcreBill's local store: one SQLite file (sqlite-utils), no Qt.
+
+Open it, pass the Store to repository functions, close it::
+
+    from ocrebill_gui import store
+    db = store.open_store()                      # --db > $OCREBILL_DB > user data folder
+    patient = store.add_patient(db, "nurse.kim", {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
+    saved = store.save_draft(db, "nurse.kim", document, patient_id=patient.id)
+    store.finalize_visit(db, "biller.joe", saved.visit_id)
+
+Every write takes `actor` (who) and goes to the append-only audit log in the same transaction.
+Reads return plain frozen records (records.py), lists are paged (limit/offset). Errors are
+StoreError subclasses whose messages are for people.
+
+Modules: db (open, paths, transactions), migrations (schema), patients, coverages,
+authorizations, vial_lots, visits (drafts, reading), lifecycle (finalize/amend/reopen),
+visit_documents (the engine's view of a visit), payers, practice, search, audit, importing,
+backup (backup and check), demo.
+"""
+
+from ocrebill_gui.store.audit import audit_entries
+from ocrebill_gui.store.authorizations import (
+    add_authorization,
+    authorization_for,
+    authorizations_of,
+    expiring_authorizations,
+    get_authorization,
+    update_authorization,
+)
+from ocrebill_gui.store.backup import BackupReport, CheckReport, backup_database, check_database
+from ocrebill_gui.store.coverages import (
+    add_coverage,
+    coverage_on,
+    coverages_of,
+    get_coverage,
+    update_coverage,
+)
+from ocrebill_gui.store.db import (
+    Store,
+    default_db_path,
+    open_store,
+    resolve_db_path,
+)
+from ocrebill_gui.store.demo import DemoSummary, create_demo_database
+from ocrebill_gui.store.errors import (
+    DatabaseInUse,
+    DiskFullError,
+    InvalidRecord,
+    NewerSchemaError,
+    NotFound,
+    ReadOnlyError,
+    StoreError,
+    UnreadableDatabase,
+    VisitChanged,
+    VisitHasErrors,
+    VisitLocked,
+)
+from ocrebill_gui.store.importing import ImportResult, import_document
+from ocrebill_gui.store.lifecycle import amend_visit, finalize_visit, reopen_visit
+from ocrebill_gui.store.migrations import SCHEMA_VERSION
+from ocrebill_gui.store.patients import (
+    add_patient,
+    count_patients,
+    get_patient,
+    list_patients,
+    patient_by_ref,
+    update_patient,
+)
+from ocrebill_gui.store.payers import (
+    delete_payer,
+    payer_profiles,
+    save_payer,
+    store_catalog,
+    user_payers,
+)
+from ocrebill_gui.store.practice import practice_settings, save_practice
+from ocrebill_gui.store.records import (
+    Amendment,
+    AuditEntry,
+    Authorization,
+    Coverage,
+    DraftSaved,
+    FieldChange,
+    FinalizeOutcome,
+    Patient,
+    Visit,
+    VisitSummary,
+    VialLot,
+)
+from ocrebill_gui.store.search import count_visits, find_visits, fold, search_patients, visits_on
+from ocrebill_gui.store.vial_lots import (
+    add_vial_lot,
+    count_on_hand,
+    expiring_lots,
+    get_vial_lot,
+    list_vial_lots,
+    lot_by_number,
+)
+from ocrebill_gui.store.visit_documents import (
+    compute_in_store,
+    engine_document,
+    visit_engine_document,
+)
+from ocrebill_gui.store.visits import (
+    discard_draft,
+    get_visit,
+    save_draft,
+    visit_amendments,
+    visit_document,
+)
+
+__all__ = [
+    "SCHEMA_VERSION", "Amendment", "AuditEntry", "Authorization", "BackupReport", "CheckReport",
+    "Coverage", "DatabaseInUse", "DemoSummary", "DiskFullError", "DraftSaved", "FieldChange",
+    "FinalizeOutcome", "ImportResult", "InvalidRecord", "NewerSchemaError", "NotFound",
+    "Patient", "ReadOnlyError", "Store", "StoreError", "UnreadableDatabase", "VialLot", "Visit",
+    "VisitChanged", "VisitHasErrors", "VisitLocked", "VisitSummary",
+    "add_authorization", "add_coverage", "add_patient", "add_vial_lot", "amend_visit",
+    "audit_entries", "authorization_for", "authorizations_of", "backup_database",
+    "check_database", "compute_in_store", "count_on_hand", "count_patients", "count_visits",
+    "coverage_on", "coverages_of", "create_demo_database", "default_db_path", "delete_payer",
+    "discard_draft", "engine_document", "expiring_authorizations", "expiring_lots",
+    "finalize_visit", "find_visits", "fold", "get_authorization", "get_coverage", "get_patient",
+    "get_vial_lot", "get_visit", "import_document", "list_patients", "list_vial_lots",
+    "lot_by_number", "open_store", "patient_by_ref", "payer_profiles", "practice_settings",
+    "reopen_visit", "resolve_db_path", "save_draft", "save_payer", "save_practice",
+    "search_patients", "store_catalog", "update_authorization", "update_coverage",
+    "update_patient", "user_payers", "visit_amendments", "visit_document",
+    "visit_engine_document", "visits_on",
+]

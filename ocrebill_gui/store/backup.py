@@ -1,0 +1,117 @@
+"""Backups (SQLite's online backup, then an integrity check of the copy) and the health check
+behind `ocrebill check`."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ocrebill_gui.store.db import Store
+from ocrebill_gui.store.errors import StoreError, as_store_error, translate
+from ocrebill_gui.store.migrations import SCHEMA_VERSION, user_version
+
+
+class BackupReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    bytes: int
+    visits: int
+    integrity: str
+
+
+class CheckReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    schema_version: int
+    integrity: list[str] = Field(default_factory=list)  # ["ok"] when sound
+    foreign_keys: list[str] = Field(default_factory=list)
+    consistency: list[str] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == ["ok"] and not self.foreign_keys and not self.consistency
+
+
+def backup_database(store: Store, dest: str | os.PathLike[str], *,
+                    overwrite: bool = False) -> BackupReport:
+    """Copy the open database to `dest` while it stays in use, check the copy's integrity,
+    and only then put it in place (a failed backup never leaves a half-written file)."""
+    target = Path(dest).expanduser()
+    if target.is_dir():
+        target = target / store.path.name
+    if target.resolve() == store.path.resolve():
+        raise StoreError("The backup cannot overwrite the database itself: choose another file.")
+    if target.exists() and not overwrite:
+        raise StoreError(f"{target} already exists: choose a new file name (or overwrite).")
+    partial = target.with_name(f".{target.name}.partial")
+    for stale in (partial, Path(f"{partial}-journal")):
+        stale.unlink(missing_ok=True)
+    try:
+        copy = sqlite3.connect(partial)
+    except sqlite3.Error as exc:
+        raise as_store_error(exc, target) from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+    try:
+        with translate(target):
+            store.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            result = [r[0] for r in copy.execute("PRAGMA integrity_check").fetchall()]
+            visits = copy.execute("SELECT count(*) FROM visits").fetchone()[0]
+        copy.close()
+        if result != ["ok"]:
+            raise StoreError(f"The backup copy failed its integrity check ({'; '.join(result)}):"
+                             " it was not kept. Run `ocrebill check` on the database.")
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        copy.close()
+        partial.unlink(missing_ok=True)
+        raise
+    return BackupReport(path=target, bytes=target.stat().st_size, visits=visits,
+                        integrity="ok")
+
+
+def check_database(store: Store) -> CheckReport:
+    """Integrity check, foreign-key check and the store's own bookkeeping rules."""
+    conn = store.conn
+    with translate(store.path):
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        fk = [f"{table} row {rowid}: refers to a missing {parent} row"
+              for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("patients", "coverages", "authorizations", "vial_lots", "visits",
+                            "audit_log")}
+        consistency = _consistency(conn)
+    return CheckReport(path=store.path, schema_version=user_version(store.db),
+                       integrity=integrity, foreign_keys=fk, consistency=consistency,
+                       counts=counts)
+
+
+def _consistency(conn: sqlite3.Connection) -> list[str]:
+    out = []
+    for (visit_id,) in conn.execute("SELECT id FROM visits WHERE status = 'finalized' AND "
+                                    "claim IS NULL"):
+        out.append(f"visit {visit_id} is finalized but has no claim result")
+    for (visit_id,) in conn.execute(
+            "SELECT DISTINCT v.id FROM visits v JOIN vial_uses u ON u.visit_id = v.id "
+            "WHERE v.status = 'draft' UNION SELECT DISTINCT v.id FROM visits v "
+            "JOIN authorization_uses a ON a.visit_id = v.id WHERE v.status = 'draft'"):
+        out.append(f"draft visit {visit_id} still holds vials or authorization units")
+    for auth_id, number, approved, used in conn.execute(
+            "SELECT a.id, a.number, a.approved_units, sum(u.units) FROM authorizations a "
+            "JOIN authorization_uses u ON u.authorization_id = a.id "
+            "GROUP BY a.id HAVING a.approved_units IS NOT NULL AND sum(u.units) > "
+            "a.approved_units"):
+        out.append(f"authorization {number} (id {auth_id}): {used} units used of {approved}")
+    return out
+
+
+__all__ = ["SCHEMA_VERSION", "BackupReport", "CheckReport", "backup_database", "check_database"]

@@ -1,0 +1,97 @@
+"""Coverages: which payer profile pays for a patient, with member id, group, priority and the
+dates the coverage is in effect."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.errors import InvalidRecord, NotFound
+from ocrebill_gui.store.records import Coverage, CoverageFields, validated
+
+_EDITABLE = ("patient_id", "payer", "member_id", "group_number", "priority", "effective_from",
+             "effective_to")
+
+
+def coverage_from_row(row: Mapping[str, Any]) -> Coverage:
+    data = {k: row[k] for k in ("id", *_EDITABLE)}
+    for key in ("effective_from", "effective_to"):
+        data[key] = date.fromisoformat(data[key]) if data[key] else None
+    data["member_id"] = data["member_id"] or ""
+    data["group_number"] = data["group_number"] or ""
+    return Coverage.model_construct(**data)
+
+
+def _columns(store: Store, fields: CoverageFields) -> dict[str, Any]:
+    from ocrebill_gui.store.payers import store_catalog
+
+    problems = []
+    if store.conn.execute("SELECT 1 FROM patients WHERE id = ?",
+                          (fields.patient_id,)).fetchone() is None:
+        problems.append(("patient_id", f"there is no patient {fields.patient_id}"))
+    payers = store_catalog(store).payers
+    if fields.payer not in payers:
+        problems.append(("payer", f"unknown payer profile '{fields.payer}' (known: "
+                                  f"{', '.join(sorted(payers))})"))
+    if problems:
+        raise InvalidRecord(problems)
+    return {"patient_id": fields.patient_id, "payer": fields.payer,
+            "member_id": fields.member_id.upper(), "group_number": fields.group_number,
+            "priority": fields.priority,
+            "effective_from": fields.effective_from.isoformat() if fields.effective_from else None,
+            "effective_to": fields.effective_to.isoformat() if fields.effective_to else None}
+
+
+def add_coverage(store: Store, actor: str, fields: Mapping[str, Any]) -> Coverage:
+    """Add a coverage to a patient (see CoverageFields); member ids are kept upper-case."""
+    actor = check_actor(actor)
+    parsed = validated(CoverageFields, fields)
+    now = store.now()
+    with writing(store) as db:
+        values = _columns(store, parsed)
+        coverage_id = db["coverages"].insert(
+            {**values, "created_at": now, "created_by": actor, "changed_at": now,
+             "changed_by": actor}).last_pk
+        record(store, actor, "coverage", coverage_id, "create", field_changes(None, values))
+    return get_coverage(store, coverage_id)
+
+
+def update_coverage(store: Store, actor: str, coverage_id: int,
+                    changes: Mapping[str, Any]) -> Coverage:
+    """Change some fields of a coverage."""
+    actor = check_actor(actor)
+    with writing(store) as db:
+        current = get_coverage(store, coverage_id)
+        merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
+        values = _columns(store, validated(CoverageFields, merged))
+        before = dict(db["coverages"].get(coverage_id))
+        diff = field_changes({k: before[k] for k in values}, values)
+        if diff:
+            db["coverages"].update(coverage_id, {**values, "changed_at": store.now(),
+                                                 "changed_by": actor})
+            record(store, actor, "coverage", coverage_id, "update", diff)
+    return get_coverage(store, coverage_id)
+
+
+def get_coverage(store: Store, coverage_id: int) -> Coverage:
+    row = store.conn.execute("SELECT * FROM coverages WHERE id = ?", (coverage_id,))
+    found = row.fetchone()
+    if found is None:
+        raise NotFound(f"There is no coverage {coverage_id}.")
+    return coverage_from_row(dict(zip([d[0] for d in row.description], found, strict=True)))
+
+
+def coverages_of(store: Store, patient_id: int) -> list[Coverage]:
+    """A patient's coverages, primary first, newest first within a priority."""
+    rows = store.db.query("SELECT * FROM coverages WHERE patient_id = ? "
+                          "ORDER BY priority, coalesce(effective_from, '') DESC, id DESC",
+                          [patient_id])
+    return [coverage_from_row(r) for r in rows]
+
+
+def coverage_on(store: Store, patient_id: int, day: date) -> Coverage | None:
+    """The coverage to bill on `day`: the highest-priority one in effect then."""
+    return next((c for c in coverages_of(store, patient_id) if c.active_on(day)), None)

@@ -1,0 +1,198 @@
+"""Opening the database file: where it lives, connection settings, and write transactions.
+
+`open_store()` returns a small `Store` (the sqlite-utils Database, its path and a clock); every
+repository function takes it as its first argument. The file is opened with WAL, foreign keys
+on, synchronous=FULL (a committed visit survives a crash or power loss) and a busy timeout, and
+migrated to the current schema. A file from a newer OcreBill is refused before anything is
+written to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from ocrebill_gui.store.errors import (
+    NewerSchemaError,
+    ReadOnlyError,
+    StoreError,
+    UnreadableDatabase,
+    translate,
+)
+from ocrebill_gui.store.migrations import SCHEMA_VERSION, migrate
+
+ENV_VAR = "OCREBILL_DB"
+DB_FILENAME = "ocrebill.sqlite"
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+
+def default_db_path() -> Path:
+    """The database in the user data folder (platformdirs), resolved now, not at import."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("OcreBill", appauthor=False)) / DB_FILENAME
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
+                    environ: Mapping[str, str] | None = None) -> Path:
+    """`--db PATH` if given, else $OCREBILL_DB if set and not empty, else the default."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Store:
+    """An open database: pass it to the repository functions; close it when done."""
+
+    db: sqlite_utils.Database
+    path: Path
+    read_only: bool = False
+    clock: Callable[[], datetime] = utc_now
+    _depth: int = field(default=0, repr=False)
+
+    def now(self) -> str:
+        """The current time as stored: UTC ISO 8601 with milliseconds."""
+        return self.clock().astimezone(UTC).isoformat(timespec="milliseconds")
+
+    def today(self) -> date:
+        """Today's local date (for expiry and validity questions)."""
+        return self.clock().astimezone().date()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True,
+               read_only: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+               clock: Callable[[], datetime] | None = None) -> Store:
+    """Open (and if needed create and migrate) the database at `path`.
+
+    `path` None means resolve_db_path(). Raises NewerSchemaError for a file from a newer
+    OcreBill (the file is not touched), UnreadableDatabase for a file that is not a database,
+    DatabaseInUse when another process keeps it locked past `busy_timeout` seconds, and
+    StoreError when it does not exist and `create` is false. A file the process may not write is
+    opened read-only (writes then raise ReadOnlyError).
+    """
+    target = resolve_db_path() if path is None else Path(path).expanduser()
+    exists = target.exists()
+    if exists and target.is_dir():
+        raise StoreError(f"{target} is a folder, not a database file")
+    if not exists:
+        if read_only or not create:
+            raise StoreError(f"{target}: no such database (create one with `ocrebill demo` or "
+                             "by starting the app)")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder {target.parent}: "
+                             f"{exc.strerror or exc}") from exc
+    if exists and not read_only and not _writable(target):
+        read_only = True
+    conn = _connect(target, read_only, busy_timeout)
+    try:
+        with translate(target):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("PRAGMA schema_version").fetchone()  # reads the header: not a db?
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{target} was written by a newer OcreBill (database schema {version}; this "
+                f"version understands up to {SCHEMA_VERSION}). It was not opened or changed: "
+                "update OcreBill to use it.")
+        db = sqlite_utils.Database(conn, execute_plugins=False)
+        with translate(target):
+            conn.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+                if version < SCHEMA_VERSION:
+                    raise ReadOnlyError(
+                        f"{target} uses an older database schema ({version}) and is read-only, "
+                        "so it cannot be upgraded: open a writable copy.")
+            else:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreError(f"{target}: cannot switch to WAL mode (got {mode})")
+                conn.execute("PRAGMA synchronous = FULL")
+                if version < SCHEMA_VERSION:
+                    migrate(db)
+    except sqlite3.DatabaseError as exc:  # e.g. raised outside translate by sqlite-utils
+        conn.close()
+        raise UnreadableDatabase(f"{target}: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return Store(db=db, path=target, read_only=read_only, clock=clock or utc_now)
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, read_only: bool, busy_timeout: float) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rwc")
+    with translate(path):
+        return sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+
+
+@contextmanager
+def writing(store: Store) -> Iterator[sqlite_utils.Database]:
+    """One write transaction (BEGIN IMMEDIATE ... COMMIT), or a savepoint when nested.
+
+    Everything inside is saved together or not at all; SQLite errors come out as StoreErrors
+    (DatabaseInUse, DiskFullError, ReadOnlyError...).
+    """
+    if store.read_only:
+        raise ReadOnlyError(f"{store.path} is open read-only: nothing was saved.")
+    conn = store.conn
+    with translate(store.path):
+        if store._depth:
+            name = f"sp{store._depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            store._depth += 1
+            try:
+                yield store.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                conn.execute(f"RELEASE {name}")
+            finally:
+                store._depth -= 1
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        store._depth = 1
+        try:
+            yield store.db
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            store._depth = 0

@@ -1,0 +1,243 @@
+"""Finalize, amend and reopen a visit, with their effects on stock and authorizations.
+
+Finalizing computes the visit as the engine sees it (visit_documents.engine_document), locks
+it, takes its vials from the inventory lots (vial_uses) and uses units of its authorization
+(authorization_uses). Amending a finalized visit needs a reason, gives back what the old
+version took and takes what the new one needs. Reopening needs a reason and gives everything
+back. Each is one transaction, written to the audit log with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.errors import InvalidVisit
+from ocrebill_gui.core.visit import VisitDocument, normalize_ndc
+from ocrebill_gui.store.audit import Change, check_actor, field_changes, record
+from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.errors import (
+    InvalidRecord,
+    NotFound,
+    StoreError,
+    VisitChanged,
+    VisitHasErrors,
+)
+from ocrebill_gui.store.records import FinalizeOutcome
+from ocrebill_gui.store.visit_documents import compute_in_store, engine_document, \
+    pick_authorization
+from ocrebill_gui.store.visits import (
+    claim_counts,
+    date_of,
+    document_dict,
+    dumps,
+    get_visit,
+    payer_of,
+    summary_text,
+)
+
+
+def authorized_units(claim: ClaimResult, product_id: str) -> int:
+    """Billed units of `product_id` on the claim (its drug lines without the JW waste line)."""
+    product = default_catalog().products.get(product_id)
+    if product is None:
+        return 0
+    codes = {c.code for c in product.codes}
+    return sum(line.units for line in claim.lines
+               if line.code in codes and "JW" not in line.modifiers)
+
+
+def _vials_used(document: Mapping[str, Any]) -> Counter[tuple[str, str]]:
+    used: Counter[tuple[str, str]] = Counter()
+    for admin in document.get("administrations") or []:
+        for vial in admin.get("vials") or []:
+            lot = str(vial.get("lot") or "").strip().upper()
+            try:
+                ndc = normalize_ndc(str(vial.get("ndc") or ""))
+            except ValueError:
+                continue
+            used[(ndc, lot)] += 1
+    return used
+
+
+def _take(store: Store, visit_id: int, document: Mapping[str, Any], claim: ClaimResult,
+          auth_id: int | None, changes: list[Change]) -> tuple[dict[str, int], int, list[str]]:
+    taken: dict[str, int] = {}
+    notes: list[str] = []
+    for (ndc, lot), count in sorted(_vials_used(document).items()):
+        if not lot:
+            notes.append(f"{count} vial(s) of NDC {ndc} have no lot number: not taken from "
+                         "the inventory")
+            continue
+        row = store.conn.execute("SELECT id, on_hand FROM vial_lots WHERE ndc = ? AND lot = ?",
+                                 (ndc, lot)).fetchone()
+        if row is None:
+            notes.append(f"lot {lot} (NDC {ndc}) is not in the inventory: nothing taken")
+            continue
+        lot_id, on_hand = row
+        store.conn.execute("UPDATE vial_lots SET on_hand = on_hand - ? WHERE id = ?",
+                           (count, lot_id))
+        store.conn.execute("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
+                           (visit_id, lot_id, count))
+        changes.append((f"vial_lots[{lot_id}].on_hand", on_hand, on_hand - count))
+        taken[f"{ndc} {lot}"] = count
+        if on_hand - count < 0:
+            notes.append(f"lot {lot} now shows {on_hand - count} on hand: count the shelf")
+    units = 0
+    if auth_id is not None:
+        product = store.conn.execute("SELECT product FROM authorizations WHERE id = ?",
+                                     (auth_id,)).fetchone()[0]
+        units = authorized_units(claim, product)
+        if units:
+            store.conn.execute("INSERT INTO authorization_uses (visit_id, authorization_id, "
+                               "units) VALUES (?, ?, ?)", (visit_id, auth_id, units))
+            changes.append((f"authorizations[{auth_id}].used_units", None, units))
+    return taken, units, notes
+
+
+def _give_back(store: Store, visit_id: int, changes: list[Change]) -> None:
+    for lot_id, vials, on_hand in store.conn.execute(
+            "SELECT u.lot_id, u.vials, l.on_hand FROM vial_uses u JOIN vial_lots l "
+            "ON l.id = u.lot_id WHERE u.visit_id = ?", (visit_id,)).fetchall():
+        store.conn.execute("UPDATE vial_lots SET on_hand = on_hand + ? WHERE id = ?",
+                           (vials, lot_id))
+        changes.append((f"vial_lots[{lot_id}].on_hand", on_hand, on_hand + vials))
+    for auth_id, units in store.conn.execute(
+            "SELECT authorization_id, units FROM authorization_uses WHERE visit_id = ?",
+            (visit_id,)).fetchall():
+        changes.append((f"authorizations[{auth_id}].used_units", units, None))
+    store.conn.execute("DELETE FROM vial_uses WHERE visit_id = ?", (visit_id,))
+    store.conn.execute("DELETE FROM authorization_uses WHERE visit_id = ?", (visit_id,))
+
+
+def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any],
+             patient_id: int, coverage_id: int | None, authorization_id: int | None,
+             allow_errors: bool, changes: list[Change]) -> FinalizeOutcome:
+    """Compute the engine's document, check it, take stock and units, and save it finalized."""
+    auth = authorization_id
+    if auth is None:
+        picked = pick_authorization(store, coverage_id, document)
+        auth = picked.id if picked else None
+    final = engine_document(store, document, patient_id=patient_id, coverage_id=coverage_id,
+                            authorization_id=auth, visit_id=visit_id)
+    try:
+        claim = compute_in_store(store, final)
+    except InvalidVisit as exc:
+        raise InvalidRecord(exc.problems) from None
+    if claim.has_errors and not allow_errors:
+        errors = [f for f in claim.findings if f.severity == "error"]
+        raise VisitHasErrors(
+            f"Visit {visit_id} has {len(errors)} error(s) on its claim: "
+            + "; ".join(f.message for f in errors)
+            + ". Fix them, or finalize anyway if the claim is meant to go out like this.",
+            errors)
+    taken, units, notes = _take(store, visit_id, final, claim, auth, changes)
+    errors, warnings = claim_counts(claim)
+    now = store.now()
+    store.conn.execute(
+        "UPDATE visits SET status = 'finalized', patient_id = ?, coverage_id = ?, "
+        "authorization_id = ?, date_of_service = ?, setting = ?, payer = ?, summary = ?, "
+        "document = ?, claim = ?, errors = ?, warnings = ?, revision = revision + 1, "
+        "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ? WHERE id = ?",
+        (patient_id, coverage_id, auth, date_of(final).isoformat(),
+         str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
+         claim.model_dump_json(), errors, warnings, now, actor, now, actor, visit_id))
+    return FinalizeOutcome(visit=get_visit(store, visit_id), vials_taken=taken, units_used=units,
+                           notes=notes)
+
+
+def _load(store: Store, visit_id: int, expected_revision: int | None) -> dict[str, Any]:
+    row = next(store.db.query("SELECT * FROM visits WHERE id = ?", [visit_id]), None)
+    if row is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    if expected_revision is not None and expected_revision != row["revision"]:
+        raise VisitChanged(f"Visit {visit_id} was changed by someone else meanwhile: reload it.")
+    return row
+
+
+def _reason(reason: str | None) -> str:
+    if not reason or not str(reason).strip():
+        raise InvalidRecord([("reason", "say why a finalized visit is changed")])
+    return str(reason).strip()
+
+
+def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: bool = False,
+                   expected_revision: int | None = None) -> FinalizeOutcome:
+    """Lock a draft: compute it with the store's data, take its vials from the inventory and
+    its units from the authorization (picked automatically when the visit names none).
+
+    Raises InvalidRecord (naming each field) when the document cannot be computed, and
+    VisitHasErrors when the claim has error findings unless `allow_errors`.
+    """
+    actor = check_actor(actor)
+    with writing(store):
+        row = _load(store, visit_id, expected_revision)
+        if row["status"] != "draft":
+            raise StoreError(f"Visit {visit_id} is already finalized.")
+        changes: list[Change] = [("status", "draft", "finalized")]
+        before = json.loads(row["document"])
+        outcome = _lock_in(store, actor, visit_id, before, row["patient_id"],
+                           row["coverage_id"], row["authorization_id"], allow_errors, changes)
+        changes += field_changes(before, outcome.visit.document, prefix="document")
+        record(store, actor, "visit", visit_id, "finalize", changes)
+    return outcome
+
+
+def amend_visit(store: Store, actor: str, visit_id: int,
+                document: VisitDocument | Mapping[str, Any], reason: str, *,
+                coverage_id: int | None = None, authorization_id: int | None = None,
+                allow_errors: bool = False,
+                expected_revision: int | None = None) -> FinalizeOutcome:
+    """Change a finalized visit. The reason is required and kept with the before and after
+    documents; stock and authorization units are given back and taken again for the new
+    version. All or nothing."""
+    actor = check_actor(actor)
+    reason = _reason(reason)
+    doc = document_dict(document)
+    date_of(doc)
+    with writing(store):
+        row = _load(store, visit_id, expected_revision)
+        if row["status"] != "finalized":
+            raise StoreError(f"Visit {visit_id} is a draft: save it as a draft instead.")
+        changes: list[Change] = []
+        _give_back(store, visit_id, changes)
+        coverage = row["coverage_id"] if coverage_id is None else coverage_id
+        auth = row["authorization_id"] if authorization_id is None else authorization_id
+        outcome = _lock_in(store, actor, visit_id, doc, row["patient_id"], coverage, auth,
+                           allow_errors, changes)
+        before = json.loads(row["document"])
+        after = outcome.visit.document
+        changes += field_changes(before, after, prefix="document")
+        store.conn.execute(
+            "INSERT INTO visit_amendments (visit_id, at, actor, kind, reason, document_before, "
+            "document_after) VALUES (?, ?, ?, 'amend', ?, ?, ?)",
+            (visit_id, store.now(), actor, reason, row["document"], dumps(after)))
+        record(store, actor, "visit", visit_id, "amend", changes, reason=reason)
+    return outcome
+
+
+def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
+                 expected_revision: int | None = None):
+    """Turn a finalized visit back into a draft (reason required), giving back its vials and
+    authorization units. Returns the visit."""
+    actor = check_actor(actor)
+    reason = _reason(reason)
+    with writing(store):
+        row = _load(store, visit_id, expected_revision)
+        if row["status"] != "finalized":
+            raise StoreError(f"Visit {visit_id} is not finalized.")
+        changes: list[Change] = [("status", "finalized", "draft")]
+        _give_back(store, visit_id, changes)
+        now = store.now()
+        store.conn.execute("UPDATE visits SET status = 'draft', revision = revision + 1, "
+                           "changed_at = ?, changed_by = ?, finalized_at = NULL, "
+                           "finalized_by = NULL WHERE id = ?", (now, actor, visit_id))
+        store.conn.execute(
+            "INSERT INTO visit_amendments (visit_id, at, actor, kind, reason, document_before) "
+            "VALUES (?, ?, ?, 'reopen', ?, ?)", (visit_id, now, actor, reason, row["document"]))
+        record(store, actor, "visit", visit_id, "reopen", changes, reason=reason)
+    return get_visit(store, visit_id)

@@ -1,0 +1,155 @@
+"""The schema, as an ordered list of migrations recorded in `PRAGMA user_version`.
+
+Migration N takes a database at version N-1 to version N inside one transaction, so a crash
+leaves the file at N-1 or at N, never in between. Never edit a released migration: append one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+from sqlite_utils.db import ForeignKey
+
+
+def _stamps(*, created: bool = True) -> dict[str, type]:
+    cols: dict[str, type] = {}
+    if created:
+        cols |= {"created_at": str, "created_by": str}
+    return cols | {"changed_at": str, "changed_by": str}
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    stamp_cols = ["created_at", "created_by", "changed_at", "changed_by"]
+    db["patients"].create(
+        {"id": int, "ref": str, "name": str, "name_key": str, "birth_date": str, "mrn": str,
+         "sex": str, "address": str, "phone": str, **_stamps()},
+        pk="id", not_null=["ref", "name", "name_key", *stamp_cols])
+    db["patients"].create_index(["ref"], unique=True)
+    db["patients"].create_index(["mrn"], unique=True)
+    db["patients"].create_index(["name_key"])
+    # One row per word of a patient's name, folded (case and accents): prefix search.
+    db["patient_words"].create(
+        {"word": str, "patient_id": int}, pk=("word", "patient_id"), not_null=["word"],
+        foreign_keys=[ForeignKey("patient_words", "patient_id", "patients", "id",
+                                 on_delete="CASCADE")])
+    db["patient_words"].create_index(["patient_id"])
+
+    db["payer_profiles"].create(
+        {"id": str, "profile": str, **_stamps()}, pk="id",
+        not_null=["profile", *stamp_cols])
+
+    db["coverages"].create(
+        {"id": int, "patient_id": int, "payer": str, "member_id": str, "group_number": str,
+         "priority": int, "effective_from": str, "effective_to": str, **_stamps()},
+        pk="id", not_null=["patient_id", "payer", "priority", *stamp_cols],
+        foreign_keys=[("patient_id", "patients", "id")])
+    db["coverages"].create_index(["patient_id", "priority"])
+    db["coverages"].create_index(["member_id"])
+
+    db["authorizations"].create(
+        {"id": int, "coverage_id": int, "number": str, "product": str, "approved_units": int,
+         "valid_from": str, "valid_to": str, **_stamps()},
+        pk="id", not_null=["coverage_id", "number", "product", "valid_from", "valid_to",
+                           *stamp_cols],
+        foreign_keys=[("coverage_id", "coverages", "id")])
+    db["authorizations"].create_index(["coverage_id", "number"], unique=True)
+    db["authorizations"].create_index(["valid_to"])
+
+    db["vial_lots"].create(
+        {"id": int, "product": str, "ndc": str, "lot": str, "expires": str, "received": str,
+         "received_vials": int, "on_hand": int, **_stamps()},
+        pk="id", not_null=["product", "ndc", "lot", "expires", "received", "received_vials",
+                           "on_hand", *stamp_cols])
+    db["vial_lots"].create_index(["ndc", "lot"], unique=True)
+    db["vial_lots"].create_index(["expires"])
+
+    db["visits"].create(
+        {"id": int, "patient_id": int, "coverage_id": int, "authorization_id": int,
+         "date_of_service": str, "setting": str, "payer": str, "summary": str, "status": str,
+         "document": str, "claim": str, "errors": int, "warnings": int, "revision": int,
+         **_stamps(), "finalized_at": str, "finalized_by": str},
+        pk="id",
+        not_null=["patient_id", "date_of_service", "setting", "summary", "status", "document",
+                  "errors", "warnings", "revision", *stamp_cols],
+        defaults={"status": "draft", "errors": 0, "warnings": 0, "revision": 1, "summary": ""},
+        foreign_keys=[("patient_id", "patients", "id"), ("coverage_id", "coverages", "id"),
+                      ("authorization_id", "authorizations", "id")])
+    db["visits"].create_index(["date_of_service"])
+    db["visits"].create_index(["patient_id", "date_of_service"])
+    db["visits"].create_index(["coverage_id"])
+    db["visits"].create_index(["authorization_id"])
+    db.execute("""CREATE TRIGGER visits_status_check BEFORE UPDATE OF status ON visits
+                  WHEN NEW.status NOT IN ('draft', 'finalized')
+                  BEGIN SELECT RAISE(ABORT, 'status must be draft or finalized'); END""")
+    db.execute("""CREATE TRIGGER visits_status_check_insert BEFORE INSERT ON visits
+                  WHEN NEW.status NOT IN ('draft', 'finalized')
+                  BEGIN SELECT RAISE(ABORT, 'status must be draft or finalized'); END""")
+
+    # What finalizing took, so that reopening or amending gives back exactly that.
+    db["vial_uses"].create(
+        {"visit_id": int, "lot_id": int, "vials": int}, pk=("visit_id", "lot_id"),
+        not_null=["vials"],
+        foreign_keys=[("visit_id", "visits", "id"), ("lot_id", "vial_lots", "id")])
+    db["vial_uses"].create_index(["lot_id"])
+    db["authorization_uses"].create(
+        {"visit_id": int, "authorization_id": int, "units": int},
+        pk=("visit_id", "authorization_id"), not_null=["units"],
+        foreign_keys=[("visit_id", "visits", "id"),
+                      ("authorization_id", "authorizations", "id")])
+    db["authorization_uses"].create_index(["authorization_id"])
+
+    db["visit_amendments"].create(
+        {"id": int, "visit_id": int, "at": str, "actor": str, "kind": str, "reason": str,
+         "document_before": str, "document_after": str},
+        pk="id", not_null=["visit_id", "at", "actor", "kind", "reason", "document_before"],
+        foreign_keys=[("visit_id", "visits", "id")])
+    db["visit_amendments"].create_index(["visit_id"])
+
+    db["practice"].create(
+        {"id": int, "settings": str, **_stamps()}, pk="id",
+        not_null=["settings", *stamp_cols])
+
+    db["audit_log"].create(
+        {"id": int, "at": str, "actor": str, "entity": str, "entity_id": str, "action": str,
+         "reason": str, "changes": str},
+        pk="id", not_null=["at", "actor", "entity", "entity_id", "action", "changes"])
+    db["audit_log"].create_index(["entity", "entity_id"])
+    db["audit_log"].create_index(["at"])
+    db.execute("""CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")
+    db.execute("""CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")
+
+
+# In order: MIGRATIONS[i] takes the schema from version i to i + 1.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def user_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Apply the pending migrations up to `target`, each in its own transaction; return the
+    version reached. The caller has checked that the file is not newer than this code."""
+    conn = db.conn
+    version = user_version(db)
+    while version < target:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            version = user_version(db)
+            if version >= target:
+                conn.execute("COMMIT")
+                break
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version += 1
+    return version

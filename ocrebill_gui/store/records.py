@@ -1,0 +1,287 @@
+"""Plain typed records the store hands out (never sqlite rows), and the validated input shapes.
+
+Records are frozen pydantic models built from rows without re-validation; inputs (`*Fields`)
+are validated, and a bad value becomes an InvalidRecord naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.errors import from_validation_error
+from ocrebill_gui.core.visit import normalize_ndc
+from ocrebill_gui.store.errors import InvalidRecord
+
+Sex = Literal["F", "M", "X", "U"]
+VisitStatus = Literal["draft", "finalized"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def validated(model: type[_M], data: Mapping[str, Any]) -> _M:
+    """`model` validated from `data`, or InvalidRecord naming each bad field."""
+    if not isinstance(data, Mapping):
+        raise InvalidRecord([("record", "must be a set of named fields")])
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = [(path, "is not a known field" if msg.startswith("extra inputs") else msg)
+                    for path, msg in from_validation_error(exc).problems]
+        raise InvalidRecord(problems) from None
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+class PatientFields(_Fields):
+    """What the front desk types for a patient. `ref` is the id used in visit documents
+    (e.g. "P-1001"); left empty, the store assigns one."""
+
+    name: str = Field(min_length=1, max_length=200)
+    ref: str | None = Field(default=None, max_length=60)
+    birth_date: date | None = None
+    mrn: str | None = Field(default=None, max_length=60)
+    sex: Sex | None = None
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=60)
+
+    @field_validator("ref", "mrn", mode="after")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("name")
+    @classmethod
+    def _has_letters(cls, value: str) -> str:
+        if not any(ch.isalpha() for ch in value):
+            raise ValueError("must contain a name, e.g. 'Rivera, Ana'")
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        if value is not None and value > date.today():
+            raise ValueError("cannot be in the future")
+        return value
+
+
+class CoverageFields(_Fields):
+    patient_id: int
+    payer: str = Field(min_length=1, description="payer profile id (shipped or user)")
+    member_id: str = Field(default="", max_length=60)
+    group_number: str = Field(default="", max_length=60)
+    priority: int = Field(default=1, ge=1, le=9, description="1 = primary, 2 = secondary...")
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> CoverageFields:
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+
+class AuthorizationFields(_Fields):
+    coverage_id: int
+    number: str = Field(min_length=1, max_length=60)
+    product: str = Field(min_length=1, description="product id of the catalog, e.g. ocrevus")
+    approved_units: int | None = Field(default=None, ge=0)
+    valid_from: date
+    valid_to: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> AuthorizationFields:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class VialLotFields(_Fields):
+    product: str = Field(min_length=1)
+    ndc: str
+    lot: str = Field(min_length=1, max_length=40)
+    expires: date
+    received: date
+    received_vials: int = Field(ge=0, le=100_000)
+    on_hand: int | None = Field(default=None, ge=0, le=100_000,
+                                description="defaults to received_vials")
+
+    @field_validator("ndc")
+    @classmethod
+    def _ndc(cls, value: str) -> str:
+        return normalize_ndc(value)
+
+
+# ----------------------------------------------------------------------------- records
+
+
+class Patient(_Record):
+    id: int
+    ref: str
+    name: str
+    birth_date: date | None
+    mrn: str | None
+    sex: Sex | None
+    address: str
+    phone: str
+    created_at: str
+    changed_at: str
+    changed_by: str
+
+
+class Coverage(_Record):
+    id: int
+    patient_id: int
+    payer: str
+    member_id: str
+    group_number: str
+    priority: int
+    effective_from: date | None
+    effective_to: date | None
+
+    def active_on(self, day: date) -> bool:
+        return ((self.effective_from is None or self.effective_from <= day)
+                and (self.effective_to is None or day <= self.effective_to))
+
+
+class Authorization(_Record):
+    """A prior authorization with what finalized visits have used of it."""
+
+    id: int
+    coverage_id: int
+    number: str
+    product: str
+    approved_units: int | None
+    valid_from: date
+    valid_to: date
+    used_units: int
+    remaining_units: int | None  # None when no unit limit was approved
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+    def expired(self, today: date) -> bool:
+        return self.valid_to < today
+
+
+class VialLot(_Record):
+    id: int
+    product: str
+    ndc: str
+    lot: str
+    expires: date
+    received: date
+    received_vials: int
+    on_hand: int
+
+    def expired(self, today: date) -> bool:
+        return self.expires < today
+
+    def days_left(self, today: date) -> int:
+        return (self.expires - today).days
+
+
+class VisitSummary(_Record):
+    """One row of a visit list: no JSON to parse."""
+
+    id: int
+    patient_id: int
+    patient_ref: str
+    patient_name: str
+    date_of_service: date
+    setting: str
+    payer: str | None
+    summary: str
+    status: VisitStatus
+    errors: int
+    warnings: int
+    revision: int
+    changed_at: str
+    changed_by: str
+
+
+class Visit(_Record):
+    """A whole visit: its document as saved and its last claim result."""
+
+    id: int
+    patient_id: int
+    coverage_id: int | None
+    authorization_id: int | None
+    date_of_service: date
+    setting: str
+    payer: str | None
+    summary: str
+    status: VisitStatus
+    document: dict[str, Any]
+    claim: ClaimResult | None
+    errors: int
+    warnings: int
+    revision: int
+    created_at: str
+    created_by: str
+    changed_at: str
+    changed_by: str
+    finalized_at: str | None
+    finalized_by: str | None
+
+    @property
+    def finalized(self) -> bool:
+        return self.status == "finalized"
+
+
+class FieldChange(_Record):
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class AuditEntry(_Record):
+    id: int
+    at: str
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    reason: str | None
+    changes: list[FieldChange]
+
+
+class Amendment(_Record):
+    id: int
+    visit_id: int
+    at: str
+    actor: str
+    kind: Literal["amend", "reopen"]
+    reason: str
+    document_before: dict[str, Any]
+    document_after: dict[str, Any] | None
+
+
+class FinalizeOutcome(_Record):
+    """What finalizing (or amending) did to the stock and the authorization."""
+
+    visit: Visit
+    vials_taken: dict[str, int] = Field(default_factory=dict)  # "NDC lot" -> vials
+    units_used: int = 0
+    notes: list[str] = Field(default_factory=list)
+
+
+class DraftSaved(_Record):
+    """What save_draft did: `saved` is False when nothing had changed."""
+
+    visit_id: int
+    revision: int
+    saved: bool

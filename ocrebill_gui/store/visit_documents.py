@@ -1,0 +1,105 @@
+"""The visit document as the engine should see it: the saved document completed with what the
+store knows (patient, the coverage's payer and member id, and the prior authorization with its
+*remaining* units as approved_units, so core.compute's PA check counts earlier visits)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.engine import compute
+from ocrebill_gui.store.authorizations import authorization_for, get_authorization
+from ocrebill_gui.store.coverages import get_coverage
+from ocrebill_gui.store.db import Store
+from ocrebill_gui.store.errors import NotFound
+from ocrebill_gui.store.patients import get_patient
+from ocrebill_gui.store.payers import store_catalog
+from ocrebill_gui.store.records import Authorization
+
+
+def authorized_product(document: Mapping[str, Any]) -> str | None:
+    """The product an authorization is about: the first monoclonal given in the visit."""
+    products = default_catalog().products
+    for admin in document.get("administrations") or []:
+        if isinstance(admin, Mapping):
+            product = products.get(str(admin.get("product")))
+            if product is not None and product.monoclonal:
+                return product.id
+    return None
+
+
+def pick_authorization(store: Store, coverage_id: int | None,
+                       document: Mapping[str, Any]) -> Authorization | None:
+    """The coverage's authorization for the visit's monoclonal, valid on its date of service."""
+    product = authorized_product(document)
+    if coverage_id is None or product is None:
+        return None
+    try:
+        day = date.fromisoformat(str(document.get("date_of_service")))
+    except ValueError:
+        return None
+    return authorization_for(store, coverage_id, product, day)
+
+
+def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
+    if visit_id is None:
+        return 0
+    row = store.conn.execute("SELECT units FROM authorization_uses WHERE visit_id = ? AND "
+                             "authorization_id = ?", (visit_id, auth_id)).fetchone()
+    return row[0] if row else 0
+
+
+def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: int | None = None,
+                    coverage_id: int | None = None, authorization_id: int | None = None,
+                    visit_id: int | None = None) -> dict[str, Any]:
+    """A copy of `document` completed from the store, ready for core.compute().
+
+    - patient: id (the patient's ref), name, birth date and the coverage's member id;
+    - payer: the coverage's payer profile id (an inline payer profile object is kept);
+    - prior_authorization: the chosen authorization (or the one valid for the visit's
+      monoclonal on its date), with approved_units = units still remaining, not counting what
+      `visit_id` itself already used.
+    """
+    doc = copy.deepcopy(dict(document))
+    coverage = get_coverage(store, coverage_id) if coverage_id is not None else None
+    if patient_id is not None:
+        patient = get_patient(store, patient_id)
+        block: dict[str, Any] = {"id": patient.ref, "name": patient.name}
+        if patient.birth_date:
+            block["birth_date"] = patient.birth_date.isoformat()
+        member = coverage.member_id if coverage else (doc.get("patient") or {}).get("member_id")
+        if member:
+            block["member_id"] = member
+        doc["patient"] = block
+    if coverage is not None and not isinstance(doc.get("payer"), Mapping):
+        doc["payer"] = coverage.payer
+    auth = (get_authorization(store, authorization_id) if authorization_id is not None
+            else pick_authorization(store, coverage_id, doc))
+    if auth is not None:
+        pa: dict[str, Any] = {"number": auth.number, "valid_from": auth.valid_from.isoformat(),
+                              "valid_to": auth.valid_to.isoformat()}
+        if auth.remaining_units is not None:
+            pa["approved_units"] = max(0, auth.remaining_units
+                                       + units_used_by(store, visit_id, auth.id))
+        doc["prior_authorization"] = pa
+    return doc
+
+
+def visit_engine_document(store: Store, visit_id: int) -> dict[str, Any]:
+    """engine_document() for a saved visit, with its own patient, coverage and authorization."""
+    row = store.conn.execute("SELECT document, patient_id, coverage_id, authorization_id "
+                             "FROM visits WHERE id = ?", (visit_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    return engine_document(store, json.loads(row[0]), patient_id=row[1], coverage_id=row[2],
+                           authorization_id=row[3], visit_id=visit_id)
+
+
+def compute_in_store(store: Store, document: Mapping[str, Any]) -> ClaimResult:
+    """core.compute() with this database's user payer profiles known."""
+    return compute(document, catalog=store_catalog(store))

@@ -1,0 +1,256 @@
+"""Visits: drafts saved as they are edited, and reading a visit back.
+
+A visit is its visit document (as the app or an import produced it) plus its last claim
+result. A draft may be incomplete: it is saved whatever it holds, so nothing typed is lost;
+only its date of service must be a date (the day list is built on it). Finalizing, amending
+and reopening are in lifecycle.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.errors import InvalidVisit
+from ocrebill_gui.core.visit import VisitDocument
+from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.errors import (
+    InvalidRecord,
+    NotFound,
+    StoreError,
+    VisitChanged,
+    VisitLocked,
+)
+from ocrebill_gui.store.records import Amendment, DraftSaved, Visit
+from ocrebill_gui.store.visit_documents import compute_in_store
+
+_VISIT_COLUMNS = ("id, patient_id, coverage_id, authorization_id, date_of_service, setting, "
+                  "payer, summary, status, document, claim, errors, warnings, revision, "
+                  "created_at, created_by, changed_at, changed_by, finalized_at, finalized_by")
+
+
+def document_dict(document: VisitDocument | Mapping[str, Any]) -> dict[str, Any]:
+    """A visit document as a JSON-ready dict (a VisitDocument is dumped, a mapping copied)."""
+    if isinstance(document, VisitDocument):
+        return document.model_dump(mode="json", exclude_defaults=True) | {
+            "format": document.format}
+    if not isinstance(document, Mapping):
+        raise InvalidRecord([("document", "must be a JSON object")])
+    return dict(document)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def date_of(document: Mapping[str, Any]) -> date:
+    """The document's date of service, or InvalidRecord naming the field."""
+    value = document.get("date_of_service")
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidRecord([("date_of_service", "must be a date such as 2026-03-04")]) from None
+
+
+def summary_text(document: Mapping[str, Any]) -> str:
+    """A short line for visit lists: "ocrevus 600 mg + 3 premeds"."""
+    products = default_catalog().products
+    main, others = [], 0
+    for admin in document.get("administrations") or []:
+        if not isinstance(admin, Mapping):
+            continue
+        product = products.get(str(admin.get("product")))
+        if product is not None and product.role == "treatment":
+            dose = admin.get("dose_mg")
+            main.append(f"{product.id} {dose:g} mg" if isinstance(dose, int | float)
+                        else product.id)
+        else:
+            others += 1
+    text = ", ".join(main) or "no treatment recorded"
+    if others:
+        text += f" + {others} other{'s' if others > 1 else ''}"
+    return text
+
+
+def payer_of(document: Mapping[str, Any]) -> str | None:
+    payer = document.get("payer")
+    if isinstance(payer, Mapping):
+        return str(payer.get("id") or "") or None
+    return str(payer) if payer else None
+
+
+def claim_counts(claim: ClaimResult | None) -> tuple[int, int]:
+    if claim is None:
+        return 0, 0
+    return claim.count("error"), claim.count("warning")
+
+
+def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
+               visit_id: int | None = None, patient_id: int | None = None,
+               coverage_id: int | None = None, authorization_id: int | None = None,
+               claim: ClaimResult | None = None,
+               expected_revision: int | None = None) -> DraftSaved:
+    """Save a draft visit as it is now (new when `visit_id` is None); cheap enough to call on
+    every pause in typing. Returns the visit id and its revision.
+
+    A new draft needs `patient_id`. `coverage_id`/`authorization_id` left None keep the saved
+    ones (a new draft takes the patient's coverage in effect on its date). `claim` is the
+    result the caller already computed (the live preview); None computes it here, and a
+    document that cannot be computed yet is saved with no claim. `expected_revision` guards
+    against overwriting someone else's newer save (VisitChanged). A finalized visit raises
+    VisitLocked: amend it with a reason, or reopen it.
+    """
+    from ocrebill_gui.store.coverages import coverage_on
+
+    actor = check_actor(actor)
+    doc = document_dict(document)
+    day = date_of(doc)
+    text = dumps(doc)
+    if claim is None:
+        try:
+            claim = compute_in_store(store, doc)
+        except InvalidVisit:
+            claim = None
+    errors, warnings = claim_counts(claim)
+    claim_text = claim.model_dump_json() if claim is not None else None
+    now = store.now()
+    with writing(store):
+        if visit_id is None:
+            if patient_id is None:
+                raise InvalidRecord([("patient_id", "choose the patient of the visit")])
+            _check_refs(store, patient_id, coverage_id, authorization_id)
+            if coverage_id is None:
+                coverage = coverage_on(store, patient_id, day)
+                coverage_id = coverage.id if coverage else None
+            cur = store.conn.execute(
+                "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
+                "setting, payer, summary, status, document, claim, errors, warnings, revision, "
+                "created_at, created_by, changed_at, changed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                (patient_id, coverage_id, authorization_id, day.isoformat(),
+                 str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), text,
+                 claim_text, errors, warnings, now, actor, now, actor))
+            new_id = int(cur.lastrowid)
+            record(store, actor, "visit", new_id, "create", field_changes(None, {
+                "patient_id": patient_id, "coverage_id": coverage_id,
+                "authorization_id": authorization_id, "status": "draft", "document": doc}))
+            return DraftSaved(visit_id=new_id, revision=1, saved=True)
+
+        row = store.conn.execute(
+            "SELECT status, revision, document, patient_id, coverage_id, authorization_id "
+            "FROM visits WHERE id = ?", (visit_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        status, revision, old_text, old_patient, old_coverage, old_auth = row
+        if status != "draft":
+            raise VisitLocked(f"Visit {visit_id} is finalized: change it with an amendment "
+                              "(a reason is required) or reopen it first.")
+        if expected_revision is not None and expected_revision != revision:
+            raise VisitChanged(f"Visit {visit_id} was saved by someone else meanwhile "
+                               f"(revision {revision}, you edited {expected_revision}): reload "
+                               "it, then make your change again.")
+        new_refs = {"patient_id": old_patient if patient_id is None else patient_id,
+                    "coverage_id": old_coverage if coverage_id is None else coverage_id,
+                    "authorization_id": old_auth if authorization_id is None
+                    else authorization_id}
+        old_refs = {"patient_id": old_patient, "coverage_id": old_coverage,
+                    "authorization_id": old_auth}
+        if old_text == text and new_refs == old_refs:
+            return DraftSaved(visit_id=visit_id, revision=revision, saved=False)
+        _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
+                    new_refs["authorization_id"])
+        store.conn.execute(
+            "UPDATE visits SET patient_id = ?, coverage_id = ?, authorization_id = ?, "
+            "date_of_service = ?, setting = ?, payer = ?, summary = ?, document = ?, claim = ?, "
+            "errors = ?, warnings = ?, revision = revision + 1, changed_at = ?, changed_by = ? "
+            "WHERE id = ?",
+            (new_refs["patient_id"], new_refs["coverage_id"], new_refs["authorization_id"],
+             day.isoformat(), str(doc.get("setting") or ""), payer_of(doc), summary_text(doc),
+             text, claim_text, errors, warnings, now, actor, visit_id))
+        diff = field_changes(old_refs, new_refs) + field_changes(
+            json.loads(old_text), doc, prefix="document")
+        record(store, actor, "visit", visit_id, "update", diff)
+        return DraftSaved(visit_id=visit_id, revision=revision + 1, saved=True)
+
+
+def _check_refs(store: Store, patient_id: int, coverage_id: int | None,
+                authorization_id: int | None) -> None:
+    problems = []
+    if store.conn.execute("SELECT 1 FROM patients WHERE id = ?", (patient_id,)).fetchone() is None:
+        problems.append(("patient_id", f"there is no patient {patient_id}"))
+    if coverage_id is not None:
+        row = store.conn.execute("SELECT patient_id FROM coverages WHERE id = ?",
+                                 (coverage_id,)).fetchone()
+        if row is None:
+            problems.append(("coverage_id", f"there is no coverage {coverage_id}"))
+        elif row[0] != patient_id:
+            problems.append(("coverage_id", f"coverage {coverage_id} belongs to another patient"))
+    if authorization_id is not None:
+        row = store.conn.execute("SELECT coverage_id FROM authorizations WHERE id = ?",
+                                 (authorization_id,)).fetchone()
+        if row is None:
+            problems.append(("authorization_id", f"there is no authorization {authorization_id}"))
+        elif coverage_id is not None and row[0] != coverage_id:
+            problems.append(("authorization_id", f"authorization {authorization_id} belongs to "
+                                                 "another coverage"))
+    if problems:
+        raise InvalidRecord(problems)
+
+
+def visit_from_row(row: Mapping[str, Any]) -> Visit:
+    data = dict(row)
+    data["date_of_service"] = date.fromisoformat(data["date_of_service"])
+    data["document"] = json.loads(data["document"])
+    data["claim"] = (ClaimResult.model_validate_json(data["claim"]) if data["claim"] else None)
+    return Visit.model_construct(**data)
+
+
+def get_visit(store: Store, visit_id: int) -> Visit:
+    """The whole visit (document and last claim result), or NotFound."""
+    row = next(store.db.query(f"SELECT {_VISIT_COLUMNS} FROM visits WHERE id = ?", [visit_id]),
+               None)
+    if row is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    return visit_from_row(row)
+
+
+def visit_document(store: Store, visit_id: int) -> dict[str, Any]:
+    """The visit document exactly as saved (what `ocrebill export` prints)."""
+    row = store.conn.execute("SELECT document FROM visits WHERE id = ?", (visit_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    return json.loads(row[0])
+
+
+def discard_draft(store: Store, actor: str, visit_id: int) -> None:
+    """Delete a draft that was never finalized; its last document stays in the audit log.
+    A visit that was ever finalized cannot be deleted: amend it instead."""
+    actor = check_actor(actor)
+    with writing(store):
+        row = store.conn.execute("SELECT status, document, patient_id FROM visits WHERE id = ?",
+                                 (visit_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no visit {visit_id}.")
+        history = store.conn.execute("SELECT count(*) FROM visit_amendments WHERE visit_id = ?",
+                                     (visit_id,)).fetchone()[0]
+        if row[0] != "draft" or history:
+            raise StoreError(f"Visit {visit_id} was finalized: it cannot be deleted, only "
+                             "amended (with a reason).")
+        store.conn.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
+        record(store, actor, "visit", visit_id, "delete",
+               [("patient_id", row[2], None), ("document", json.loads(row[1]), None)])
+
+
+def visit_amendments(store: Store, visit_id: int) -> list[Amendment]:
+    """The amendments and reopenings of a visit, oldest first, with their reasons."""
+    rows = store.db.query("SELECT * FROM visit_amendments WHERE visit_id = ? ORDER BY id",
+                          [visit_id])
+    return [Amendment.model_construct(
+        **{**r, "document_before": json.loads(r["document_before"]),
+           "document_after": json.loads(r["document_after"]) if r["document_after"] else None})
+        for r in rows]
