@@ -51,28 +51,29 @@ class ItemSpec:
 AUTOMATIC: tuple[ItemSpec, ...] = (
     ItemSpec("prior-authorization",
              "Prior authorization active on the date of service and covering the units billed",
-             "Traditional Medicare has no prior authorization for Part B drugs; Medicare "
-             "Advantage, Medicaid and commercial plans generally do.",
+             "traditional Medicare has no prior authorization for Part B drugs; Medicare "
+             "Advantage and most other plans do.",
              ("pa-missing", "pa-dates", "pa-units", "pa-medicare-traditional")),
     ItemSpec("drug-units", "Drug billed in billing units (J2350: 1 mg each), not per vial", "",
              ("proposed-per-vial", "proposed-units", "code-not-effective", "proposed-old-code",
               "dose-off-label")),
     ItemSpec("initial-service", "One initial administration code for the encounter",
-             "Not always 96365: the payer profile may use 96413, and an injection visit "
-             "(Zunovo) has no infusion code."),
+             "not always 96365: the payer may use 96413; an injection visit has no infusion "
+             "code.",
+             ("same-drug-infusion",)),
     ItemSpec("extra-hours",
              "Extra hours only for more than 30 min beyond the last full hour of running time",
-             "90 min = initial only; 150 min = 1 extra hour. Pauses and the observation hour "
-             "are not running time.",
-             ("proposed-extra-hours", "running-time-long")),
+             "90 min = initial only, 150 min = 1 extra hour; pauses and observation do not "
+             "count.",
+             ("proposed-extra-hours", "running-time-long", "running-time-short")),
     ItemSpec("admin-family",
              "Administration family as the payer profile says (therapeutic or complex)",
-             "Replaces 'avoid chemo codes': Medicare accepts 96413/96415 for monoclonals since "
-             "CMS TDL 12397 (Dec 2023); the payer decides.",
+             "not 'avoid chemo codes': Medicare accepts 96413/96415 since CMS TDL 12397; the "
+             "payer decides.",
              ("proposed-family",)),
     ItemSpec("waste",
              "JZ on the drug line, or a JW line for drug discarded from single-dose vials",
-             "JZ (no waste) is required since July 2023, not only JW; per payer.",
+             "JZ (nothing discarded) is required since July 2023, not only JW.",
              ("dose-exceeds-vials", "waste-not-documented", "proposed-waste-modifier")),
     ItemSpec("premedications",
              "Premedications billed with their own codes, or packaged in hospital outpatient",
@@ -82,8 +83,8 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
              ("timeline-no-stop", "timeline-no-start", "timeline-order", "timeline-wrong-event",
               "timeline-given-missing", "timeline-other-day")),
     ItemSpec("diagnosis", "Diagnosis billable on the date of service",
-             "G35 alone is not billable since Oct 1, 2025 (use G35.A-G35.D); Z51.11 is never "
-             "for MS.",
+             "bare G35 is not billable since Oct 1, 2025 (G35.A-G35.D); Z51.11 is never for "
+             "MS.",
              ("dx-unknown", "dx-category", "dx-g35-category", "dx-not-yet-valid",
               "dx-neoplasm-encounter", "dx-no-ms-indication", "dx-off-label",
               "dx-code-set-outdated")),
@@ -94,6 +95,10 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
               "proposed-unclassified-trial")),
     ItemSpec("findings", "Every error fixed and every warning reviewed"),
 )
+
+# Error and warning rules with no item of their own: the "findings" item counts them.
+SUMMARY_ONLY_RULES = ("dose-interval-short", "route-unusual", "proposed-missing-line",
+                      "proposed-extra-line")
 
 MANUAL: tuple[ItemSpec, ...] = (
     ItemSpec("authorization-verified",
@@ -267,17 +272,18 @@ def _extra_hours(v: _Visit) -> tuple[Verdict, str]:
     by_id = {s.id: s for s in v.claim.administrations}
     for admin in v.infusions():
         summary = by_id.get(admin.id)
-        if summary is None or summary.running_minutes is None:
-            continue
-        if summary.role not in ("initial", "sequential") or summary.family is None:
+        timeline = timeline_of(admin)
+        if summary is None or not timeline.usable or summary.family is None \
+                or summary.role not in ("initial", "sequential"):
             continue
         family = v.catalog.families[summary.family]
         code = family.extra_hour if summary.role == "initial" else family.sequential_extra_hour
-        minutes = summary.running_minutes
+        # Minutes from the document, units from the claim: a stale claim shows up here.
+        minutes = timeline.running_minutes
         want = extra_hours(minutes)
         billed = sum(line.units for line in v.claim.lines
                      if line.administration == admin.id and line.code == code)
-        paused = timeline_of(admin).paused_minutes
+        paused = timeline.paused_minutes
         paused_text = f" ({paused} min paused excluded)" if paused else ""
         if billed != want:
             return "not_done", (f"{minutes} running min{paused_text} = {code} x{want}, but the "
