@@ -1,0 +1,7 @@
+"""The visit editor: patient, diagnoses, administrations with the nurse's timeline, and the
+live superbill preview. `VisitEditor(store, visit_id, clock=..., actor=...)` is the entry point.
+"""
+
+from ocrebill_gui.ui.visit_editor.editor import VisitEditor
+
+__all__ = ["VisitEditor"]

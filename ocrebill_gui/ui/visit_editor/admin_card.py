@@ -1,0 +1,177 @@
+"""One administration as a card: product, route, dose, drug source, vials and the timeline.
+
+The card writes every change to the presenter and redraws from it; it registers its fields
+by document path so that messages appear beside them and findings can focus them.
+"""
+
+from __future__ import annotations
+
+from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
+from ocrebill_gui.ui.visit_editor.timeline import TimelineWidget
+from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
+
+ROUTES = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "Subcutaneous",
+          "intramuscular": "Intramuscular", "oral": "Oral"}
+SOURCES = {"purchased": "Purchased by the practice (buy and bill)",
+           "patient_supplied": "Supplied by the patient / specialty pharmacy",
+           "free_drug_program": "Free drug program", "trial_sponsor": "Clinical-trial sponsor"}
+
+
+def _number_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _set_combo(combo: QComboBox, data: object) -> None:
+    index = combo.findData(data)
+    if index >= 0 and index != combo.currentIndex():
+        combo.blockSignals(True)
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+
+
+class AdministrationCard(QGroupBox):
+    """Everything recorded about one administration."""
+
+    remove_requested = Signal(int)
+
+    def __init__(self, presenter: VisitPresenter, index: int, clock: Clock,
+                 lots: list[LotChoice], registry: FieldRegistry,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+        self.index = index
+        self.setObjectName(f"administration_{index}")
+        path = f"administrations[{index}]"
+        catalog = presenter.catalog
+
+        self.product = QComboBox(self)
+        self.product.setObjectName("product")
+        for product in catalog.products.values():
+            self.product.addItem(product.name, product.id)
+        self.product.currentIndexChanged.connect(self._product_chosen)
+        self.route = QComboBox(self)
+        self.route.setObjectName("route")
+        self.route.currentIndexChanged.connect(
+            lambda _i: presenter.set(f"{path}.route", self.route.currentData()))
+        self.remove = QPushButton("Remove", self)
+        self.remove.setToolTip("Remove this administration from the visit")
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self.index))
+
+        self.dose = QLineEdit(self)
+        self.dose.setObjectName("dose")
+        self.dose.setPlaceholderText("mg given")
+        self.dose.setToolTip("The amount administered, in mg")
+        self.dose.setMaximumWidth(self.fontMetrics().horizontalAdvance("000000 mg given") + 20)
+        self.dose.textEdited.connect(lambda text: presenter.set_number(f"{path}.dose_mg", text))
+        self.dose_message = MessageLabel(self)
+        self.source = QComboBox(self)
+        self.source.setObjectName("source")
+        for key, label in SOURCES.items():
+            self.source.addItem(label, key)
+        self.source.currentIndexChanged.connect(
+            lambda _i: presenter.set(f"{path}.source", self.source.currentData()))
+        self.primary = QCheckBox("Primary reason for the visit", self)
+        self.primary.setToolTip("Office setting: marks the primary reason for the encounter")
+        self.primary.toggled.connect(
+            lambda on: presenter.set(f"{path}.primary", True if on else None))
+
+        self.vials = VialsWidget(presenter, index, lots, self)
+        self.timeline = TimelineWidget(presenter, index, clock, self)
+        self.message = MessageLabel(self)
+
+        top = QHBoxLayout()
+        top.addWidget(self.product, 2)
+        top.addWidget(self.route, 1)
+        top.addWidget(self.remove)
+        dose_row = QHBoxLayout()
+        dose_row.addWidget(self.dose)
+        dose_row.addWidget(QLabel("mg", self))
+        dose_row.addWidget(self.dose_message, 1)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        dose_label = QLabel("&Dose", self)
+        dose_label.setBuddy(self.dose)
+        form.addRow(dose_label, dose_row)
+        form.addRow("Drug &source", self.source)
+        form.addRow("", self.primary)
+        form.addRow("&Vials", self.vials)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(self.timeline)
+
+        registry.register(path, self.product, self.message)
+        registry.register(f"{path}.product", self.product, self.message)
+        registry.register(f"{path}.route", self.route, self.message)
+        registry.register(f"{path}.dose_mg", self.dose, self.dose_message)
+        registry.register(f"{path}.source", self.source, self.message)
+        registry.register(f"{path}.primary", self.primary, self.message)
+        registry.register(f"{path}.vials", self.vials.picker, self.vials.message,
+                          self.vials.focus_vial)
+        registry.register(f"{path}.events", self.timeline.events_view, self.timeline.message,
+                          self.timeline.focus_events)
+        QWidget.setTabOrder(self.product, self.route)
+        QWidget.setTabOrder(self.route, self.dose)
+        QWidget.setTabOrder(self.dose, self.source)
+        QWidget.setTabOrder(self.source, self.primary)
+        QWidget.setTabOrder(self.primary, self.vials.picker)
+        self.refresh()
+
+    def _product_chosen(self, _index: int) -> None:
+        product_id = self.product.currentData()
+        if product_id:
+            self.presenter.change_product(self.index, product_id)
+
+    def refresh(self) -> None:
+        """Redraw from the presenter's document."""
+        admin = self.presenter.administrations[self.index]
+        product = self.presenter.product(self.index)
+        self.setTitle(f"{self.index + 1}. {product.name if product else admin.get('product')}")
+        _set_combo(self.product, admin.get("product"))
+        routes = product.routes if product else list(ROUTES)
+        if [self.route.itemData(i) for i in range(self.route.count())] != list(routes):
+            self.route.blockSignals(True)
+            self.route.clear()
+            for route in routes:
+                self.route.addItem(ROUTES[route], route)
+            self.route.blockSignals(False)
+        _set_combo(self.route, admin.get("route"))
+        _set_combo(self.source, admin.get("source", "purchased"))
+        typed = self.dose.text().strip().replace(",", "")  # keep the text while it is typed
+        if typed != _number_text(admin.get("dose_mg")):
+            self.dose.setText(_number_text(admin.get("dose_mg")))
+        self.primary.blockSignals(True)
+        self.primary.setChecked(bool(admin.get("primary")))
+        self.primary.blockSignals(False)
+        hydration = product is not None and product.role == "hydration"
+        self.dose.setPlaceholderText("optional" if hydration else "mg given")
+        read_only = self.presenter.read_only
+        for widget in (self.product, self.route, self.source, self.primary, self.remove):
+            widget.setEnabled(not read_only)
+        self.dose.setReadOnly(read_only)
+        self.vials.refresh()
+        self.timeline.refresh()
+
+    def focus_first(self) -> None:
+        self.product.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,324 @@
+"""VisitEditor: the form on the left, the live superbill preview on the right.
+
+Constructed as `VisitEditor(store, visit_id, clock=..., actor=..., patient_id=None)`
+(visit_id None = a new visit). Every edit goes through the presenter, which recomputes the
+claim at once; the editor redraws the form and the preview, saves the draft after a short
+pause in typing (and on close), and finalizes or amends through the store's lifecycle.
+Signals: saved(visit id), finalized(visit id), closed().
+"""
+
+from __future__ import annotations
+
+from ocrebill_gui.store import Store
+from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.qt import (
+    QApplication,
+    QCloseEvent,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.visit_editor import services, visit_io
+from ocrebill_gui.ui.visit_editor.admin_card import AdministrationCard
+from ocrebill_gui.ui.visit_editor.diagnoses import DiagnosesSection
+from ocrebill_gui.ui.visit_editor.diagnosis_search import warm_up_in_background
+from ocrebill_gui.ui.visit_editor.editor_actions import EditorActions
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.live_timeline import live_state
+from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
+from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
+from ocrebill_gui.ui.visit_editor.timeline import SHORTCUTS, RunningBanner
+from ocrebill_gui.ui.visit_editor.visit_section import VisitSection
+
+AUTOSAVE_MS = 500
+
+
+class VisitEditor(EditorActions, QWidget):
+    saved = Signal(int)
+    finalized = Signal(int)
+    closed = Signal()
+
+    def __init__(self, store: Store, visit_id: int | None = None, *, clock: Clock, actor: str,
+                 patient_id: int | None = None, parent: QWidget | None = None) -> None:
+        QWidget.__init__(self, parent)
+        self.setObjectName("visitEditor")
+        self.store, self.clock, self.actor = store, clock, actor
+        self.visit_id = visit_id
+        self.revision: int | None = None
+        self.status = "draft"
+        self.status_note = ""
+        links: tuple[int | None, int | None, int | None] = (patient_id, None, None)
+        catalog = services.catalog(store)
+        if visit_id is not None:
+            visit = visit_io.load_visit(store, visit_id)
+            document, self.revision, self.status = visit.document, visit.revision, visit.status
+            links = (visit.patient_id, visit.coverage_id, visit.authorization_id)
+            if visit.finalized:
+                self.status_note = f"finalized by {visit.finalized_by} at {visit.finalized_at}"
+        else:
+            document = blank_document(clock.now().date())
+        self.presenter = VisitPresenter(document, catalog=catalog)
+        self.presenter.read_only = self.status == "finalized"
+        self.registry = FieldRegistry()
+        self.cards: list[AdministrationCard] = []
+        self._lots: dict[str, list] = {}
+        self._card_key: list[tuple[str, str]] = []
+        self._link_key: tuple | None = None
+        self._active_card: int | None = None
+        self._build()
+        self.patient.set_day(self.presenter.date_of_service)
+        self.patient.set_links(*links)
+        self.presenter.subscribe(self._changed)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_now)
+        self._saved_revision = self.presenter.revision
+        if visit_id is None and patient_id is not None:
+            self.patient.choose_patient(patient_id)
+        self._changed()
+        self._saved_revision = self.presenter.revision if visit_id is not None else -1
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_moved)
+        QTimer.singleShot(0, warm_up_in_background)
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(self)
+        self.title.setObjectName("editorTitle")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("editorState")
+        self.save_message = MessageLabel(self)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.state_label, 1)
+        for button in self._header_buttons():
+            header.addWidget(button)
+        self.banner = RunningBanner(self)
+
+        form = QWidget()
+        form.setObjectName("visitForm")
+        self.patient = PatientSection(self.store, self.actor, self.registry, form)
+        self.patient.links_changed.connect(self._links_changed)
+        self.visit_section = VisitSection(self.presenter, self.registry, form)
+        self.diagnoses = DiagnosesSection(self.presenter, self.registry, form)
+        self.add_product = QComboBox(form)
+        self.add_product.setObjectName("addProduct")
+        for product in self.presenter.catalog.products.values():
+            self.add_product.addItem(product.name, product.id)
+        self.add_button = QPushButton("Add administration", form)
+        self.add_button.setObjectName("addAdministration")
+        self.add_button.setToolTip("Add the chosen drug, premedication or hydration (Ctrl+M)")
+        self.add_button.clicked.connect(self.add_administration)
+        self.cards_box = QVBoxLayout()
+        self.admin_message = MessageLabel(form)
+        self.general_message = MessageLabel(form)
+        self.registry.register("administrations", self.add_product, self.admin_message)
+
+        layout = QVBoxLayout(form)
+        layout.addWidget(self._group("Patient and coverage", self.patient))
+        layout.addWidget(self._group("Visit", self.visit_section))
+        layout.addWidget(self._group("Diagnoses", self.diagnoses))
+        adder = QHBoxLayout()
+        adder.addWidget(QLabel("Administrations", form))
+        adder.addStretch(1)
+        adder.addWidget(self.add_product)
+        adder.addWidget(self.add_button)
+        layout.addLayout(adder)
+        layout.addWidget(self.admin_message)
+        layout.addLayout(self.cards_box)
+        layout.addWidget(self.general_message)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("formScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        self.scroll = scroll
+        self.preview = PreviewPanel(self)
+        self.preview.finding_activated.connect(self.focus_finding)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("editorSplitter")
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+
+        outer = QVBoxLayout(self)
+        outer.addLayout(header)
+        outer.addWidget(self.save_message)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.splitter, 1)
+        self._shortcuts()
+
+    def _group(self, title: str, body: QWidget) -> QGroupBox:
+        group = QGroupBox(title)
+        box = QVBoxLayout(group)
+        box.addWidget(body)
+        return group
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        keys = {"F5": lambda: self.press_timeline("start"), "F6": lambda: self.press_timeline(
+            "pause"), "F7": lambda: self.press_timeline("resume"),
+            "F8": lambda: self.press_timeline("stop"), "Ctrl+S": self.save_now,
+            "Ctrl+M": self.add_product.setFocus, "Ctrl+D": self.diagnoses.search.setFocus,
+            "Ctrl+Shift+F": self.finalize, "Ctrl+Shift+P": lambda: self.print_report()}
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    # -- redrawing ---------------------------------------------------------------------------
+    def _changed(self) -> None:
+        """The presenter changed: redraw everything from it, then schedule the draft save."""
+        self._sync_cards()
+        self.visit_section.refresh()
+        self.diagnoses.refresh()
+        self.patient.set_day(self.presenter.date_of_service)
+        self._complete_links()
+        unowned = self.registry.show_problems(self.presenter.problems)
+        self.general_message.show_message(
+            "\n".join(f"{path}: {message}" for path, message in unowned.items()) or None)
+        self.preview.show_result(self.presenter.result, stale=self.presenter.stale,
+                                 problem_count=len(self.presenter.problems))
+        self._show_banner()
+        self._show_state()
+        if self.presenter.revision != self._saved_revision and not self.presenter.read_only:
+            self._autosave.start()
+
+    def _sync_cards(self) -> None:
+        key = [(a.get("id", ""), a.get("product", "")) for a in self.presenter.administrations]
+        if key != self._card_key:
+            self._card_key = key
+            for card in self.cards:
+                self.registry.unregister_prefix(f"administrations[{card.index}]")
+                card.setParent(None)
+                card.deleteLater()
+            self.cards = []
+            for index, admin in enumerate(self.presenter.administrations):
+                card = AdministrationCard(self.presenter, index, self.clock,
+                                          self._lots_for(admin.get("product", "")),
+                                          self.registry)
+                card.remove_requested.connect(self.presenter.remove_administration)
+                self.cards_box.addWidget(card)
+                self.cards.append(card)
+        else:
+            for card in self.cards:
+                card.refresh()
+
+    def _lots_for(self, product: str) -> list:
+        if product not in self._lots:
+            self._lots[product] = services.lot_choices(self.store, product)
+        return self._lots[product]
+
+    def _show_banner(self) -> None:
+        lines = []
+        now = self.clock.now()
+        for index, admin in enumerate(self.presenter.administrations):
+            if admin.get("route") != "iv_infusion":
+                continue
+            state = live_state(admin.get("events", []), now)
+            if state.open and state.started is not None:
+                product = self.presenter.product(index)
+                name = product.short if product else admin.get("product")
+                lines.append(f"{name}: infusion running since {state.started:%H:%M} \u2014 no "
+                             f"stop time (Stop: {SHORTCUTS['stop']})")
+        self.banner.show_text("\n".join(lines) or None)
+
+    def _show_state(self) -> None:
+        doc = self.presenter.document
+        patient = (doc.get("patient") or {}).get("name") or "no patient yet"
+        number = f"Visit {self.visit_id}" if self.visit_id is not None else "New visit"
+        self.title.setText(f"{number} \u00b7 {patient} \u00b7 {doc.get('date_of_service', '')}")
+        state = "Finalized (read-only)" if self.status == "finalized" else "Draft"
+        note = f": {self.status_note}" if self.status_note else ""
+        self.state_label.setText(state + note)
+        self.update_buttons()
+
+    # -- links to store records --------------------------------------------------------------
+    def _links_changed(self) -> None:
+        self._link_key = None
+        self._complete_links()
+
+    def _complete_links(self) -> None:
+        """Fill patient, payer and authorization from the store when what they depend on
+        changed (chosen records, date of service, the authorized drug)."""
+        section = self.patient
+        key = (section.patient_id, section.coverage_id, section.authorization_id,
+               self.presenter.get("date_of_service"),
+               services.authorized_product(self.presenter.document, self.presenter.catalog))
+        if key == self._link_key or self.presenter.read_only:
+            return
+        self._link_key = key
+        doc = services.completed_document(
+            self.store, self.presenter.document, patient_id=section.patient_id,
+            coverage_id=section.coverage_id, authorization_id=section.authorization_id,
+            visit_id=self.visit_id)
+        auth = doc.get("prior_authorization") if (section.coverage_id is not None) else None
+        values = {"patient": doc.get("patient"), "prior_authorization": auth}
+        if section.coverage_id is not None:
+            values["payer"] = doc.get("payer")
+        if any(self.presenter.get(path) != value for path, value in values.items()):
+            self.presenter.set_many(values)
+        section.show_authorization_in_use((auth or {}).get("number"))
+
+    # -- administrations and the timeline ----------------------------------------------------
+    def add_administration(self) -> None:
+        index = self.presenter.add_administration(self.add_product.currentData())
+        if 0 <= index < len(self.cards):
+            self.cards[index].dose.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(self.cards[index])
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        widget = new
+        while widget is not None and widget is not self:
+            if isinstance(widget, AdministrationCard):
+                self._active_card = widget.index
+                return
+            widget = widget.parentWidget()
+
+    def press_timeline(self, kind: str) -> bool:
+        """F5-F8: the timeline in use (last focused card), else the first that allows it."""
+        order = list(range(len(self.cards)))
+        if self._active_card is not None and self._active_card < len(self.cards):
+            order.remove(self._active_card)
+            order.insert(0, self._active_card)
+        for index in order:
+            timeline = self.cards[index].timeline
+            if timeline.state is not None and kind in timeline.state.allowed:
+                return timeline.press(kind)
+        return False
+
+    def focus_finding(self, path: str, administration: str) -> None:
+        """Put the cursor in the field a finding is about."""
+        if not path and administration:
+            ids = [a.get("id") for a in self.presenter.administrations]
+            if administration in ids:
+                path = f"administrations[{ids.index(administration)}].events"
+        if path:
+            self.registry.focus(path)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_now()
+        for card in self.cards:
+            card.timeline.ticker.stop()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,205 @@
+"""The visit editor's lifecycle actions: autosave, finalize, amend, Save as PDF and Print.
+
+A mixin of VisitEditor kept apart from the form wiring; every store error ends up as a line
+under the editor's title, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ocrebill_gui.store import StoreError, VisitHasErrors
+from ocrebill_gui.ui.qt import QMenu, QPushButton, Qt, QToolButton, QWidget
+from ocrebill_gui.ui.visit_editor import printing, visit_io
+from ocrebill_gui.ui.visit_editor.reason_dialog import ReasonDialog
+
+if TYPE_CHECKING:
+    from ocrebill_gui.ui.visit_editor.editor import VisitEditor
+
+REPORTS = {"superbill": "Superbill", "checklist": "Billing checklist"}
+
+
+class EditorActions:
+    """Mixed into VisitEditor (which provides store, presenter, patient, ...)."""
+
+    def _header_buttons(self: VisitEditor) -> list[QWidget]:
+        self.pdf_button = self._report_button("Save as PDF", "savePdf", self.save_pdf,
+                                              "Save the superbill (or checklist) as a PDF file")
+        self.print_button = self._report_button("Print", "print", self.print_report,
+                                                "Open the superbill (or checklist) to print "
+                                                "(Ctrl+Shift+P)")
+        self.finalize_button = QPushButton("Finalize\u2026", self)
+        self.finalize_button.setObjectName("finalize")
+        self.finalize_button.setToolTip("Lock the visit for billing (Ctrl+Shift+F); blocked "
+                                        "while the claim has errors unless you give a reason")
+        self.finalize_button.clicked.connect(self.finalize)
+        self.amend_button = QPushButton("Amend\u2026", self)
+        self.amend_button.setObjectName("amend")
+        self.amend_button.setToolTip("Make a finalized visit editable again (reason required)")
+        self.amend_button.clicked.connect(self.amend)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName("closeEditor")
+        self.close_button.clicked.connect(self.close)
+        return [self.pdf_button, self.print_button, self.finalize_button, self.amend_button,
+                self.close_button]
+
+    def _report_button(self: VisitEditor, text: str, name: str, action, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(button)
+        for kind, title in REPORTS.items():
+            menu.addAction(title, lambda k=kind: action(k))
+        button.setMenu(menu)
+        button.clicked.connect(lambda: action("superbill"))
+        return button
+
+    def update_buttons(self: VisitEditor) -> None:
+        finalized = self.status == "finalized"
+        computable = self.presenter.result is not None and not self.presenter.stale
+        self.finalize_button.setEnabled(not finalized)
+        self.amend_button.setVisible(finalized)
+        self.pdf_button.setEnabled(computable)
+        self.print_button.setEnabled(computable)
+        self.add_button.setEnabled(not finalized)
+        self.add_product.setEnabled(not finalized)
+        self.patient.set_read_only(finalized)
+
+    def _say(self: VisitEditor, text: str | None, *, problem: bool = False) -> None:
+        if problem:
+            self.save_message.show_message(text)
+        else:
+            self.save_message.show_message(None)
+            if text:
+                self.status_note = text
+                self._show_state()
+
+    # -- saving ------------------------------------------------------------------------------
+    def save_now(self: VisitEditor) -> bool:
+        """Save the draft now if anything changed; False when it could not be saved."""
+        self._autosave.stop()
+        if self.status == "finalized" or self.presenter.read_only:
+            return True
+        if self.presenter.revision == self._saved_revision:
+            return True
+        if self.patient.patient_id is None:
+            self._say("Not saved yet: choose or create the patient first.", problem=True)
+            return False
+        claim = None if self.presenter.stale else self.presenter.result
+        section = self.patient
+        try:
+            saved = visit_io.save_draft(
+                self.store, self.actor, self.presenter.document, visit_id=self.visit_id,
+                patient_id=section.patient_id, coverage_id=section.coverage_id,
+                authorization_id=section.authorization_id, claim=claim, revision=self.revision)
+        except StoreError as exc:
+            self._say(f"Not saved: {exc}", problem=True)
+            return False
+        self.visit_id, self.revision = saved.visit_id, saved.revision
+        self._saved_revision = self.presenter.revision
+        self._say(f"draft saved {self.clock.now():%H:%M:%S}")
+        self.saved.emit(saved.visit_id)
+        return True
+
+    # -- finalizing and amending -------------------------------------------------------------
+    def finalize(self: VisitEditor) -> bool:
+        """Finalize: refused while the form has problems; error findings need a reason."""
+        if self.status == "finalized":
+            return False
+        if self.presenter.stale or self.presenter.result is None:
+            self._say("Cannot finalize: fix the fields marked in red first.", problem=True)
+            first = next(iter(self.presenter.problems), None)
+            if first:
+                self.registry.focus(first)
+            return False
+        if not self.save_now():
+            return False
+        errors = [f.message for f in self.presenter.result.findings if f.severity == "error"]
+        reason = None
+        if errors:
+            reason = ReasonDialog.ask(
+                self, "Finalize with errors?",
+                f"The claim has {len(errors)} error finding(s). Fix them, or give the reason "
+                "this claim goes out as it is (biller override).", "Finalize anyway", errors)
+            if reason is None:
+                self._say(f"Not finalized: {len(errors)} error finding(s) on the claim.",
+                          problem=True)
+                return False
+        try:
+            outcome = visit_io.finalize(self.store, self.actor, self.visit_id,
+                                        revision=self.revision, override_reason=reason)
+        except VisitHasErrors as exc:
+            self._say(f"Not finalized: {exc}", problem=True)
+            return False
+        except StoreError as exc:
+            self._say(f"Not finalized: {exc}", problem=True)
+            return False
+        visit = outcome.visit
+        self.revision, self.status = visit.revision, visit.status
+        self.presenter.read_only = True
+        notes = "; ".join(outcome.notes)
+        self._say(f"finalized by {visit.finalized_by}" + (f" ({notes})" if notes else ""))
+        self._saved_revision = self.presenter.revision
+        self._refresh_read_only()
+        self.finalized.emit(visit.id)
+        return True
+
+    def amend(self: VisitEditor) -> bool:
+        """Reopen a finalized visit for changes, with a reason; finalize it again after."""
+        if self.status != "finalized":
+            return False
+        reason = ReasonDialog.ask(
+            self, "Amend a finalized visit",
+            "The visit becomes an editable draft again; its vials and authorization units are "
+            "given back until it is finalized again. Why is it changed?", "Amend")
+        if reason is None:
+            return False
+        try:
+            visit = visit_io.reopen_for_amendment(self.store, self.actor, self.visit_id, reason,
+                                                  revision=self.revision)
+        except StoreError as exc:
+            self._say(f"Not reopened: {exc}", problem=True)
+            return False
+        self.revision, self.status = visit.revision, visit.status
+        self.presenter.read_only = False
+        self._say(f"amending: {reason}")
+        self._refresh_read_only()
+        return True
+
+    def _refresh_read_only(self: VisitEditor) -> None:
+        self._link_key = None
+        self._card_key = []  # rebuild cards so every field follows the new mode
+        self._changed()
+
+    # -- printing ----------------------------------------------------------------------------
+    def _printable(self: VisitEditor) -> bool:
+        if self.presenter.result is None or self.presenter.stale:
+            self._say("Cannot print yet: fix the fields marked in red first.", problem=True)
+            return False
+        return True
+
+    def save_pdf(self: VisitEditor, kind: str = "superbill") -> None:
+        if not self._printable():
+            return
+        try:
+            path = printing.save_as_pdf(self, self.store, kind, self.presenter.document,
+                                        self.presenter.result)
+        except (printing.CannotPrint, OSError) as exc:
+            self._say(str(exc), problem=True)
+            return
+        if path is not None:
+            self._say(f"saved {path.name}")
+
+    def print_report(self: VisitEditor, kind: str = "superbill") -> None:
+        if not self._printable():
+            return
+        try:
+            path = printing.print_pdf(self.store, kind, self.presenter.document,
+                                      self.presenter.result)
+        except (printing.CannotPrint, OSError) as exc:
+            self._say(str(exc), problem=True)
+            return
+        self._say(f"opened {path.name} to print")

@@ -1,0 +1,112 @@
+"""Which widget edits which document path, and the message label beside it.
+
+Findings and input problems name document paths ("administrations[0].vials[1].expires"); the
+registry finds the widget that owns the longest registered prefix of such a path, so a message
+lands beside the closest field and a clicked finding focuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ocrebill_gui.ui.qt import QLabel, QPalette, QScrollArea, QSizePolicy, Qt, QWidget
+from ocrebill_gui.ui.visit_editor import docpath
+from ocrebill_gui.ui.visit_editor.palette import severity_color
+
+
+class MessageLabel(QLabel):
+    """A one-line message beside a field: empty and hidden when all is well."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldMessage")
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str | None) -> None:
+        if not text:
+            self.clear()
+            self.hide()
+            return
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, severity_color(palette, "error"))
+        self.setPalette(palette)
+        self.setText(text)
+        self.show()
+
+
+class FieldRegistry:
+    """path -> (widget to focus, label for its messages, optional focus hook)."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, MessageLabel | None, Callable[[str], None] | None]] = {}
+
+    def register(self, path: str, widget: QWidget, message: MessageLabel | None = None,
+                 on_focus: Callable[[str], None] | None = None) -> None:
+        self._fields[path] = (widget, message, on_focus)
+
+    def unregister_prefix(self, prefix: str) -> None:
+        for path in [p for p in self._fields if p == prefix or p.startswith(prefix + ".")
+                     or p.startswith(prefix + "[")]:
+            del self._fields[path]
+
+    def owner(self, path: str) -> str | None:
+        """The registered path closest to `path` (itself or its nearest ancestor)."""
+        for candidate in docpath.parents(path):
+            if candidate in self._fields:
+                return candidate
+        return None
+
+    def widget_for(self, path: str) -> QWidget | None:
+        owner = self.owner(path)
+        return self._fields[owner][0] if owner else None
+
+    def show_problems(self, problems: dict[str, str]) -> dict[str, str]:
+        """Put each message beside its field; return those no field owns."""
+        by_owner: dict[str, list[str]] = {}
+        unowned: dict[str, str] = {}
+        for path, message in problems.items():
+            owner = self.owner(path)
+            label = self._fields[owner][1] if owner else None
+            if owner is None or label is None:
+                unowned[path] = message
+                continue
+            prefix = "" if path == owner else f"{_tail(path, owner)}: "
+            by_owner.setdefault(owner, []).append(prefix + message)
+        for path, (_widget, label, _hook) in self._fields.items():
+            if label is not None:
+                label.show_message("\n".join(by_owner.get(path, [])) or None)
+        return unowned
+
+    def focus(self, path: str) -> QWidget | None:
+        """Put the keyboard focus in the field a path is about; scroll it into view."""
+        owner = self.owner(path)
+        if owner is None:
+            return None
+        widget, _label, on_focus = self._fields[owner]
+        scroller = widget.parentWidget()
+        while scroller is not None and not isinstance(scroller, QScrollArea):
+            scroller = scroller.parentWidget()
+        if scroller is not None:
+            scroller.ensureWidgetVisible(widget)
+        if on_focus is not None:
+            on_focus(path)  # the hook picks the exact spot (a row, a button)
+        else:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return widget
+
+
+def _tail(path: str, owner: str) -> str:
+    """The part of `path` below `owner`, readable: 'vials[1].expires' -> 'vial 2 expires'."""
+    rest = docpath.split(path)[len(docpath.split(owner)):]
+    words: list[str] = []
+    for position, key in enumerate(rest):
+        if isinstance(key, int):
+            words.append(str(key + 1))
+            continue
+        plural_then_index = position + 1 < len(rest) and isinstance(rest[position + 1], int)
+        words.append((key[:-1] if plural_then_index and key.endswith("s") else key)
+                     .replace("_", " "))
+    return " ".join(words)

@@ -1,0 +1,38 @@
+"""Colours that follow the system palette: readable in light and dark themes alike.
+
+Qt has no palette role for "error" or "warning", so these pick a shade by how light the window
+background is, instead of hard-coding colours that only work on white.
+"""
+
+from __future__ import annotations
+
+from ocrebill_gui.ui.qt import QApplication, QColor, QIcon, QPalette, QStyle
+
+_SHADES = {  # severity -> (on a light background, on a dark background)
+    "error": ("#b3261e", "#ff8a80"),
+    "warning": ("#8a5300", "#ffcc66"),
+    "info": ("#1f5fa8", "#8ab4f8"),
+    "ok": ("#1b6e3a", "#7fd49b"),
+}
+_BANNER = {"error": ("#fde7e6", "#5c1a16"), "warning": ("#fff4d6", "#4d3a00")}
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def severity_color(palette: QPalette, severity: str) -> QColor:
+    light, dark = _SHADES.get(severity, _SHADES["info"])
+    return QColor(dark if is_dark(palette) else light)
+
+
+def banner_background(palette: QPalette, severity: str = "error") -> QColor:
+    light, dark = _BANNER.get(severity, _BANNER["error"])
+    return QColor(dark if is_dark(palette) else light)
+
+
+def severity_icon(severity: str) -> QIcon:
+    pixmap = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+              "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
+        severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
+    return QApplication.style().standardIcon(pixmap)

@@ -1,0 +1,310 @@
+"""Patient, coverage and prior authorization: picked from the store or created on the spot.
+
+The section only chooses store records (patient, coverage, authorization ids) and says so
+through `links_changed`; the editor then completes the visit document from the store (payer,
+member id, the authorization with its remaining units) and the preview follows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.store import Authorization, Patient, Store
+from ocrebill_gui.ui.qt import (
+    QAbstractListModel,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.visit_editor import services
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.record_dialog import FieldSpec, RecordDialog
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+AUTOMATIC = -1  # authorization combo: the one valid for the visit's drug on its date
+
+
+def patient_text(patient: Patient) -> str:
+    born = f", born {patient.birth_date.isoformat()}" if patient.birth_date else ""
+    return f"{patient.name} ({patient.ref}{born})"
+
+
+def authorization_text(auth: Authorization, day: date | None) -> str:
+    """'PA-77812: 600 of 1200 units left, valid 2026-01-01 to 2026-12-31 (302 days left)'."""
+    units = ("no unit limit" if auth.remaining_units is None
+             else f"{auth.remaining_units} of {auth.approved_units} units left")
+    when = f"valid {auth.valid_from.isoformat()} to {auth.valid_to.isoformat()}"
+    if day is not None:
+        if auth.valid_to < day:
+            when += " (EXPIRED on the date of service)"
+        elif auth.valid_from > day:
+            when += " (not yet valid on the date of service)"
+        else:
+            when += f" ({(auth.valid_to - day).days} days left)"
+    return f"{auth.number} ({auth.product}): {units}, {when}"
+
+
+class PatientsModel(QAbstractListModel):
+    """Search results for the patient box (a page from the store, never the whole table)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.patients: list[Patient] = []
+
+    def set_patients(self, patients: list[Patient]) -> None:
+        self.beginResetModel()
+        self.patients = list(patients)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.patients)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.patients):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return patient_text(self.patients[index.row()])
+        return None
+
+
+class PatientSection(QWidget):
+    links_changed = Signal()
+
+    def __init__(self, store: Store, actor: str, registry: FieldRegistry,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.actor = store, actor
+        self.patient_id: int | None = None
+        self.coverage_id: int | None = None
+        self.authorization_id: int | None = None
+        self.day: date | None = None
+        self.read_only = False
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText("Find a patient: name, patient id, MRN or member id")
+        self.results = PatientsModel(self)
+        completer = QCompleter(self.results, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.activated.connect(self._picked_text)
+        self.search.setCompleter(completer)
+        self.completer = completer
+        self.search.textEdited.connect(self._typed)
+        self.new_patient = QPushButton("New patient\u2026", self)
+        self.new_patient.setObjectName("newPatient")
+        self.new_patient.clicked.connect(self.create_patient)
+        self.patient_message = MessageLabel(self)
+
+        self.coverage = QComboBox(self)
+        self.coverage.setObjectName("coverage")
+        self.coverage.currentIndexChanged.connect(self._coverage_chosen)
+        self.new_coverage = QPushButton("New coverage\u2026", self)
+        self.new_coverage.setObjectName("newCoverage")
+        self.new_coverage.clicked.connect(self.create_coverage)
+        self.coverage_message = MessageLabel(self)
+
+        self.authorization = QComboBox(self)
+        self.authorization.setObjectName("authorization")
+        self.authorization.currentIndexChanged.connect(self._authorization_chosen)
+        self.new_authorization = QPushButton("New authorization\u2026", self)
+        self.new_authorization.setObjectName("newAuthorization")
+        self.new_authorization.clicked.connect(self.create_authorization)
+        self.authorization_info = QLabel(self)
+        self.authorization_info.setObjectName("authorizationInfo")
+        self.authorization_info.setWordWrap(True)
+        self.authorization_message = MessageLabel(self)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        rows = [("Pa&tient", self.search, self.new_patient, self.patient_message),
+                ("Co&verage", self.coverage, self.new_coverage, self.coverage_message),
+                ("Prior a&uth.", self.authorization, self.new_authorization,
+                 self.authorization_message)]
+        for row, (text, field, button, message) in enumerate(rows):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            grid.addWidget(label, row * 2, 0)
+            grid.addWidget(field, row * 2, 1)
+            grid.addWidget(button, row * 2, 2)
+            grid.addWidget(message, row * 2 + 1, 1, 1, 2)
+        grid.addWidget(self.authorization_info, 6, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        registry.register("patient", self.search, self.patient_message)
+        registry.register("payer", self.coverage, self.coverage_message)
+        registry.register("prior_authorization", self.authorization,
+                          self.authorization_message)
+        QWidget.setTabOrder(self.search, self.new_patient)
+        QWidget.setTabOrder(self.new_patient, self.coverage)
+        QWidget.setTabOrder(self.coverage, self.new_coverage)
+        QWidget.setTabOrder(self.new_coverage, self.authorization)
+        QWidget.setTabOrder(self.authorization, self.new_authorization)
+        self._fill_coverages()
+
+    # -- choosing ----------------------------------------------------------------------------
+    def _typed(self, text: str) -> None:
+        self.results.set_patients(services.find_patients(self.store, text) if text.strip()
+                                  else [])
+        if self.results.rowCount():
+            self.completer.complete()
+
+    def _picked_text(self, text: str) -> None:
+        for patient in self.results.patients:
+            if patient_text(patient) == text:
+                self.choose_patient(patient.id)
+                return
+
+    def choose_patient(self, patient_id: int, coverage_id: int | None = None) -> None:
+        """Pick a patient and their coverage in effect on the visit's day (or the given one)."""
+        self.patient_id = patient_id
+        if coverage_id is None:
+            found = services.coverage_for_day(self.store, patient_id, self.day)
+            coverage_id = found.id if found else None
+        self.coverage_id = coverage_id
+        self.authorization_id = None
+        self._show_patient()
+        self._fill_coverages()
+        self.links_changed.emit()
+
+    def set_links(self, patient_id: int | None, coverage_id: int | None,
+                  authorization_id: int | None) -> None:
+        """Show saved choices without announcing a change (loading a visit)."""
+        self.patient_id, self.coverage_id = patient_id, coverage_id
+        self.authorization_id = authorization_id
+        self._show_patient()
+        self._fill_coverages()
+
+    def _show_patient(self) -> None:
+        if self.patient_id is None:
+            self.search.clear()
+            return
+        self.search.setText(patient_text(services.patient(self.store, self.patient_id)))
+
+    def _fill_coverages(self) -> None:
+        self.coverage.blockSignals(True)
+        self.coverage.clear()
+        if self.patient_id is None:
+            self.coverage.addItem("Pick a patient first", None)
+        else:
+            for coverage in services.coverages(self.store, self.patient_id):
+                member = f", member {coverage.member_id}" if coverage.member_id else ""
+                self.coverage.addItem(
+                    f"{services.payer_name(self.store, coverage.payer)}{member} "
+                    f"(priority {coverage.priority})", coverage.id)
+            if self.coverage.count() == 0:
+                self.coverage.addItem("No coverage: add one (New coverage\u2026)", None)
+        index = self.coverage.findData(self.coverage_id)
+        self.coverage.setCurrentIndex(max(0, index))
+        self.coverage_id = self.coverage.currentData()
+        self.coverage.blockSignals(False)
+        self._fill_authorizations()
+        self._enable()
+
+    def _fill_authorizations(self) -> None:
+        self.authorization.blockSignals(True)
+        self.authorization.clear()
+        self.authorization.addItem("Automatic: the one valid for this visit's drug", AUTOMATIC)
+        self._authorizations = (services.authorizations(self.store, self.coverage_id)
+                                if self.coverage_id is not None else [])
+        for auth in self._authorizations:
+            self.authorization.addItem(authorization_text(auth, self.day), auth.id)
+        wanted = AUTOMATIC if self.authorization_id is None else self.authorization_id
+        self.authorization.setCurrentIndex(max(0, self.authorization.findData(wanted)))
+        self.authorization.blockSignals(False)
+
+    def _coverage_chosen(self, _index: int) -> None:
+        self.coverage_id = self.coverage.currentData()
+        self.authorization_id = None
+        self._fill_authorizations()
+        self.links_changed.emit()
+
+    def _authorization_chosen(self, _index: int) -> None:
+        data = self.authorization.currentData()
+        self.authorization_id = None if data in (None, AUTOMATIC) else data
+        self.links_changed.emit()
+
+    def show_authorization_in_use(self, number: str | None) -> None:
+        """Say which authorization the visit uses (after the store picked one)."""
+        auth = next((a for a in getattr(self, "_authorizations", []) if a.number == number),
+                    None)
+        if auth is None:
+            self.authorization_info.setText("No prior authorization on this visit"
+                                            if self.coverage_id is not None else "")
+        else:
+            self.authorization_info.setText("Using " + authorization_text(auth, self.day))
+
+    def set_day(self, day: date | None) -> None:
+        if day != self.day:
+            self.day = day
+            self._fill_authorizations()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self._enable()
+
+    def _enable(self) -> None:
+        editable = not self.read_only
+        self.search.setReadOnly(not editable)
+        self.new_patient.setEnabled(editable)
+        has_patient = self.patient_id is not None
+        self.coverage.setEnabled(editable and has_patient)
+        self.new_coverage.setEnabled(editable and has_patient)
+        self.authorization.setEnabled(editable and self.coverage_id is not None)
+        self.new_authorization.setEnabled(editable and self.coverage_id is not None)
+
+    # -- creating ----------------------------------------------------------------------------
+    def create_patient(self) -> None:
+        specs = [FieldSpec("name", "Name", required=True, hint="Last, First"),
+                 FieldSpec("birth_date", "Birth date", "date"),
+                 FieldSpec("mrn", "MRN"), FieldSpec("ref", "Patient id", hint="automatic")]
+        patient = RecordDialog.ask(self, "New patient", specs,
+                                   lambda v: services.add_patient(self.store, self.actor, v))
+        if patient is not None:
+            self.choose_patient(patient.id)
+
+    def create_coverage(self) -> None:
+        if self.patient_id is None:
+            return
+        specs = [FieldSpec("payer", "Payer profile", "choice", required=True,
+                           choices=services.payer_choices(self.store)),
+                 FieldSpec("member_id", "Member id"), FieldSpec("group_number", "Group number"),
+                 FieldSpec("priority", "Priority", "int", default=1, hint="1 = primary")]
+        patient_id = self.patient_id
+        coverage = RecordDialog.ask(
+            self, "New coverage", specs,
+            lambda v: services.add_coverage(self.store, self.actor, {**v, "patient_id": patient_id}))
+        if coverage is not None:
+            self.coverage_id = coverage.id
+            self.authorization_id = None
+            self._fill_coverages()
+            self.links_changed.emit()
+
+    def create_authorization(self, product: str | None = None) -> None:
+        if self.coverage_id is None:
+            return
+        catalog = services.catalog(self.store)
+        products = [(p.name, p.id) for p in catalog.products.values() if p.monoclonal]
+        specs = [FieldSpec("number", "Authorization number", required=True),
+                 FieldSpec("product", "Drug", "choice", required=True, choices=products,
+                           default=product or "ocrevus"),
+                 FieldSpec("approved_units", "Approved units", "int"),
+                 FieldSpec("valid_from", "Valid from", "date", required=True),
+                 FieldSpec("valid_to", "Valid to", "date", required=True)]
+        coverage_id = self.coverage_id
+        auth = RecordDialog.ask(
+            self, "New prior authorization", specs,
+            lambda v: services.add_authorization(self.store, self.actor,
+                                                 {**v, "coverage_id": coverage_id}))
+        if auth is not None:
+            self.authorization_id = auth.id
+            self._fill_authorizations()
+            self.links_changed.emit()

@@ -1,0 +1,264 @@
+"""The visit editor's presenter: form state in, visit document and claim result out. No Qt.
+
+Widgets never build documents or call the engine themselves: they call the presenter's edit
+methods with what the person typed, and redraw when it tells its listeners that something
+changed. Every edit recomputes the claim synchronously (the engine takes well under a
+millisecond), so the preview is never behind the form.
+
+Input that cannot be judged by the engine (a time typed as "25:99") is a *local problem*;
+input the engine rejects (InvalidVisit) is a *document problem*. Both are reported by path so
+the editor can show each message beside its field; while either exists the last good claim
+result stays on screen, marked stale.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from ocrebill_gui.core import ClaimResult, InvalidVisit, compute
+from ocrebill_gui.core.catalog import Catalog, Product, default_catalog
+from ocrebill_gui.ui.visit_editor import docpath
+from ocrebill_gui.ui.visit_editor.timeparse import iso_minute
+
+VISIT_FORMAT = "ocrebill.visit/1"
+UNDO_DEPTH = 50
+
+
+def blank_document(day: date, *, setting: str = "office", payer: str = "") -> dict:
+    """A new visit: today, in the office, nothing recorded yet."""
+    return {"format": VISIT_FORMAT, "date_of_service": day.isoformat(), "setting": setting,
+            "payer": payer, "diagnoses": [], "administrations": []}
+
+
+class VisitPresenter:
+    """Holds one visit document being edited and its latest claim result."""
+
+    def __init__(self, document: dict, *, catalog: Catalog | None = None) -> None:
+        self.document: dict = copy.deepcopy(document)
+        self.catalog = catalog or default_catalog()
+        self.result: ClaimResult | None = None  # the last good result
+        self.document_problems: dict[str, str] = {}
+        self.local_problems: dict[str, str] = {}
+        self.revision = 0  # bumped by every edit; autosave compares it
+        self.read_only = False
+        self._listeners: list[Callable[[], None]] = []
+        self._event_undo: dict[str, list[list[dict]]] = {}
+        self.recompute()
+
+    # -- observing -------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        self.revision += 1
+        self.recompute()
+        for listener in list(self._listeners):
+            listener()
+
+    @property
+    def problems(self) -> dict[str, str]:
+        """Every current input problem by path (local ones win on the same path)."""
+        return {**self.document_problems, **self.local_problems}
+
+    @property
+    def stale(self) -> bool:
+        """True while the preview shows an older result because the form is not computable."""
+        return bool(self.document_problems or self.local_problems)
+
+    def recompute(self) -> None:
+        try:
+            self.result = compute(self.document, catalog=self.catalog)
+            self.document_problems = {}
+        except InvalidVisit as exc:
+            problems: dict[str, str] = {}
+            for path, message in exc.problems:
+                problems.setdefault(path, message)
+            self.document_problems = problems
+
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Use another catalog (e.g. one that knows the user's own payer profiles)."""
+        self.catalog = catalog
+        self._changed()
+
+    # -- plain fields ------------------------------------------------------------------------
+    def get(self, path: str, default: Any = None) -> Any:
+        return docpath.get(self.document, path, default)
+
+    def set(self, path: str, value: Any) -> None:
+        """Store a value at a document path (None removes it) and recompute."""
+        if self.read_only or docpath.get(self.document, path) == value:
+            return
+        docpath.put(self.document, path, value)
+        self._changed()
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        """Several fields in one edit (one recompute), e.g. a picked patient."""
+        if self.read_only:
+            return
+        for path, value in values.items():
+            docpath.put(self.document, path, value)
+        self._changed()
+
+    def set_local_problem(self, path: str, message: str | None) -> None:
+        """Report (or clear, with None) a problem the engine cannot see, e.g. a bad time."""
+        if self.local_problems.get(path) == message:
+            return
+        if message is None:
+            self.local_problems.pop(path, None)
+        else:
+            self.local_problems[path] = message
+        for listener in list(self._listeners):
+            listener()
+
+    def set_number(self, path: str, text: str) -> None:
+        """A typed amount: a number when it reads as one, else the text itself so that the
+        engine's validation names the problem ("must be a number") beside the field."""
+        cleaned = text.strip().replace(",", "")
+        if not cleaned:
+            self.set(path, None)
+            return
+        try:
+            value: Any = float(cleaned)
+            if value.is_integer():
+                value = int(value)
+        except ValueError:
+            value = cleaned
+        self.set(path, value)
+
+    # -- diagnoses ---------------------------------------------------------------------------
+    @property
+    def diagnoses(self) -> list[str]:
+        return list(self.document.get("diagnoses", []))
+
+    def set_diagnoses(self, codes: list[str]) -> None:
+        self.set("diagnoses", [c.strip().upper() for c in codes if c.strip()])
+
+    # -- administrations ---------------------------------------------------------------------
+    @property
+    def administrations(self) -> list[dict]:
+        return self.document.setdefault("administrations", [])
+
+    def product(self, index: int) -> Product | None:
+        admins = self.administrations
+        return self.catalog.products.get(admins[index].get("product", "")) if index < len(
+            admins) else None
+
+    def _new_id(self, product: str) -> str:
+        taken = {a.get("id") for a in self.administrations}
+        base = product
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def add_administration(self, product_id: str) -> int:
+        """Add an administration of a catalog product with its usual route; returns its index."""
+        product = self.catalog.products[product_id]
+        admin: dict[str, Any] = {"id": self._new_id(product_id), "product": product_id,
+                                 "route": product.routes[0], "source": "purchased",
+                                 "events": [], "vials": []}
+        if len(product.label_doses_mg) == 1:
+            admin["dose_mg"] = _whole(product.label_doses_mg[0])
+        if self.read_only:
+            return -1
+        self.administrations.append(admin)
+        self._changed()
+        return len(self.administrations) - 1
+
+    def change_product(self, index: int, product_id: str) -> None:
+        """Another product for an administration: keep times, drop vials of the old product."""
+        admin = self.administrations[index]
+        if admin.get("product") == product_id or self.read_only:
+            return
+        product = self.catalog.products[product_id]
+        admin["product"] = product_id
+        admin["vials"] = []
+        if admin.get("route") not in product.routes:
+            admin["route"] = product.routes[0]
+        self._changed()
+
+    def remove_administration(self, index: int) -> None:
+        if self.read_only:
+            return
+        removed = self.administrations.pop(index)
+        self._event_undo.pop(removed.get("id", ""), None)
+        self._drop_local(f"administrations[{index}]")
+        self._changed()
+
+    def add_vial(self, index: int, vial: dict) -> None:
+        if self.read_only:
+            return
+        self.administrations[index].setdefault("vials", []).append(dict(vial))
+        self._changed()
+
+    def remove_vial(self, index: int, vial_index: int) -> None:
+        if self.read_only:
+            return
+        self.administrations[index]["vials"].pop(vial_index)
+        self._changed()
+
+    # -- the timeline ------------------------------------------------------------------------
+    def events(self, index: int) -> list[dict]:
+        return list(self.administrations[index].get("events", []))
+
+    def _set_events(self, index: int, events: list[dict]) -> None:
+        admin = self.administrations[index]
+        stack = self._event_undo.setdefault(admin["id"], [])
+        stack.append(copy.deepcopy(admin.get("events", [])))
+        del stack[:-UNDO_DEPTH]
+        admin["events"] = events
+        self._drop_local(f"administrations[{index}].events")
+        self._changed()
+
+    def stamp(self, index: int, kind: str, at: datetime) -> None:
+        """Record a timeline event (start/pause/resume/stop/given) at a minute."""
+        if self.read_only:
+            return
+        self._set_events(index, [*self.events(index), {"at": iso_minute(at), "kind": kind}])
+
+    def retime_event(self, index: int, event_index: int, at: datetime) -> None:
+        if self.read_only:
+            return
+        events = copy.deepcopy(self.events(index))
+        events[event_index]["at"] = iso_minute(at)
+        self._set_events(index, events)
+
+    def delete_event(self, index: int, event_index: int) -> None:
+        if self.read_only:
+            return
+        events = self.events(index)
+        del events[event_index]
+        self._set_events(index, events)
+
+    def can_undo_events(self, index: int) -> bool:
+        return bool(self._event_undo.get(self.administrations[index]["id"]))
+
+    def undo_events(self, index: int) -> bool:
+        """Put the timeline back as it was before its last change; False if nothing to undo."""
+        admin = self.administrations[index]
+        stack = self._event_undo.get(admin["id"])
+        if not stack or self.read_only:
+            return False
+        admin["events"] = stack.pop()
+        self._drop_local(f"administrations[{index}].events")
+        self._changed()
+        return True
+
+    def _drop_local(self, prefix: str) -> None:
+        for path in [p for p in self.local_problems if p.startswith(prefix)]:
+            del self.local_problems[path]
+
+    # -- day ---------------------------------------------------------------------------------
+    @property
+    def date_of_service(self) -> date | None:
+        try:
+            return date.fromisoformat(self.document.get("date_of_service", ""))
+        except (TypeError, ValueError):
+            return None
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

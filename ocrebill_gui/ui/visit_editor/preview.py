@@ -1,0 +1,179 @@
+"""The live superbill preview beside the editor: summary strip, claim lines, findings.
+
+It shows whatever ClaimResult the presenter holds. While the form cannot be computed the last
+good result stays visible but greyed, under a line that says why, never a traceback.
+"""
+
+from __future__ import annotations
+
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.ui.qt import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QModelIndex,
+    QPalette,
+    QSize,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.visit_editor.palette import severity_color
+from ocrebill_gui.ui.visit_editor.preview_models import FIELD_ROLE, ClaimLinesModel, FindingsModel
+
+
+def summary_numbers(result: ClaimResult) -> dict[str, int]:
+    """Drug units (administered and wasted), infusion minutes and finding counts."""
+    drug = [line for line in result.lines if line.ndc or line.code[:1].isalpha()]
+    wasted = sum(line.units for line in drug if "JW" in line.modifiers)
+    return {
+        "drug_units": sum(line.units for line in drug) - wasted,
+        "wasted_units": wasted,
+        "infusion_minutes": sum(a.running_minutes or 0 for a in result.administrations),
+        "errors": result.count("error"),
+        "warnings": result.count("warning"),
+        "infos": result.count("info"),
+    }
+
+
+class SummaryStrip(QFrame):
+    """One line of the numbers a biller checks first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryStrip")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.numbers = QLabel()
+        self.numbers.setObjectName("summaryNumbers")
+        self.numbers.setWordWrap(True)
+        self.errors = QLabel()
+        self.errors.setObjectName("summaryErrors")
+        self.warnings = QLabel()
+        self.warnings.setObjectName("summaryWarnings")
+        layout.addWidget(self.numbers, 1)
+        layout.addWidget(self.errors)
+        layout.addWidget(self.warnings)
+        for label in (self.numbers, self.errors, self.warnings):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+
+    def show_result(self, result: ClaimResult | None) -> None:
+        if result is None:
+            self.errors.setText("")
+            self.warnings.setText("")
+            self.numbers.setText("Nothing to bill yet")
+            return
+        numbers = summary_numbers(result)
+        wasted = f" + {numbers['wasted_units']} wasted" if numbers["wasted_units"] else ""
+        self.numbers.setText(f"Drug units: {numbers['drug_units']}{wasted} \u00b7 "
+                             f"Infusion: {numbers['infusion_minutes']} min \u00b7 "
+                             f"POS {result.place_of_service}")
+        self._count(self.errors, numbers["errors"], "error")
+        self._count(self.warnings, numbers["warnings"], "warning")
+
+    def _count(self, label: QLabel, count: int, severity: str) -> None:
+        label.setText(f"{count} {severity}{'s' if count != 1 else ''}")
+        palette = label.palette()
+        role = QPalette.ColorRole.WindowText
+        palette.setColor(role, severity_color(palette, severity) if count
+                         else self.palette().color(role))
+        label.setPalette(palette)
+        font = label.font()
+        font.setBold(bool(count))
+        label.setFont(font)
+
+
+class PreviewPanel(QWidget):
+    """Claim lines and findings; emits finding_activated(path) when a finding is clicked."""
+
+    finding_activated = Signal(str, str)  # (field path or "", administration id or "")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("superbillPreview")
+        self.lines_model = ClaimLinesModel(self)
+        self.findings_model = FindingsModel(self)
+
+        title = QLabel("Superbill preview")
+        title.setObjectName("sectionTitle")
+        font = title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        title.setFont(font)
+        self.stale_note = QLabel()
+        self.stale_note.setObjectName("staleNote")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.hide()
+        self.summary = SummaryStrip(self)
+
+        self.lines_view = QTableView(self)
+        self.lines_view.setObjectName("claimLines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines_view.setWordWrap(True)
+        self.lines_view.verticalHeader().hide()
+        header = self.lines_view.horizontalHeader()
+        for column in range(ClaimLinesModel.DESCRIPTION):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ClaimLinesModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        self.lines_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+
+        findings_title = QLabel("Findings")
+        findings_title.setFont(font)
+        self.findings_view = QListView(self)
+        self.findings_view.setObjectName("findings")
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.setWordWrap(True)
+        self.findings_view.setUniformItemSizes(False)
+        self.findings_view.setSpacing(2)
+        self.findings_view.setIconSize(QSize(20, 20))
+        self.findings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings_view.setToolTip("Click a finding (or press Enter) to go to its field")
+        self.findings_view.clicked.connect(self._activate)
+        self.findings_view.activated.connect(self._activate)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.stale_note)
+        layout.addWidget(self.lines_view, 3)
+        layout.addWidget(findings_title)
+        layout.addWidget(self.findings_view, 2)
+
+    def show_result(self, result: ClaimResult | None, *, stale: bool, problem_count: int) -> None:
+        """Display a claim result; `stale` greys it and says the form needs fixing first."""
+        self.lines_model.set_lines(result.lines if result else [])
+        self.findings_model.set_findings(result.findings if result else [])
+        self.summary.show_result(result)
+        for view in (self.lines_view, self.findings_view, self.summary):  # greyed when stale
+            view.setEnabled(not stale)
+        if stale:
+            fields = f"{problem_count} field{'s' if problem_count != 1 else ''}"
+            before = "the last computable version, greyed" if result else "nothing yet"
+            self.stale_note.setText(f"Not up to date: fix the {fields} marked in the form "
+                                    f"(showing {before}).")
+            palette = self.stale_note.palette()
+            palette.setColor(QPalette.ColorRole.WindowText,
+                             severity_color(palette, "warning"))
+            self.stale_note.setPalette(palette)
+        self.stale_note.setVisible(stale)
+
+    def _activate(self, index: QModelIndex) -> None:
+        finding = self.findings_model.finding(index.row())
+        self.finding_activated.emit(finding.field or "", finding.administration or "")
+
+    def activate_row(self, row: int) -> None:
+        """Act as if a finding was clicked (keyboard users and tests)."""
+        self._activate(self.findings_model.index(row, 0))
+
+    def field_of_row(self, row: int) -> str | None:
+        return self.findings_model.index(row, 0).data(FIELD_ROLE)

@@ -1,0 +1,98 @@
+"""The store calls the visit editor makes, in one place (the editor never runs SQL).
+
+Each function composes the store's repository functions for one thing the editor needs: the
+patient's coverages and authorizations as choices, the vial lots of a product as LotChoices,
+the engine document completed from the store (patient, payer, authorization with remaining
+units). Visit lifecycle calls (load, save a draft, finalize, amend) live in `visit_io`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ocrebill_gui import store as api
+from ocrebill_gui.core.catalog import Catalog
+from ocrebill_gui.store import Authorization, Coverage, Patient, Store
+from ocrebill_gui.ui.visit_editor.vials import LotChoice
+
+
+def catalog(store: Store) -> Catalog:
+    return api.store_catalog(store)
+
+
+def authorized_product(document: dict[str, Any], catalog_: Catalog) -> str | None:
+    """The drug an authorization is about: the visit's first monoclonal (as the store picks)."""
+    for admin in document.get("administrations", []):
+        product = catalog_.products.get(str(admin.get("product")))
+        if product is not None and product.monoclonal:
+            return product.id
+    return None
+
+
+def find_patients(store: Store, text: str, limit: int = 20) -> list[Patient]:
+    return api.search_patients(store, text, limit=limit)
+
+
+def patient(store: Store, patient_id: int) -> Patient:
+    return api.get_patient(store, patient_id)
+
+
+def add_patient(store: Store, actor: str, values: dict[str, Any]) -> Patient:
+    return api.add_patient(store, actor, values)
+
+
+def coverages(store: Store, patient_id: int) -> list[Coverage]:
+    return api.coverages_of(store, patient_id)
+
+
+def coverage_for_day(store: Store, patient_id: int, day: date | None) -> Coverage | None:
+    if day is None:
+        found = coverages(store, patient_id)
+        return found[0] if found else None
+    return api.coverage_on(store, patient_id, day)
+
+
+def add_coverage(store: Store, actor: str, values: dict[str, Any]) -> Coverage:
+    return api.add_coverage(store, actor, values)
+
+
+def authorizations(store: Store, coverage_id: int) -> list[Authorization]:
+    return api.authorizations_of(store, coverage_id=coverage_id)
+
+
+def add_authorization(store: Store, actor: str, values: dict[str, Any]) -> Authorization:
+    return api.add_authorization(store, actor, values)
+
+
+def payer_choices(store: Store) -> list[tuple[str, str]]:
+    """(label, payer id) of every profile the engine knows here, user ones marked."""
+    return [(f"{p.name}{' (own copy)' if mine else ''}", p.id)
+            for p, mine in api.payer_profiles(store)]
+
+
+def payer_name(store: Store, payer_id: str) -> str:
+    profile = catalog(store).payers.get(payer_id)
+    return profile.name if profile else payer_id
+
+
+def lot_choices(store: Store, product: str) -> list[LotChoice]:
+    """The product's lots with vials on hand, plus empty ones so that recorded vials of an
+    exhausted lot still show their stock."""
+    return [LotChoice(lot.ndc, lot.lot, lot.expires, _vial_mg(store, product, lot.ndc),
+                      lot.on_hand, lot.id)
+            for lot in api.list_vial_lots(store, product=product, in_stock=True)]
+
+
+def _vial_mg(store: Store, product_id: str, ndc: str) -> float:
+    product = catalog(store).products.get(product_id)
+    vial = product.vial_for_ndc(ndc) if product else None
+    return vial.mg if vial else (product.vials[0].mg if product and product.vials else 0)
+
+
+def completed_document(store: Store, document: dict[str, Any], *, patient_id: int | None,
+                       coverage_id: int | None, authorization_id: int | None,
+                       visit_id: int | None) -> dict[str, Any]:
+    """The document with patient, payer and prior_authorization filled in from the store."""
+    return api.engine_document(store, document, patient_id=patient_id, coverage_id=coverage_id,
+                           authorization_id=authorization_id, visit_id=visit_id)

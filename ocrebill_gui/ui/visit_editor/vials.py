@@ -1,0 +1,237 @@
+"""Vials opened for one administration: picked from the vial-lot inventory, flagged when a lot
+has expired by the date of service or has fewer vials on hand than this visit opens.
+
+A lot may also be added without inventory (the catalog's NDC, lot unknown) so that a practice
+that does not track stock can still document the vials that drive waste and the NDC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.core.catalog import Product
+from ocrebill_gui.core.visit import format_ndc
+from ocrebill_gui.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPushButton,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from ocrebill_gui.ui.visit_editor.fields import MessageLabel
+from ocrebill_gui.ui.visit_editor.palette import severity_color
+from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class LotChoice:
+    """A vial lot the nurse can pick: from the inventory (lot_id set) or the catalog."""
+
+    ndc: str
+    lot: str | None
+    expires: date | None
+    mg: float
+    on_hand: int | None = None
+    lot_id: int | None = None
+
+    def vial(self) -> dict[str, Any]:
+        vial: dict[str, Any] = {"ndc": format_ndc(self.ndc), "mg": _whole(self.mg)}
+        if self.lot:
+            vial["lot"] = self.lot
+        if self.expires:
+            vial["expires"] = self.expires.isoformat()
+        if self.lot_id is not None:
+            vial["lot_id"] = self.lot_id  # an extension field: which inventory row it came from
+        return vial
+
+
+def lot_flags(choice: LotChoice, day: date | None, opened_here: int = 0) -> list[str]:
+    """What is wrong with using this lot on `day` for `opened_here` more vials."""
+    flags = []
+    if choice.expires is not None and day is not None and choice.expires < day:
+        flags.append(f"expired {choice.expires.isoformat()}")
+    if choice.on_hand is not None and opened_here > choice.on_hand:
+        flags.append(f"only {choice.on_hand} on hand")
+    return flags
+
+
+def vial_flags(vial: dict, day: date | None, on_hand: dict[int, int], opened: dict[int, int]
+               ) -> list[str]:
+    """Flags of one recorded vial, given the inventory and the vials the visit opens per lot."""
+    try:
+        expires = date.fromisoformat(vial["expires"]) if vial.get("expires") else None
+    except ValueError:
+        expires = None
+    lot_id = vial.get("lot_id")
+    choice = LotChoice(vial.get("ndc", ""), vial.get("lot"), expires, vial.get("mg", 0),
+                       on_hand.get(lot_id) if lot_id is not None else None, lot_id)
+    flags = lot_flags(choice, day, opened.get(lot_id, 0) if lot_id is not None else 0)
+    if lot_id is None and not vial.get("lot"):
+        flags.append("lot not recorded")
+    return flags
+
+
+class VialsModel(QAbstractTableModel):
+    """The vials of one administration, with a Flags column for expired or short lots."""
+
+    COLUMNS = ("NDC", "Lot", "Expires", "mg", "Flags")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[dict, list[str]]] = []
+
+    def set_rows(self, rows: list[tuple[dict, list[str]]]) -> None:
+        if rows == self._rows:
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        vial, flags = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [vial.get("ndc", ""), vial.get("lot") or "\u2014", vial.get("expires") or "",
+                    f"{vial.get('mg', '')}", "; ".join(flags)][index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and flags and index.column() == 4:
+            return severity_color(QApplication.palette(), "warning")
+        return None
+
+
+class VialsWidget(QWidget):
+    """Lot picker, Add/Remove buttons and the table of vials opened."""
+
+    def __init__(self, presenter: VisitPresenter, admin_index: int, lots: list[LotChoice],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.presenter = presenter
+        self.admin_index = admin_index
+        self.lots = lots
+        self.picker = QComboBox(self)
+        self.picker.setObjectName("lotPicker")
+        self.picker.setToolTip("Vial lots of this product in the inventory; expired lots and "
+                               "lots without enough vials on hand are flagged")
+        self.add_button = QPushButton("Add vial", self)
+        self.add_button.setObjectName("addVial")
+        self.add_button.setToolTip("Add one opened vial of the chosen lot")
+        self.add_button.clicked.connect(self.add_chosen)
+        self.remove_button = QPushButton("Remove vial", self)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.model = VialsModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("vials")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.message = MessageLabel(self)
+        row = QHBoxLayout()
+        row.addWidget(self.picker, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        layout.addWidget(self.message)
+        self.setFocusProxy(self.picker)
+        self.refresh()
+
+    def choices(self, product: Product | None) -> list[LotChoice]:
+        """Inventory lots first (soonest expiry first), then the catalog's vial sizes."""
+        own = sorted(self.lots, key=lambda c: (c.expires or date.max, c.lot or ""))
+        catalog = [LotChoice(v.ndc, None, None, v.mg) for v in (product.vials if product else [])]
+        return own + catalog
+
+    def refresh(self) -> None:
+        product = self.presenter.product(self.admin_index)
+        day = self.presenter.date_of_service
+        opened = self._opened_per_lot()
+        on_hand = {c.lot_id: c.on_hand or 0 for c in self.lots if c.lot_id is not None}
+        current = self.picker.currentIndex()
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for choice in self.choices(product):
+            text = _choice_text(choice, lot_flags(choice, day, opened.get(choice.lot_id, 0) + 1
+                                                  if choice.lot_id is not None else 0))
+            self.picker.addItem(text, choice)
+        self.picker.setCurrentIndex(max(0, min(current, self.picker.count() - 1)))
+        self.picker.blockSignals(False)
+        vials = self.presenter.administrations[self.admin_index].get("vials", [])
+        self.model.set_rows([(dict(v), vial_flags(v, day, on_hand, opened)) for v in vials])
+        read_only = self.presenter.read_only
+        self.add_button.setEnabled(not read_only and self.picker.count() > 0)
+        self.remove_button.setEnabled(not read_only and bool(vials))
+        self.picker.setEnabled(not read_only)
+
+    def _opened_per_lot(self) -> dict[int, int]:
+        opened: dict[int, int] = {}
+        for admin in self.presenter.administrations:
+            for vial in admin.get("vials", []):
+                if vial.get("lot_id") is not None:
+                    opened[vial["lot_id"]] = opened.get(vial["lot_id"], 0) + 1
+        return opened
+
+    def add_chosen(self) -> None:
+        choice = self.picker.currentData()
+        if isinstance(choice, LotChoice):
+            self.presenter.add_vial(self.admin_index, choice.vial())
+
+    def remove_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else self.model.rowCount() - 1
+        if row >= 0:
+            self.presenter.remove_vial(self.admin_index, row)
+
+    def focus_vial(self, path: str) -> None:
+        marker = ".vials["
+        if marker in path and self.model.rowCount():
+            row = min(int(path.split(marker, 1)[1].split("]", 1)[0]), self.model.rowCount() - 1)
+            self.table.setCurrentIndex(self.model.index(row, 2 if path.endswith("expires")
+                                                        else 1))
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.picker.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _choice_text(choice: LotChoice, flags: list[str]) -> str:
+    if choice.lot_id is None and choice.lot is None:
+        return f"{format_ndc(choice.ndc)} \u00b7 {choice.mg:g} mg \u00b7 lot not tracked"
+    expires = f" \u00b7 exp {choice.expires.isoformat()}" if choice.expires else ""
+    stock = f" \u00b7 {choice.on_hand} on hand" if choice.on_hand is not None else ""
+    warning = f"  \u26a0 {', '.join(flags)}" if flags else ""
+    return f"Lot {choice.lot} \u00b7 {choice.mg:g} mg{expires}{stock}{warning}"
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
