@@ -1,0 +1,248 @@
+"""`ocrebill print superbill|checklist`: the printable documents from the command line.
+
+    ocrebill print superbill 42 -o superbill.pdf              # visit 42 of the database
+    ocrebill print checklist visit.json -o checklist.pdf      # a visit document file
+    ocrebill print superbill --date 2026-03-04 -o paper-run/  # every finalized visit that day
+
+The database (`--db`, $OCREBILL_DB or the user data folder) is opened read-only. A finalized
+visit prints the claim result it was finalized with; a draft is computed as the app shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from ocrebill_gui.core.catalog import Catalog
+    from ocrebill_gui.core.claim import ClaimResult
+    from ocrebill_gui.core.practice import PracticeSettings
+    from ocrebill_gui.core.visit import VisitDocument
+    from ocrebill_gui.store import Store
+
+KINDS = ("superbill", "checklist")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "print", help="print a visit's superbill or billing checklist to PDF",
+        description="Render the superbill or the billing checklist of one visit (a visit id "
+                    "from the database, or a visit document file; - reads stdin), or of every "
+                    "finalized visit of a day with --date. Exit 0 when everything was written, "
+                    "1 when some visits of a day could not be printed, 2 for bad input.")
+    p.add_argument("document", choices=KINDS, help="which document")
+    p.add_argument("visit", nargs="?", metavar="VISIT_ID|FILE.json",
+                   help="a visit id in the database, or a visit document JSON file")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="print every finalized visit of this date of service (batch)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the PDF to write (a folder: a file named after patient and date in "
+                        "it); with --date, the folder for the PDFs")
+    p.add_argument("--practice", metavar="FILE.json",
+                   help="practice settings (name, address_lines, npi, tax_id, fee_schedule) "
+                        "to print with instead of the database's")
+    p.set_defaults(handler=run_print)
+
+
+class UsageProblem(Exception):
+    """Bad input: the message is for the person at the terminal; exit 2."""
+
+
+def run_print(args: argparse.Namespace) -> int:
+    from ocrebill_gui.core.catalog import DataFileError
+    from ocrebill_gui.core.errors import InvalidVisit
+    from ocrebill_gui.reports import MissingForPrint
+    from ocrebill_gui.store import StoreError
+
+    try:
+        if (args.visit is None) == (args.date is None):
+            raise UsageProblem("give one VISIT_ID or FILE.json, or --date for a day's visits")
+        if args.date is not None:
+            return _print_day(args)
+        return _print_one(args)
+    except InvalidVisit as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+    except (UsageProblem, MissingForPrint, StoreError, DataFileError) as exc:
+        print(f"ocrebill print: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"ocrebill print: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _print_one(args: argparse.Namespace) -> int:
+    from ocrebill_gui.reports import default_file_name, render_pdf, write_pdf
+
+    source = args.visit
+    from_file = source == "-" or source.endswith(".json") or Path(source).is_file()
+    if not from_file and not source.isdigit():
+        raise UsageProblem(f"{source}: neither a visit id nor a visit document file")
+    with _open_store(args.db, required=not from_file) as store:
+        catalog = _catalog(store)
+        if from_file:
+            document, claim = _file_visit(source, catalog)
+        else:
+            document, claim = visit_for_print(store, int(source), catalog)
+        practice = _practice(args.practice, store)
+        data = render_pdf(args.document, document, claim, practice, catalog=catalog)
+    out = Path(args.output)
+    if out.is_dir():
+        out = out / default_file_name(document, args.document)
+    write_pdf(data, out)
+    print(f"Wrote {out}")
+    return 0
+
+
+def _print_day(args: argparse.Namespace) -> int:
+    from ocrebill_gui.core.errors import InvalidVisit
+    from ocrebill_gui.reports import MissingForPrint, default_file_name, render_pdf, write_pdf
+    from ocrebill_gui.reports.file_names import unique_path
+    from ocrebill_gui.store import visits_on
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        raise UsageProblem(f"--date {args.date}: not a date such as 2026-03-04") from None
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise UsageProblem(f"{folder}: with --date, -o names a folder")
+    started = time.perf_counter()
+    with _open_store(args.db, required=True) as store:
+        summaries = []
+        while batch := visits_on(store, day, limit=500, offset=len(summaries)):
+            summaries += batch
+        finalized = [s for s in summaries if s.status == "finalized"]
+        drafts = len(summaries) - len(finalized)
+        note = f" ({drafts} draft{'s' if drafts != 1 else ''} skipped: finalize first)" \
+            if drafts else ""
+        if not finalized:
+            print(f"No finalized visits on {day.isoformat()}{note}")
+            return 0
+        folder.mkdir(parents=True, exist_ok=True)
+        catalog = _catalog(store)
+        practice = _practice(args.practice, store)
+        taken: set[str] = set()
+        failed = 0
+        progress = Progress(len(finalized), f"{args.document}s", sys.stderr)
+        for summary in finalized:
+            try:
+                document, claim = visit_for_print(store, summary.id, catalog)
+                data = render_pdf(args.document, document, claim, practice, catalog=catalog)
+            except (InvalidVisit, MissingForPrint) as exc:
+                failed += 1
+                progress.interject(f"visit {summary.id} ({summary.patient_name}): {exc}")
+            else:
+                write_pdf(data, unique_path(folder, default_file_name(document, args.document),
+                                            taken))
+            progress.step()
+        progress.done()
+    written = len(finalized) - failed
+    seconds = time.perf_counter() - started
+    print(f"Wrote {written} {args.document}{'s' if written != 1 else ''} for "
+          f"{day.isoformat()} to {folder} in {seconds:.1f} s{note}")
+    if failed:
+        print(f"{failed} visit{'s' if failed != 1 else ''} could not be printed (see above)",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def visit_for_print(store: Store, visit_id: int,
+                    catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
+    """A saved visit as the app shows it: a finalized visit with the claim it was finalized
+    with, a draft computed now from the store's view of it (patient, coverage, authorization)."""
+    from ocrebill_gui.core.engine import compute, parse_visit
+    from ocrebill_gui.store import get_visit, visit_engine_document
+
+    visit = get_visit(store, visit_id)
+    if visit.finalized and visit.claim is not None:
+        return parse_visit(visit.document), visit.claim
+    document = parse_visit(visit_engine_document(store, visit_id))
+    return document, compute(document, catalog=catalog)
+
+
+def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
+    from ocrebill_gui.cli.compute import read_document
+    from ocrebill_gui.core.engine import compute, parse_visit
+
+    raw, error = read_document(name)
+    if error:
+        raise UsageProblem(error)
+    document = parse_visit(raw)  # type: ignore[arg-type]
+    return document, compute(document, catalog=catalog)
+
+
+@contextmanager
+def _open_store(db: str | None, *, required: bool) -> Iterator[Store | None]:
+    """The database read-only; None when it does not exist and a file visit needs none."""
+    from ocrebill_gui.store import StoreError, open_store, resolve_db_path
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        if required:
+            raise StoreError(f"{path}: no such database (give --db, or set $OCREBILL_DB)")
+        yield None
+        return
+    store = open_store(path, read_only=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _catalog(store: Store | None) -> Catalog:
+    from ocrebill_gui.core.catalog import default_catalog
+    from ocrebill_gui.store import store_catalog
+
+    return default_catalog() if store is None else store_catalog(store)
+
+
+def _practice(path: str | None, store: Store | None) -> PracticeSettings:
+    """--practice FILE, else the database's settings, else the demo practice (with a note)."""
+    from ocrebill_gui.core.catalog import load_data_file
+    from ocrebill_gui.core.practice import PracticeSettings, demo_practice
+    from ocrebill_gui.store import practice_settings
+
+    if path:
+        return load_data_file(Path(path), PracticeSettings)
+    saved = practice_settings(store) if store is not None else None
+    if saved is not None:
+        return saved
+    print("note: no practice settings saved; printing with the demo practice "
+          "(set them up in the app, or pass --practice FILE.json)", file=sys.stderr)
+    return demo_practice()
+
+
+class Progress:
+    """'superbills 120/500' rewritten in place on a terminal, at most ten times a second;
+    silent when stderr is not a terminal (logs get the closing line only)."""
+
+    def __init__(self, total: int, what: str, stream: TextIO):
+        self.total, self.what, self.stream = total, what, stream
+        self.count = 0
+        self.live = stream.isatty()
+        self._shown = 0.0
+
+    def step(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if self.live and (now - self._shown > 0.1 or self.count == self.total):
+            self._shown = now
+            self.stream.write(f"\r{self.what} {self.count}/{self.total}")
+            self.stream.flush()
+
+    def interject(self, message: str) -> None:
+        if self.live and self.count:
+            self.stream.write("\r\033[K")
+        print(message, file=self.stream)
+
+    def done(self) -> None:
+        if self.live and self.count:
+            self.stream.write("\n")
+            self.stream.flush()
