@@ -1,0 +1,348 @@
+"""The page both documents share: US Letter, the practice header on every page, the patient
+line on continuation pages, a footer with 'Page N of M', and the small building blocks (visit
+block, section headings, signature lines).
+
+Table cells hold plain strings wrapped with `simpleSplit` and a light `TextBlock` flowable
+instead of Paragraphs: markup parsing is what makes reportlab slow, and a superbill has to
+render in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Spacer,
+    Table,
+)
+
+from ocrebill_gui.core.catalog import Catalog
+from ocrebill_gui.core.checklist import CLAIM_FORMS
+from ocrebill_gui.core.practice import PracticeSettings
+from ocrebill_gui.core.visit import PayerProfile, VisitDocument
+from ocrebill_gui.reports.fonts import BOLD, REGULAR, register_fonts
+
+PAGE_WIDTH, PAGE_HEIGHT = letter
+MARGIN = 0.6 * 72
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+HEADER_HEIGHT = 66  # practice block and title, from the top margin to the rule
+CONTINUED_HEIGHT = 18  # the patient line on pages after the first
+TOP = PAGE_HEIGHT - 0.45 * 72
+FOOTER_Y = 0.5 * 72
+BOTTOM = FOOTER_Y + 22
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#5F6B76")
+RULE = colors.HexColor("#9AA5B1")
+BAND = colors.HexColor("#E6EBF0")
+ZEBRA = colors.HexColor("#F5F7F9")
+GREEN = colors.HexColor("#1B7F3B")
+RED = colors.HexColor("#B3261E")
+AMBER = colors.HexColor("#A15C00")
+
+POS_NAMES = {"11": "Office", "22": "On-campus outpatient hospital", "12": "Home"}
+
+
+def us_date(day: date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else ""
+
+
+def money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def wrap(text: str, width: float, font: str = REGULAR, size: float = 8) -> str:
+    """Wrap text to a column width; Table cells draw the newlines as lines."""
+    return "\n".join(simpleSplit(text, font, size, width)) if text else ""
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str = REGULAR
+    size: float = 8.5
+    color: Any = INK
+
+    @property
+    def leading(self) -> float:
+        return self.size * 1.22
+
+
+BODY = Style()
+SMALL = Style(size=7, color=MUTED)
+STRONG = Style(BOLD, 8.5)
+
+
+class TextBlock(Flowable):
+    """Lines of plain text in a few styles, wrapped to the available width."""
+
+    def __init__(self, *runs: tuple[str, Style]):
+        super().__init__()
+        self.runs = [(text, style) for text, style in runs if text]
+        self._lines: list[tuple[str, Style]] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._lines = [(line, style) for text, style in self.runs
+                       for line in simpleSplit(text, style.font, style.size, avail_width)]
+        self.width = avail_width
+        self.height = sum(style.leading for _, style in self._lines)
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for line, style in self._lines:
+            y -= style.leading
+            self.canv.setFont(style.font, style.size)
+            self.canv.setFillColor(style.color)
+            self.canv.drawString(0, y + style.leading - style.size, line)
+
+
+def heading(text: str) -> list[Flowable]:
+    """A section heading, moved to the next page with what follows when less than a few lines
+    fit under it (keepWithNext would move a long table whole)."""
+    block = TextBlock((text.upper(), Style(BOLD, 8.5, MUTED)))
+    block.spaceBefore = 8
+    block.spaceAfter = 3
+    return [CondPageBreak(64), block]
+
+
+def grid_style(header_rows: int = 1) -> list[tuple]:
+    """The table look both documents share: a tinted header row and hairlines between rows."""
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8),
+        ("LEADING", (0, 0), (-1, -1), 9.8),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    if header_rows:
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, header_rows - 1), BAND),
+            ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 7.5),
+            ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), MUTED),
+            ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, MUTED),
+        ]
+    return commands
+
+
+def visit_block(document: VisitDocument, payer: PayerProfile, *, compact: bool = False) -> Table:
+    """Patient, coverage and visit facts in four columns (label, value, label, value); the
+    compact form (for the checklist) leaves out the ids and the authorization."""
+    patient = document.patient
+    auth = document.prior_authorization
+    auth_text = "none recorded"
+    if auth is not None:
+        units = f", {auth.approved_units} units" if auth.approved_units is not None else ""
+        auth_text = f"{auth.number} ({us_date(auth.valid_from)}-{us_date(auth.valid_to)}{units})"
+    pos = document.place_of_service
+    pos_text = f"{pos} - {POS_NAMES.get(pos, '')}"
+    value_width = [CONTENT_WIDTH * 0.34, CONTENT_WIDTH * 0.32]
+    name = patient.name if patient else ""
+    birth = us_date(patient.birth_date) if patient else ""
+    member = patient.member_id if patient else ""
+    if compact:
+        rows = [
+            ("Patient", name, "Payer", payer.name),
+            ("Date of birth", birth, "Member ID", member),
+            ("Date of service", us_date(document.date_of_service), "Place of service",
+             pos_text),
+        ]
+    else:
+        rows = [
+            ("Patient", name, "Payer", payer.name),
+            ("Date of birth", birth, "Member ID", member),
+            ("Patient ID", patient.id if patient else "", "Prior authorization", auth_text),
+            ("Date of service", us_date(document.date_of_service), "Place of service",
+             pos_text),
+            ("Claim form", CLAIM_FORMS[document.setting], "", ""),
+        ]
+    data = [[a, wrap(b or "-", value_width[0] - 8, size=8.5), c,
+             wrap(d or ("-" if c else ""), value_width[1] - 8, size=8.5)]
+            for a, b, c, d in rows]
+    table = Table(data, colWidths=[CONTENT_WIDTH * 0.14, value_width[0], CONTENT_WIDTH * 0.2,
+                                   value_width[1]], hAlign="LEFT")
+    table.setStyle([
+        ("FONT", (0, 0), (-1, -1), REGULAR, 8.5),
+        ("LEADING", (0, 0), (-1, -1), 10.4),
+        ("FONT", (0, 0), (0, -1), REGULAR, 7.5),
+        ("FONT", (2, 0), (2, -1), REGULAR, 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("TEXTCOLOR", (0, 0), (0, -1), MUTED),
+        ("TEXTCOLOR", (2, 0), (2, -1), MUTED),
+        ("FONT", (1, 0), (1, 0), BOLD, 9),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ])
+    return table
+
+
+def signature_block(*labels: str) -> Table:
+    """Signature and date lines, two signatures side by side per row."""
+    unit = CONTENT_WIDTH / 100
+    widths = [unit * w for w in (33, 2, 12, 6, 33, 2, 12)]
+    pairs = [labels[i:i + 2] for i in range(0, len(labels), 2)]
+    data: list[list[str]] = []
+    for pair in pairs:
+        right = [pair[1], "", "Date"] if len(pair) > 1 else ["", "", ""]
+        data += [[""] * 7, [pair[0], "", "Date", "", *right]]
+    table = Table(data, colWidths=widths,
+                  rowHeights=[22 if i % 2 == 0 else 10 for i in range(len(data))],
+                  hAlign="LEFT")
+    commands: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), REGULAR, 7),
+        ("TEXTCOLOR", (0, 0), (-1, -1), MUTED),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+    ]
+    for row, pair in zip(range(0, len(data), 2), pairs, strict=True):
+        for column in (0, 2, 4, 6)[:2 * len(pair)]:
+            commands.append(("LINEBELOW", (column, row), (column, row), 0.6, INK))
+    table.setStyle(commands)
+    return table
+
+
+def payer_of(document: VisitDocument, catalog: Catalog) -> PayerProfile:
+    from ocrebill_gui.core.engine import resolve_payer
+
+    return resolve_payer(document, catalog)
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """What every page shows around the content."""
+
+    title: str
+    practice: PracticeSettings
+    patient_line: str  # identifies the visit on continuation pages
+    printed_at: datetime
+    reproducible: bool
+
+
+def _draw_header(canvas: Canvas, setup: PageSetup, continued: bool) -> None:
+    practice = setup.practice
+    canvas.saveState()
+    left, right = MARGIN, PAGE_WIDTH - MARGIN
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 12.5)
+    canvas.drawString(left, TOP - 12, practice.name)
+    canvas.setFont(REGULAR, 8.5)
+    canvas.setFillColor(MUTED)
+    y = TOP - 25
+    for line in [*practice.address_lines, practice.phone]:
+        if line:
+            canvas.drawString(left, y, line)
+            y -= 10.5
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 15)
+    canvas.drawRightString(right, TOP - 13, setup.title.upper())
+    canvas.setFont(REGULAR, 8.5)
+    canvas.drawRightString(right, TOP - 27, f"NPI {practice.npi}")
+    canvas.drawRightString(right, TOP - 38, f"Tax ID {practice.tax_id}")
+    rule_y = TOP - HEADER_HEIGHT + 6
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(1)
+    canvas.line(left, rule_y, right, rule_y)
+    if continued:
+        canvas.setFont(BOLD, 8.5)
+        canvas.drawString(left, rule_y - 12, setup.patient_line)
+        canvas.setFont(REGULAR, 8.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(right, rule_y - 12, "continued")
+    canvas.restoreState()
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so the footer can say 'Page N of M'."""
+
+    def __init__(self, *args: Any, setup: PageSetup, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._setup = setup
+        self._pages: list[dict] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for page in self._pages:
+            self.__dict__.update(page)
+            self._draw_footer(total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        setup = self._setup
+        self.saveState()
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN, FOOTER_Y + 10, PAGE_WIDTH - MARGIN, FOOTER_Y + 10)
+        self.setFont(REGULAR, 7)
+        self.setFillColor(MUTED)
+        printed = setup.printed_at.strftime("%m/%d/%Y %H:%M")
+        self.drawString(MARGIN, FOOTER_Y,
+                        f"Printed {printed} by OcreBill. Internal document, not a claim form.")
+        self.drawString(MARGIN, FOOTER_Y - 8.5, "Codes are shown with OcreBill's own short "
+                                                "labels, not the AMA CPT descriptors.")
+        self.setFont(BOLD, 7.5)
+        self.setFillColor(INK)
+        self.drawRightString(PAGE_WIDTH - MARGIN, FOOTER_Y, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+def build_pdf(setup: PageSetup, story: Sequence[Flowable]) -> bytes:
+    """Lay the story out on as many pages as it needs and return the PDF."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=letter, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=0,
+        bottomMargin=0, title=f"{setup.title} - {setup.patient_line}",
+        author=setup.practice.name, creator="OcreBill", subject=setup.title,
+        invariant=1 if setup.reproducible else 0, initialFontName=REGULAR,
+    )
+    first_top = TOP - HEADER_HEIGHT
+    later_top = first_top - CONTINUED_HEIGHT
+
+    def frame(top: float, name: str) -> Frame:
+        return Frame(MARGIN, BOTTOM, CONTENT_WIDTH, top - BOTTOM, leftPadding=0,
+                     rightPadding=0, topPadding=0, bottomPadding=0, id=name)
+
+    def on_page(continued: bool) -> Callable[[Canvas, BaseDocTemplate], None]:
+        return lambda canvas, _doc: _draw_header(canvas, setup, continued)
+
+    doc.addPageTemplates([
+        PageTemplate("first", [frame(first_top, "first")], onPage=on_page(False),
+                     autoNextPageTemplate="later"),
+        PageTemplate("later", [frame(later_top, "later")], onPage=on_page(True)),
+    ])
+
+    def canvas_maker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
+        return _NumberedCanvas(*args, setup=setup, **kwargs)
+
+    doc.build(list(story), canvasmaker=canvas_maker)
+    return buffer.getvalue()
+
+
+def gap(height: float = 6) -> Spacer:
+    return Spacer(1, height)

@@ -1,0 +1,198 @@
+"""The superbill: practice header, patient and coverage, diagnoses with pointers, the claim lines
+with modifiers, units, NDC and charges from the practice's fee schedule, the administrations
+that justify them, the findings still open, and signature lines.
+
+Built from the same claim result the preview shows, so the paper says what the screen said.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from decimal import Decimal
+
+from reportlab.platypus import Flowable, KeepTogether, Table
+
+from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.icd10 import icd10_index
+from ocrebill_gui.core.practice import PracticeSettings
+from ocrebill_gui.core.timeline import timeline_of
+from ocrebill_gui.core.visit import Administration, VisitDocument, format_ndc
+from ocrebill_gui.reports.fonts import register_fonts
+from ocrebill_gui.reports.layout import (
+    AMBER,
+    BOLD,
+    CONTENT_WIDTH,
+    INK,
+    MUTED,
+    RED,
+    PageSetup,
+    build_pdf,
+    gap,
+    grid_style,
+    heading,
+    money,
+    payer_of,
+    signature_block,
+    us_date,
+    visit_block,
+    wrap,
+)
+
+POINTER_LETTERS = "ABCDEFGHIJKL"  # CMS-1500 box 21 names diagnoses A-L
+ROUTE_TEXT = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "SC injection",
+              "intramuscular": "IM injection", "oral": "oral"}
+SEVERITY_TEXT = {"error": "ERROR", "warning": "WARNING"}
+
+
+class MissingForPrint(ValueError):
+    """The visit lacks something a printed document needs (e.g. the patient)."""
+
+
+def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
+                  catalog: Catalog | None = None, printed_at: datetime | None = None) -> bytes:
+    """The superbill as PDF bytes. A fixed `printed_at` also makes the output reproducible."""
+    if document.patient is None or not document.patient.name:
+        raise MissingForPrint("patient: a superbill needs the patient's name")
+    register_fonts()
+    catalog = catalog or default_catalog()
+    payer = payer_of(document, catalog)
+    story: list[Flowable] = [visit_block(document, payer)]
+    story += [*heading("Diagnoses"), _diagnoses(document)]
+    story += [*heading("Services"), _services(claim, practice)]
+    story += [*heading("Administrations"), _administrations(document, catalog)]
+    story += [*heading("Open findings"), _findings(claim)]
+    story += [gap(8), KeepTogether(signature_block("Rendering provider signature",
+                                                    "Prepared by (biller)"))]
+    setup = PageSetup("Superbill", practice, _patient_line(document),
+                      printed_at or datetime.now(), reproducible=printed_at is not None)
+    return build_pdf(setup, story)
+
+
+def _patient_line(document: VisitDocument) -> str:
+    name = document.patient.name if document.patient else ""
+    return f"{name}  -  date of service {us_date(document.date_of_service)}"
+
+
+def _diagnoses(document: VisitDocument) -> Table:
+    index = icd10_index()
+    width = CONTENT_WIDTH * 0.8
+    rows = [["Ptr", "ICD-10-CM", "Description"]]
+    for i, code in enumerate(document.diagnoses):
+        entry = index.get(code)
+        if entry is None:
+            text = "not an ICD-10-CM code"
+        else:
+            text = entry.description + ("" if entry.billable else "  (category, not billable)")
+        letter = POINTER_LETTERS[i] if i < len(POINTER_LETTERS) else str(i + 1)
+        rows.append([letter, code, wrap(text, width - 8)])
+    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.06, CONTENT_WIDTH * 0.14, width],
+                  hAlign="LEFT")
+    table.setStyle(grid_style())
+    return table
+
+
+# Services table columns: #, code, modifiers, description, dx pointers, units, NDC, fee, charge.
+_SERVICE_WIDTHS = [0.03, 0.07, 0.055, 0.355, 0.04, 0.055, 0.2, 0.085, 0.11]
+
+
+def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
+    widths = [CONTENT_WIDTH * w for w in _SERVICE_WIDTHS]
+    rows = [["#", "Code", "Mod", "Description", "Dx", "Units", "NDC", "Fee/unit", "Charge"]]
+    total = Decimal("0.00")
+    unpriced = 0
+    for number, line in enumerate(claim.lines, start=1):
+        charge = practice.charge(line.code, line.units)
+        fee = practice.fee_schedule.get(line.code)
+        if charge is None:
+            unpriced += 1
+        else:
+            total += charge
+        pointers = "".join(POINTER_LETTERS[p - 1] if 0 < p <= len(POINTER_LETTERS) else str(p)
+                           for p in line.diagnosis_pointers)
+        rows.append([str(number), line.code, " ".join(line.modifiers),
+                     wrap(line.label, widths[3] - 8), pointers, str(line.units),
+                     wrap(line.ndc_entry, widths[6] - 8),
+                     money(fee) if fee is not None else "-",
+                     money(charge) if charge is not None else "no fee"])
+    if not claim.lines:
+        rows.append(["", "", "", "No billable lines", "", "", "", "", ""])
+    note = f" ({unpriced} line{'s' if unpriced != 1 else ''} without a fee not included)" \
+        if unpriced else ""
+    rows.append(["", "", "", f"Total charges{note}", "", "", "", "", money(total)])
+    last = len(rows) - 1
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle([
+        *grid_style(),
+        ("FONT", (1, 1), (1, last - 1), BOLD, 8),
+        ("ALIGN", (4, 0), (5, -1), "RIGHT"),
+        ("ALIGN", (7, 0), (8, -1), "RIGHT"),
+        ("SPAN", (3, last), (7, last)),
+        ("ALIGN", (3, last), (7, last), "RIGHT"),
+        ("RIGHTPADDING", (3, last), (7, last), 10),
+        ("FONT", (3, last), (-1, last), BOLD, 9),
+        ("LINEABOVE", (0, last), (-1, last), 0.8, INK),
+        ("LINEBELOW", (0, last), (-1, last), 0, INK),
+        ("TOPPADDING", (0, last), (-1, last), 5),
+    ])
+    return table
+
+
+def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
+    widths = [CONTENT_WIDTH * w for w in (0.27, 0.16, 0.14, 0.09, 0.34)]
+    rows = [["Drug", "Route, dose", "Time", "Running", "Vials opened (NDC, lot, expiry)"]]
+    for admin in document.administrations:
+        product = catalog.products.get(admin.product)
+        name = product.name if product else admin.product
+        if admin.source != "purchased":
+            name += f" ({admin.source.replace('_', ' ')}, not billed)"
+        dose = f", {admin.dose_mg:g} mg" if admin.dose_mg is not None else ""
+        time, running = _times(admin)
+        rows.append([wrap(name, widths[0] - 8), ROUTE_TEXT[admin.route] + dose, time, running,
+                     wrap(_vials(admin), widths[4] - 8)])
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle([*grid_style(), ("ALIGN", (3, 0), (3, -1), "RIGHT")])
+    return table
+
+
+def _times(admin: Administration) -> tuple[str, str]:
+    timeline = timeline_of(admin)
+    if not timeline.usable:
+        first = admin.events[0].at.strftime("%H:%M") if admin.events else ""
+        return (f"{first}-?" if first else "?"), "no stop"
+    if timeline.given_at is not None:
+        return timeline.given_at.strftime("%H:%M"), ""
+    assert timeline.first_time is not None and timeline.last_time is not None
+    span = f"{timeline.first_time:%H:%M}-{timeline.last_time:%H:%M}"
+    paused = f"\n({timeline.paused_minutes} paused)" if timeline.paused_minutes else ""
+    return span, f"{timeline.running_minutes} min{paused}"
+
+
+def _vials(admin: Administration) -> str:
+    if not admin.vials:
+        return "-"
+    counts = Counter((v.ndc, v.lot or "?", us_date(v.expires) or "?") for v in admin.vials)
+    parts = []
+    for (ndc, lot, expires), n in counts.items():
+        prefix = f"{n} x " if n > 1 else ""
+        parts.append(f"{prefix}{format_ndc(ndc)} lot {lot} exp {expires}")
+    return "; ".join(parts)
+
+
+def _findings(claim: ClaimResult) -> Table:
+    open_findings = [f for f in claim.findings if f.severity in SEVERITY_TEXT]
+    width = CONTENT_WIDTH * 0.87
+    if not open_findings:
+        rows = [["None", "No errors or warnings."]]
+    else:
+        rows = [[SEVERITY_TEXT[f.severity], wrap(f.message, width - 8)] for f in open_findings]
+    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.13, width], hAlign="LEFT")
+    commands = [*grid_style(header_rows=0), ("FONT", (0, 0), (0, -1), BOLD, 7.5)]
+    for row, finding in enumerate(open_findings):
+        commands.append(("TEXTCOLOR", (0, row), (0, row),
+                         RED if finding.severity == "error" else AMBER))
+    if not open_findings:
+        commands.append(("TEXTCOLOR", (0, 0), (-1, 0), MUTED))
+    table.setStyle(commands)
+    return table
