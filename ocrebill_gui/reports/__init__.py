@@ -13,7 +13,7 @@ reportlab is imported here, so import this package only when printing (never at 
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -42,14 +42,14 @@ def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
 def write_pdf(data: bytes, out_path: str | os.PathLike[str]) -> Path:
     """Write a PDF atomically: a printer or viewer never sees half a file."""
     path = Path(out_path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.",
-                                         suffix=".tmp")
+    # open(..., "x") rather than mkstemp: the file gets the user's usual permissions (umask).
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with os.fdopen(handle, "wb") as out:
+        with open(temporary, "xb") as out:
             out.write(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return path
 

@@ -92,3 +92,15 @@ def test_bytes_variant_matches_the_file(tmp_path: Path) -> None:
     at = datetime(2026, 3, 4, 16, 45)
     path = render_checklist(document, claim, demo_practice(), tmp_path / "c.pdf", printed_at=at)
     assert path.read_bytes() == checklist_pdf(document, claim, demo_practice(), printed_at=at)
+
+
+def test_written_file_gets_the_usual_permissions_and_no_temporary_is_left(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = write_checklist("01-standard-600mg", tmp_path)
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["checklist.pdf"]
