@@ -26,7 +26,7 @@ from ocrebill_gui.store.errors import (
     UnreadableDatabase,
     translate,
 )
-from ocrebill_gui.store.migrations import SCHEMA_VERSION, migrate
+from ocrebill_gui.store.migrations import PAGE_SIZE, SCHEMA_VERSION, migrate
 
 ENV_VAR = "OCREBILL_DB"
 DB_FILENAME = "ocrebill.sqlite"
@@ -133,6 +133,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                         f"{target} uses an older database schema ({version}) and is read-only, "
                         "so it cannot be upgraded: open a writable copy.")
             else:
+                if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(f"{target}: cannot switch to WAL mode (got {mode})")

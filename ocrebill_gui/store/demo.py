@@ -1,14 +1,55 @@
-"""Realistic fake data for demonstrations and benchmarks (`ocrebill demo`). Being written."""
+"""`ocrebill demo`: a demo database of a fictional infusion centre, fast enough for 100,000
+visits.
+
+demo_plan.py decides who comes when; this module turns the plan into visit documents from a
+few clinically realistic templates (induction 300 mg, maintenance 600 mg over 3.5 h or 2 h,
+a pause for an infusion reaction, Zunovo 920 mg SC, today's infusions still running), gets
+their claim results from demo_claims.ClaimCache, and writes everything with executemany in one
+transaction into a new file that replaces the target only when complete.
+"""
 
 from __future__ import annotations
 
+import json
 import os
-from datetime import date
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import sqlite_utils
 from pydantic import BaseModel, ConfigDict
+
+from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.core.practice import demo_practice
+from ocrebill_gui.core.visit import PayerProfile
+from ocrebill_gui.store.demo_claims import ClaimCache, period_of
+from ocrebill_gui.store.demo_plan import (
+    FY2026,
+    LOT_RULES,
+    USER_PAYER,
+    DemoPlan,
+    lot_finder,
+    plan_demo,
+)
+from ocrebill_gui.store.demo_writer import write_plan
+from ocrebill_gui.store.errors import InvalidRecord, StoreError
+from ocrebill_gui.store.migrations import PAGE_SIZE, migrate
+from ocrebill_gui.store.visits import summary_text
 
 DEFAULT_PATIENTS = 40
 DEFAULT_VISITS = 200
+VISITS_PER_PATIENT = 5  # patients = visits / 5 when only --visits is given
+ACTOR = "demo"
+
+_NDC_DASHED = {"ocrevus": "50242-0150-01", "ocrevus-zunovo": "50242-0554-01",
+               "methylprednisolone": "00009-0047-22", "diphenhydramine": "63323-0664-01"}
+_VIAL_MG = {"ocrevus": 300, "ocrevus-zunovo": 920, "methylprednisolone": 125,
+            "diphenhydramine": 50}
+_RUN_MINUTES = {("ind", "std"): 150, ("ind", "pause"): 150, ("maint", "std"): 210,
+                ("maint", "short"): 120, ("maint", "pause"): 210, ("maint", "inprogress"): 0,
+                ("ind", "inprogress"): 0}
 
 
 class DemoSummary(BaseModel):
@@ -19,14 +60,214 @@ class DemoSummary(BaseModel):
     visits: int
     finalized: int
     drafts: int
+    claims_computed: int  # distinct engine runs; the other results were reused
     seconds: float
+
+
+@dataclass(frozen=True)
+class Template:
+    """One kind of visit: its document with placeholders, and what it takes from stock."""
+
+    text: str  # JSON with %(name)s placeholders
+    summary: str
+    vials: tuple[tuple[str, int], ...]  # (product, vials opened)
+
+
+def _vial(product: str, tag: str) -> dict:
+    return {"ndc": _NDC_DASHED[product], "lot": f"@L_{tag}@", "expires": f"@X_{tag}@",
+            "mg": _VIAL_MG[product]}
+
+
+def _template(kind: str, variant: str, slot: str) -> Template:
+    start = datetime.strptime(slot, "%H:%M")
+
+    def at(minutes: int) -> str:
+        return f"@D@T{(start + timedelta(minutes=minutes)):%H:%M}"
+
+    def given(admin_id: str, product: str, route: str, mg: float, minute: int,
+              tag: str | None) -> dict:
+        admin = {"id": admin_id, "product": product, "route": route, "dose_mg": mg,
+                 "events": [{"at": at(minute), "kind": "given"}]}
+        if tag:
+            admin["vials"] = [_vial(product, tag)]
+        return admin
+
+    admins = [given("mp", "methylprednisolone", "iv_push", 100, 0, "MP"),
+              given("dph", "diphenhydramine", "iv_push", 50, 5, "DPH"),
+              given("apap", "acetaminophen-oral", "oral", 650, 5, None)]
+    vials = {"methylprednisolone": 1, "diphenhydramine": 1}
+    if kind == "zunovo":
+        admins.append(given("zun", "ocrevus-zunovo", "subcutaneous", 920, 30, "ZUN"))
+        vials["ocrevus-zunovo"] = 1
+    else:
+        dose = 300 if kind == "ind" else 600
+        run = _RUN_MINUTES[(kind, variant)]
+        events = [{"at": at(30), "kind": "start"}]
+        if variant == "pause":  # infusion reaction: stop the drip, treat, resume slower
+            events += [{"at": at(90), "kind": "pause"}, {"at": at(120), "kind": "resume"}]
+            admins.append(given("dph2", "diphenhydramine", "iv_push", 25, 95, "DPH"))
+            vials["diphenhydramine"] = 2
+        if variant != "inprogress":
+            events.append({"at": at(30 + run + (30 if variant == "pause" else 0)),
+                           "kind": "stop"})
+        admins.append({"id": "ocr", "product": "ocrevus", "route": "iv_infusion",
+                       "dose_mg": dose, "vials": [_vial("ocrevus", "OCR")] * (dose // 300),
+                       "events": events})
+        vials["ocrevus"] = dose // 300
+    document = {"format": "ocrebill.visit/1", "date_of_service": "@D@", "setting": "@SET@",
+                "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],
+                "administrations": admins}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("%", "%%")
+    for marker, name in (('"@PAYER@"', "payer"), ('"@PATIENT@"', "patient"),
+                         ('["@DX@"]', "dx_and_pa")):
+        text = text.replace(marker, f"%({name})s")
+    text = text.replace("@D@", "%(d)s").replace("@SET@", "%(setting)s")
+    for tag in ("MP", "DPH", "ZUN", "OCR"):
+        text = text.replace(f"@L_{tag}@", f"%(L_{tag})s").replace(f"@X_{tag}@", f"%(X_{tag})s")
+    return Template(text=text, summary=summary_text(document), vials=tuple(sorted(vials.items())))
+
+
+_CODES = {product: code for product, (_, _, _, code) in LOT_RULES.items()}
+
+
+def build_documents(plan: DemoPlan, cache: ClaimCache):
+    """Yield (visit, document JSON, CachedClaim, template, lots used) in the plan's order."""
+    templates: dict[tuple[str, str, str], Template] = {}
+    find_lot = lot_finder(plan)
+    patients_json = [json.dumps({"id": p.ref, "name": p.name,
+                                 "birth_date": p.birth_date.isoformat(),
+                                 "member_id": p.member_id}, ensure_ascii=False,
+                                separators=(",", ":")) for p in plan.patients]
+    payers_json = {p.payer: f'"{p.payer}"' for p in plan.patients}
+    auth_texts: dict[int, tuple[str, str, str]] = {}
+    current_day: date | None = None
+    day_values: dict[str, str] = {}
+    day_lots: dict[str, object] = {}
+    for visit in plan.visits:
+        if visit.day != current_day:  # visits come sorted by day: redo day-bound values
+            current_day = visit.day
+            day = current_day.isoformat()
+            period = period_of(current_day)
+            pre_fy2026 = current_day < FY2026
+            day_values = {"d": day}
+            day_lots = {}
+            for product, (_, _, _, tag) in LOT_RULES.items():
+                lot = plan.lots[find_lot(current_day, product)]
+                day_lots[product] = lot
+                day_values[f"L_{tag}"] = lot.lot
+                day_values[f"X_{tag}"] = lot.expires.isoformat()
+            expired = tuple(sorted(p for p, lot in day_lots.items() if lot.expires < current_day))
+        key = (visit.kind, visit.variant, visit.slot)
+        template = templates.get(key)
+        if template is None:
+            template = templates[key] = _template(*key)
+        patient = plan.patients[visit.patient]
+        dx = "G35" if pre_fy2026 else patient.dx_after_fy2026
+        tokens = day_values
+        pa_state = None
+        pa = ""
+        if visit.auth is not None:
+            auth = plan.auths[visit.auth]
+            texts = auth_texts.get(visit.auth)
+            if texts is None:
+                texts = auth_texts[visit.auth] = (auth.number, auth.valid_from.isoformat(),
+                                                  auth.valid_to.isoformat())
+            pa_state = (auth.valid_from <= current_day <= auth.valid_to, visit.remaining)
+            pa = (f',"prior_authorization":{{"number":"{texts[0]}","valid_from":'
+                  f'"{texts[1]}","valid_to":"{texts[2]}","approved_units":'
+                  f'{max(0, visit.remaining or 0)}}}')
+            tokens = day_values | {"PA": texts[0], "PAF": texts[1], "PAT": texts[2]}
+        text = template.text % (tokens | {
+            "setting": patient.setting, "payer": payers_json[patient.payer],
+            "patient": patients_json[visit.patient], "dx_and_pa": f'["{dx}"]{pa}'})
+        claim_key = (key, patient.setting, patient.payer, dx, pa_state, expired, period)
+        lots = [day_lots[product] for product, _ in template.vials]
+        yield visit, text, cache.claim(claim_key, text, tokens), template, lots
 
 
 def create_demo_database(path: str | os.PathLike[str], *, patients: int | None = None,
                          visits: int | None = None, seed: int = 1,
                          today: date | None = None) -> DemoSummary:
-    """Build a demo database at `path` (which must not exist or be an empty store): an
-    infusion centre with several payers, induction doses on day 1 and 15, 6-monthly
-    maintenance, premeds, pauses and a reaction, Zunovo, expired authorizations and expiring
-    lots. Deterministic for a given seed and `today` (default: today)."""
-    raise NotImplementedError
+    """Build a demo database at `path`: a new file, or an existing store with no patients and
+    no visits (replaced). The file appears only when complete.
+
+    Defaults: 40 patients and 200 visits; with only `visits` given, one patient per 5 visits.
+    Deterministic for a given seed and `today` (default: today, so the demo always has a day's
+    worklist with infusions still running)."""
+    problems = []
+    if patients is not None and (not isinstance(patients, int) or patients < 1):
+        problems.append(("patients", "must be a whole number, 1 or more"))
+    if visits is not None and (not isinstance(visits, int) or visits < 0):
+        problems.append(("visits", "must be a whole number, 0 or more"))
+    if problems:
+        raise InvalidRecord(problems)
+    if patients is None:
+        patients = (DEFAULT_PATIENTS if visits is None
+                    else max(DEFAULT_PATIENTS, -(-visits // VISITS_PER_PATIENT)))
+    visits = DEFAULT_VISITS if visits is None else visits
+    today = today or date.today()
+    target = Path(path).expanduser()
+    started = time.perf_counter()
+    _refuse_if_in_use(target)
+    plan = plan_demo(patients, visits, seed, today)
+    building = target.with_name(f".{target.name}.demo-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        summary_counts, computed = _build(building, plan)
+        with open(building, "rb+") as handle:
+            os.fsync(handle.fileno())
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(building, target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"Cannot build the demo database at {target}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+    finally:
+        building.unlink(missing_ok=True)
+    finalized, drafts = summary_counts
+    return DemoSummary(path=str(target), patients=patients, visits=len(plan.visits),
+                       finalized=finalized, drafts=drafts, claims_computed=computed,
+                       seconds=round(time.perf_counter() - started, 3))
+
+
+def _refuse_if_in_use(target: Path) -> None:
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder {target.parent}: "
+                             f"{exc.strerror or exc}") from exc
+        return
+    from ocrebill_gui.store.db import open_store
+
+    with open_store(target, create=False) as existing:
+        people = existing.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
+        seen = existing.conn.execute("SELECT count(*) FROM visits").fetchone()[0]
+    if people or seen:
+        raise StoreError(f"{target} already holds {people} patients and {seen} visits: demo "
+                         "data only goes into a new file (choose one with --db).")
+
+
+def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
+    conn = sqlite3.connect(building)
+    try:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA journal_mode = OFF")  # a new file: a failure deletes it
+        conn.execute("PRAGMA synchronous = OFF")
+        migrate(sqlite_utils.Database(conn, execute_plugins=False))
+        catalog = default_catalog().with_payers(
+            {USER_PAYER["id"]: PayerProfile.model_validate(USER_PAYER)})
+        cache = ClaimCache(catalog)
+        conn.execute("BEGIN")
+        counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
+                            practice=demo_practice().model_dump_json(),
+                            user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json())
+        conn.execute("COMMIT")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise StoreError(f"demo data broke {len(broken)} foreign keys (a bug)")
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    return counts, cache.computed

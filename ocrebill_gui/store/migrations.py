@@ -122,6 +122,9 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
                   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")
 
 
+# New files: a visit row (document + claim JSON, ~5 kB) fits in a page, no overflow chains.
+PAGE_SIZE = 16384
+
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
 SCHEMA_VERSION = len(MIGRATIONS)

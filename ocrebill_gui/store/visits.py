@@ -60,7 +60,7 @@ def date_of(document: Mapping[str, Any]) -> date:
 def summary_text(document: Mapping[str, Any]) -> str:
     """A short line for visit lists: "ocrevus 600 mg + 3 premeds"."""
     products = default_catalog().products
-    main, others = [], 0
+    main, premeds, other = [], 0, 0
     for admin in document.get("administrations") or []:
         if not isinstance(admin, Mapping):
             continue
@@ -69,12 +69,16 @@ def summary_text(document: Mapping[str, Any]) -> str:
             dose = admin.get("dose_mg")
             main.append(f"{product.id} {dose:g} mg" if isinstance(dose, int | float)
                         else product.id)
+        elif product is not None and product.role == "premedication":
+            premeds += 1
         else:
-            others += 1
-    text = ", ".join(main) or "no treatment recorded"
-    if others:
-        text += f" + {others} other{'s' if others > 1 else ''}"
-    return text
+            other += 1
+    parts = [", ".join(main) or "no treatment recorded"]
+    if premeds:
+        parts.append(f"{premeds} premed{'s' if premeds > 1 else ''}")
+    if other:
+        parts.append(f"{other} other")
+    return " + ".join(parts)
 
 
 def payer_of(document: Mapping[str, Any]) -> str | None:

@@ -1,0 +1,121 @@
+"""Writing a planned demo centre with executemany, inside the caller's one transaction.
+
+Rows go in with the ids the plan implies (patient n and its coverage are both n), so no
+lookups are needed; vial lots are written last, once the visits have counted what they took.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+from ocrebill_gui.store.demo_plan import DemoPlan
+from ocrebill_gui.store.search import fold, name_words
+
+PATIENT_SQL = ("INSERT INTO patients (id, ref, name, name_key, birth_date, mrn, sex, address, "
+               "phone, created_at, created_by, changed_at, changed_by) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+COVERAGE_SQL = ("INSERT INTO coverages (id, patient_id, payer, member_id, group_number, priority, "
+                "effective_from, effective_to, created_at, created_by, changed_at, changed_by) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?)")
+AUTH_SQL = ("INSERT INTO authorizations (id, coverage_id, number, product, approved_units, "
+            "valid_from, valid_to, created_at, created_by, changed_at, changed_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+VISIT_SQL = ("INSERT INTO visits (id, patient_id, coverage_id, authorization_id, "
+             "date_of_service, setting, payer, summary, status, document, claim, errors, "
+             "warnings, revision, created_at, created_by, changed_at, changed_by, finalized_at, "
+             "finalized_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, received_vials, "
+           "on_hand, created_at, created_by, changed_at, changed_by) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _stamp(day: date, clock: str = "07:00") -> str:
+    return f"{day.isoformat()}T{clock}:00.000+00:00"
+
+
+def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, actor: str, *,
+               practice: str, user_payer: str) -> tuple[int, int]:
+    """Insert the whole plan; return (finalized, drafts)."""
+    first_seen: dict[int, date] = {}
+    for visit in plan.visits:
+        first_seen.setdefault(visit.patient, visit.day)
+    joined = {i: first_seen.get(i, plan.today) - timedelta(days=21)
+              for i in range(len(plan.patients))}
+
+    patient_rows = []
+    word_rows = []
+    words_of: dict[str, list[str]] = {}
+    for index, p in enumerate(plan.patients):
+        stamp = _stamp(joined[index])
+        patient_rows.append((index + 1, p.ref, p.name, fold(p.name), p.birth_date.isoformat(),
+                             p.mrn, p.sex, p.address, p.phone, stamp, actor, stamp, actor))
+        words = words_of.get(p.name)
+        if words is None:
+            words = words_of[p.name] = name_words(p.name)
+        word_rows.extend((w, index + 1) for w in words)
+    conn.executemany(PATIENT_SQL, patient_rows)
+    conn.executemany("INSERT INTO patient_words (word, patient_id) VALUES (?, ?)", word_rows)
+    conn.executemany(COVERAGE_SQL, (
+        (i + 1, i + 1, p.payer, p.member_id, p.group_number, joined[i].isoformat(),
+         _stamp(joined[i]), actor, _stamp(joined[i]), actor)
+        for i, p in enumerate(plan.patients)))
+    conn.executemany(AUTH_SQL, (
+        (i + 1, a.patient + 1, a.number, a.product, a.approved, a.valid_from.isoformat(),
+         a.valid_to.isoformat(), _stamp(a.valid_from), actor, _stamp(a.valid_from), actor)
+        for i, a in enumerate(plan.auths)))
+
+    lot_ids = {id(lot): i + 1 for i, lot in enumerate(plan.lots)}
+    vial_uses: list[tuple[int, int, int]] = []
+    auth_uses: list[tuple[int, int, int]] = []
+    tally = {"finalized": 0, "drafts": 0}
+
+    def visit_rows() -> Iterator[tuple]:
+        for number, (visit, text, claim, template, lots) in enumerate(documents, start=1):
+            patient = plan.patients[visit.patient]
+            status = "finalized" if visit.finalized else "draft"
+            tally["finalized" if visit.finalized else "drafts"] += 1
+            auth_id = None if visit.auth is None else visit.auth + 1
+            if visit.finalized:
+                for lot, (_, count) in zip(lots, template.vials, strict=True):
+                    lot.used += count
+                    vial_uses.append((number, lot_ids[id(lot)], count))
+                if auth_id is not None:
+                    product = plan.auths[visit.auth].product
+                    units = claim.units.get(product, 0)
+                    if units:
+                        auth_uses.append((number, auth_id, units))
+            created = _stamp(visit.day, visit.slot)
+            changed = _stamp(visit.day, "17:30") if visit.finalized else created
+            yield (number, visit.patient + 1, visit.patient + 1, auth_id,
+                   visit.day.isoformat(), patient.setting, patient.payer, template.summary,
+                   status, text, claim.text, claim.errors, claim.warnings,
+                   2 if visit.finalized else 1, created, actor, changed, actor,
+                   changed if visit.finalized else None, actor if visit.finalized else None)
+
+    conn.executemany(VISIT_SQL, visit_rows())
+    conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
+                     vial_uses)
+    conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
+                     "VALUES (?, ?, ?)", auth_uses)
+    conn.executemany(LOT_SQL, (
+        (lot_ids[id(lot)], lot.product, lot.ndc, lot.lot, lot.expires.isoformat(),
+         lot.received.isoformat(), lot.used + lot.leftover, lot.leftover,
+         _stamp(lot.received), actor, _stamp(lot.received), actor)
+        for lot in plan.lots if lot.used + lot.leftover > 0))
+    now = _stamp(plan.today, "06:00")
+    conn.execute("INSERT INTO payer_profiles (id, profile, created_at, created_by, changed_at, "
+                 "changed_by) VALUES (?, ?, ?, ?, ?, ?)",
+                 (json.loads(user_payer)["id"], user_payer, now, actor, now, actor))
+    conn.execute("INSERT INTO practice (id, settings, created_at, created_by, changed_at, "
+                 "changed_by) VALUES (1, ?, ?, ?, ?, ?)", (practice, now, actor, now, actor))
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, entity, entity_id, action, reason, changes) "
+        "VALUES (?, ?, 'database', 'demo', 'create', ?, ?)",
+        (now, actor, "demo data", json.dumps(
+            [{"field": name, "before": None, "after": value} for name, value in (
+                ("patients", len(plan.patients)), ("visits", len(plan.visits)),
+                ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots)))])))
+    return tally["finalized"], tally["drafts"]
