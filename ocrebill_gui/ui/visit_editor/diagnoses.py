@@ -155,7 +155,7 @@ class DiagnosesSection(QWidget):
         self._timer.stop()
         text = self.search.text().strip()
         self.suggestions.set_entries(search_codes(text) if text else [])
-        if self.suggestions.rowCount() and self.search.hasFocus():
+        if self.suggestions.rowCount() and self.window().focusWidget() is self.search:
             self.completer.complete()
 
     def _enter(self) -> None:

@@ -219,6 +219,7 @@ class VisitEditor(EditorActions, QWidget):
                                           self.registry)
                 card.remove_requested.connect(self.presenter.remove_administration)
                 self.cards_box.addWidget(card)
+                card.show()  # now, not queued: Add moves the focus into it at once
                 self.cards.append(card)
         else:
             for card in self.cards:

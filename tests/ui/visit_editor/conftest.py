@@ -1,0 +1,67 @@
+"""Visit editor fixtures: a real SQLite store in tmp_path, a FakeClock and an editor factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from ocrebill_gui import store as api
+from ocrebill_gui.ui.clock import FakeClock
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[api.Store]:
+    db = api.open_store(tmp_path / "ocrebill.sqlite")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock("2026-03-04T08:45")
+
+
+@pytest.fixture
+def make_editor(qtbot, store, clock) -> Callable:
+    from ocrebill_gui.ui.visit_editor import VisitEditor
+
+    def make(visit_id: int | None = None, *, actor: str = "nurse.kim",
+             patient_id: int | None = None) -> VisitEditor:
+        editor = VisitEditor(store, visit_id, clock=clock, actor=actor, patient_id=patient_id)
+        qtbot.addWidget(editor)
+        editor.resize(1400, 900)
+        editor.show()
+        qtbot.waitExposed(editor)
+        return editor
+
+    return make
+
+
+@pytest.fixture
+def patient(store):
+    """A registered patient with traditional Medicare (no authorization needed)."""
+    person = api.add_patient(store, "desk", {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
+    api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "medicare",
+                                     "member_id": "1EG4TE5MK73"})
+    api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
+                                         "lot": "H0123", "expires": "2027-08-31",
+                                         "received": "2026-02-01", "received_vials": 6})
+    return person
+
+
+@pytest.fixture
+def ocrevus_editor(make_editor, patient):
+    """An editor on a new visit of the patient: G35.A, Ocrevus 600 mg with two vials, not
+    started yet."""
+    editor = make_editor(patient_id=patient.id)
+    editor.presenter.set_diagnoses(["G35.A"])
+    editor.add_product.setCurrentIndex(editor.add_product.findData("ocrevus"))
+    editor.add_administration()
+    card = editor.cards[0]
+    card.dose.setText("600")
+    card.dose.textEdited.emit("600")
+    card.vials.add_chosen()
+    card.vials.add_chosen()
+    return editor

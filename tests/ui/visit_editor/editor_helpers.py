@@ -1,0 +1,82 @@
+"""Helpers for the visit editor tests: fill the editor's small dialogs the way a person would
+(typing, clicking), and read the preview's lines the way the examples compare them."""
+
+from __future__ import annotations
+
+from ocrebill_gui.ui.qt import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    Qt,
+    QTimer,
+)
+
+
+def fill_next_dialog(qtbot, values: dict[str, str], *, button: str = "Save",
+                     done: list | None = None) -> None:
+    """When the next modal dialog opens, type `values` into its fields (by object name;
+    combo boxes pick the item whose data or text matches) and press `button`."""
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog):
+            QTimer.singleShot(20, fill)
+            return
+        for name, text in values.items():
+            widget = dialog.findChild(QLineEdit, name) or dialog.findChild(QComboBox, name)
+            assert widget is not None, f"no field {name} in {dialog.windowTitle()}"
+            if isinstance(widget, QComboBox):
+                index = widget.findData(text)
+                widget.setCurrentIndex(index if index >= 0 else widget.findText(text))
+            else:
+                widget.clear()
+                qtbot.keyClicks(widget, text)
+        target = next(b for b in dialog.findChildren(QPushButton)
+                      if b.text().replace("&", "") == button)
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+        if done is not None:
+            done.append(dialog.windowTitle())
+
+    QTimer.singleShot(0, fill)
+
+
+def answer_next_reason(qtbot, reason: str | None, *, action: str) -> None:
+    """Type a reason into the next ReasonDialog and press `action`, or cancel it (None)."""
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, fill)
+            return
+        if reason is None:
+            dialog.reject()
+            return
+        qtbot.keyClicks(dialog.findChild(QPlainTextEdit, "reason"), reason)
+        target = next(b for b in dialog.findChildren(QPushButton) if b.text() == action)
+        assert target.isEnabled()
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill)
+
+
+def preview_lines(editor) -> dict[tuple[str, tuple[str, ...]], int]:
+    """The preview's claim lines, summed per (code, modifiers), read from the Qt model."""
+    model = editor.preview.lines_model
+    totals: dict[tuple[str, tuple[str, ...]], int] = {}
+    for row in range(model.rowCount()):
+        code = model.index(row, model.CODE).data()
+        modifiers = tuple(model.index(row, model.MODIFIERS).data().split())
+        totals[(code, modifiers)] = totals.get((code, modifiers), 0) + int(
+            model.index(row, model.UNITS).data())
+    return totals
+
+
+def expected_lines(expected: dict) -> dict[tuple[str, tuple[str, ...]], int]:
+    totals: dict[tuple[str, tuple[str, ...]], int] = {}
+    for line in expected["lines"]:
+        key = (line["code"], tuple(line["modifiers"]))
+        totals[key] = totals.get(key, 0) + line["units"]
+    return totals

@@ -1,0 +1,138 @@
+"""Drafts autosave; finalize is blocked by error findings unless the biller gives a reason; a
+finalized visit is read-only until amended with a reason."""
+
+from __future__ import annotations
+
+from editor_helpers import answer_next_reason
+
+from ocrebill_gui import store as api
+from ocrebill_gui.ui.qt import Qt
+
+
+def test_the_draft_saves_itself_after_a_pause_and_on_close(qtbot, ocrevus_editor, store, clock):
+    editor = ocrevus_editor
+    with qtbot.waitSignal(editor.saved, timeout=2000) as saved:
+        pass
+    visit_id = saved.args[0]
+    assert api.get_visit(store, visit_id).document["administrations"][0]["dose_mg"] == 600
+    clock.set("09:00")
+    editor.press_timeline("start")
+    with qtbot.assertNotEmitted(editor.saved, wait=100):
+        pass  # debounced: not saved at once
+    qtbot.waitUntil(lambda: api.get_visit(store, visit_id).document["administrations"][0][
+        "events"] == [{"at": "2026-03-04T09:00", "kind": "start"}], timeout=2000)
+    clock.set("09:10")
+    editor.press_timeline("pause")
+    with qtbot.waitSignal(editor.closed):
+        editor.close()
+    kinds = [e["kind"] for e in api.get_visit(store, visit_id).document["administrations"][0][
+        "events"]]
+    assert kinds == ["start", "pause"]
+    assert "draft saved" in editor.state_label.text()
+
+
+def test_a_saved_visit_opens_again_as_it_was(qtbot, ocrevus_editor, make_editor, clock):
+    clock.set("09:00")
+    ocrevus_editor.press_timeline("start")
+    assert ocrevus_editor.save_now()
+    again = make_editor(ocrevus_editor.visit_id)
+    assert again.presenter.document == ocrevus_editor.presenter.document
+    assert again.cards[0].dose.text() == "600"
+    assert again.cards[0].timeline.state.phase == "running"
+    assert again.banner.isVisible()
+    assert again.patient.patient_id == ocrevus_editor.patient.patient_id
+
+
+def test_finalize_is_blocked_by_an_error_until_a_reason_is_given(qtbot, ocrevus_editor, store,
+                                                                 clock):
+    editor = ocrevus_editor
+    clock.set("09:00")
+    editor.press_timeline("start")  # ... and nobody pressed Stop
+    assert editor.presenter.result.has_errors
+    answer_next_reason(qtbot, None, action="Finalize anyway")
+    qtbot.mouseClick(editor.finalize_button, Qt.MouseButton.LeftButton)
+    assert editor.status == "draft"
+    assert "Not finalized: 1 error finding" in editor.save_message.text()
+    assert api.get_visit(store, editor.visit_id).status == "draft"
+
+    answer_next_reason(qtbot, "Payer confirmed by phone: stop time on the paper chart",
+                       action="Finalize anyway")
+    with qtbot.waitSignal(editor.finalized) as done:
+        qtbot.mouseClick(editor.finalize_button, Qt.MouseButton.LeftButton)
+    assert done.args == [editor.visit_id]
+    assert api.get_visit(store, editor.visit_id).finalized
+    override = [e for e in api.audit_entries(store, "visit", editor.visit_id)
+                if e.action == "finalize-override"]
+    assert override and override[0].reason.startswith("Payer confirmed")
+
+
+def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, store, clock):
+    editor = ocrevus_editor
+    clock.set("09:00")
+    editor.press_timeline("start")
+    clock.set("12:30")
+    editor.press_timeline("stop")
+    assert editor.finalize()  # no error: no reason asked
+    card = editor.cards[0]
+    assert card.dose.isReadOnly()
+    assert not card.timeline.buttons["start"].isEnabled()
+    assert not card.timeline.undo_button.isEnabled()
+    assert not editor.add_button.isEnabled()
+    assert not editor.finalize_button.isEnabled()
+    assert editor.amend_button.isVisible()
+    assert not editor.press_timeline("start")
+    assert "Finalized" in editor.state_label.text()
+    lot = api.list_vial_lots(store, product="ocrevus")[0]
+    assert lot.on_hand == 4  # the two vials left the shelf
+
+    answer_next_reason(qtbot, "Stop time was 12:45 per the chart", action="Amend")
+    qtbot.mouseClick(editor.amend_button, Qt.MouseButton.LeftButton)
+    assert editor.status == "draft"
+    card = editor.cards[0]
+    assert not card.dose.isReadOnly()
+    card.timeline.model.setData(card.timeline.model.index(1, 1), "1245")
+    assert editor.finalize()
+    visit = api.get_visit(store, editor.visit_id)
+    assert visit.finalized and visit.document["administrations"][0]["events"][1]["at"].endswith(
+        "12:45")
+    assert [a.reason for a in api.visit_amendments(store, editor.visit_id)] == [
+        "Stop time was 12:45 per the chart"]
+    assert api.list_vial_lots(store, product="ocrevus")[0].on_hand == 4
+
+
+def test_finalize_refuses_a_form_with_problems_and_goes_to_the_first(qtbot, ocrevus_editor):
+    editor = ocrevus_editor
+    assert editor.presenter.problems  # not started: no events yet
+    assert not editor.finalize()
+    assert "fix the fields" in editor.save_message.text()
+    assert editor.focusWidget() in (editor.cards[0].timeline.buttons["start"],
+                                    editor.cards[0].timeline.events_view)
+
+
+def test_printing_needs_the_practice_then_saves_a_pdf(qtbot, ocrevus_editor, store, clock,
+                                                      tmp_path, monkeypatch):
+    from ocrebill_gui.core.practice import demo_practice
+    from ocrebill_gui.ui.visit_editor import printing
+
+    editor = ocrevus_editor
+    clock.set("09:00")
+    editor.press_timeline("start")
+    clock.set("12:30")
+    editor.press_timeline("stop")
+    editor.save_pdf("superbill")
+    assert "practice" in editor.save_message.text()
+    api.save_practice(store, "admin", demo_practice())
+    asked = {}
+
+    def fake_dialog(parent, title, suggested, filters):
+        asked["suggested"] = suggested
+        return str(tmp_path / "out.pdf"), filters
+
+    monkeypatch.setattr(printing.QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    editor.save_pdf("superbill")
+    assert asked["suggested"].endswith("Rivera-Ana_2026-03-04_superbill.pdf")
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    opened = []
+    monkeypatch.setattr(printing.QDesktopServices, "openUrl", staticmethod(opened.append))
+    editor.print_report("checklist")
+    assert opened and opened[0].toLocalFile().endswith("_checklist.pdf")

@@ -1,0 +1,91 @@
+"""The presenter and its helpers without widgets: typed times, document paths, the live
+timeline, undo, and the problems it reports by path."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from conftest_shared import load_example
+
+from ocrebill_gui.ui.visit_editor import docpath
+from ocrebill_gui.ui.visit_editor.live_timeline import live_state
+from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
+from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0930", time(9, 30)), ("9:30", time(9, 30)), ("09:30", time(9, 30)), ("930", time(9, 30)),
+    ("9.30", time(9, 30)), ("9", time(9, 0)), (" 14h05 ", time(14, 5)), ("0000", time(0, 0)),
+    ("2359", time(23, 59))])
+def test_typed_times(text, expected):
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2400", "9:60", "930am", "9:3", "12345", "noon"])
+def test_not_times(text):
+    with pytest.raises(TimeFormatError):
+        parse_time(text)
+
+
+def test_document_paths():
+    doc = {"administrations": [{"vials": [{"mg": 1}, {"mg": 2}]}]}
+    assert docpath.get(doc, "administrations[0].vials[1].mg") == 2
+    assert docpath.get(doc, "administrations[3].vials") is None
+    docpath.put(doc, "administrations[0].dose_mg", 600)
+    assert doc["administrations"][0]["dose_mg"] == 600
+    docpath.put(doc, "administrations[0].dose_mg", None)
+    assert "dose_mg" not in doc["administrations"][0]
+    assert docpath.parents("a.b[1].c") == ["a.b[1].c", "a.b[1]", "a.b", "a"]
+
+
+def test_live_state_counts_to_now_and_knows_what_comes_next():
+    events = [{"at": "2026-03-04T09:00", "kind": "start"},
+              {"at": "2026-03-04T09:45", "kind": "pause"},
+              {"at": "2026-03-04T10:05", "kind": "resume"}]
+    state = live_state(events, datetime(2026, 3, 4, 11, 0))
+    assert (state.phase, state.running_minutes, state.paused_minutes) == ("running", 100, 20)
+    assert state.allowed == ("pause", "stop") and state.open
+    state = live_state([*events, {"at": "2026-03-04T12:45", "kind": "stop"}],
+                       datetime(2026, 3, 4, 15, 0))
+    assert (state.phase, state.running_minutes, state.allowed) == ("stopped", 205, ())
+    assert live_state([], datetime(2026, 3, 4)).allowed == ("start",)
+
+
+def test_every_edit_recomputes_and_problems_are_named_by_path():
+    presenter = VisitPresenter(blank_document(date(2026, 3, 4), payer="medicare"))
+    seen = []
+    presenter.subscribe(lambda: seen.append(presenter.revision))
+    assert set(presenter.problems) == {"diagnoses", "administrations"}
+    presenter.set_diagnoses(["g35.a"])
+    index = presenter.add_administration("ocrevus")
+    assert presenter.problems == {f"administrations[{index}].dose_mg": "is required",
+                                  f"administrations[{index}].events":
+                                      "must have at least one entry"}
+    presenter.set_number("administrations[0].dose_mg", "600")
+    presenter.stamp(0, "start", datetime(2026, 3, 4, 9, 0))
+    assert not presenter.stale
+    assert [f.rule for f in presenter.result.findings][0] == "timeline-no-stop"
+    presenter.stamp(0, "stop", datetime(2026, 3, 4, 12, 30))
+    assert presenter.result.summed_lines()[("96366", ())] == 2
+    assert seen == sorted(seen) and len(seen) == 5
+
+
+def test_undo_restores_the_events_step_by_step():
+    presenter = VisitPresenter(load_example("01-standard-600mg")[0])
+    original = presenter.events(0)
+    presenter.retime_event(0, 1, datetime(2026, 3, 4, 13, 0))
+    presenter.delete_event(0, 0)
+    assert presenter.undo_events(0) and presenter.events(0)[0]["kind"] == "start"
+    assert presenter.undo_events(0) and presenter.events(0) == original
+    assert not presenter.undo_events(0)
+
+
+def test_read_only_refuses_edits():
+    presenter = VisitPresenter(load_example("01-standard-600mg")[0])
+    presenter.read_only = True
+    before = presenter.revision
+    presenter.set("setting", "home")
+    presenter.stamp(0, "stop", datetime(2026, 3, 4, 13, 0))
+    assert presenter.add_administration("ocrevus") == -1
+    assert presenter.revision == before and presenter.get("setting") == "office"

@@ -1,0 +1,134 @@
+"""The nurse's timeline: buttons stamp the injected clock, typed times, editing, undo, live
+minutes, the forgotten-stop banner and the F5-F8 keys."""
+
+from __future__ import annotations
+
+import pytest
+from editor_helpers import preview_lines
+
+from ocrebill_gui.ui.qt import QAbstractItemView, QLineEdit, Qt
+
+
+def events(editor, index=0):
+    return [(e["kind"], e["at"][11:]) for e in editor.presenter.events(index)]
+
+
+@pytest.mark.parametrize("typed", ["0930", "9:30", "09:30", "930", "9.30"])
+def test_a_typed_time_is_stamped_instead_of_now(qtbot, ocrevus_editor, typed):
+    timeline = ocrevus_editor.cards[0].timeline
+    qtbot.keyClicks(timeline.time_box, typed)
+    assert not timeline.time_message.isVisible()
+    qtbot.mouseClick(timeline.buttons["start"], Qt.MouseButton.LeftButton)
+    assert events(ocrevus_editor) == [("start", "09:30")]
+    assert timeline.time_box.text() == ""  # ready for the next event
+
+
+def test_a_time_that_is_not_one_is_refused_beside_the_box(qtbot, ocrevus_editor):
+    timeline = ocrevus_editor.cards[0].timeline
+    qtbot.keyClicks(timeline.time_box, "25:99")
+    assert timeline.time_message.isVisible()
+    assert "not a time of day" in timeline.time_message.text()
+    qtbot.mouseClick(timeline.buttons["start"], Qt.MouseButton.LeftButton)
+    assert events(ocrevus_editor) == []
+    timeline.time_box.clear()
+    qtbot.keyClicks(timeline.time_box, "0905")
+    assert not timeline.time_message.isVisible()
+
+
+@pytest.mark.parametrize("typed", ["1245", "12:45", "12.45"])
+def test_a_recorded_time_is_edited_from_the_keyboard(qtbot, ocrevus_editor, clock, typed):
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    clock.set("09:00")
+    timeline.press("start")
+    clock.set("12:30")
+    timeline.press("stop")
+    view = timeline.events_view
+    view.setFocus()
+    view.setCurrentIndex(timeline.model.index(1, timeline.model.TIME))
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    assert view.state() == QAbstractItemView.State.EditingState
+    editor_widget = next(w for w in view.findChildren(QLineEdit) if w.isVisible())
+    editor_widget.selectAll()
+    qtbot.keyClicks(editor_widget, typed)
+    qtbot.keyClick(editor_widget, Qt.Key.Key_Return)  # the view commits on its next loop
+    qtbot.waitUntil(lambda: events(editor) == [("start", "09:00"), ("stop", "12:45")])
+    assert "225 running min" in timeline.running.text()
+    assert preview_lines(editor)[("96366", ())] == 3  # 225 min: more than 30 past 3 h
+
+
+def test_an_unreadable_edit_keeps_the_old_time_and_says_why(qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    clock.set("09:00")
+    timeline.press("start")
+    index = timeline.model.index(0, timeline.model.TIME)
+    assert not timeline.model.setData(index, "9h7x")
+    assert events(editor) == [("start", "09:00")]
+    assert timeline.message.isVisible() and "not a time" in timeline.message.text()
+    assert timeline.model.setData(index, "0915")
+    assert not timeline.message.isVisible()
+
+
+def test_undo_takes_back_the_last_change(qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    assert not timeline.undo_button.isEnabled()
+    clock.set("09:00")
+    qtbot.mouseClick(timeline.buttons["start"], Qt.MouseButton.LeftButton)
+    clock.set("09:40")
+    qtbot.mouseClick(timeline.buttons["stop"], Qt.MouseButton.LeftButton)  # pressed by mistake
+    assert events(editor) == [("start", "09:00"), ("stop", "09:40")]
+    qtbot.mouseClick(timeline.undo_button, Qt.MouseButton.LeftButton)
+    assert events(editor) == [("start", "09:00")]
+    assert timeline.buttons["stop"].isEnabled() and timeline.buttons["pause"].isEnabled()
+    timeline.events_view.setFocus()
+    qtbot.keyClick(timeline.events_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert events(editor) == []
+    assert timeline.buttons["start"].isEnabled()
+
+
+def test_running_minutes_count_live_and_a_forgotten_stop_is_impossible_to_miss(
+        qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    clock.set("09:00")
+    timeline.press("start")
+    assert timeline.running.text() == "Running 0 min"
+    clock.set("09:37")
+    qtbot.waitUntil(lambda: timeline.running.text() == "Running 37 min", timeout=2500)
+    assert editor.banner.isVisible()
+    assert "running since 09:00 \u2014 no stop time" in editor.banner.text()
+    assert timeline.banner.isVisible()
+    findings = editor.presenter.result.findings
+    assert any(f.rule == "timeline-no-stop" and f.severity == "error" for f in findings)
+    assert editor.preview.summary.errors.text() == "1 error"
+    timeline.press("pause")
+    assert "paused since 09:37" in timeline.banner.text()
+    assert not timeline.ticker.isActive()
+
+
+def test_function_keys_drive_the_timeline(qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    editor.cards[0].dose.setFocus()
+    for time, key, kind in [("09:00", Qt.Key.Key_F5, "start"), ("09:45", Qt.Key.Key_F6, "pause"),
+                            ("10:05", Qt.Key.Key_F7, "resume"), ("12:45", Qt.Key.Key_F8, "stop")]:
+        clock.set(time)
+        qtbot.keyClick(editor.focusWidget(), key)
+        assert events(editor)[-1] == (kind, time)
+    assert preview_lines(editor) == {("J2350", ("JZ",)): 600, ("96365", ()): 1,
+                                     ("96366", ()): 2}
+    assert "F5" in editor.cards[0].timeline.buttons["start"].text()
+
+
+def test_a_push_has_one_given_button(qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    editor.add_product.setCurrentIndex(editor.add_product.findData("diphenhydramine"))
+    editor.add_administration()
+    card = editor.cards[1]
+    card.route.setCurrentIndex(card.route.findData("iv_push"))
+    assert list(card.timeline.buttons) == ["given"]
+    clock.set("08:40")
+    qtbot.mouseClick(card.timeline.buttons["given"], Qt.MouseButton.LeftButton)
+    assert events(editor, 1) == [("given", "08:40")]
+    assert not card.timeline.buttons["given"].isEnabled()
