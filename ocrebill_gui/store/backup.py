@@ -31,6 +31,7 @@ class CheckReport(BaseModel):
     integrity: list[str] = Field(default_factory=list)  # ["ok"] when sound
     foreign_keys: list[str] = Field(default_factory=list)
     consistency: list[str] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)  # worth a look, not damage
     counts: dict[str, int] = Field(default_factory=dict)
 
     @property
@@ -42,8 +43,13 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
                     overwrite: bool = False) -> BackupReport:
     """Copy the open database to `dest` while it stays in use, check the copy's integrity,
     and only then put it in place (a failed backup never leaves a half-written file)."""
-    target = Path(dest).expanduser()
-    if target.is_dir():
+    text = os.fspath(dest)
+    target = Path(text).expanduser()
+    if target.is_dir() or text.endswith(("/", os.sep)):
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder {target}: {exc.strerror or exc}") from exc
         target = target / store.path.name
     if target.resolve() == store.path.resolve():
         raise StoreError("The backup cannot overwrite the database itself: choose another file.")
@@ -90,9 +96,10 @@ def check_database(store: Store) -> CheckReport:
                   for t in ("patients", "coverages", "authorizations", "vial_lots", "visits",
                             "audit_log")}
         consistency = _consistency(conn)
+        notices = _notices(conn)
     return CheckReport(path=store.path, schema_version=user_version(store.db),
                        integrity=integrity, foreign_keys=fk, consistency=consistency,
-                       counts=counts)
+                       notices=notices, counts=counts)
 
 
 def _consistency(conn: sqlite3.Connection) -> list[str]:
@@ -105,12 +112,18 @@ def _consistency(conn: sqlite3.Connection) -> list[str]:
             "WHERE v.status = 'draft' UNION SELECT DISTINCT v.id FROM visits v "
             "JOIN authorization_uses a ON a.visit_id = v.id WHERE v.status = 'draft'"):
         out.append(f"draft visit {visit_id} still holds vials or authorization units")
+    return out
+
+
+def _notices(conn: sqlite3.Connection) -> list[str]:
+    out = []
     for auth_id, number, approved, used in conn.execute(
             "SELECT a.id, a.number, a.approved_units, sum(u.units) FROM authorizations a "
             "JOIN authorization_uses u ON u.authorization_id = a.id "
             "GROUP BY a.id HAVING a.approved_units IS NOT NULL AND sum(u.units) > "
             "a.approved_units"):
-        out.append(f"authorization {number} (id {auth_id}): {used} units used of {approved}")
+        out.append(f"authorization {number} (id {auth_id}): {used} units used of {approved} "
+                   "approved (visits finalized despite the error)")
     return out
 
 

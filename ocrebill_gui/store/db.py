@@ -128,6 +128,9 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
             conn.execute("PRAGMA foreign_keys = ON")
             if read_only:
                 conn.execute("PRAGMA query_only = ON")
+                if version == 0:
+                    raise UnreadableDatabase(f"{target} is not an OcreBill database (it has "
+                                             "no OcreBill tables).")
                 if version < SCHEMA_VERSION:
                     raise ReadOnlyError(
                         f"{target} uses an older database schema ({version}) and is read-only, "

@@ -188,7 +188,7 @@ def plan_demo(patients: int, visits: int, seed: int, today: date) -> DemoPlan:
     per = [visits // patients] * patients
     for index in rng.sample(range(patients), visits % patients):
         per[index] += 1
-    todays = set(rng.sample(range(patients), min(patients, max(3, patients // 12))))
+    todays = set(rng.sample(range(patients), min(patients, max(4, patients // 8))))
     lapsed = set(rng.sample(range(patients), max(1, patients // 25)))
     for index, patient in enumerate(plan.patients):
         if not per[index]:

@@ -1,0 +1,298 @@
+"""`ocrebill demo | import | export | visits | backup | check`: the local store from the command
+line, on the same functions the app uses.
+
+The database is `--db PATH` (before or after the command), else $OCREBILL_DB, else the user
+data folder. Exit 0 on success, 1 when the store refuses (in use, read-only, newer schema,
+failed check), 2 for bad input (a rejected document, a bad argument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+EXIT_STORE, EXIT_INPUT = 1, 2
+
+
+def _day(text: str) -> date:
+    if text.strip().lower() == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a date such as 2026-03-04 "
+                                         "(or 'today')") from None
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, *, writes: bool) -> None:
+    parser.add_argument("--db", default=argparse.SUPPRESS,
+                        help="SQLite database file (default: $OCREBILL_DB or the user data "
+                             "folder)")
+    if writes:
+        parser.add_argument("--actor", default=None,
+                            help="who makes the change, for the audit log (default: your "
+                                 "login name)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="build a demo database of a fictional infusion centre",
+                       description="Build fake but realistic demo data into a new database "
+                                   "file (or an empty one): patients with several payers, "
+                                   "induction and maintenance infusions, premeds, pauses, a "
+                                   "reaction, Zunovo, expired authorizations, expiring lots.")
+    p.add_argument("--patients", type=_count, help="patients (default 40, or visits / 5)")
+    p.add_argument("--visits", type=_count, help="visits (default 200)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument("--today", type=_day, help="the demo's today (default: today)")
+    _common(p, writes=False)
+    p.set_defaults(handler=run_demo)
+
+    p = sub.add_parser("import", help="import visit documents into the database",
+                       description="Import ocrebill.visit/1 documents, each in its own "
+                                   "transaction: the patient is matched by id or created; a "
+                                   "rejected document is explained and nothing of it saved.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="visit document JSON files")
+    p.add_argument("--finalize", action="store_true",
+                   help="finalize each imported visit (takes vials and authorization units)")
+    p.add_argument("--allow-errors", action="store_true",
+                   help="with --finalize: finalize even when the claim has error findings")
+    _common(p, writes=True)
+    p.set_defaults(handler=run_import)
+
+    p = sub.add_parser("export", help="print a visit's document as JSON")
+    p.add_argument("visit_id", type=int, metavar="VISIT_ID")
+    p.add_argument("--claim", action="store_true",
+                   help="print the visit's last claim result instead")
+    _common(p, writes=False)
+    p.set_defaults(handler=run_export)
+
+    p = sub.add_parser("visits", help="list visits (a day's, a patient's, a date range)")
+    p.add_argument("--date", type=_day, help="one day (YYYY-MM-DD or 'today')")
+    p.add_argument("--from", dest="date_from", type=_day, help="first day of a range")
+    p.add_argument("--to", dest="date_to", type=_day, help="last day of a range")
+    p.add_argument("--patient", help="name prefix (accents and case ignored), MRN, patient "
+                                     "id or member id")
+    p.add_argument("--status", choices=["draft", "finalized"])
+    p.add_argument("--limit", type=_count, default=200, help="at most this many (default 200)")
+    p.add_argument("--json", action="store_true", help="one JSON object per visit")
+    _common(p, writes=False)
+    p.set_defaults(handler=run_visits)
+
+    p = sub.add_parser("backup", help="copy the database safely while it is in use",
+                       description="Online backup of the database to DEST, then an integrity "
+                                   "check of the copy. DEST may be a folder.")
+    p.add_argument("dest", metavar="DEST")
+    p.add_argument("--overwrite", action="store_true", help="replace DEST if it exists")
+    _common(p, writes=False)
+    p.set_defaults(handler=run_backup)
+
+    p = sub.add_parser("check", help="check the database's integrity and foreign keys")
+    _common(p, writes=False)
+    p.set_defaults(handler=run_check)
+
+
+def _path(args: argparse.Namespace) -> Path:
+    from ocrebill_gui.store import resolve_db_path
+
+    return resolve_db_path(getattr(args, "db", None))
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if args.actor and args.actor.strip():
+        return args.actor.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
+        return "cli"
+
+
+def _fail(message: str, code: int = EXIT_STORE) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from ocrebill_gui.store import InvalidRecord, StoreError, create_demo_database
+
+    path = _path(args)
+    try:
+        summary = create_demo_database(path, patients=args.patients, visits=args.visits,
+                                       seed=args.seed, today=args.today)
+    except InvalidRecord as exc:
+        return _fail("\n".join(exc.lines()), EXIT_INPUT)
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(f"Demo database {summary.path}: {summary.patients} patients, {summary.visits} visits "
+          f"({summary.finalized} finalized, {summary.drafts} drafts) in {summary.seconds:.1f} s")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.compute import read_document
+    from ocrebill_gui.store import (
+        InvalidRecord,
+        StoreError,
+        VisitHasErrors,
+        import_document,
+        open_store,
+    )
+
+    actor = _actor(args)
+    try:
+        store = open_store(_path(args))
+    except StoreError as exc:
+        return _fail(str(exc))
+    rejected = imported = duplicates = 0
+    with store:
+        for name in args.files:
+            document, error = read_document(name)
+            problems: list[str] = []
+            if error:
+                problems = [error]
+            else:
+                try:
+                    result = import_document(store, actor, document,  # type: ignore[arg-type]
+                                             finalize=args.finalize,
+                                             allow_errors=args.allow_errors)
+                except InvalidRecord as exc:
+                    problems = [f"  {line}" for line in exc.lines()]
+                except VisitHasErrors as exc:
+                    problems = [f"  {exc}"]
+                except StoreError as exc:  # in use, read-only, disk full: stop here
+                    print(f"{name}: not imported: {exc}", file=sys.stderr)
+                    return EXIT_STORE
+            if problems:
+                rejected += 1
+                print(f"{name}: rejected, nothing saved:", file=sys.stderr)
+                for line in problems:
+                    print(line if line.startswith("  ") else f"  {line}", file=sys.stderr)
+                continue
+            duplicates += result.duplicate
+            imported += not result.duplicate
+            what = ("already stored as" if result.duplicate else "imported as")
+            who = f"patient {result.patient_ref}" + (" (new)" if result.patient_created else "")
+            state = "finalized" if result.finalized else "draft"
+            print(f"{name}: {what} visit {result.visit_id} ({state}, {who})")
+            for note in result.notes:
+                if not result.duplicate:
+                    print(f"  {note}")
+    print(f"{imported} imported, {duplicates} already stored, {rejected} rejected")
+    return EXIT_INPUT if rejected else 0
+
+
+def _open_existing(args: argparse.Namespace, *, read_only: bool = True):
+    from ocrebill_gui.store import open_store
+
+    return open_store(_path(args), create=False, read_only=read_only)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ocrebill_gui.store import NotFound, StoreError, get_visit
+
+    try:
+        with _open_existing(args) as store:
+            visit = get_visit(store, args.visit_id)
+    except NotFound as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    except StoreError as exc:
+        return _fail(str(exc))
+    if args.claim:
+        if visit.claim is None:
+            return _fail(f"Visit {visit.id} has no claim result (its draft cannot be "
+                         "computed yet).", EXIT_INPUT)
+        print(visit.claim.model_dump_json(indent=2))
+    else:
+        print(json.dumps(visit.document, indent=2, ensure_ascii=False))
+    return 0
+
+
+def run_visits(args: argparse.Namespace) -> int:
+    from ocrebill_gui.store import StoreError, find_visits
+
+    if args.date and (args.date_from or args.date_to):
+        return _fail("give either --date or --from/--to, not both", EXIT_INPUT)
+    start, end = (args.date, args.date) if args.date else (args.date_from, args.date_to)
+    try:
+        with _open_existing(args) as store:
+            rows = find_visits(store, text=args.patient, date_from=start, date_to=end,
+                               status=args.status, limit=args.limit)
+    except StoreError as exc:
+        return _fail(str(exc))
+    if args.json:
+        for row in rows:
+            print(row.model_dump_json())
+        return 0
+    if not rows:
+        print("No visits match.")
+        return 0
+    table = [("ID", "Date", "Patient", "Payer", "Status", "Visit", "Findings")]
+    for row in rows:
+        findings = ", ".join(f"{n} {label}" for n, label in ((row.errors, "err"),
+                                                             (row.warnings, "warn")) if n)
+        table.append((str(row.id), row.date_of_service.isoformat(),
+                      f"{row.patient_name} ({row.patient_ref})", row.payer or "", row.status,
+                      row.summary, findings))
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for index, cells in enumerate(table):
+        print("  ".join(c.rjust(widths[i]) if i == 0 else c.ljust(widths[i])
+                        for i, c in enumerate(cells)).rstrip())
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+    if len(rows) == args.limit:
+        print(f"(first {args.limit}; use --limit for more)")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from ocrebill_gui.store import StoreError, backup_database
+
+    try:
+        with _open_existing(args) as store:
+            report = backup_database(store, args.dest, overwrite=args.overwrite)
+    except StoreError as exc:
+        return _fail(str(exc))
+    print(f"Backup written to {report.path} ({report.bytes / 1e6:.1f} MB, {report.visits} "
+          f"visits); integrity check of the copy: {report.integrity}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ocrebill_gui.store import StoreError, check_database
+
+    try:
+        with _open_existing(args) as store:
+            report = check_database(store)
+    except StoreError as exc:
+        return _fail(str(exc))
+    counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.counts.items())
+    print(f"{report.path} (schema {report.schema_version}): {counts}")
+    print("Integrity: " + ("ok" if report.integrity == ["ok"] else "FAILED"))
+    for line in report.integrity if report.integrity != ["ok"] else []:
+        print(f"  {line}")
+    print("Foreign keys: " + ("ok" if not report.foreign_keys else "FAILED"))
+    for line in report.foreign_keys:
+        print(f"  {line}")
+    print("Bookkeeping: " + ("ok" if not report.consistency else "FAILED"))
+    for line in report.consistency:
+        print(f"  {line}")
+    for line in report.notices:
+        print(f"Note: {line}")
+    if report.ok:
+        print("The database is sound.")
+        return 0
+    print("Problems found: restore a backup (ocrebill backup) or ask for help before editing.")
+    return EXIT_STORE
