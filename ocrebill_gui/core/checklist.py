@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ocrebill_gui.core.catalog import Catalog, Product, default_catalog
+from ocrebill_gui.core.catalog import Catalog, Product, billing_units, default_catalog
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult, Finding
 from ocrebill_gui.core.engine import parse_visit, resolve_payer
 from ocrebill_gui.core.timeline import extra_hours, timeline_of
@@ -242,6 +242,10 @@ def _drug_units(v: _Visit) -> tuple[Verdict, str]:
         per = ""
         if code is not None:
             per = f" ({'up to ' if 'up to' in code.label else ''}{_mg(code.unit_mg)} mg per unit)"
+            want = billing_units(mg, code.unit_mg)
+            if line.units != want:
+                return "not_done", (f"{line.code} x{line.units} for {_mg(mg)} mg: should be "
+                                    f"x{want}{per}, never per vial")
         parts.append(f"{line.code} x{line.units} for {_mg(mg)} mg{per}")
     if parts:
         return "done", _join(parts)

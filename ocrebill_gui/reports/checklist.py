@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.checklist import Checklist, ChecklistItem, evaluate_checklist
 from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.engine import resolve_payer
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.visit import VisitDocument
 from ocrebill_gui.reports.fonts import (
@@ -38,7 +39,6 @@ from ocrebill_gui.reports.layout import (
     gap,
     grid_style,
     heading,
-    payer_of,
     signature_block,
     us_date,
     visit_block,
@@ -56,7 +56,7 @@ def checklist_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     register_fonts()
     catalog = catalog or default_catalog()
     checklist = checklist or evaluate_checklist(document, claim, catalog=catalog)
-    story: list[Flowable] = [visit_block(document, payer_of(document, catalog), compact=True),
+    story: list[Flowable] = [visit_block(document, resolve_payer(document, catalog), compact=True),
                              gap(6), _summary(checklist)]
     story += [*heading("Checked from the visit record"), _automatic(checklist)]
     story += [*heading("Confirm by hand"), _manual(checklist)]

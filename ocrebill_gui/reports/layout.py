@@ -30,7 +30,6 @@ from reportlab.platypus import (
     Table,
 )
 
-from ocrebill_gui.core.catalog import Catalog
 from ocrebill_gui.core.checklist import CLAIM_FORMS
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.visit import PayerProfile, VisitDocument
@@ -81,7 +80,6 @@ class Style:
         return self.size * 1.22
 
 
-BODY = Style()
 SMALL = Style(size=7, color=MUTED)
 STRONG = Style(BOLD, 8.5)
 
@@ -152,30 +150,22 @@ def visit_block(document: VisitDocument, payer: PayerProfile, *, compact: bool =
         units = f", {auth.approved_units} units" if auth.approved_units is not None else ""
         auth_text = f"{auth.number} ({us_date(auth.valid_from)}-{us_date(auth.valid_to)}{units})"
     pos = document.place_of_service
-    pos_text = f"{pos} - {POS_NAMES.get(pos, '')}"
     value_width = [CONTENT_WIDTH * 0.34, CONTENT_WIDTH * 0.32]
-    name = patient.name if patient else ""
-    birth = us_date(patient.birth_date) if patient else ""
-    member = patient.member_id if patient else ""
+    rows = [
+        ("Patient", patient.name if patient else "", "Payer", payer.name),
+        ("Date of birth", us_date(patient.birth_date) if patient else "", "Member ID",
+         patient.member_id if patient else ""),
+        ("Patient ID", patient.id if patient else "", "Prior authorization", auth_text),
+        ("Date of service", us_date(document.date_of_service), "Place of service",
+         f"{pos} - {POS_NAMES.get(pos, '')}"),
+        ("Claim form", CLAIM_FORMS[document.setting], "", ""),
+    ]
     if compact:
-        rows = [
-            ("Patient", name, "Payer", payer.name),
-            ("Date of birth", birth, "Member ID", member),
-            ("Date of service", us_date(document.date_of_service), "Place of service",
-             pos_text),
-        ]
-    else:
-        rows = [
-            ("Patient", name, "Payer", payer.name),
-            ("Date of birth", birth, "Member ID", member),
-            ("Patient ID", patient.id if patient else "", "Prior authorization", auth_text),
-            ("Date of service", us_date(document.date_of_service), "Place of service",
-             pos_text),
-            ("Claim form", CLAIM_FORMS[document.setting], "", ""),
-        ]
-    data = [[a, wrap(b or "-", value_width[0] - 8, size=8.5), c,
-             wrap(d or ("-" if c else ""), value_width[1] - 8, size=8.5)]
-            for a, b, c, d in rows]
+        rows = [rows[0], rows[1], rows[3]]
+    data = [[a, wrap(b or "-", value_width[0] - 8, BOLD if i == 0 else REGULAR,
+                     9 if i == 0 else 8.5),
+             c, wrap(d or ("-" if c else ""), value_width[1] - 8, size=8.5)]
+            for i, (a, b, c, d) in enumerate(rows)]
     table = Table(data, colWidths=[CONTENT_WIDTH * 0.14, value_width[0], CONTENT_WIDTH * 0.2,
                                    value_width[1]], hAlign="LEFT")
     table.setStyle([
@@ -220,12 +210,6 @@ def signature_block(*labels: str) -> Table:
             commands.append(("LINEBELOW", (column, row), (column, row), 0.6, INK))
     table.setStyle(commands)
     return table
-
-
-def payer_of(document: VisitDocument, catalog: Catalog) -> PayerProfile:
-    from ocrebill_gui.core.engine import resolve_payer
-
-    return resolve_payer(document, catalog)
 
 
 @dataclass(frozen=True)

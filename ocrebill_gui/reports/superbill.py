@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.engine import resolve_payer
 from ocrebill_gui.core.icd10 import icd10_index
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.timeline import timeline_of
@@ -33,7 +34,6 @@ from ocrebill_gui.reports.layout import (
     grid_style,
     heading,
     money,
-    payer_of,
     signature_block,
     us_date,
     visit_block,
@@ -57,7 +57,7 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
         raise MissingForPrint("patient: a superbill needs the patient's name")
     register_fonts()
     catalog = catalog or default_catalog()
-    payer = payer_of(document, catalog)
+    payer = resolve_payer(document, catalog)
     story: list[Flowable] = [visit_block(document, payer)]
     story += [*heading("Diagnoses"), _diagnoses(document)]
     story += [*heading("Services"), _services(claim, practice)]

@@ -120,6 +120,13 @@ def test_claim_from_another_family_than_the_profile_is_not_done() -> None:
     assert item.verdict == "not_done" and "recompute" in item.reason
 
 
+def test_drug_units_disagreeing_with_the_dose_is_not_done() -> None:
+    stale = compute(visit(ocrevus(dose=300, vials=1)))
+    item = evaluate_checklist(visit(ocrevus(dose=600)), stale).item("drug-units")
+    assert item.verdict == "not_done"
+    assert item.reason == "J2350 x300 for 600 mg: should be x600 (1 mg per unit), never per vial"
+
+
 def test_extra_hours_disagreeing_with_the_running_time_is_not_done() -> None:
     stale = compute(visit(ocrevus(210)))
     item = evaluate_checklist(visit(ocrevus(150)), stale).item("extra-hours")
