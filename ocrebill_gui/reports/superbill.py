@@ -59,7 +59,7 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     catalog = catalog or default_catalog()
     payer = resolve_payer(document, catalog)
     story: list[Flowable] = [visit_block(document, payer)]
-    story += [*heading("Diagnoses"), _diagnoses(document)]
+    story += [*heading("Diagnoses"), _diagnoses(document, claim)]
     story += [*heading("Services"), _services(claim, practice)]
     story += [*heading("Administrations"), _administrations(document, catalog)]
     story += [*heading("Open findings"), _findings(claim)]
@@ -75,21 +75,25 @@ def _patient_line(document: VisitDocument) -> str:
     return f"{name}  -  date of service {us_date(document.date_of_service)}"
 
 
-def _diagnoses(document: VisitDocument) -> Table:
+def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
+    """Pointer letter, code and description; a code the engine rejected for this date of
+    service (its error finding is about `diagnoses[i]`) is marked, as on screen."""
     index = icd10_index()
+    rejected = {f.field for f in claim.findings if f.severity == "error" and f.field}
     width = CONTENT_WIDTH * 0.8
     rows = [["Ptr", "ICD-10-CM", "Description"]]
+    red_rows = []
     for i, code in enumerate(document.diagnoses):
         entry = index.get(code)
-        if entry is None:
-            text = "not an ICD-10-CM code"
-        else:
-            text = entry.description + ("" if entry.billable else "  (category, not billable)")
+        text = entry.description if entry else "not an ICD-10-CM code"
+        if f"diagnoses[{i}]" in rejected:
+            text += "  (not billable on this date: see the findings)"
+            red_rows.append(i + 1)
         letter = POINTER_LETTERS[i] if i < len(POINTER_LETTERS) else str(i + 1)
         rows.append([letter, code, wrap(text, width - 8)])
     table = Table(rows, colWidths=[CONTENT_WIDTH * 0.06, CONTENT_WIDTH * 0.14, width],
                   hAlign="LEFT")
-    table.setStyle(grid_style())
+    table.setStyle([*grid_style(), *(("TEXTCOLOR", (0, r), (-1, r), RED) for r in red_rows)])
     return table
 
 
@@ -140,7 +144,7 @@ def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
 
 
 def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
-    widths = [CONTENT_WIDTH * w for w in (0.27, 0.16, 0.14, 0.09, 0.34)]
+    widths = [CONTENT_WIDTH * w for w in (0.25, 0.155, 0.115, 0.08, 0.4)]
     rows = [["Drug", "Route, dose", "Time", "Running", "Vials opened (NDC, lot, expiry)"]]
     for admin in document.administrations:
         product = catalog.products.get(admin.product)

@@ -97,6 +97,19 @@ def test_diagnoses_are_listed_with_descriptions_and_letters(tmp_path: Path) -> N
     assert "B R53.83 Other fatigue" in text
 
 
+def test_a_diagnosis_is_marked_only_when_not_billable_on_the_date_of_service(
+        tmp_path: Path) -> None:
+    document = load_example("08-bare-g35")[0]
+    text = flat(page_texts(write_superbill(document, tmp_path))[0])
+    assert "A G35 Multiple sclerosis (not billable on this date: see the findings)" in text
+    document["date_of_service"] = "2025-03-04"  # G35 was billable until 2025-09-30
+    for admin in document["administrations"]:
+        for event in admin["events"]:
+            event["at"] = event["at"].replace("2026-", "2025-")
+    text = flat(page_texts(write_superbill(document, tmp_path))[0])
+    assert "A G35 Multiple sclerosis" in text and "not billable" not in text
+
+
 def test_open_findings_are_printed_and_infos_are_not(tmp_path: Path) -> None:
     text = flat(page_texts(write_superbill(load_example("07-missing-stop-time")[0],
                                            tmp_path))[0])
