@@ -88,13 +88,14 @@ class Store:
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True,
-               read_only: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+               read_only: bool = False, busy_timeout: float | None = None,
                clock: Callable[[], datetime] | None = None) -> Store:
     """Open (and if needed create and migrate) the database at `path`.
 
     `path` None means resolve_db_path(). Raises NewerSchemaError for a file from a newer
     OcreBill (the file is not touched), UnreadableDatabase for a file that is not a database,
-    DatabaseInUse when another process keeps it locked past `busy_timeout` seconds, and
+    DatabaseInUse when another process keeps it locked past `busy_timeout` seconds (default
+    DEFAULT_BUSY_TIMEOUT), and
     StoreError when it does not exist and `create` is false. A file the process may not write is
     opened read-only (writes then raise ReadOnlyError).
     """
@@ -113,7 +114,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                              f"{exc.strerror or exc}") from exc
     if exists and not read_only and not _writable(target):
         read_only = True
-    conn = _connect(target, read_only, busy_timeout)
+    timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
+    conn = _connect(target, read_only, timeout)
     try:
         with translate(target):
             version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,61 @@
+"""Builders for store tests: visit documents, a ticking clock, a populated store."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from ocrebill_gui import store as st
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "visits"
+REPO = Path(__file__).parents[2]
+PYTHON = sys.executable
+
+
+class TickingClock:
+    """A clock that moves one second per reading: deterministic timestamps."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def example(name: str = "01-standard-600mg") -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
+
+
+def visit_doc(*, day: str = "2026-03-04", dose: int = 600, lot: str = "H0123",
+              payer: str | dict = "unitedhealthcare") -> dict:
+    """Example 01 (600 mg Ocrevus) on `day`, with `dose` mg from 300 mg vials of `lot`."""
+    doc = copy.deepcopy(example())
+    doc["date_of_service"] = day
+    doc["payer"] = payer
+    admin = doc["administrations"][0]
+    admin["dose_mg"] = dose
+    admin["vials"] = [{"ndc": "50242-0150-01", "lot": lot, "expires": "2027-08-31", "mg": 300}
+                      for _ in range(-(-dose // 300))]
+    for event in admin["events"]:
+        event["at"] = day + event["at"][10:]
+    return doc
+
+
+def populated(store: st.Store, *, approved_units: int | None = 1200, vials: int = 10):
+    """A patient with a UnitedHealthcare coverage, a 2026 Ocrevus authorization and a lot."""
+    patient = st.add_patient(store, "frontdesk", {"name": "Müller, Ada", "mrn": "MRN-1",
+                                                  "birth_date": "1980-02-03", "sex": "F"})
+    coverage = st.add_coverage(store, "frontdesk", {"patient_id": patient.id,
+                                                    "payer": "unitedhealthcare",
+                                                    "member_id": "uhc123"})
+    auth = st.add_authorization(store, "biller", {
+        "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",
+        "approved_units": approved_units, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
+    lot = st.add_vial_lot(store, "nurse", {"product": "ocrevus", "ndc": "50242-0150-01",
+                                           "lot": "H0123", "expires": "2027-08-31",
+                                           "received": "2026-01-02", "received_vials": vials})
+    return patient, coverage, auth, lot

@@ -1,0 +1,93 @@
+"""Search as people type: name prefixes ignoring case and accents, MRN, member id, dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from store_helpers import visit_doc
+
+from ocrebill_gui import store as st
+
+
+@pytest.fixture
+def people(store):
+    names = ["Müller, Ada", "Mueller, Bob", "Núñez, Iñigo", "Nunez, Carla", "Østby, Søren",
+             "Rivera, Ana", "Çelik, Zoë", "MÜLLER-LÜDENSCHEIDT, Jürgen"]
+    made = {}
+    for n, name in enumerate(names, start=1):
+        made[name] = st.add_patient(store, "kim", {"name": name, "mrn": f"MRN-{n:03d}"})
+    st.add_coverage(store, "kim", {"patient_id": made["Rivera, Ana"].id, "payer": "medicare",
+                                   "member_id": "1EG4TE5MK73"})
+    return made
+
+
+def names(patients):
+    return [p.name for p in patients]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("mul", ["Müller, Ada", "MÜLLER-LÜDENSCHEIDT, Jürgen"]),
+    ("MÜL", ["Müller, Ada", "MÜLLER-LÜDENSCHEIDT, Jürgen"]),
+    ("mue", ["Mueller, Bob"]),
+    ("nun", ["Núñez, Iñigo", "Nunez, Carla"]),
+    ("iñi", ["Núñez, Iñigo"]),
+    ("inigo", ["Núñez, Iñigo"]),
+    ("ost", ["Østby, Søren"]),
+    ("soren", ["Østby, Søren"]),
+    ("cel", ["Çelik, Zoë"]),
+    ("zoe", ["Çelik, Zoë"]),
+    ("lud", ["MÜLLER-LÜDENSCHEIDT, Jürgen"]),
+    ("ada mul", ["Müller, Ada"]),
+    ("müller, ada", ["Müller, Ada"]),
+    ("rivera, bob", []),
+    ("xyz", []),
+    ("", []),
+])
+def test_name_prefix_ignores_case_and_accents(store, people, typed, expected):
+    assert sorted(names(st.search_patients(store, typed))) == sorted(expected)
+
+
+def test_mrn_member_id_and_patient_id_prefixes(store, people):
+    assert names(st.search_patients(store, "mrn-006")) == ["Rivera, Ana"]
+    assert names(st.search_patients(store, "1eg4")) == ["Rivera, Ana"]
+    ref = people["Çelik, Zoë"].ref
+    assert names(st.search_patients(store, ref)) == ["Çelik, Zoë"]
+    assert len(st.search_patients(store, "MRN-00")) == 8
+
+
+def test_search_results_are_sorted_by_name_and_paged(store, people):
+    everyone = st.search_patients(store, "mrn")
+    assert names(everyone) == sorted(names(everyone), key=st.fold)
+    pages = [st.search_patients(store, "mrn", limit=3, offset=o) for o in (0, 3, 6)]
+    assert [p for page in pages for p in page] == everyone
+    assert st.list_patients(store, limit=2, offset=1) == st.list_patients(store)[1:3]
+
+
+def test_fold_strips_accents_and_case():
+    assert st.fold("Müller-Núñez Øster Straße Œuvre") == "muller-nunez oster strasse oeuvre"
+
+
+def test_day_lists_date_ranges_and_patient_filters(store, setup):
+    patient = setup[0]
+    other = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+    days = ["2026-03-02", "2026-03-04", "2026-03-04", "2026-03-09"]
+    ids = [st.save_draft(store, "nurse", visit_doc(day=d), patient_id=patient.id).visit_id
+           for d in days]
+    rivera = st.save_draft(store, "nurse", visit_doc(day="2026-03-04"),
+                           patient_id=other.id).visit_id
+    day = st.visits_on(store, date(2026, 3, 4))
+    assert [v.id for v in day] == [ids[1], ids[2], rivera]
+    assert day[0].patient_name == "Müller, Ada" and day[0].summary == "ocrevus 600 mg"
+    assert [v.id for v in st.visits_on(store, date(2026, 3, 4), limit=1, offset=1)] == [ids[2]]
+    ranged = st.find_visits(store, date_from=date(2026, 3, 3), date_to=date(2026, 3, 31))
+    assert {v.id for v in ranged} == {ids[1], ids[2], ids[3], rivera}
+    assert [v.date_of_service for v in ranged] == sorted(
+        [v.date_of_service for v in ranged], reverse=True)
+    assert {v.id for v in st.find_visits(store, text="mül")} == set(ids)
+    assert {v.id for v in st.find_visits(store, text="riv", date_from=date(2026, 3, 4))} == {
+        rivera}
+    assert st.find_visits(store, text="nobody") == []
+    assert st.count_visits(store, patient_id=patient.id) == 4
+    assert st.count_visits(store, text="riv") == 1
+    assert st.count_visits(store, status="finalized") == 0

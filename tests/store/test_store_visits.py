@@ -1,0 +1,240 @@
+"""The visit lifecycle: drafts as they are typed, finalize, amend with a reason, reopen, and
+their effects on vial stock and authorization units."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from store_helpers import visit_doc
+
+from ocrebill_gui import store as st
+from ocrebill_gui.core import compute
+
+
+def test_a_draft_is_saved_whatever_it_holds(store, setup):
+    patient = setup[0]
+    partial = {"format": "ocrebill.visit/1", "date_of_service": "2026-03-04",
+               "administrations": [{"id": "ocr", "product": "ocrevus", "dose_mg": 60}]}
+    saved = st.save_draft(store, "nurse", partial, patient_id=patient.id)
+    visit = st.get_visit(store, saved.visit_id)
+    assert visit.document == partial
+    assert visit.claim is None  # cannot be computed yet, still saved
+    assert visit.status == "draft" and visit.coverage_id == setup[1].id
+    assert st.visit_document(store, saved.visit_id) == partial
+
+
+def test_draft_needs_a_date_and_a_patient(store, setup):
+    with pytest.raises(st.InvalidRecord, match="date_of_service: must be a date"):
+        st.save_draft(store, "nurse", {"date_of_service": "04/03/2026"}, patient_id=1)
+    with pytest.raises(st.InvalidRecord, match="patient_id"):
+        st.save_draft(store, "nurse", visit_doc())
+    with pytest.raises(st.InvalidRecord, match="document: must be a JSON object"):
+        st.save_draft(store, "nurse", ["not", "a", "document"], patient_id=1)  # type: ignore
+    other = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+    with pytest.raises(st.InvalidRecord, match="belongs to another patient"):
+        st.save_draft(store, "nurse", visit_doc(), patient_id=other.id,
+                      coverage_id=setup[1].id)
+    assert st.count_visits(store) == 0
+
+
+def test_saving_again_bumps_the_revision_only_when_something_changed(store, setup):
+    patient = setup[0]
+    doc = visit_doc()
+    first = st.save_draft(store, "nurse", doc, patient_id=patient.id)
+    same = st.save_draft(store, "nurse", doc, visit_id=first.visit_id)
+    assert (same.revision, same.saved) == (1, False)
+    doc["administrations"][0]["events"][1]["at"] = "2026-03-04T12:45"
+    changed = st.save_draft(store, "nurse", doc, visit_id=first.visit_id)
+    assert (changed.revision, changed.saved) == (2, True)
+    entry = st.audit_entries(store, "visit", first.visit_id)[0]
+    assert [(c.field, c.before, c.after) for c in entry.changes] == [
+        ("document.administrations[0].events[1].at", "2026-03-04T12:30", "2026-03-04T12:45")]
+    with pytest.raises(st.VisitChanged, match="reload"):
+        st.save_draft(store, "other.nurse", visit_doc(), visit_id=first.visit_id,
+                      expected_revision=1)
+    assert st.get_visit(store, first.visit_id).document == doc
+
+
+def test_draft_claim_is_the_callers_or_computed(store, setup):
+    patient = setup[0]
+    doc = visit_doc()
+    saved = st.save_draft(store, "nurse", doc, patient_id=patient.id)
+    assert st.get_visit(store, saved.visit_id).claim == compute(doc)
+    preview = compute(visit_doc(dose=300))
+    st.save_draft(store, "nurse", doc, visit_id=saved.visit_id, claim=preview)
+    # The caller's result is stored as given (the document did not change: no-op).
+    assert st.get_visit(store, saved.visit_id).claim == compute(doc)
+
+
+def test_engine_document_uses_store_data_and_remaining_units(store, setup):
+    patient, coverage, auth, _ = setup
+    saved = st.save_draft(store, "nurse", visit_doc(payer="medicare"), patient_id=patient.id)
+    doc = st.visit_engine_document(store, saved.visit_id)
+    assert doc["patient"] == {"id": patient.ref, "name": "Müller, Ada",
+                              "birth_date": "1980-02-03", "member_id": "UHC123"}
+    assert doc["payer"] == "unitedhealthcare"  # the coverage decides
+    assert doc["prior_authorization"] == {"number": "PA-1", "valid_from": "2026-01-01",
+                                          "valid_to": "2026-12-31", "approved_units": 1200}
+
+
+def test_finalize_takes_vials_and_units_and_locks(store, setup):
+    patient, coverage, auth, lot = setup
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+    outcome = st.finalize_visit(store, "biller", saved.visit_id)
+    assert outcome.vials_taken == {"50242015001 H0123": 2}
+    assert outcome.units_used == 600
+    visit = outcome.visit
+    assert visit.finalized and visit.finalized_by == "biller"
+    assert visit.authorization_id == auth.id
+    assert visit.claim == compute(visit.document, catalog=st.store_catalog(store))
+    assert st.get_vial_lot(store, lot.id).on_hand == 8
+    assert st.get_authorization(store, auth.id).remaining_units == 600
+    with pytest.raises(st.VisitLocked, match="amendment"):
+        st.save_draft(store, "nurse", visit_doc(), visit_id=saved.visit_id)
+    with pytest.raises(st.StoreError, match="already finalized"):
+        st.finalize_visit(store, "biller", saved.visit_id)
+    entry = st.audit_entries(store, "visit", saved.visit_id)[0]
+    fields = {c.field: (c.before, c.after) for c in entry.changes}
+    assert entry.action == "finalize"
+    assert fields["status"] == ("draft", "finalized")
+    assert fields[f"vial_lots[{lot.id}].on_hand"] == (10, 8)
+    assert fields[f"authorizations[{auth.id}].used_units"] == (None, 600)
+
+
+def test_the_pa_check_counts_units_used_by_earlier_visits(store, setup):
+    patient, _, auth, _ = setup
+    for day in ("2026-02-02", "2026-08-03"):
+        saved = st.save_draft(store, "nurse", visit_doc(day=day), patient_id=patient.id)
+        st.finalize_visit(store, "biller", saved.visit_id)
+    assert st.get_authorization(store, auth.id).remaining_units == 0
+    third = st.save_draft(store, "nurse", visit_doc(day="2026-11-02"), patient_id=patient.id)
+    doc = st.visit_engine_document(store, third.visit_id)
+    assert doc["prior_authorization"]["approved_units"] == 0
+    claim = st.compute_in_store(store, doc)
+    assert "pa-units" in {f.rule for f in claim.findings}
+    with pytest.raises(st.VisitHasErrors, match="approves 0") as caught:
+        st.finalize_visit(store, "biller", third.visit_id)
+    assert [f.rule for f in caught.value.findings] == ["pa-units"]
+    assert st.get_visit(store, third.visit_id).status == "draft"
+    assert st.get_authorization(store, auth.id).remaining_units == 0
+    forced = st.finalize_visit(store, "biller", third.visit_id, allow_errors=True)
+    assert forced.visit.errors == 1
+    assert st.get_authorization(store, auth.id).remaining_units == -600
+    assert st.check_database(store).notices  # overuse is reported by `ocrebill check`
+
+
+def test_a_finalized_visit_keeps_the_units_it_was_computed_with(store, setup):
+    patient, _, auth, _ = setup
+    first = st.save_draft(store, "nurse", visit_doc(day="2026-02-02"), patient_id=patient.id)
+    st.finalize_visit(store, "biller", first.visit_id)
+    # Its own use is added back when it is looked at again: still 1200 approved for it.
+    doc = st.visit_engine_document(store, first.visit_id)
+    assert doc["prior_authorization"]["approved_units"] == 1200
+
+
+def test_finalize_refuses_a_document_that_cannot_be_computed(store, setup):
+    patient = setup[0]
+    broken = visit_doc()
+    broken["administrations"][0]["dose_mg"] = -5
+    saved = st.save_draft(store, "nurse", broken, patient_id=patient.id)
+    with pytest.raises(st.InvalidRecord, match=r"administrations\[0\]\.dose_mg: must be"):
+        st.finalize_visit(store, "biller", saved.visit_id)
+    assert st.get_visit(store, saved.visit_id).status == "draft"
+    assert st.get_vial_lot(store, setup[3].id).on_hand == 10
+
+
+def test_amend_needs_a_reason_and_moves_stock_and_units(store, setup):
+    patient, _, auth, lot = setup
+    extra = st.add_vial_lot(store, "nurse", {"product": "ocrevus", "ndc": "50242-0150-01",
+                                             "lot": "K777", "expires": "2027-01-31",
+                                             "received": "2026-02-01", "received_vials": 3})
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+    st.finalize_visit(store, "biller", saved.visit_id)
+    new = visit_doc(dose=300, lot="K777")
+    with pytest.raises(st.InvalidRecord, match="reason"):
+        st.amend_visit(store, "biller", saved.visit_id, new, "  ")
+    outcome = st.amend_visit(store, "biller", saved.visit_id, new, "dose was 300 mg, lot K777")
+    assert outcome.vials_taken == {"50242015001 K777": 1} and outcome.units_used == 300
+    assert st.get_vial_lot(store, lot.id).on_hand == 10  # given back
+    assert st.get_vial_lot(store, extra.id).on_hand == 2
+    assert st.get_authorization(store, auth.id).remaining_units == 900
+    amendments = st.visit_amendments(store, saved.visit_id)
+    assert [(a.kind, a.reason) for a in amendments] == [("amend", "dose was 300 mg, lot K777")]
+    assert amendments[0].document_before["administrations"][0]["dose_mg"] == 600
+    assert amendments[0].document_after["administrations"][0]["dose_mg"] == 300
+    entry = st.audit_entries(store, "visit", saved.visit_id)[0]
+    assert (entry.action, entry.reason) == ("amend", "dose was 300 mg, lot K777")
+    assert ("document.administrations[0].dose_mg", 600, 300) in [
+        (c.field, c.before, c.after) for c in entry.changes]
+
+
+def test_a_rejected_amendment_changes_nothing(store, setup):
+    patient, _, auth, lot = setup
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+    before = st.finalize_visit(store, "biller", saved.visit_id).visit
+    bad = visit_doc()
+    bad["diagnoses"] = []
+    with pytest.raises(st.InvalidRecord, match="diagnoses"):
+        st.amend_visit(store, "biller", saved.visit_id, bad, "typo")
+    assert st.get_visit(store, saved.visit_id) == before
+    assert st.get_vial_lot(store, lot.id).on_hand == 8
+    assert st.get_authorization(store, auth.id).remaining_units == 600
+    assert st.visit_amendments(store, saved.visit_id) == []
+
+
+def test_reopen_gives_everything_back(store, setup):
+    patient, _, auth, lot = setup
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+    st.finalize_visit(store, "biller", saved.visit_id)
+    with pytest.raises(st.InvalidRecord, match="reason"):
+        st.reopen_visit(store, "biller", saved.visit_id, "")
+    visit = st.reopen_visit(store, "biller", saved.visit_id, "wrong patient")
+    assert visit.status == "draft" and visit.finalized_at is None
+    assert st.get_vial_lot(store, lot.id).on_hand == 10
+    assert st.get_authorization(store, auth.id).remaining_units == 1200
+    assert store.conn.execute("SELECT count(*) FROM vial_uses").fetchone()[0] == 0
+    assert [a.kind for a in st.visit_amendments(store, saved.visit_id)] == ["reopen"]
+    # A reopened draft is edited and finalized again like any draft.
+    st.save_draft(store, "nurse", visit_doc(dose=300), visit_id=saved.visit_id)
+    again = st.finalize_visit(store, "biller", saved.visit_id)
+    assert again.units_used == 300 and st.get_vial_lot(store, lot.id).on_hand == 9
+    with pytest.raises(st.StoreError, match="cannot be deleted"):
+        st.discard_draft(store, "nurse", saved.visit_id)
+
+
+def test_vials_not_in_the_inventory_are_noted_not_invented(store, setup):
+    patient = setup[0]
+    saved = st.save_draft(store, "nurse", visit_doc(lot="NOPE1"), patient_id=patient.id)
+    outcome = st.finalize_visit(store, "biller", saved.visit_id)
+    assert outcome.vials_taken == {}
+    assert outcome.notes == ["lot NOPE1 (NDC 50242015001) is not in the inventory: nothing taken"]
+    short = st.add_vial_lot(store, "nurse", {"product": "ocrevus", "ndc": "50242-0150-01",
+                                             "lot": "ONE", "expires": "2027-01-31",
+                                             "received": "2026-02-01", "received_vials": 1})
+    second = st.save_draft(store, "nurse", visit_doc(lot="ONE", day="2026-09-01"),
+                           patient_id=patient.id)
+    outcome = st.finalize_visit(store, "biller", second.visit_id)
+    assert st.get_vial_lot(store, short.id).on_hand == -1
+    assert "count the shelf" in outcome.notes[-1]
+
+
+def test_discarding_a_draft_keeps_its_text_in_the_audit_log(store, setup):
+    doc = visit_doc()
+    saved = st.save_draft(store, "nurse", doc, patient_id=setup[0].id)
+    st.discard_draft(store, "nurse", saved.visit_id)
+    with pytest.raises(st.NotFound):
+        st.get_visit(store, saved.visit_id)
+    entry = st.audit_entries(store, "visit", saved.visit_id)[0]
+    assert entry.action == "delete"
+    assert {c.field: c.before for c in entry.changes}["document"] == doc
+
+
+def test_visit_document_model_is_accepted_as_input(store, setup):
+    from ocrebill_gui.core.engine import parse_visit
+
+    model = parse_visit(visit_doc())
+    saved = st.save_draft(store, "nurse", model, patient_id=setup[0].id)
+    stored = st.visit_document(store, saved.visit_id)
+    assert parse_visit(stored) == model
+    assert compute(copy.deepcopy(stored)) == compute(model)
