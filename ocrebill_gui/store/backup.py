@@ -55,6 +55,11 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
         raise StoreError("The backup cannot overwrite the database itself: choose another file.")
     if target.exists() and not overwrite:
         raise StoreError(f"{target} already exists: choose a new file name (or overwrite).")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the folder {target.parent}: "
+                         f"{exc.strerror or exc}") from exc
     partial = target.with_name(f".{target.name}.partial")
     for stale in (partial, Path(f"{partial}-journal")):
         stale.unlink(missing_ok=True)

@@ -59,3 +59,11 @@ def populated(store: st.Store, *, approved_units: int | None = 1200, vials: int 
                                            "lot": "H0123", "expires": "2027-08-31",
                                            "received": "2026-01-02", "received_vials": vials})
     return patient, coverage, auth, lot
+
+
+def example_names() -> list[str]:
+    return sorted(p.stem for p in FIXTURES.glob("*.json") if not p.stem.endswith(".expected"))
+
+
+def load_example(name: str) -> tuple[dict, dict]:
+    return example(name), json.loads((FIXTURES / f"{name}.expected.json").read_text())
