@@ -1,0 +1,285 @@
+"""Forms that check what people type as they type it, with each message beside its field.
+
+A `FormGrid` lays out rows of label | field | message. The form's owner collects the values,
+asks the store's validator (the same one that guards the database, so messages match what a
+save would say) and hands the problems back: each one is shown beside its field once that field
+has been touched (or after a save attempt), and `valid` says whether Save may be enabled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from ocrebill_gui.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QSpinBox,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+_US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def date_text(text: str) -> str | None:
+    """What a date field holds, for the validator: ISO for "2026-03-04" or "3/4/2026" (US
+    month/day/year), None when empty, else the text itself (the validator names the problem)."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _US_DATE.match(text)
+    if match:
+        month, day, year = (int(part) for part in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+class DateField(QLineEdit):
+    """A date typed as 2026-03-04 or 3/4/2026; empty means no date."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("YYYY-MM-DD")
+        self.setMaxLength(10)
+
+    def value(self) -> str | None:
+        return date_text(self.text())
+
+    def set_value(self, value: date | None) -> None:
+        self.setText(value.isoformat() if value else "")
+
+
+class FieldMessage(QLabel):
+    """The message beside a field: hidden while the field is fine."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "fieldError")
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+
+
+def _changed_signal(widget: QWidget) -> Any:
+    if isinstance(widget, QLineEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.editTextChanged if widget.isEditable() else widget.currentIndexChanged
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    if isinstance(widget, QCheckBox):
+        return widget.toggled
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    raise TypeError(f"no change signal known for {type(widget).__name__}")
+
+
+class FormGrid(QGridLayout):
+    """Rows of label | field | message; tab order follows the rows (the order they are
+    added). Edits are checked once `go_live()` was called."""
+
+    def __init__(self, on_change: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnStretch(1, 3)
+        self.setColumnStretch(2, 2)
+        self.setHorizontalSpacing(10)
+        self._on_change = on_change
+        self.fields: dict[str, QWidget] = {}
+        self.messages: dict[str, FieldMessage] = {}
+        self._touched: set[str] = set()
+        self._show_all = False
+        self._problems: dict[str, str] = {}
+        self._live = False
+
+    def add(self, key: str, label: str, widget: QWidget, *, note: str | None = None) -> QWidget:
+        """Add a row; `note` is a muted hint under the field."""
+        row = self.rowCount()
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        message = FieldMessage()
+        message.setObjectName(f"{key}Message")
+        widget.setObjectName(key)
+        self.addWidget(caption, row, 0)
+        self.addWidget(widget, row, 1)
+        self.addWidget(message, row, 2)
+        if note:
+            hint = QLabel(note)
+            hint.setProperty("role", "muted")
+            hint.setWordWrap(True)
+            self.addWidget(hint, row + 1, 1, 1, 2)
+        self.fields[key], self.messages[key] = widget, message
+        _changed_signal(widget).connect(lambda *_: self._edited(key))
+        return widget
+
+    def go_live(self) -> None:
+        """Every row is there: from now on edits are checked (not while the form is built)."""
+        self._live = True
+
+    def _edited(self, key: str) -> None:
+        if self._live:
+            self._touched.add(key)
+            self._on_change()
+
+    def show_problems(self, problems: Mapping[str, str]) -> str:
+        """Show each problem beside its field (touched fields only, unless after a save
+        attempt); return the text of problems no field owns."""
+        problems = self._attribute(problems)
+        self._problems = problems
+        for key, message in self.messages.items():
+            visible = self._show_all or key in self._touched
+            message.show_message(problems.get(key) if visible else None)
+            self.fields[key].setProperty("invalid", bool(visible and key in problems))
+            self.fields[key].style().polish(self.fields[key])
+        return "; ".join(text for key, text in problems.items() if key not in self.messages)
+
+    def _attribute(self, problems: Mapping[str, str]) -> dict[str, str]:
+        """Give a record-level message that starts with a field's name ("valid_to is before
+        valid_from") to that field."""
+        owned: dict[str, str] = {}
+        for key, text in problems.items():
+            if key not in self.messages:
+                first, _, rest = text.partition(" ")
+                if first in self.messages and rest:
+                    key, text = first, rest.replace("_", " ")
+            owned.setdefault(key, text)
+        return owned
+
+    def reveal_all(self) -> None:
+        """After a save attempt: show every problem, touched or not."""
+        self._show_all = True
+        self.show_problems(self._problems)
+
+    def reset(self) -> None:
+        """A fresh record: nothing touched, no messages yet."""
+        self._touched.clear()
+        self._show_all = False
+
+
+def problems_of(error: Exception) -> dict[str, str]:
+    """(field, message) pairs of the store's InvalidRecord as a dict (first message wins)."""
+    problems: dict[str, str] = {}
+    for path, message in getattr(error, "problems", [("", str(error))]):
+        problems.setdefault(str(path).split(".")[0].split("[")[0], message)
+    return problems
+
+
+def validator(model: type) -> Callable[[Mapping[str, Any]], dict[str, str]]:
+    """A validate function from one of the store's input models (PatientFields...): the
+    same rules, and the same words, as the save itself."""
+
+    def validate(values: Mapping[str, Any]) -> dict[str, str]:
+        from ocrebill_gui.store import InvalidRecord
+        from ocrebill_gui.store.records import validated
+
+        try:
+            validated(model, values)
+        except InvalidRecord as error:
+            return problems_of(error)
+        return {}
+
+    return validate
+
+
+class RecordDialog(QDialog):
+    """A small dialog around a FormGrid: OK is enabled only while the input is valid, and
+    OK calls `save(values)`; a store error keeps the dialog open with the message beside the
+    field. Subclasses build their rows in `build(grid)` and return values from `values()`."""
+
+    def __init__(self, title: str, save: Callable[[dict[str, Any]], Any],
+                 validate: Callable[[dict[str, Any]], Mapping[str, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._save, self._validate = save, validate
+        self.result_record: Any = None
+        self.grid = FormGrid(self.check)
+        self.build(self.grid)
+        self.grid.go_live()
+        self.general = FieldMessage()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.grid)
+        layout.addWidget(self.general)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+        self.check()
+
+    def build(self, grid: FormGrid) -> None:
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def ok_button(self) -> Any:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def check(self) -> bool:
+        problems = self._validate(self.values())
+        self.general.show_message(self.grid.show_problems(problems))
+        self.ok_button.setEnabled(not problems)
+        return not problems
+
+    def accept(self) -> None:
+        if not self.check():
+            self.grid.reveal_all()
+            return
+        from ocrebill_gui.store import InvalidRecord, StoreError
+
+        try:
+            self.result_record = self._save(self.values())
+        except InvalidRecord as error:
+            self.grid.reveal_all()
+            self.general.show_message(self.grid.show_problems(problems_of(error)))
+            self.ok_button.setEnabled(False)
+            return
+        except StoreError as error:
+            self.general.show_message(str(error))
+            return
+        super().accept()
+
+
+class Confirm:
+    """Yes/no questions, as data: tests monkeypatch `Confirm.ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, question: str) -> bool:
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        answer = QMessageBox.question(parent, title, question,
+                                      QMessageBox.StandardButton.Yes
+                                      | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def text(cls, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:
+        """One line of text, or None when cancelled."""
+        from ocrebill_gui.ui.qt import QInputDialog
+
+        text, ok = QInputDialog.getText(parent, title, label, text=value)
+        return text.strip() if ok and text.strip() else None

@@ -1,0 +1,82 @@
+"""Visit lists: today's visits on the main window, a patient's visits on the patient page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ocrebill_gui import store as api
+from ocrebill_gui.store import Store, VisitSummary
+from ocrebill_gui.ui.models.paged import Column, PagedTableModel
+
+SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
+
+
+def findings_text(visit: VisitSummary) -> str:
+    """"2 errors, 1 warning", or "none"."""
+    parts = []
+    if visit.errors:
+        parts.append(f"{visit.errors} error{'s' if visit.errors != 1 else ''}")
+    if visit.warnings:
+        parts.append(f"{visit.warnings} warning{'s' if visit.warnings != 1 else ''}")
+    return ", ".join(parts) or "none"
+
+
+def findings_severity(visit: VisitSummary) -> str | None:
+    return "error" if visit.errors else "warning" if visit.warnings else None
+
+
+def status_text(visit: VisitSummary) -> str:
+    return "Finalized" if visit.status == "finalized" else "Draft"
+
+
+STATUS = Column[VisitSummary]("Status", status_text,
+                              attention=lambda v: "ok" if v.status == "finalized" else None)
+PATIENT = Column[VisitSummary]("Patient", lambda v: v.patient_name,
+                               tooltip=lambda v: f"{v.patient_name} ({v.patient_ref})")
+PRODUCT = Column[VisitSummary]("Product", lambda v: v.summary)
+SETTING = Column[VisitSummary]("Setting", lambda v: SETTINGS.get(v.setting, v.setting or "-"))
+FINDINGS = Column[VisitSummary]("Findings", findings_text, attention=findings_severity,
+                                tooltip=lambda v: "Open the visit to see each finding")
+DATE = Column[VisitSummary]("Date", lambda v: v.date_of_service.isoformat())
+
+
+class DayVisitsModel(PagedTableModel[VisitSummary]):
+    """The visits of one day (today on the main window), in the order they were booked."""
+
+    def __init__(self, store: Store, day: date, payer_names: dict[str, str],
+                 parent: Any = None) -> None:
+        self._store, self._day = store, day
+        payer = Column[VisitSummary]("Payer", lambda v: payer_names.get(v.payer or "",
+                                                                        v.payer or "-"))
+        super().__init__([STATUS, PATIENT, PRODUCT, SETTING, payer, FINDINGS], self._page,
+                         parent=parent)
+
+    @property
+    def day(self) -> date:
+        return self._day
+
+    def set_day(self, day: date) -> None:
+        self._day = day
+        self.reload()
+
+    def _page(self, limit: int, offset: int) -> list[VisitSummary]:
+        return api.visits_on(self._store, self._day, limit=limit, offset=offset)
+
+
+class PatientVisitsModel(PagedTableModel[VisitSummary]):
+    """One patient's visits, newest first."""
+
+    def __init__(self, store: Store, patient_id: int | None, parent: Any = None) -> None:
+        self._store, self._patient_id = store, patient_id
+        super().__init__([DATE, STATUS, PRODUCT, SETTING, FINDINGS], self._page, parent=parent)
+
+    def set_patient(self, patient_id: int | None) -> None:
+        self._patient_id = patient_id
+        self.reload()
+
+    def _page(self, limit: int, offset: int) -> list[VisitSummary]:
+        if self._patient_id is None:
+            return []
+        return api.find_visits(self._store, patient_id=self._patient_id, limit=limit,
+                               offset=offset)

@@ -1,0 +1,86 @@
+"""Table views set up the same way everywhere: whole-row selection, keyboard activation,
+column widths fitted to the first page, then remembered with the window layout."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ocrebill_gui.ui.models.paged import PagedTableModel
+from ocrebill_gui.ui.qt import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QModelIndex,
+    Qt,
+    QTableView,
+    QWidget,
+)
+from ocrebill_gui.ui.settings import WindowLayout
+
+
+def record_table(model: PagedTableModel, *, name: str, parent: QWidget | None = None,
+                 on_activate: Callable[[object], None] | None = None) -> QTableView:
+    """A table of records; Enter or double-click calls `on_activate(record)`."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move between fields
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    if on_activate is not None:
+        def activate(index: QModelIndex) -> None:
+            record = model.record(index.row())
+            if record is not None:
+                on_activate(record)
+        view.activated.connect(activate)
+    return view
+
+
+def fit_columns(view: QTableView, layout: WindowLayout | None = None) -> None:
+    """Columns as wide as the loaded rows need (capped), unless the user set widths before."""
+    header = view.horizontalHeader()
+    em = view.fontMetrics().averageCharWidth()
+    view.resizeColumnsToContents()
+    for column in range(header.count() - 1):
+        header.resizeSection(column, min(max(header.sectionSize(column) + 2 * em, 8 * em),
+                                         60 * em))
+    if layout is not None:
+        layout.restore_part(f"header/{view.objectName()}", header)
+
+
+def fit_height(view: QTableView, *, least: int = 2, most: int = 8) -> None:
+    """A short table as tall as its rows (between `least` and `most` of them), no taller."""
+    rows = min(max(view.model().rowCount(), least), most)
+    height = (view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+              + rows * view.verticalHeader().defaultSectionSize())
+    view.setFixedHeight(height)
+
+
+def remember_columns(view: QTableView, layout: WindowLayout) -> None:
+    layout.save_part(f"header/{view.objectName()}", view.horizontalHeader())
+
+
+def selected_record(view: QTableView) -> object | None:
+    """The record of the current row, or None."""
+    index = view.currentIndex()
+    model = view.model()
+    if not index.isValid() or not isinstance(model, PagedTableModel):
+        return None
+    return model.record(index.row())
+
+
+def heading(text: str, role: str = "title") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", role)
+    return label
