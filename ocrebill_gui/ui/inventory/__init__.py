@@ -1,0 +1,1 @@
+"""Vial-lot inventory: receive lots, see what is on hand and what expires soon."""

@@ -1,0 +1,2 @@
+"""The front desk's patient screens: the patient list, the patient form, coverages and
+prior authorizations."""

@@ -1,0 +1,131 @@
+"""The patient form: checked as it is typed, saved with Save (or Ctrl+S)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocrebill_gui import store as api
+from ocrebill_gui.store import InvalidRecord, Patient, Store, StoreError
+from ocrebill_gui.store.records import PatientFields
+from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, problems_of, validator
+from ocrebill_gui.ui.qt import (
+    QComboBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QShortcut,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+SEXES = [("", None), ("Female", "F"), ("Male", "M"), ("Other (X)", "X"), ("Unknown", "U")]
+_check = validator(PatientFields)
+
+
+class PatientForm(QWidget):
+    """Edits one patient, or a new one; `saved` carries the patient id."""
+
+    saved = Signal(int)
+
+    def __init__(self, store: Store, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store, self._actor = store, actor
+        self._patient: Patient | None = None
+        self._loaded: dict[str, Any] = {}
+        self.title = QLabel("New patient")
+        self.title.setProperty("role", "subtitle")
+        self.grid = FormGrid(self._check)
+        self.name = self.grid.add("name", "&Name", QLineEdit(),
+                                  note="Last name, first name - as on the insurance card")
+        self.name.setPlaceholderText("Rivera, Ana")
+        self.birth_date = self.grid.add("birth_date", "&Born", DateField())
+        self.sex = self.grid.add("sex", "Se&x", QComboBox())
+        for text, value in SEXES:
+            self.sex.addItem(text, value)
+        self.mrn = self.grid.add("mrn", "&MRN", QLineEdit())
+        self.ref = self.grid.add("ref", "Patient &id", QLineEdit())
+        self.ref.setPlaceholderText("assigned on save")
+        self.phone = self.grid.add("phone", "P&hone", QLineEdit())
+        self.address = self.grid.add("address", "A&ddress", QLineEdit())
+        self.general = FieldMessage()
+        self.save_button = QPushButton("&Save patient")
+        self.save_button.setObjectName("savePatient")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Re&vert")
+        self.revert_button.clicked.connect(lambda: self.set_patient(self._patient))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.general, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(self.grid)
+        layout.addLayout(buttons)
+        self.grid.go_live()
+        shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.save)
+        self.set_patient(None)
+
+    @property
+    def patient(self) -> Patient | None:
+        return self._patient
+
+    def set_patient(self, patient: Patient | None) -> None:
+        """Show `patient` (None: an empty form for a new patient)."""
+        self._patient = patient
+        self.name.setText(patient.name if patient else "")
+        self.birth_date.set_value(patient.birth_date if patient else None)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex if patient else None)))
+        self.mrn.setText(patient.mrn or "" if patient else "")
+        self.ref.setText(patient.ref if patient else "")
+        self.phone.setText(patient.phone if patient else "")
+        self.address.setText(patient.address if patient else "")
+        self.title.setText(patient.name if patient else "New patient")
+        self._loaded = self.values()
+        self.grid.reset()
+        self._check()
+
+    def values(self) -> dict[str, Any]:
+        return {"name": self.name.text(), "ref": self.ref.text(),
+                "birth_date": self.birth_date.value(), "mrn": self.mrn.text(),
+                "sex": self.sex.currentData(), "phone": self.phone.text(),
+                "address": self.address.text()}
+
+    @property
+    def dirty(self) -> bool:
+        return self.values() != self._loaded
+
+    def _check(self) -> bool:
+        problems = _check(self.values())
+        self.general.show_message(self.grid.show_problems(problems))
+        self.save_button.setEnabled(not problems and (self.dirty or self._patient is None))
+        self.revert_button.setEnabled(self.dirty and self._patient is not None)
+        return not problems
+
+    def save(self) -> None:
+        if not self._check():
+            self.grid.reveal_all()
+            return
+        try:
+            if self._patient is None:
+                patient = api.add_patient(self._store, self._actor, self.values())
+            else:
+                patient = api.update_patient(self._store, self._actor, self._patient.id,
+                                             self.values())
+        except InvalidRecord as error:
+            self.grid.reveal_all()
+            self.general.show_message(self.grid.show_problems(problems_of(error)))
+            self.save_button.setEnabled(False)
+            return
+        except StoreError as error:
+            self.general.show_message(str(error))
+            return
+        self.set_patient(patient)
+        self.saved.emit(patient.id)

@@ -1,0 +1,248 @@
+"""The Patients screen: the list (filtered by the main window's search box) beside the chosen
+patient's form, coverages, prior authorizations and visits."""
+
+from __future__ import annotations
+
+from ocrebill_gui import store as api
+from ocrebill_gui.store import Patient, Store, VisitSummary
+from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.models.patients import (
+    AuthorizationsModel,
+    CoveragesModel,
+    PatientListModel,
+)
+from ocrebill_gui.ui.models.visits import PatientVisitsModel
+from ocrebill_gui.ui.patients.dialogs import AuthorizationDialog, CoverageDialog
+from ocrebill_gui.ui.patients.form import PatientForm
+from ocrebill_gui.ui.qt import (
+    QGroupBox,
+    QHBoxLayout,
+    QItemSelectionModel,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.views import (
+    fit_columns,
+    fit_height,
+    heading,
+    record_table,
+    remember_columns,
+)
+
+
+class PatientsPage(QWidget):
+    """Find, add and edit patients with their coverages and authorizations."""
+
+    open_visit = Signal(int)  # a visit id to open in the editor
+    new_visit = Signal(int)  # a patient id to start a visit for
+
+    def __init__(self, store: Store, actor: str, clock: Clock, layout: WindowLayout,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("patientsPage")
+        self._store, self._actor, self._clock, self._layout = store, actor, clock, layout
+        today = clock.now().date()
+        self._payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
+        self.patients = PatientListModel(store, parent=self)
+        self.coverages = CoveragesModel(store, self._payer_names, today, parent=self)
+        self._catalog = api.store_catalog(store)
+        product_names = {p.id: p.name for p in self._catalog.products.values()}
+        self.authorizations = AuthorizationsModel(store, today, product_names, parent=self)
+        self.visits = PatientVisitsModel(store, None, parent=self)
+
+        self.count_label = QLabel()
+        self.count_label.setProperty("role", "muted")
+        self.new_button = QPushButton("New &patient")
+        self.new_button.clicked.connect(self.start_new_patient)
+        self.list_view = record_table(self.patients, name="patientList")
+        self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
+        top = QHBoxLayout()
+        top.addWidget(heading("Patients"))
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.list_view, 1)
+
+        self.form = PatientForm(store, actor)
+        self.form.saved.connect(self._patient_saved)
+        self.coverage_view = record_table(self.coverages, name="coverageTable")
+        self.add_coverage_button = QPushButton("Add &coverage...")
+        self.add_coverage_button.clicked.connect(self.add_coverage)
+        self.auth_view = record_table(self.authorizations, name="authorizationTable")
+        self.add_auth_button = QPushButton("Add prior &authorization...")
+        self.add_auth_button.clicked.connect(self.add_authorization)
+        self.auth_hint = QLabel("Add a coverage first: an authorization belongs to one.")
+        self.auth_hint.setProperty("role", "muted")
+        self.visit_view = record_table(self.visits, name="patientVisits",
+                                       on_activate=self._open_visit)
+        self.new_visit_button = QPushButton("New &visit for this patient")
+        self.new_visit_button.clicked.connect(self._new_visit)
+        self.coverage_box = self._group("Coverage", self.coverage_view,
+                                        [self.add_coverage_button])
+        self.auth_box = self._group("Prior authorizations", self.auth_view,
+                                    [self.auth_hint, self.add_auth_button])
+        self.visit_box = self._group("Visits", self.visit_view, [self.new_visit_button])
+        detail = QWidget()
+        detail.setObjectName("patientDetail")
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addWidget(self.form)
+        detail_layout.addWidget(self.coverage_box)
+        detail_layout.addWidget(self.auth_box)
+        detail_layout.addWidget(self.visit_box)
+        detail_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(detail)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("patientsSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.splitter)
+        for view in (self.list_view, self.coverage_view, self.auth_view, self.visit_view):
+            fit_columns(view, layout)
+        if not layout.restore_part("patientsSplitter", self.splitter):
+            self.splitter.setSizes([440, 660])
+        self._update_count()
+        self._show(None)
+
+    @staticmethod
+    def _group(title: str, view: QWidget, extras: list[QWidget]) -> QGroupBox:
+        box = QGroupBox(title)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for widget in extras:
+            row.addWidget(widget)
+        layout = QVBoxLayout(box)
+        layout.addWidget(view)
+        layout.addLayout(row)
+        return box
+
+    # -- the list -------------------------------------------------------------------------
+
+    def set_search_text(self, text: str) -> None:
+        """Show the patients matching `text` (all when empty) and pick the first one."""
+        self.patients.set_search_text(text)
+        self._update_count()
+        if self.patients.rowCount():
+            self.select_row(0)
+        else:
+            self._show(None)
+
+    def select_row(self, row: int) -> None:
+        index = self.patients.index(row, 0)
+        self.list_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.list_view.scrollTo(index)
+
+    def select_patient(self, patient_id: int) -> None:
+        row = self.patients.row_of(patient_id)
+        if row < 0:  # not in the current search: show all patients around it
+            self.patients.set_search_text("")
+            while (row := self.patients.row_of(patient_id)) < 0 and self.patients.canFetchMore():
+                self.patients.fetchMore()
+            self._update_count()
+        if row >= 0:
+            self.select_row(row)
+
+    def _update_count(self) -> None:
+        text, rows = self.patients.search_text, self.patients.rowCount()
+        more = "+" if self.patients.canFetchMore() else ""
+        if text:
+            self.count_label.setText(f"{rows}{more} matching \u201c{text}\u201d")
+        else:
+            self.count_label.setText(f"{api.count_patients(self._store)} patients")
+
+    def _row_changed(self, current: object, _previous: object) -> None:
+        self._show(self.patients.record(current.row()) if current.isValid() else None)
+
+    def start_new_patient(self) -> None:
+        self.list_view.clearSelection()
+        self.list_view.setCurrentIndex(self.patients.index(-1, -1))
+        self._show(None)
+        self.form.name.setFocus()
+
+    # -- the chosen patient ---------------------------------------------------------------
+
+    @property
+    def current_patient(self) -> Patient | None:
+        return self.form.patient
+
+    def _show(self, patient: Patient | None) -> None:
+        self.form.set_patient(patient)
+        patient_id = patient.id if patient else None
+        self.coverages.set_patient(patient_id)
+        self.authorizations.set_patient(patient_id)
+        self.visits.set_patient(patient_id)
+        for box in (self.coverage_box, self.auth_box, self.visit_box):
+            box.setVisible(patient is not None)
+        for view in (self.coverage_view, self.auth_view, self.visit_view):
+            view.resizeColumnsToContents()  # a few rows: fit them
+            fit_height(view)
+        has_coverage = self.coverages.rowCount() > 0
+        self.add_auth_button.setEnabled(has_coverage)
+        self.auth_hint.setVisible(not has_coverage)
+
+    def _patient_saved(self, patient_id: int) -> None:
+        self.patients.reload()
+        self._update_count()
+        self.select_patient(patient_id)
+
+    def add_coverage(self) -> None:
+        patient = self.current_patient
+        if patient is None:
+            return
+        payers = sorted(((name, pid) for pid, name in self._payer_names.items()))
+        saved = CoverageDialog.ask(self, patient.id, payers,
+                                   lambda values: api.add_coverage(self._store, self._actor,
+                                                                   values))
+        if saved is not None:
+            self._show(patient)
+
+    def add_authorization(self) -> None:
+        patient = self.current_patient
+        if patient is None or not self.coverages.rowCount():
+            return
+        coverages = [(f"{self._payer_names.get(c.payer, c.payer)}  {c.member_id}".strip(), c.id)
+                     for c in self.coverages.records()]
+        products = [(p.name, p.id) for p in self._catalog.products.values()
+                     if p.role == "treatment" and p.billable]
+        saved = AuthorizationDialog.ask(
+            self, coverages, products, self._clock.now().date(),
+            lambda values: api.add_authorization(self._store, self._actor, values))
+        if saved is not None:
+            self._show(patient)
+
+    def _new_visit(self) -> None:
+        if self.current_patient is not None:
+            self.new_visit.emit(self.current_patient.id)
+
+    def _open_visit(self, visit: VisitSummary) -> None:
+        self.open_visit.emit(visit.id)
+
+    def refresh(self) -> None:
+        """After a visit was saved elsewhere: its row here may have changed."""
+        self.visits.reload()
+        self.authorizations.reload()
+
+    def save_layout(self) -> None:
+        self._layout.save_part("patientsSplitter", self.splitter)
+        for view in (self.list_view, self.coverage_view, self.auth_view, self.visit_view):
+            remember_columns(view, self._layout)

@@ -1,0 +1,129 @@
+"""The main window's first page: the visits of a day (today unless another day is picked),
+with status, patient, product, setting, payer and how many findings each claim has."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ocrebill_gui import store as api
+from ocrebill_gui.store import Store, VisitSummary
+from ocrebill_gui.ui.models.visits import DayVisitsModel
+from ocrebill_gui.ui.qt import (
+    QDate,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
+
+
+class TodayPage(QWidget):
+    """A day's visits; Enter or double-click opens one in the visit editor."""
+
+    open_visit = Signal(int)
+    new_visit = Signal()
+
+    def __init__(self, store: Store, today: date, layout: WindowLayout,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todayPage")
+        self._today, self._layout = today, layout
+        payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
+        self.model = DayVisitsModel(store, today, payer_names, parent=self)
+        self.title = heading("")
+        self.summary = QLabel()
+        self.summary.setProperty("role", "muted")
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setObjectName("dayPicker")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.dateChanged.connect(lambda d: self.show_day(date(d.year(), d.month(), d.day())))
+        day_label = QLabel("&Day")
+        day_label.setBuddy(self.day)
+        self.previous_button = QPushButton("\u25c0")
+        self.previous_button.setToolTip("Previous day (Alt+Left)")
+        self.previous_button.setShortcut("Alt+Left")
+        self.previous_button.clicked.connect(lambda: self._step(-1))
+        self.next_button = QPushButton("\u25b6")
+        self.next_button.setToolTip("Next day (Alt+Right)")
+        self.next_button.setShortcut("Alt+Right")
+        self.next_button.clicked.connect(lambda: self._step(1))
+        self.today_button = QPushButton("&Today")
+        self.today_button.clicked.connect(lambda: self.show_day(self._today))
+        self.new_button = QPushButton("&New visit")
+        self.new_button.setToolTip("Start a visit (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_visit)
+        self.view = record_table(self.model, name="todayTable",
+                                 on_activate=self._activated)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("role", "muted")
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        for widget in (day_label, self.previous_button, self.day, self.next_button,
+                       self.today_button, self.new_button):
+            top.addWidget(widget)
+        page = QVBoxLayout(self)
+        page.addLayout(top)
+        page.addWidget(self.summary)
+        page.addWidget(self.stack, 1)
+        fit_columns(self.view, layout)
+        self._update_labels()
+
+    def show_day(self, day: date) -> None:
+        if day != self.model.day:
+            self.model.set_day(day)
+            self.day.setDate(QDate(day.year, day.month, day.day))
+            self._update_labels()
+
+    def _step(self, days: int) -> None:
+        self.show_day(self.model.day + timedelta(days=days))
+
+    def refresh(self) -> None:
+        """Reload after a visit was saved or finalized, keeping the selected row."""
+        row = self.view.currentIndex().row()
+        self.model.reload()
+        if 0 <= row < self.model.rowCount():
+            self.view.selectRow(row)
+        self._update_labels()
+
+    def _update_labels(self) -> None:
+        day = self.model.day
+        name = "Today" if day == self._today else day.strftime("%A")
+        self.title.setText(f"{name}, {day.strftime('%B')} {day.day}, {day.year}")
+        visits = self.model.records()
+        drafts = sum(1 for v in visits if v.status == "draft")
+        with_errors = sum(1 for v in visits if v.errors)
+        more = "+" if self.model.canFetchMore() else ""
+        self.summary.setText(
+            f"{len(visits)}{more} visit{'s' if len(visits) != 1 else ''}  \u00b7  {drafts} "
+            f"draft{'s' if drafts != 1 else ''}  \u00b7  {len(visits) - drafts} finalized  "
+            f"\u00b7  {with_errors} with errors to fix before billing" if visits else "")
+        if visits:
+            self.stack.setCurrentWidget(self.view)
+        else:
+            self.empty.setText("No visits on this day. Press Ctrl+N to start one.")
+            self.stack.setCurrentWidget(self.empty)
+
+    def _activated(self, visit: VisitSummary) -> None:
+        self.open_visit.emit(visit.id)
+
+    def focus_table(self) -> None:
+        self.view.setFocus()
+        if self.model.rowCount() and not self.view.currentIndex().isValid():
+            self.view.selectRow(0)
+
+    def save_layout(self) -> None:
+        remember_columns(self.view, self._layout)
