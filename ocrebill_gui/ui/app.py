@@ -1,0 +1,90 @@
+"""`ocrebill` with no sub-command: start the desktop app.
+
+The start path is kept short on purpose: Qt, the style and the main window's frame are shown
+first; the store (pydantic, sqlite-utils), demo data and the first screen load right after the
+first paint, and the visit editor, reportlab and the ICD-10 index only when first needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from ocrebill_gui.ui.clock import SystemClock
+from ocrebill_gui.ui.main_window import MainWindow
+from ocrebill_gui.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget
+from ocrebill_gui.ui.settings import WindowLayout, default_layout_path
+from ocrebill_gui.ui.style import install as install_style
+
+
+def current_actor() -> str:
+    """Who is using the app, for the audit log: $OCREBILL_USER or the login name."""
+    name = os.environ.get("OCREBILL_USER", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry (containers)
+            name = "ocrebill"
+    return name
+
+
+class AfterFirstPaint(QObject):
+    """Calls `then()` once, just after `widget` has painted for the first time."""
+
+    def __init__(self, widget: QWidget, then: object) -> None:
+        super().__init__(widget)
+        self._widget, self._then = widget, then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint has reached the screen
+        return False
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("OcreBill")
+    app.setOrganizationName("OcreBill")
+    app.setApplicationDisplayName("OcreBill")
+    install_style(app)
+    return app
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the main window on --db (or the default database), or on a fresh demo database
+    with --demo; returns the exit status."""
+    app = create_application(sys.argv[:1])
+    probe = None
+    if os.environ.get("OCREBILL_PROBE"):
+        from ocrebill_gui.ui.probe import Probe
+
+        probe = Probe(os.environ["OCREBILL_PROBE"], app)
+    window = MainWindow(WindowLayout(default_layout_path()), clock=SystemClock(),
+                        actor=current_actor())
+    status = {"code": 0}
+
+    def load() -> None:
+        if probe is not None and probe.painted():
+            return
+        from ocrebill_gui.ui.startup import open_database
+
+        store = open_database(window, db=getattr(args, "db", None),
+                              demo=bool(getattr(args, "demo", False)))
+        if store is None:
+            status["code"] = 1
+            window.close()
+            app.quit()
+            return
+        window.attach_store(store)
+        app.aboutToQuit.connect(store.close)
+        if probe is not None:
+            probe.ready(window)
+
+    AfterFirstPaint(window, load)
+    window.show()
+    app.exec()
+    return status["code"]

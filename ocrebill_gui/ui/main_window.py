@@ -1,0 +1,255 @@
+"""The main window: a toolbar (New visit, the four screens, Find patient) over the current
+screen. It opens in two steps so the first paint is quick: the frame is shown at once, then
+`attach_store` adds the screens once the database is open. Screens other than Today are built
+the first time they are shown; the visit editor is imported on the first visit opened.
+
+This module imports only Qt: the store, the engine and the editor load after the first paint.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.qt import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QShortcut,
+    QSize,
+    QSizePolicy,
+    QStackedWidget,
+    Qt,
+    QToolBar,
+    QWidget,
+)
+from ocrebill_gui.ui.settings import WindowLayout
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store import Store
+
+PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
+         ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4")]
+
+
+class MainWindow(QMainWindow):
+    """Today's visits, Patients, Inventory and Payers, and the visit editors opened from them."""
+
+    def __init__(self, layout: WindowLayout, *, clock: Clock, actor: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("OcreBill")
+        self._layout, self._clock, self._actor = layout, clock, actor
+        self.store: Store | None = None
+        self.pages: dict[str, QWidget] = {}
+        self.editors: list[QWidget] = []
+        self.stack = QStackedWidget()
+        self.placeholder = QLabel("Opening the database...")
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setProperty("role", "muted")
+        self.stack.addWidget(self.placeholder)
+        self.setCentralWidget(self.stack)
+        self._build_toolbar()
+        self.statusBar().showMessage(f"Signed in as {actor}")
+        if not layout.restore_window("main", self):
+            self._default_geometry()
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.new_visit_action = QAction("&New visit", self)
+        self.new_visit_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_visit_action.setToolTip("Start a new visit (Ctrl+N)")
+        self.new_visit_action.triggered.connect(lambda: self.new_visit(None))
+        bar.addAction(self.new_visit_action)
+        bar.addSeparator()
+        self.page_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for key, text, shortcut in PAGES:
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setShortcut(shortcut)
+            action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            group.addAction(action)
+            bar.addAction(action)
+            self.page_actions[key] = action
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setPlaceholderText("Find patient: name, MRN, member id (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
+        self.search.setMaximumWidth(self.fontMetrics().averageCharWidth() * 56)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._search_entered)
+        bar.addWidget(self.search)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.focus_search)
+        for action in (self.new_visit_action, *self.page_actions.values()):
+            action.setEnabled(False)
+        self.search.setEnabled(False)
+
+    def _default_geometry(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen else None
+        size = QSize(1360, 860)
+        if available is not None:
+            size = size.boundedTo(available.size() * 0.92)
+            self.resize(size)
+            self.move(available.center() - self.rect().center())
+        else:
+            self.resize(size)
+
+    # -- the database ---------------------------------------------------------------------
+
+    def attach_store(self, store: Store) -> None:
+        """The database is open: show today's visits and enable everything."""
+        self.store = store
+        self.setWindowTitle(f"OcreBill - {store.path.name}")
+        self.statusBar().showMessage(f"Database {store.path}  \u00b7  signed in as {self._actor}")
+        for action in (self.new_visit_action, *self.page_actions.values()):
+            action.setEnabled(True)
+        self.search.setEnabled(True)
+        self.show_page("today").focus_table()  # the day's worklist first, whatever was last
+
+    def page(self, key: str) -> Any:
+        """The screen `key`, built on first use."""
+        if key not in self.pages:
+            self.pages[key] = self._build_page(key)
+            self.stack.addWidget(self.pages[key])
+        return self.pages[key]
+
+    def _build_page(self, key: str) -> QWidget:
+        assert self.store is not None, "attach_store first"
+        store, layout, clock, actor = self.store, self._layout, self._clock, self._actor
+        if key == "today":
+            from ocrebill_gui.ui.today import TodayPage
+
+            page = TodayPage(store, clock.now().date(), layout)
+            page.open_visit.connect(self.open_visit)
+            page.new_visit.connect(lambda: self.new_visit(None))
+            return page
+        if key == "patients":
+            from ocrebill_gui.ui.patients.page import PatientsPage
+
+            page = PatientsPage(store, actor, clock, layout)
+            page.open_visit.connect(self.open_visit)
+            page.new_visit.connect(self.new_visit)
+            return page
+        if key == "inventory":
+            from ocrebill_gui.ui.inventory.page import InventoryPage
+
+            return InventoryPage(store, actor, clock, layout)
+        if key == "payers":
+            from ocrebill_gui.ui.payers.page import PayersPage
+
+            return PayersPage(store, actor, layout)
+        raise KeyError(key)
+
+    def show_page(self, key: str) -> Any:
+        if key not in self.page_actions or self.store is None:
+            key = "today"
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        self.page_actions[key].setChecked(True)
+        return page
+
+    @property
+    def current_page(self) -> str:
+        return next((k for k, p in self.pages.items() if p is self.stack.currentWidget()), "")
+
+    # -- finding patients -----------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        if self.store is None:
+            return
+        if not text.strip() and self.current_page != "patients":
+            return
+        page = self.show_page("patients")
+        page.set_search_text(text)
+
+    def _search_entered(self) -> None:
+        if self.store is not None and self.current_page == "patients":
+            self.page("patients").list_view.setFocus()
+
+    # -- visits ---------------------------------------------------------------------------
+
+    def open_visit(self, visit_id: int) -> QWidget | None:
+        """Bring up the editor of this visit (a window of its own)."""
+        for editor in self.editors:
+            if getattr(editor, "visit_id", None) == visit_id:
+                editor.raise_()
+                editor.activateWindow()
+                return editor
+        return self._open_editor(visit_id, None)
+
+    def new_visit(self, patient_id: int | None = None) -> QWidget | None:
+        return self._open_editor(None, patient_id)
+
+    def _open_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget | None:
+        if self.store is None:
+            return None
+        from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: loaded on first use
+
+        editor = VisitEditor(self.store, visit_id, clock=self._clock, actor=self._actor,
+                             patient_id=patient_id, parent=self)
+        editor.setWindowFlag(Qt.WindowType.Window)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(self._visit_changed)
+        editor.finalized.connect(self._visit_changed)
+        editor.closed.connect(lambda e=editor: self._editor_closed(e))
+        editor.destroyed.connect(lambda _obj=None, e=editor: self._forget(e))
+        if not self._layout.restore_window("visitEditor", editor):
+            editor.resize(self.size())
+        self.editors.append(editor)
+        editor.show()
+        return editor
+
+    def _visit_changed(self, _visit_id: int) -> None:
+        for key in ("today", "patients", "inventory"):
+            page = self.pages.get(key)
+            if page is not None:
+                page.refresh()
+
+    def _editor_closed(self, editor: QWidget) -> None:
+        self._layout.save_window("visitEditor", editor)
+        self._forget(editor)
+
+    def _forget(self, editor: QWidget) -> None:
+        if editor in self.editors:
+            self.editors.remove(editor)
+
+    # -- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        for editor in list(self.editors):
+            if not editor.close():
+                event.ignore()
+                return
+        self.save_layout()
+        super().closeEvent(event)
+
+    def save_layout(self) -> None:
+        self._layout.save_window("main", self)
+        for page in self.pages.values():
+            page.save_layout()
+        self._layout.sync()

@@ -1,0 +1,56 @@
+"""Start-up measurements for tests/benchmarks, switched on by $OCREBILL_PROBE; never imported
+otherwise. The benchmark starts the real `ocrebill` command and reads one line per stage on
+stdout; the app quits after the stage asked for:
+
+- `first-paint`: the main window has painted (the figure compared with a bare Qt window);
+- `ready`: the database is open and today's visits are listed;
+- `open-visits=N`: N visits have been opened in visit editors (for peak memory).
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+
+from ocrebill_gui.ui.qt import QApplication, QTimer, QWidget
+
+
+class Probe:
+    def __init__(self, spec: str, app: QApplication) -> None:
+        self.stage, _, count = spec.partition("=")
+        self.count = int(count or 0)
+        self._app = app
+
+    def _say(self, stage: str) -> None:
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"probe {stage} {time.perf_counter():.4f} {peak_kb}", flush=True)
+
+    def _quit(self) -> None:
+        """Quit the way a person does: close the windows (the layout is saved)."""
+        QTimer.singleShot(0, self._app.closeAllWindows)
+
+    def painted(self) -> bool:
+        """Report the first paint; True when the app should stop here (before the database)."""
+        self._say("first-paint")
+        if self.stage == "first-paint":
+            self._quit()
+            return True
+        return False
+
+    def ready(self, window: QWidget) -> None:
+        self._say("ready")
+        if self.stage == "ready":
+            self._quit()
+            return
+        if self.stage == "open-visits":
+            from ocrebill_gui import store as api
+
+            visits = api.find_visits(window.store, limit=self.count)
+            for visit in visits:
+                window.open_visit(visit.id)
+                QApplication.processEvents()
+            self._say(f"opened-{len(visits)}")
+            for editor in list(window.editors):
+                editor.close()
+            self._quit()
+
