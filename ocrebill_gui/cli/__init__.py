@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
-COMMAND_MODULES = ["compute", "store_commands", "print_commands"]
+COMMAND_MODULES = ["compute", "store_commands", "print_commands", "gui_commands"]
 
 
 def build_parser() -> argparse.ArgumentParser:
