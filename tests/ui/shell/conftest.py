@@ -1,0 +1,68 @@
+"""Main window and forms fixtures: a clinic in a real SQLite file in tmp_path, a clock standing
+at 10:15 on 2026-03-10, and a layout file of the test's own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from shell_helpers import DAY, visit_document
+
+from ocrebill_gui import store as api
+from ocrebill_gui.ui.clock import FakeClock
+from ocrebill_gui.ui.settings import WindowLayout
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(f"{DAY}T10:15")
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> WindowLayout:
+    return WindowLayout(tmp_path / "layout.ini")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[api.Store]:
+    db = api.open_store(tmp_path / "clinic.sqlite")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def clinic(store: api.Store) -> dict[str, int]:
+    """Three patients (two whose names start with "Mul"), Medicare coverage, a lot on the
+    shelf, and two visits today: one finished, one still running (an error finding)."""
+    ids = {}
+    for key, name in (("muller", "Müller, Ada"), ("rivera", "Rivera, Ana"),
+                      ("mulligan", "Mulligan, Tom")):
+        ids[key] = api.add_patient(store, "desk", {"name": name,
+                                                   "birth_date": "1979-05-12"}).id
+    api.add_coverage(store, "desk", {"patient_id": ids["rivera"], "payer": "medicare",
+                                     "member_id": "1EG4TE5MK73"})
+    api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
+                                         "lot": "H0123", "expires": "2027-08-31",
+                                         "received": "2026-02-01", "received_vials": 6})
+    ids["done"] = api.save_draft(store, "nurse", visit_document(),
+                                 patient_id=ids["rivera"]).visit_id
+    ids["running"] = api.save_draft(store, "nurse", visit_document(stop=False),
+                                    patient_id=ids["muller"]).visit_id
+    return ids
+
+
+@pytest.fixture
+def window(qtbot, store, clinic, layout, clock):
+    """The main window on the clinic's database, shown."""
+    from ocrebill_gui.ui.main_window import MainWindow
+
+    main = MainWindow(layout, clock=clock, actor="desk.amy")
+    qtbot.addWidget(main)
+    main.show()
+    main.attach_store(store)
+    qtbot.waitExposed(main)
+    yield main
+    for editor in list(main.editors):
+        editor.close()
+

@@ -1,0 +1,98 @@
+"""The main window: today's visits, find-as-you-type, navigation, shortcuts, opening visits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shell_helpers import column_texts, type_text, visit_document
+
+from ocrebill_gui.ui.qt import QKeySequence, Qt
+
+
+def test_lists_todays_visits_with_status_patient_product_setting_findings(window, clinic):
+    today = window.page("today")
+    assert window.current_page == "today"
+    model = today.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Status", "Patient", "Product", "Setting", "Payer", "Findings"]
+    assert column_texts(model, 1) == ["Rivera, Ana", "Müller, Ada"]
+    assert column_texts(model, 0) == ["Draft", "Draft"]
+    assert column_texts(model, 2)[0].startswith("ocrevus 600 mg")
+    assert column_texts(model, 3) == ["Office", "Office"]
+    assert column_texts(model, 4)[0] == "Medicare Part B (traditional)"
+    findings = column_texts(model, 5)
+    assert findings[0] == "none"
+    assert "error" in findings[1]  # the running infusion has no stop time yet
+    assert "Today, March 10, 2026" in today.title.text()
+
+
+def test_other_days_are_one_keypress_away(window, qtbot):
+    today = window.page("today")
+    today.show_day(date(2026, 3, 9))
+    assert today.model.rowCount() == 0
+    assert today.stack.currentWidget() is today.empty
+    qtbot.mouseClick(today.today_button, Qt.MouseButton.LeftButton)
+    assert today.model.rowCount() == 2
+
+
+def test_search_as_you_type_finds_mueller_from_mul(window, qtbot):
+    qtbot.keySequence(window, QKeySequence.StandardKey.Find)  # Ctrl+F
+    assert window.search.hasFocus()
+    type_text(window.search, "mul")
+    assert window.current_page == "patients"
+    patients = window.page("patients")
+    names = column_texts(patients.patients)
+    assert names == ["Müller, Ada", "Mulligan, Tom"]  # accents folded, sorted by name
+    assert patients.form.patient is not None and patients.form.patient.name == "Müller, Ada"
+    type_text(window.search, "l")  # "mull"
+    assert column_texts(patients.patients) == ["Müller, Ada", "Mulligan, Tom"]
+    type_text(window.search, "e")  # "mulle"
+    assert column_texts(patients.patients) == ["Müller, Ada"]
+    assert "matching" in patients.count_label.text()
+
+
+def test_search_with_non_ascii_text(window):
+    type_text(window.search, "Mü")
+    assert column_texts(window.page("patients").patients) == ["Müller, Ada", "Mulligan, Tom"]
+
+
+def test_navigation_by_toolbar_and_shortcuts(window, qtbot):
+    for key, shortcut in (("patients", "Ctrl+2"), ("inventory", "Ctrl+3"),
+                          ("payers", "Ctrl+4"), ("today", "Ctrl+1")):
+        qtbot.keySequence(window, QKeySequence(shortcut))
+        assert window.current_page == key
+        assert window.page_actions[key].isChecked()
+    window.page_actions["inventory"].trigger()
+    assert window.current_page == "inventory"
+
+
+def test_enter_on_a_visit_opens_it_in_the_editor(window, qtbot, clinic):
+    today = window.page("today")
+    today.focus_table()
+    qtbot.keyClick(today.view, Qt.Key.Key_Down)  # the second row: Müller's running infusion
+    qtbot.keyClick(today.view, Qt.Key.Key_Return)
+    assert len(window.editors) == 1
+    editor = window.editors[0]
+    assert editor.visit_id == clinic["running"]
+    assert window.open_visit(clinic["running"]) is editor  # opened once, raised again
+
+
+def test_ctrl_n_starts_a_new_visit(window, qtbot):
+    qtbot.keySequence(window, QKeySequence.StandardKey.New)
+    assert len(window.editors) == 1
+    assert window.editors[0].visit_id is None
+
+
+def test_new_visit_for_a_patient_from_the_patient_page(window, qtbot, clinic):
+    patients = window.show_page("patients")
+    patients.select_patient(clinic["rivera"])
+    qtbot.mouseClick(patients.new_visit_button, Qt.MouseButton.LeftButton)
+    assert window.editors[-1].patient.patient_id == clinic["rivera"]
+
+
+def test_a_saved_visit_refreshes_the_day_list(window, qtbot, store, clinic):
+    from ocrebill_gui import store as api
+
+    api.save_draft(store, "nurse", visit_document(), patient_id=clinic["mulligan"])
+    window._visit_changed(0)  # what an editor's saved signal does
+    assert column_texts(window.page("today").model, 1)[-1] == "Mulligan, Tom"
