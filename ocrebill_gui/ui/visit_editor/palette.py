@@ -31,8 +31,15 @@ def banner_background(palette: QPalette, severity: str = "error") -> QColor:
     return QColor(dark if is_dark(palette) else light)
 
 
+_ICONS: dict[str, QIcon] = {}
+
+
 def severity_icon(severity: str) -> QIcon:
-    pixmap = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
-              "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
-        severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
-    return QApplication.style().standardIcon(pixmap)
+    """The style's critical / warning / information icon (looked up once per severity)."""
+    icon = _ICONS.get(severity)
+    if icon is None:
+        pixmap = {"error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                  "warning": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(
+            severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
+        icon = _ICONS[severity] = QApplication.style().standardIcon(pixmap)
+    return icon

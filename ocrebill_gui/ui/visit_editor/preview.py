@@ -9,14 +9,17 @@ from __future__ import annotations
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
+    QFontMetrics,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
     QModelIndex,
+    QPainter,
     QPalette,
     QSize,
+    QSizePolicy,
     Qt,
     QTableView,
     QVBoxLayout,
@@ -41,8 +44,42 @@ def summary_numbers(result: ClaimResult) -> dict[str, int]:
     }
 
 
+class QuietLabel(QWidget):
+    """A one-line label that repaints itself on a new text without asking its parents for a
+    new layout (a QLabel would; in the preview that relaid the whole window on every edit).
+    Long text is elided; the whole text is in the tooltip and the accessible name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() + 2)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 - reads like QLabel's
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text)
+            self.setAccessibleName(text)
+            self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                              self.width())
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         shown)
+
+
 class SummaryStrip(QFrame):
-    """One line of the numbers a biller checks first."""
+    """One line of the numbers a biller checks first.
+
+    Its size never depends on the numbers (fixed height, labels that do not ask for more
+    width), so a new result repaints the strip alone instead of laying out the whole window.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,18 +87,27 @@ class SummaryStrip(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        self.numbers = QLabel()
+        self.numbers = QuietLabel()
         self.numbers.setObjectName("summaryNumbers")
-        self.numbers.setWordWrap(True)
         self.errors = QLabel()
         self.errors.setObjectName("summaryErrors")
         self.warnings = QLabel()
         self.warnings.setObjectName("summaryWarnings")
+        bold = self.errors.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        for label in (self.errors, self.warnings):
+            label.setFont(bold)
+            label.setFixedSize(metrics.horizontalAdvance("999 warnings") + 4,
+                               metrics.lineSpacing() + 2)  # fixed both ways: no relayout
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.numbers, 1)
         layout.addWidget(self.errors)
         layout.addWidget(self.warnings)
-        for label in (self.numbers, self.errors, self.warnings):
+        for label in (self.errors, self.warnings):
             label.setTextFormat(Qt.TextFormat.PlainText)
+        self.setFixedHeight(metrics.lineSpacing() + 14)
+        self._shown: dict[str, bool] = {}
 
     def show_result(self, result: ClaimResult | None) -> None:
         if result is None:
@@ -71,22 +117,22 @@ class SummaryStrip(QFrame):
             return
         numbers = summary_numbers(result)
         wasted = f" + {numbers['wasted_units']} wasted" if numbers["wasted_units"] else ""
-        self.numbers.setText(f"Drug units: {numbers['drug_units']}{wasted} \u00b7 "
-                             f"Infusion: {numbers['infusion_minutes']} min \u00b7 "
-                             f"POS {result.place_of_service}")
+        text = (f"Drug units: {numbers['drug_units']}{wasted} \u00b7 "
+                f"Infusion: {numbers['infusion_minutes']} min \u00b7 POS {result.place_of_service}")
+        self.numbers.setText(text)
         self._count(self.errors, numbers["errors"], "error")
         self._count(self.warnings, numbers["warnings"], "warning")
 
     def _count(self, label: QLabel, count: int, severity: str) -> None:
         label.setText(f"{count} {severity}{'s' if count != 1 else ''}")
+        if self._shown.get(severity) == bool(count):
+            return  # same colour as before: no palette change, no repaint of more than text
+        self._shown[severity] = bool(count)
         palette = label.palette()
         role = QPalette.ColorRole.WindowText
         palette.setColor(role, severity_color(palette, severity) if count
-                         else self.palette().color(role))
+                         else self.palette().color(QPalette.ColorRole.PlaceholderText))
         label.setPalette(palette)
-        font = label.font()
-        font.setBold(bool(count))
-        label.setFont(font)
 
 
 class PreviewPanel(QWidget):
@@ -123,8 +169,11 @@ class PreviewPanel(QWidget):
         for column in range(ClaimLinesModel.DESCRIPTION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ClaimLinesModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        self.lines_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        # Two text lines per claim line (description, then why): a fixed height, so that an
+        # edit does not make the view measure every cell again (the tooltip has it all).
+        rows = self.lines_view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 10)
 
         findings_title = QLabel("Findings")
         findings_title.setFont(font)

@@ -1,8 +1,9 @@
 """Qt item models of the live superbill preview: claim lines and findings.
 
-Both hold plain lists taken from a ClaimResult and are reset as a whole on every recompute (a
-visit has a handful of lines), which keeps them trivially consistent for the views and for
-qtmodeltester.
+Both hold plain rows taken from a ClaimResult, prepared once per recompute (the views ask for
+every cell and role many times while they lay out; answering from prepared tuples keeps an
+edit inside one frame). A result with as many rows as before is announced as dataChanged,
+otherwise as a reset; both keep them consistent for the views and for qtmodeltester.
 """
 
 from __future__ import annotations
@@ -25,7 +26,28 @@ FIELD_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
 RULE_ROLE = Qt.ItemDataRole.UserRole + 3
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_FIELD, _SEVERITY, _RULE = FIELD_ROLE, SEVERITY_ROLE, RULE_ROLE  # plain ints
 _ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _role(role: Any) -> int:
+    return role if isinstance(role, int) else int(role.value)
+
+
+def line_texts(line: ClaimLine) -> tuple[str, str, str, str, str]:
+    """The cells of one claim line: code, modifiers, units, NDC (unit and quantity below),
+    our short description with why the line is there on its second line."""
+    ndc = ""
+    if line.ndc:
+        quantity = f"\n{line.ndc_unit} {line.ndc_quantity:g}" if line.ndc_quantity else ""
+        ndc = format_ndc(line.ndc) + quantity
+    description = f"{line.label}\n{line.why}" if line.why else line.label
+    return line.code, " ".join(line.modifiers), str(line.units), ndc, description
 
 
 class ClaimLinesModel(QAbstractTableModel):
@@ -38,57 +60,53 @@ class ClaimLinesModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._lines: list[ClaimLine] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._tips: list[str | None] = []
 
     def set_lines(self, lines: list[ClaimLine]) -> None:
         if lines == self._lines:
             return
-        self.beginResetModel()
+        same_shape = len(lines) == len(self._lines) and lines
+        if not same_shape:
+            self.beginResetModel()
         self._lines = list(lines)
-        self.endResetModel()
+        self._cells = [line_texts(line) for line in lines]
+        self._tips = [f"{line.code}: {line.label}\n{line.why}" if line.why
+                      else (line.label or None) for line in lines]
+        if same_shape:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(lines) - 1, len(self.COLUMNS) - 1))
+        else:
+            self.endResetModel()
 
     def line(self, row: int) -> ClaimLine:
         return self._lines[row]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._lines)
+        return 0 if parent.isValid() else len(self._cells)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+        if _role(role) == _DISPLAY and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < len(self.COLUMNS):
             return self.COLUMNS[section]
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+        role = _role(role)
+        if role not in (_DISPLAY, _TOOLTIP, _ALIGNMENT) or not index.isValid():
             return None
-        line, column = self._lines[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(line, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{line.code}: {line.label}\n{line.why}" if line.why else line.label or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.UNITS:
-            return _ALIGN_RIGHT
-        return None
-
-    def _text(self, line: ClaimLine, column: int) -> str:
-        if column == self.CODE:
-            return line.code
-        if column == self.MODIFIERS:
-            return " ".join(line.modifiers)
-        if column == self.UNITS:
-            return str(line.units)
-        if column == self.NDC:
-            if not line.ndc:
-                return ""
-            quantity = f"\n{line.ndc_unit} {line.ndc_quantity:g}" if line.ndc_quantity else ""
-            return format_ndc(line.ndc) + quantity
-        if column == self.DESCRIPTION:
-            return f"{line.label}\n{line.why}" if line.why else line.label
-        return ""
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self._cells) or not 0 <= column < len(self.COLUMNS):
+            return None
+        if role == _DISPLAY:
+            return self._cells[row][column]
+        if role == _TOOLTIP:
+            return self._tips[row]
+        return _ALIGN_RIGHT if column == self.UNITS else None
 
 
 class FindingsModel(QAbstractListModel):
@@ -97,12 +115,16 @@ class FindingsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._findings: list[Finding] = []
+        self._tips: list[str] = []
 
     def set_findings(self, findings: list[Finding]) -> None:
         if findings == self._findings:
             return
         self.beginResetModel()
         self._findings = list(findings)
+        self._tips = [f"{f.severity.capitalize()} [{f.rule}]"
+                      + (f"\nClick to go to the field ({f.field})" if f.field else "")
+                      for f in findings]
         self.endResetModel()
 
     def finding(self, row: int) -> Finding:
@@ -112,22 +134,22 @@ class FindingsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._findings)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        role = _role(role)
         if not index.isValid() or not 0 <= index.row() < len(self._findings):
             return None
         finding = self._findings[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return finding.message
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == _DECORATION:
             return severity_icon(finding.severity)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            where = f"\nClick to go to the field ({finding.field})" if finding.field else ""
-            return f"{finding.severity.capitalize()} [{finding.rule}]{where}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _TOOLTIP:
+            return self._tips[index.row()]
+        if role == _ACCESSIBLE:
             return f"{finding.severity}: {finding.message}"
-        if role == FIELD_ROLE:
+        if role == _FIELD:
             return finding.field
-        if role == SEVERITY_ROLE:
+        if role == _SEVERITY:
             return finding.severity
-        if role == RULE_ROLE:
+        if role == _RULE:
             return finding.rule
         return None

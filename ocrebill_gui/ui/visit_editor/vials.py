@@ -165,6 +165,7 @@ class VialsWidget(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         self.setFocusProxy(self.picker)
+        self._items: list[tuple[str, LotChoice]] = []
         self.refresh()
 
     def choices(self, product: Product | None) -> list[LotChoice]:
@@ -178,15 +179,18 @@ class VialsWidget(QWidget):
         day = self.presenter.date_of_service
         opened = self._opened_per_lot()
         on_hand = {c.lot_id: c.on_hand or 0 for c in self.lots if c.lot_id is not None}
-        current = self.picker.currentIndex()
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for choice in self.choices(product):
-            text = _choice_text(choice, lot_flags(choice, day, opened.get(choice.lot_id, 0) + 1
-                                                  if choice.lot_id is not None else 0))
-            self.picker.addItem(text, choice)
-        self.picker.setCurrentIndex(max(0, min(current, self.picker.count() - 1)))
-        self.picker.blockSignals(False)
+        items = [(_choice_text(choice, lot_flags(
+            choice, day, opened.get(choice.lot_id, 0) + 1 if choice.lot_id is not None else 0)),
+            choice) for choice in self.choices(product)]
+        if items != self._items:  # rebuilt only when a choice or its flags changed
+            self._items = items
+            current = self.picker.currentIndex()
+            self.picker.blockSignals(True)
+            self.picker.clear()
+            for text, choice in items:
+                self.picker.addItem(text, choice)
+            self.picker.setCurrentIndex(max(0, min(current, self.picker.count() - 1)))
+            self.picker.blockSignals(False)
         vials = self.presenter.administrations[self.admin_index].get("vials", [])
         self.model.set_rows([(dict(v), vial_flags(v, day, on_hand, opened)) for v in vials])
         read_only = self.presenter.read_only
