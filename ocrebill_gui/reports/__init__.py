@@ -12,6 +12,7 @@ reportlab is imported here, so import this package only when printing (never at 
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from collections.abc import Callable
@@ -42,6 +43,8 @@ def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
 def write_pdf(data: bytes, out_path: str | os.PathLike[str]) -> Path:
     """Write a PDF atomically: a printer or viewer never sees half a file."""
     path = Path(out_path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
     # open(..., "x") rather than mkstemp: the file gets the user's usual permissions (umask).
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:

@@ -103,6 +103,13 @@ def test_bad_input_exits_2_with_a_message(args: list[str], message: str, no_db: 
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_missing_output_folder_is_named(no_db: str, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "missing" / "x.pdf"
+    assert main(["--db", no_db, "print", "superbill", str(VISITS / "01-standard-600mg.json"),
+                 "-o", str(out)]) == 1
+    assert f"{tmp_path / 'missing'}: no such folder" in capsys.readouterr().err
+
+
 def test_superbill_without_patient_exits_2(no_db: str, tmp_path: Path, capsys) -> None:
     document = load_example("01-standard-600mg")[0]
     del document["patient"]
