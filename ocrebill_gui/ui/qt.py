@@ -53,6 +53,7 @@ from PySide6.QtGui import (
     QPixmap,
     QRegularExpressionValidator,
     QShortcut,
+    QShowEvent,
     QStandardItem,
     QStandardItemModel,
     QValidator,
