@@ -144,6 +144,8 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                 if str(mode).lower() != "wal":
                     raise StoreError(f"{target}: cannot switch to WAL mode (got {mode})")
                 conn.execute("PRAGMA synchronous = FULL")
+                # Checkpoint at ~4 MiB of WAL, as SQLite's default does with 4 KiB pages.
+                conn.execute(f"PRAGMA wal_autocheckpoint = {4 * 1024 * 1024 // page_size(conn)}")
                 if version < SCHEMA_VERSION:
                     migrate(db)
     except sqlite3.DatabaseError as exc:  # e.g. raised outside translate by sqlite-utils
@@ -153,6 +155,10 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
         conn.close()
         raise
     return Store(db=db, path=target, read_only=read_only, clock=clock or utc_now)
+
+
+def page_size(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA page_size").fetchone()[0])
 
 
 def _writable(path: Path) -> bool:
@@ -173,7 +179,8 @@ def writing(store: Store) -> Iterator[sqlite_utils.Database]:
     (DatabaseInUse, DiskFullError, ReadOnlyError...).
     """
     if store.read_only:
-        raise ReadOnlyError(f"{store.path} is open read-only: nothing was saved.")
+        raise ReadOnlyError(f"{store.path} is read-only: nothing was saved. Check the file's "
+                            "permissions, or open a writable copy.")
     conn = store.conn
     with translate(store.path):
         if store._depth:

@@ -162,7 +162,8 @@ def _patients(rng: Draws, count: int) -> list[PlannedPatient]:
         member = (f"{rng.between(1, 9)}DM{rng.between(0, 9)}{rng.between(1000000, 9999999)}"
                   if payer == "medicare" else f"DM{rng.between(10_000_000, 99_999_999)}")
         out.append(PlannedPatient(
-            ref=f"P-{n:05d}", name=f"{rng.pick(FAMILY)}, {rng.pick(GIVEN)}",
+            # Every family name (the accented ones too) appears once there are 16 patients.
+            ref=f"P-{n:05d}", name=f"{FAMILY[(n - 1) % len(FAMILY)]}, {rng.pick(GIVEN)}",
             birth_date=date(rng.between(1950, 2002), rng.between(1, 12), rng.between(1, 28)),
             sex=rng.weighted(["F", "M"], [72, 28]), mrn=f"DEMO-{n:06d}",
             address=f"{rng.between(1, 999)} {rng.pick(STREETS)}, Springfield, IL 62701",
