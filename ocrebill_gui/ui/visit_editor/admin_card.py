@@ -28,8 +28,8 @@ from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
 
 ROUTES = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "Subcutaneous",
           "intramuscular": "Intramuscular", "oral": "Oral"}
-SOURCES = {"purchased": "Purchased by the practice (buy and bill)",
-           "patient_supplied": "Supplied by the patient / specialty pharmacy",
+SOURCES = {"purchased": "Purchased (buy and bill)",
+           "patient_supplied": "Patient / specialty pharmacy",
            "free_drug_program": "Free drug program", "trial_sponsor": "Clinical-trial sponsor"}
 
 

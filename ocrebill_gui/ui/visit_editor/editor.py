@@ -22,6 +22,7 @@ from ocrebill_gui.ui.qt import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QShowEvent,
     QSplitter,
     Qt,
     QTimer,
@@ -43,6 +44,16 @@ from ocrebill_gui.ui.visit_editor.timeline import SHORTCUTS, RunningBanner
 from ocrebill_gui.ui.visit_editor.visit_section import VisitSection
 
 AUTOSAVE_MS = 500
+COMBO_CHARACTERS = 18  # a combo box asks for this much width, not for its longest item
+
+
+def compact_combos(root: QWidget) -> None:
+    """Long choices (an authorization, a vial lot) must not widen the whole form past the
+    window: each combo box asks for a modest width and shows its full text in the popup."""
+    for combo in root.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_CHARACTERS)
 
 
 class VisitEditor(EditorActions, QWidget):
@@ -146,6 +157,7 @@ class VisitEditor(EditorActions, QWidget):
         layout.addLayout(self.cards_box)
         layout.addWidget(self.general_message)
         layout.addStretch(1)
+        compact_combos(form)
         scroll = QScrollArea(self)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
@@ -157,8 +169,9 @@ class VisitEditor(EditorActions, QWidget):
         self.splitter.setObjectName("editorSplitter")
         self.splitter.addWidget(scroll)
         self.splitter.addWidget(self.preview)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self._split_once = True  # first show: form 57 %, preview 43 % (unless restored)
         self.splitter.setChildrenCollapsible(False)
 
         outer = QVBoxLayout(self)
@@ -218,6 +231,7 @@ class VisitEditor(EditorActions, QWidget):
                                           self._lots_for(admin.get("product", "")),
                                           self.registry)
                 card.remove_requested.connect(self.presenter.remove_administration)
+                compact_combos(card)
                 self.cards_box.addWidget(card)
                 card.show()  # now, not queued: Add moves the focus into it at once
                 self.cards.append(card)
@@ -316,6 +330,23 @@ class VisitEditor(EditorActions, QWidget):
                 path = f"administrations[{ids.index(administration)}].events"
         if path:
             self.registry.focus(path)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._split_once:
+            self._split_once = False
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
+            QTimer.singleShot(0, self.show_open_infusion)
+
+    def show_open_infusion(self) -> bool:
+        """Scroll to the first infusion that runs without a stop time (opening a visit)."""
+        for card in self.cards:
+            state = card.timeline.state
+            if state is not None and state.open:
+                self.scroll.ensureWidgetVisible(card.timeline, 0, 40)
+                return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_now()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ocrebill_gui.ui.qt import QLabel, QPalette, QScrollArea, QSizePolicy, Qt, QWidget
+from ocrebill_gui.ui.qt import QLabel, QScrollArea, QSizePolicy, Qt, QWidget
 from ocrebill_gui.ui.visit_editor import docpath
-from ocrebill_gui.ui.visit_editor.palette import severity_color
+from ocrebill_gui.ui.visit_editor.palette import set_tone
 
 
 class MessageLabel(QLabel):
@@ -30,9 +30,7 @@ class MessageLabel(QLabel):
             self.clear()
             self.hide()
             return
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, severity_color(palette, "error"))
-        self.setPalette(palette)
+        set_tone(self, "error")
         self.setText(text)
         self.show()
 

@@ -11,7 +11,7 @@ from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QFontMetrics,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLabel,
     QListView,
@@ -26,22 +26,47 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
-from ocrebill_gui.ui.visit_editor.palette import severity_color
+from ocrebill_gui.ui.visit_editor.palette import set_tone
 from ocrebill_gui.ui.visit_editor.preview_models import FIELD_ROLE, ClaimLinesModel, FindingsModel
 
 
-def summary_numbers(result: ClaimResult) -> dict[str, int]:
-    """Drug units (administered and wasted), infusion minutes and finding counts."""
-    drug = [line for line in result.lines if line.ndc or line.code[:1].isalpha()]
-    wasted = sum(line.units for line in drug if "JW" in line.modifiers)
+def summary_numbers(result: ClaimResult) -> dict[str, object]:
+    """Drug units per drug code (administered; waste apart), infusion minutes, the infusions
+    not timed yet, and finding counts."""
+    units: dict[str, int] = {}
+    wasted = 0
+    for line in result.lines:
+        if not line.code[:1].isalpha():
+            continue
+        if "JW" in line.modifiers:
+            wasted += line.units
+        else:
+            units[line.code] = units.get(line.code, 0) + line.units
+    timed = [a for a in result.administrations if a.running_minutes is not None]
+    untimed = [a for a in result.administrations  # timed services whose times are unusable
+               if a.running_minutes is None and a.role == "not_coded" and a.family]
     return {
-        "drug_units": sum(line.units for line in drug) - wasted,
+        "drug_units": dict(sorted(units.items(), key=lambda item: -item[1])),
         "wasted_units": wasted,
-        "infusion_minutes": sum(a.running_minutes or 0 for a in result.administrations),
+        "infusion_minutes": sum(a.running_minutes or 0 for a in timed),
+        "untimed": len(untimed),
         "errors": result.count("error"),
         "warnings": result.count("warning"),
         "infos": result.count("info"),
     }
+
+
+def summary_text(numbers: dict[str, object], place_of_service: str) -> tuple[str, str]:
+    """Two short lines: 'Drug units: J2350 600, J2930 1 (+ 60 wasted)' and
+    'Infusion: 210 min · POS 11'."""
+    drugs = ", ".join(f"{code} {count}" for code, count in numbers["drug_units"].items())
+    units = f"Drug units: {drugs or 'none billed'}"
+    if numbers["wasted_units"]:
+        units += f" (+ {numbers['wasted_units']} wasted)"
+    time = f"Infusion: {numbers['infusion_minutes']} min"
+    if numbers["untimed"]:
+        time += f" + {numbers['untimed']} without usable times"
+    return units, f"{time} \u00b7 POS {place_of_service}"
 
 
 class QuietLabel(QWidget):
@@ -85,10 +110,13 @@ class SummaryStrip(QFrame):
         super().__init__(parent)
         self.setObjectName("summaryStrip")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
+        layout.setVerticalSpacing(2)
         self.numbers = QuietLabel()
         self.numbers.setObjectName("summaryNumbers")
+        self.times = QuietLabel()
+        self.times.setObjectName("summaryTimes")
         self.errors = QLabel()
         self.errors.setObjectName("summaryErrors")
         self.warnings = QLabel()
@@ -101,38 +129,36 @@ class SummaryStrip(QFrame):
             label.setFixedSize(metrics.horizontalAdvance("999 warnings") + 4,
                                metrics.lineSpacing() + 2)  # fixed both ways: no relayout
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.numbers, 1)
-        layout.addWidget(self.errors)
-        layout.addWidget(self.warnings)
+        layout.addWidget(self.numbers, 0, 0)
+        layout.addWidget(self.times, 1, 0)
+        layout.addWidget(self.errors, 0, 1)
+        layout.addWidget(self.warnings, 1, 1)
+        layout.setColumnStretch(0, 1)
         for label in (self.errors, self.warnings):
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.setFixedHeight(metrics.lineSpacing() + 14)
-        self._shown: dict[str, bool] = {}
+        self.setFixedHeight(metrics.lineSpacing() * 2 + 18)
+        self._shown: dict[str, str] = {}
 
     def show_result(self, result: ClaimResult | None) -> None:
         if result is None:
             self.errors.setText("")
             self.warnings.setText("")
             self.numbers.setText("Nothing to bill yet")
+            self.times.setText("")
             return
         numbers = summary_numbers(result)
-        wasted = f" + {numbers['wasted_units']} wasted" if numbers["wasted_units"] else ""
-        text = (f"Drug units: {numbers['drug_units']}{wasted} \u00b7 "
-                f"Infusion: {numbers['infusion_minutes']} min \u00b7 POS {result.place_of_service}")
-        self.numbers.setText(text)
+        units, times = summary_text(numbers, result.place_of_service)
+        self.numbers.setText(units)
+        self.times.setText(times)
         self._count(self.errors, numbers["errors"], "error")
         self._count(self.warnings, numbers["warnings"], "warning")
 
     def _count(self, label: QLabel, count: int, severity: str) -> None:
         label.setText(f"{count} {severity}{'s' if count != 1 else ''}")
-        if self._shown.get(severity) == bool(count):
-            return  # same colour as before: no palette change, no repaint of more than text
-        self._shown[severity] = bool(count)
-        palette = label.palette()
-        role = QPalette.ColorRole.WindowText
-        palette.setColor(role, severity_color(palette, severity) if count
-                         else self.palette().color(QPalette.ColorRole.PlaceholderText))
-        label.setPalette(palette)
+        tone = severity if count else "muted"
+        if self._shown.get(severity) != tone:  # same tone as before: only the text repaints
+            self._shown[severity] = tone
+            set_tone(label, tone)
 
 
 class PreviewPanel(QWidget):
@@ -210,10 +236,7 @@ class PreviewPanel(QWidget):
             before = "the last computable version, greyed" if result else "nothing yet"
             self.stale_note.setText(f"Not up to date: fix the {fields} marked in the form "
                                     f"(showing {before}).")
-            palette = self.stale_note.palette()
-            palette.setColor(QPalette.ColorRole.WindowText,
-                             severity_color(palette, "warning"))
-            self.stale_note.setPalette(palette)
+            set_tone(self.stale_note, "warning")
         self.stale_note.setVisible(stale)
 
     def _activate(self, index: QModelIndex) -> None:

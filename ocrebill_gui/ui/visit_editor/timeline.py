@@ -132,8 +132,8 @@ class TimelineWidget(QFrame):
                                          | QAbstractItemView.EditTrigger.EditKeyPressed
                                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.events_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.events_view.setMinimumHeight(self.fontMetrics().height() * 6)
-        self.events_view.setMaximumHeight(self.fontMetrics().height() * 10)
+        self.events_view.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.events_view.setMaximumHeight(self.fontMetrics().height() * 8)
         self.events_view.setToolTip("Select a time and type the new one (0930, 9:30, 09:30)")
 
         self.undo_button = QPushButton("Undo", self)
