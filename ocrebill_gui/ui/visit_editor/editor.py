@@ -207,7 +207,9 @@ class VisitEditor(EditorActions, QWidget):
         self.diagnoses.refresh()
         self.patient.set_day(self.presenter.date_of_service)
         self._complete_links()
-        unowned = self.registry.show_problems(self.presenter.problems)
+        unowned = self.registry.show_problems(
+            {path: self._friendly(path, message)
+             for path, message in self.presenter.problems.items()})
         self.general_message.show_message(
             "\n".join(f"{path}: {message}" for path, message in unowned.items()) or None)
         self.preview.show_result(self.presenter.result, stale=self.presenter.stale,
@@ -216,6 +218,21 @@ class VisitEditor(EditorActions, QWidget):
         self._show_state()
         if self.presenter.revision != self._saved_revision and not self.presenter.read_only:
             self._autosave.start()
+
+    def _friendly(self, path: str, message: str) -> str:
+        """The engine's terse "must have at least one entry" as what to do next."""
+        if message != "must have at least one entry":
+            return message
+        if path == "diagnoses":
+            return "Add at least one diagnosis (the first one is the primary)."
+        if path == "administrations":
+            return "Add what was given: choose a drug above and press Add administration."
+        if path.endswith(".events"):
+            index = int(path.split("[", 1)[1].split("]", 1)[0])
+            infusion = self.presenter.administrations[index].get("route") == "iv_infusion"
+            return (f"Not started yet: press Start ({SHORTCUTS['start']}) when it begins."
+                    if infusion else f"Press Given ({SHORTCUTS['given']}) when it is given.")
+        return message
 
     def _sync_cards(self) -> None:
         key = [(a.get("id", ""), a.get("product", "")) for a in self.presenter.administrations]

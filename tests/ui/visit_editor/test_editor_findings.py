@@ -97,8 +97,8 @@ def test_a_bad_dose_is_named_beside_the_field_and_the_preview_greys(qtbot, ocrev
 def test_a_new_visit_says_what_is_missing_beside_each_section(qtbot, make_editor, patient):
     editor = make_editor(patient_id=patient.id)
     assert editor.admin_message.isVisible()
-    assert "at least one" in editor.admin_message.text()
-    assert "at least one" in editor.diagnoses.message.text()
+    assert "Add what was given" in editor.admin_message.text()
+    assert "Add at least one diagnosis" in editor.diagnoses.message.text()
     assert editor.preview.summary.numbers.text() == "Nothing to bill yet"
     qtbot.keyClicks(editor.diagnoses.search, "zz9")
     qtbot.keyClick(editor.diagnoses.search, Qt.Key.Key_Return)
@@ -108,4 +108,6 @@ def test_a_new_visit_says_what_is_missing_beside_each_section(qtbot, make_editor
     qtbot.keyClick(editor.diagnoses.search, Qt.Key.Key_Return)
     assert editor.presenter.diagnoses == ["G35.A"]
     assert not editor.diagnoses.message.isVisible()
+    editor.add_administration()
+    assert "press Start (F5)" in editor.cards[0].timeline.message.text()
     assert QApplication.instance() is not None
