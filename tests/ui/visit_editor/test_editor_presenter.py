@@ -89,3 +89,12 @@ def test_read_only_refuses_edits():
     presenter.stamp(0, "stop", datetime(2026, 3, 4, 13, 0))
     assert presenter.add_administration("ocrevus") == -1
     assert presenter.revision == before and presenter.get("setting") == "office"
+
+
+@pytest.mark.parametrize("query", ["G35", "g35a", "G35.B", "relapsing", "multiple sclerosis",
+                                   "mult scl", "Z51.1", "cholera vibrio", "zzzz", "a"])
+def test_the_lean_diagnosis_search_finds_what_the_core_finds(query):
+    from ocrebill_gui.core.icd10 import icd10_index
+    from ocrebill_gui.ui.visit_editor.diagnosis_search import search_codes
+
+    assert search_codes(query, 40) == icd10_index().search(query, limit=40)
