@@ -37,7 +37,7 @@ from ocrebill_gui.reports.layout import (
     TextBlock,
     build_pdf,
     gap,
-    grid_style,
+    grid,
     heading,
     signature_block,
     us_date,
@@ -97,18 +97,15 @@ def _automatic(checklist: Checklist) -> Table:
         rows.append([MARKS[item.verdict][0], _check_cell(item),
                      wrap(item.verdict_text, widths[2] - 8, BOLD, 7.5),
                      TextBlock((item.reason, ITEM))])
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    commands = [*grid_style(), ("FONT", (0, 1), (0, -1), REGULAR, 11),
-                ("LEADING", (0, 1), (0, -1), 10), ("FONT", (2, 1), (2, -1), BOLD, 7.5),
-                ("LEADING", (2, 1), (2, -1), 9)]
+    commands = [("FONT", (0, 1), (0, -1), REGULAR, 11), ("LEADING", (0, 1), (0, -1), 10),
+                ("FONT", (2, 1), (2, -1), BOLD, 7.5), ("LEADING", (2, 1), (2, -1), 9)]
     for row, item in enumerate(checklist.automatic, start=1):
         color = MARKS[item.verdict][1]
         commands += [("TEXTCOLOR", (0, row), (0, row), color),
                      ("TEXTCOLOR", (2, row), (2, row), color)]
         if row % 2 == 0:
             commands.append(("BACKGROUND", (0, row), (-1, row), ZEBRA))
-    table.setStyle(commands)
-    return table
+    return grid(rows, widths, style=commands)
 
 
 def _check_cell(item: ChecklistItem) -> Flowable:
@@ -125,8 +122,7 @@ def _manual(checklist: Checklist) -> Table:
         cells += ["", ""]
     rows = [cells[i:i + 4] for i in range(0, len(cells), 4)]
     unit = CONTENT_WIDTH / 100
-    table = Table(rows, colWidths=[unit * 3.5, unit * 46.5, unit * 3.5, unit * 46.5],
-                  hAlign="LEFT")
-    table.setStyle([*grid_style(header_rows=0), ("FONT", (0, 0), (-1, -1), REGULAR, 11),
-                    ("LEADING", (0, 0), (-1, -1), 10)])
-    return table
+    return grid(rows, [unit * 3.5, unit * 46.5, unit * 3.5, unit * 46.5], header_rows=0,
+                style=[("FONT", (0, 0), (0, -1), REGULAR, 11),
+                       ("FONT", (2, 0), (2, -1), REGULAR, 11),
+                       ("LEADING", (0, 0), (-1, -1), 10)])

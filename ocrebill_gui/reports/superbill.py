@@ -31,7 +31,7 @@ from ocrebill_gui.reports.layout import (
     PageSetup,
     build_pdf,
     gap,
-    grid_style,
+    grid,
     heading,
     money,
     signature_block,
@@ -91,10 +91,8 @@ def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
             red_rows.append(i + 1)
         letter = POINTER_LETTERS[i] if i < len(POINTER_LETTERS) else str(i + 1)
         rows.append([letter, code, wrap(text, width - 8)])
-    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.06, CONTENT_WIDTH * 0.14, width],
-                  hAlign="LEFT")
-    table.setStyle([*grid_style(), *(("TEXTCOLOR", (0, r), (-1, r), RED) for r in red_rows)])
-    return table
+    return grid(rows, [CONTENT_WIDTH * 0.06, CONTENT_WIDTH * 0.14, width],
+                style=[("TEXTCOLOR", (0, r), (-1, r), RED) for r in red_rows])
 
 
 # Services table columns: #, code, modifiers, description, dx pointers, units, NDC, fee, charge.
@@ -126,9 +124,7 @@ def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
         if unpriced else ""
     rows.append(["", "", "", f"Total charges{note}", "", "", "", "", money(total)])
     last = len(rows) - 1
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle([
-        *grid_style(),
+    return grid(rows, widths, style=[
         ("FONT", (1, 1), (1, last - 1), BOLD, 8),
         ("ALIGN", (4, 0), (5, -1), "RIGHT"),
         ("ALIGN", (7, 0), (8, -1), "RIGHT"),
@@ -140,7 +136,6 @@ def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
         ("LINEBELOW", (0, last), (-1, last), 0, INK),
         ("TOPPADDING", (0, last), (-1, last), 5),
     ])
-    return table
 
 
 def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
@@ -155,9 +150,7 @@ def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
         time, running = _times(admin)
         rows.append([wrap(name, widths[0] - 8), ROUTE_TEXT[admin.route] + dose, time, running,
                      wrap(_vials(admin), widths[4] - 8)])
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle([*grid_style(), ("ALIGN", (3, 0), (3, -1), "RIGHT")])
-    return table
+    return grid(rows, widths, style=[("ALIGN", (3, 0), (3, -1), "RIGHT")])
 
 
 def _times(admin: Administration) -> tuple[str, str]:
@@ -191,12 +184,10 @@ def _findings(claim: ClaimResult) -> Table:
         rows = [["None", "No errors or warnings."]]
     else:
         rows = [[SEVERITY_TEXT[f.severity], wrap(f.message, width - 8)] for f in open_findings]
-    table = Table(rows, colWidths=[CONTENT_WIDTH * 0.13, width], hAlign="LEFT")
-    commands = [*grid_style(header_rows=0), ("FONT", (0, 0), (0, -1), BOLD, 7.5)]
+    commands = [("FONT", (0, 0), (0, -1), BOLD, 7.5)]
     for row, finding in enumerate(open_findings):
         commands.append(("TEXTCOLOR", (0, row), (0, row),
                          RED if finding.severity == "error" else AMBER))
     if not open_findings:
         commands.append(("TEXTCOLOR", (0, 0), (-1, 0), MUTED))
-    table.setStyle(commands)
-    return table
+    return grid(rows, [CONTENT_WIDTH * 0.13, width], header_rows=0, style=commands)
