@@ -28,6 +28,7 @@ from ocrebill_gui.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ocrebill_gui.ui.style import mark_invalid, set_role
 
 _US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -68,7 +69,7 @@ class FieldMessage(QLabel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setProperty("role", "fieldError")
+        set_role(self, "fieldError")
         self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -124,7 +125,7 @@ class FormGrid(QGridLayout):
         self.addWidget(message, row, 2)
         if note:
             hint = QLabel(note)
-            hint.setProperty("role", "muted")
+            set_role(hint, "muted")
             hint.setWordWrap(True)
             self.addWidget(hint, row + 1, 1, 1, 2)
         self.fields[key], self.messages[key] = widget, message
@@ -148,8 +149,7 @@ class FormGrid(QGridLayout):
         for key, message in self.messages.items():
             visible = self._show_all or key in self._touched
             message.show_message(problems.get(key) if visible else None)
-            self.fields[key].setProperty("invalid", bool(visible and key in problems))
-            self.fields[key].style().polish(self.fields[key])
+            mark_invalid(self.fields[key], bool(visible and key in problems))
         return "; ".join(text for key, text in problems.items() if key not in self.messages)
 
     def _attribute(self, problems: Mapping[str, str]) -> dict[str, str]:

@@ -16,11 +16,13 @@ from ocrebill_gui.ui.qt import (
     QPushButton,
     QStackedWidget,
     Qt,
+    QToolButton,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
 
 
@@ -39,7 +41,7 @@ class TodayPage(QWidget):
         self.model = DayVisitsModel(store, today, payer_names, parent=self)
         self.title = heading("")
         self.summary = QLabel()
-        self.summary.setProperty("role", "muted")
+        set_role(self.summary, "muted")
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setObjectName("dayPicker")
         self.day.setCalendarPopup(True)
@@ -47,11 +49,13 @@ class TodayPage(QWidget):
         self.day.dateChanged.connect(lambda d: self.show_day(date(d.year(), d.month(), d.day())))
         day_label = QLabel("&Day")
         day_label.setBuddy(self.day)
-        self.previous_button = QPushButton("\u25c0")
+        self.previous_button = QToolButton()
+        self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
         self.previous_button.setToolTip("Previous day (Alt+Left)")
         self.previous_button.setShortcut("Alt+Left")
         self.previous_button.clicked.connect(lambda: self._step(-1))
-        self.next_button = QPushButton("\u25b6")
+        self.next_button = QToolButton()
+        self.next_button.setArrowType(Qt.ArrowType.RightArrow)
         self.next_button.setToolTip("Next day (Alt+Right)")
         self.next_button.setShortcut("Alt+Right")
         self.next_button.clicked.connect(lambda: self._step(1))
@@ -64,7 +68,7 @@ class TodayPage(QWidget):
                                  on_activate=self._activated)
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setProperty("role", "muted")
+        set_role(self.empty, "muted")
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)

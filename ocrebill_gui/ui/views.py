@@ -16,6 +16,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 
 
 def record_table(model: PagedTableModel, *, name: str, parent: QWidget | None = None,
@@ -36,6 +37,7 @@ def record_table(model: PagedTableModel, *, name: str, parent: QWidget | None = 
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
+    header.setResizeContentsPrecision(40)  # fit columns to a sample of rows, not all of them
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     if on_activate is not None:
@@ -82,5 +84,5 @@ def selected_record(view: QTableView) -> object | None:
 
 def heading(text: str, role: str = "title") -> QLabel:
     label = QLabel(text)
-    label.setProperty("role", role)
+    set_role(label, role)
     return label

@@ -9,6 +9,7 @@ from ocrebill_gui.ui.inventory.receive_dialog import ReceiveLotDialog
 from ocrebill_gui.ui.models.inventory import SOON_DAYS, VialLotsModel
 from ocrebill_gui.ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
 
 FILTERS = [("In stock", "in_stock"), (f"Expiring within {SOON_DAYS} days", "expiring"),
@@ -62,11 +63,10 @@ class InventoryPage(QWidget):
             self.banner.setText(f"{len(expiring)} lot{'s' if len(expiring) != 1 else ''} "
                                 f"({vials} vial{'s' if vials != 1 else ''}) expire within "
                                 f"{SOON_DAYS} days or already have: use them first.")
-            self.banner.setProperty("role", "banner-warning")
+            set_role(self.banner, "banner-warning")
         else:
             self.banner.setText(f"No lot on hand expires within {SOON_DAYS} days.")
-            self.banner.setProperty("role", "banner-ok")
-        self.banner.style().polish(self.banner)
+            set_role(self.banner, "banner-ok")
 
     def receive(self) -> None:
         lot = ReceiveLotDialog.ask(self, self._products, self._clock.now().date(),

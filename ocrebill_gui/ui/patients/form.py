@@ -21,6 +21,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
+from ocrebill_gui.ui.style import set_role
 
 SEXES = [("", None), ("Female", "F"), ("Male", "M"), ("Other (X)", "X"), ("Unknown", "U")]
 _check = validator(PatientFields)
@@ -37,7 +38,7 @@ class PatientForm(QWidget):
         self._patient: Patient | None = None
         self._loaded: dict[str, Any] = {}
         self.title = QLabel("New patient")
-        self.title.setProperty("role", "subtitle")
+        set_role(self.title, "subtitle")
         self.grid = FormGrid(self._check)
         self.name = self.grid.add("name", "&Name", QLineEdit(),
                                   note="Last name, first name - as on the insurance card")

@@ -28,6 +28,7 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 from ocrebill_gui.ui.views import (
     fit_columns,
     fit_height,
@@ -58,7 +59,7 @@ class PatientsPage(QWidget):
         self.visits = PatientVisitsModel(store, None, parent=self)
 
         self.count_label = QLabel()
-        self.count_label.setProperty("role", "muted")
+        set_role(self.count_label, "muted")
         self.new_button = QPushButton("New &patient")
         self.new_button.clicked.connect(self.start_new_patient)
         self.list_view = record_table(self.patients, name="patientList")
@@ -83,7 +84,7 @@ class PatientsPage(QWidget):
         self.add_auth_button = QPushButton("Add prior &authorization...")
         self.add_auth_button.clicked.connect(self.add_authorization)
         self.auth_hint = QLabel("Add a coverage first: an authorization belongs to one.")
-        self.auth_hint.setProperty("role", "muted")
+        set_role(self.auth_hint, "muted")
         self.visit_view = record_table(self.visits, name="patientVisits",
                                        on_activate=self._open_visit)
         self.new_visit_button = QPushButton("New &visit for this patient")

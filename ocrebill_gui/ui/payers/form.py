@@ -16,6 +16,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
+from ocrebill_gui.ui.style import set_role
 
 PROGRAMS = [("Medicare", "medicare"), ("Medicaid", "medicaid"), ("Commercial", "commercial")]
 ADMIN = [("Therapeutic (96365/96366...)", "therapeutic"),
@@ -67,7 +68,7 @@ class PayerProfileForm(QWidget):
         self.notes.setMinimumHeight(self.fontMetrics().height() * 7)
         self.source = QLabel()
         self.source.setWordWrap(True)
-        self.source.setProperty("role", "muted")
+        set_role(self.source, "muted")
         self.general = FieldMessage()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

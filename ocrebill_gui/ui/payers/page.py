@@ -30,6 +30,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
 
 
@@ -133,12 +134,11 @@ class PayersPage(QWidget):
             self.state.setText("Your own profile: edit it and save. " + (
                 "It replaces the shipped profile of the same id; delete it to go back to the "
                 "shipped one." if overrides else ""))
-            self.state.setProperty("role", "banner-ok")
+            set_role(self.state, "banner-ok")
         else:
             self.state.setText("Shipped with OcreBill (read-only). Verify its rules with the "
                                "plan; to change them, make your own copy.")
-            self.state.setProperty("role", "muted")
-        self.state.style().polish(self.state)
+            set_role(self.state, "muted")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
