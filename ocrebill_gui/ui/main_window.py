@@ -1,7 +1,8 @@
 """The main window: a toolbar (New visit, the four screens, Find patient) over the current
 screen. It opens in two steps so the first paint is quick: the frame is shown at once, then
 `attach_store` adds the screens once the database is open. Screens other than Today are built
-the first time they are shown; the visit editor is imported on the first visit opened.
+the first time they are shown; the visit editor is imported on the first visit opened, in the
+visit window (one tab per open visit).
 
 This module imports only Qt: the store, the engine and the editor load after the first paint.
 """
@@ -29,6 +30,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.settings import WindowLayout
+from ocrebill_gui.ui.style import set_role
 
 if TYPE_CHECKING:
     from ocrebill_gui.store import Store
@@ -38,7 +40,7 @@ PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
 
 
 class MainWindow(QMainWindow):
-    """Today's visits, Patients, Inventory and Payers, and the visit editors opened from them."""
+    """Today's visits, Patients, Inventory and Payers; visits open in the visit window."""
 
     def __init__(self, layout: WindowLayout, *, clock: Clock, actor: str,
                  parent: QWidget | None = None) -> None:
@@ -48,12 +50,12 @@ class MainWindow(QMainWindow):
         self._layout, self._clock, self._actor = layout, clock, actor
         self.store: Store | None = None
         self.pages: dict[str, QWidget] = {}
-        self.editors: list[QWidget] = []
+        self.visit_window: QWidget | None = None
         self.stack = QStackedWidget()
         self.placeholder = QLabel("Opening the database...")
         self.placeholder.setObjectName("placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setProperty("role", "muted")
+        set_role(self.placeholder, "muted")
         self.stack.addWidget(self.placeholder)
         self.setCentralWidget(self.stack)
         self._build_toolbar()
@@ -193,36 +195,31 @@ class MainWindow(QMainWindow):
 
     # -- visits ---------------------------------------------------------------------------
 
+    @property
+    def editors(self) -> list[QWidget]:
+        """The visit editors open now (tabs of the visit window)."""
+        return self.visit_window.editors() if self.visit_window is not None else []
+
     def open_visit(self, visit_id: int) -> QWidget | None:
-        """Bring up the editor of this visit (a window of its own)."""
-        for editor in self.editors:
-            if getattr(editor, "visit_id", None) == visit_id:
-                editor.raise_()
-                editor.activateWindow()
-                return editor
-        return self._open_editor(visit_id, None)
+        """Bring up the editor of this visit (its tab, made if needed)."""
+        return self._visits().open(visit_id) if self.store is not None else None
 
     def new_visit(self, patient_id: int | None = None) -> QWidget | None:
-        return self._open_editor(None, patient_id)
+        return self._visits().open(None, patient_id) if self.store is not None else None
 
-    def _open_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget | None:
-        if self.store is None:
-            return None
+    def _visits(self) -> Any:
+        if self.visit_window is None:
+            from ocrebill_gui.ui.visit_window import VisitWindow
+
+            self.visit_window = VisitWindow(self._layout, self._make_editor, parent=self)
+            self.visit_window.visit_changed.connect(self._visit_changed)
+        return self.visit_window
+
+    def _make_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget:
         from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: loaded on first use
 
-        editor = VisitEditor(self.store, visit_id, clock=self._clock, actor=self._actor,
-                             patient_id=patient_id, parent=self)
-        editor.setWindowFlag(Qt.WindowType.Window)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        editor.saved.connect(self._visit_changed)
-        editor.finalized.connect(self._visit_changed)
-        editor.closed.connect(lambda e=editor: self._editor_closed(e))
-        editor.destroyed.connect(lambda _obj=None, e=editor: self._forget(e))
-        if not self._layout.restore_window("visitEditor", editor):
-            editor.resize(self.size())
-        self.editors.append(editor)
-        editor.show()
-        return editor
+        return VisitEditor(self.store, visit_id, clock=self._clock, actor=self._actor,
+                           patient_id=patient_id)
 
     def _visit_changed(self, _visit_id: int) -> None:
         for key in ("today", "patients", "inventory"):
@@ -230,21 +227,12 @@ class MainWindow(QMainWindow):
             if page is not None:
                 page.refresh()
 
-    def _editor_closed(self, editor: QWidget) -> None:
-        self._layout.save_window("visitEditor", editor)
-        self._forget(editor)
-
-    def _forget(self, editor: QWidget) -> None:
-        if editor in self.editors:
-            self.editors.remove(editor)
-
     # -- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        for editor in list(self.editors):
-            if not editor.close():
-                event.ignore()
-                return
+        if self.visit_window is not None and not self.visit_window.close():
+            event.ignore()  # an editor could not save its draft: keep everything open
+            return
         self.save_layout()
         super().closeEvent(event)
 

@@ -63,9 +63,9 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         if running is not None:
             editor = window.open_visit(running.id)
             if editor is not None:
-                editor.resize(size)
+                editor.window().resize(size)
                 _settle(app, 10)
-                written.append(_save(editor, out_dir / "visit-editor.png"))
+                written.append(_save(editor.window(), out_dir / "visit-editor.png"))
                 editor.close()
 
         patients = window.show_page("patients")

@@ -96,3 +96,20 @@ def test_a_saved_visit_refreshes_the_day_list(window, qtbot, store, clinic):
     api.save_draft(store, "nurse", visit_document(), patient_id=clinic["mulligan"])
     window._visit_changed(0)  # what an editor's saved signal does
     assert column_texts(window.page("today").model, 1)[-1] == "Mulligan, Tom"
+
+
+def test_open_visits_share_one_window_one_tab_each(window, qtbot, clinic):
+    first = window.open_visit(clinic["done"])
+    second = window.open_visit(clinic["running"])
+    visits = window.visit_window
+    assert visits.isVisible() and visits.tabs.count() == 2
+    assert visits.tabs.currentWidget() is second
+    assert "Müller, Ada" in visits.tabs.tabText(1)
+    assert window.open_visit(clinic["done"]) is first and visits.tabs.count() == 2
+    assert visits.tabs.currentWidget() is first
+    visits.activateWindow()
+    qtbot.waitUntil(visits.isActiveWindow)
+    qtbot.keySequence(visits, QKeySequence.StandardKey.Close)  # Ctrl+W closes the tab
+    assert window.editors == [second]
+    second.close()
+    assert window.editors == [] and not visits.isVisible()

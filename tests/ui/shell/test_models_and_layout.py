@@ -75,7 +75,7 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, store, clinic, layo
     first = MainWindow(layout, clock=clock, actor="desk")
     qtbot.addWidget(first)
     first.attach_store(store)
-    first.resize(QSize(640, 480))
+    first.resize(QSize(780, 560))
     first.show()
     qtbot.waitExposed(first)
     patients = first.show_page("patients")
@@ -88,7 +88,7 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, store, clinic, layo
     second.attach_store(store)
     second.show()
     qtbot.waitExposed(second)
-    assert second.size() == QSize(640, 480)
+    assert second.size() == QSize(780, 560)
     assert second.show_page("patients").splitter.sizes() == sizes
 
 
