@@ -4,7 +4,9 @@ stdout; the app quits after the stage asked for:
 
 - `first-paint`: the main window has painted (the figure compared with a bare Qt window);
 - `ready`: the database is open and today's visits are listed;
-- `open-visits=N`: N visits have been opened in visit editors (for peak memory).
+- `open-visits=N`: N visits opened in visit editors, all left open (for peak memory);
+- `browse-visits=N`: N visits opened one after another, each closed before the next (a biller
+  going through a day's list).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import resource
 import time
 
-from ocrebill_gui.ui.qt import QApplication, QTimer, QWidget
+from ocrebill_gui.ui.qt import QApplication, QEvent, QTimer, QWidget
 
 
 class Probe:
@@ -42,15 +44,25 @@ class Probe:
         if self.stage == "ready":
             self._quit()
             return
-        if self.stage == "open-visits":
+        if self.stage in ("open-visits", "browse-visits"):
             from ocrebill_gui import store as api
 
             visits = api.find_visits(window.store, limit=self.count)
             for visit in visits:
-                window.open_visit(visit.id)
-                QApplication.processEvents()
+                editor = window.open_visit(visit.id)
+                _settle()
+                if self.stage == "browse-visits" and editor is not None:
+                    editor.close()
+                    _settle()
             self._say(f"opened-{len(visits)}")
             for editor in list(window.editors):
                 editor.close()
             self._quit()
+
+
+def _settle() -> None:
+    """Let painting, timers and deferred deletions run, as between two clicks."""
+    for _ in range(3):
+        QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
