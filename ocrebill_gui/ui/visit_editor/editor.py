@@ -193,6 +193,7 @@ class VisitEditor(EditorActions, QWidget):
             "pause"), "F7": lambda: self.press_timeline("resume"),
             "F8": lambda: self.press_timeline("stop"), "Ctrl+S": self.save_now,
             "Ctrl+M": self.add_product.setFocus, "Ctrl+D": self.diagnoses.search.setFocus,
+            "Ctrl+F": self.patient.search.setFocus,
             "Ctrl+Shift+F": self.finalize, "Ctrl+Shift+P": lambda: self.print_report()}
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -354,7 +355,22 @@ class VisitEditor(EditorActions, QWidget):
             self._split_once = False
             total = sum(self.splitter.sizes())
             self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
-            QTimer.singleShot(0, self.show_open_infusion)
+            QTimer.singleShot(0, self.first_focus)
+
+    def first_focus(self) -> None:
+        """Where the cursor starts: a running infusion's Stop, else what comes next in the
+        form (the patient, the diagnoses, what was given)."""
+        if self.show_open_infusion():
+            return
+        if self.patient.patient_id is None:
+            target = self.patient.search
+        elif not self.presenter.diagnoses:
+            target = self.diagnoses.search
+        elif not self.cards:
+            target = self.add_product
+        else:
+            target = self.cards[0].dose
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_open_infusion(self) -> bool:
         """Scroll to the first infusion that runs without a stop time (opening a visit)."""
@@ -362,6 +378,8 @@ class VisitEditor(EditorActions, QWidget):
             state = card.timeline.state
             if state is not None and state.open:
                 self.scroll.ensureWidgetVisible(card.timeline, 0, 40)
+                if not self.presenter.read_only:
+                    card.timeline.buttons["stop"].setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return False
 

@@ -132,3 +132,16 @@ def test_a_push_has_one_given_button(qtbot, ocrevus_editor, clock):
     qtbot.mouseClick(card.timeline.buttons["given"], Qt.MouseButton.LeftButton)
     assert events(editor, 1) == [("given", "08:40")]
     assert not card.timeline.buttons["given"].isEnabled()
+
+
+def test_opening_a_visit_with_a_running_infusion_goes_to_its_stop(qtbot, ocrevus_editor,
+                                                                   make_editor, clock):
+    clock.set("09:00")
+    ocrevus_editor.press_timeline("start")
+    assert ocrevus_editor.save_now()
+    again = make_editor(ocrevus_editor.visit_id)
+    stop = again.cards[0].timeline.buttons["stop"]
+    qtbot.waitUntil(lambda: again.focusWidget() is stop)
+    clock.set("12:30")
+    qtbot.keyClick(stop, Qt.Key.Key_Space)  # the focused button: space presses it
+    assert events(again)[-1] == ("stop", "12:30")
