@@ -105,6 +105,7 @@ class PatientsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
         scroll.setWidget(detail)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -155,10 +156,9 @@ class PatientsPage(QWidget):
 
     def select_patient(self, patient_id: int) -> None:
         row = self.patients.row_of(patient_id)
-        if row < 0:  # not in the current search: show all patients around it
-            self.patients.set_search_text("")
-            while (row := self.patients.row_of(patient_id)) < 0 and self.patients.canFetchMore():
-                self.patients.fetchMore()
+        if row < 0:  # not among the rows shown: search for it by its patient id
+            self.patients.set_search_text(api.get_patient(self._store, patient_id).ref)
+            row = self.patients.row_of(patient_id)
             self._update_count()
         if row >= 0:
             self.select_row(row)

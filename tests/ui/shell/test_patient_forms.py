@@ -150,3 +150,15 @@ def test_a_store_refusal_keeps_the_dialog_open_with_the_message(qtbot, store, cl
     dialog.accept()
     assert dialog.result() == 0 and dialog.result_record is None
     assert dialog.grid.messages["member_id"].text() == "is not on file with this payer"
+
+
+def test_tab_order_follows_the_form(window, qtbot, clinic):
+    page = window.show_page("patients")
+    page.select_patient(clinic["rivera"])
+    form = page.form
+    order = [form.name, form.birth_date, form.sex, form.mrn, form.ref, form.phone, form.address]
+    form.name.setFocus()
+    qtbot.waitUntil(form.name.hasFocus)
+    for expected in order[1:]:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        assert window.focusWidget() is expected
