@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 
 from ocrebill_gui.ui.clock import SystemClock
 from ocrebill_gui.ui.main_window import MainWindow
@@ -31,18 +32,27 @@ def current_actor() -> str:
 
 
 class AfterFirstPaint(QObject):
-    """Calls `then()` once, just after `widget` has painted for the first time."""
+    """Calls `then()` once, just after `widget` has painted for the first time (or after
+    `fallback_ms` if it never paints, e.g. started minimized)."""
 
-    def __init__(self, widget: QWidget, then: object) -> None:
+    def __init__(self, widget: QWidget, then: Callable[[], None],
+                 fallback_ms: int = 2000) -> None:
         super().__init__(widget)
-        self._widget, self._then = widget, then
+        self._widget, self._then, self._done = widget, then, False
         widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)  # after this paint has reached the screen
+            QTimer.singleShot(0, self, self._fire)  # after this paint has reached the screen
         return False
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._widget.removeEventFilter(self)
+            self._then()
 
 
 def create_application(argv: list[str]) -> QApplication:

@@ -89,3 +89,20 @@ def test_ocrebill_demo_opens_a_fresh_demo_database(tmp_path):
         assert api.count_visits(demo) > 0
     layout = (tmp_path / "config" / "layout.ini").read_text()
     assert "geometry=" in layout  # the window layout was saved on quit
+
+
+def test_the_database_loads_after_the_first_paint_or_anyway_soon_after(qtbot):
+    from ocrebill_gui.ui.app import AfterFirstPaint
+    from ocrebill_gui.ui.qt import QWidget
+
+    shown, hidden, calls = QWidget(), QWidget(), []
+    qtbot.addWidget(shown)
+    qtbot.addWidget(hidden)
+    AfterFirstPaint(shown, lambda: calls.append("painted"), fallback_ms=60_000)
+    AfterFirstPaint(hidden, lambda: calls.append("fallback"), fallback_ms=50)
+    shown.show()
+    qtbot.waitUntil(lambda: len(calls) == 2)
+    assert calls == ["painted", "fallback"]
+    shown.update()
+    qtbot.wait(20)
+    assert calls == ["painted", "fallback"]  # once only
