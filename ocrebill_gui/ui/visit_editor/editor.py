@@ -165,6 +165,8 @@ class VisitEditor(EditorActions, QWidget):
         self.scroll = scroll
         self.preview = PreviewPanel(self)
         self.preview.finding_activated.connect(self.focus_finding)
+        self.preview.set_explanations(
+            {rule: entry.explanation for rule, entry in self.presenter.catalog.rules.items()})
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("editorSplitter")
         self.splitter.addWidget(scroll)

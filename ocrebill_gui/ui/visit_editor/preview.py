@@ -221,8 +221,15 @@ class PreviewPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.stale_note)
         layout.addWidget(self.lines_view, 3)
+        self.explanation = QLabel(self)
+        self.explanation.setObjectName("findingExplanation")
+        self.explanation.setWordWrap(True)
+        set_tone(self.explanation, "muted")
+        self.findings_view.selectionModel().currentChanged.connect(self._explain)
+        self.findings_model.modelReset.connect(lambda: self.explanation.setText(""))
         layout.addWidget(findings_title)
         layout.addWidget(self.findings_view, 2)
+        layout.addWidget(self.explanation)
 
     def show_result(self, result: ClaimResult | None, *, stale: bool, problem_count: int) -> None:
         """Display a claim result; `stale` greys it and says the form needs fixing first."""
@@ -238,6 +245,18 @@ class PreviewPanel(QWidget):
                                     f"(showing {before}).")
             set_tone(self.stale_note, "warning")
         self.stale_note.setVisible(stale)
+
+    def set_explanations(self, explanations: dict[str, str]) -> None:
+        """What each finding rule means (the findings catalog), shown for the current one."""
+        self.findings_model.explanations = dict(explanations)
+
+    def _explain(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.explanation.setText("")
+            return
+        finding = self.findings_model.finding(current.row())
+        text = self.findings_model.explanation(current.row())
+        self.explanation.setText(f"{finding.rule}: {text}" if text else "")
 
     def _activate(self, index: QModelIndex) -> None:
         finding = self.findings_model.finding(index.row())

@@ -112,17 +112,23 @@ class ClaimLinesModel(QAbstractTableModel):
 class FindingsModel(QAbstractListModel):
     """Findings, errors first, each with a severity icon; FIELD_ROLE is the path it is about."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, explanations: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self._findings: list[Finding] = []
         self._tips: list[str] = []
+        self.explanations = dict(explanations or {})  # rule id -> what it means (catalog)
+
+    def explanation(self, row: int) -> str:
+        finding = self._findings[row]
+        return self.explanations.get(finding.rule, "")
 
     def set_findings(self, findings: list[Finding]) -> None:
         if findings == self._findings:
             return
         self.beginResetModel()
         self._findings = list(findings)
-        self._tips = [f"{f.severity.capitalize()} [{f.rule}]"
+        self._tips = [f"{f.severity.capitalize()} [{f.rule}]: "
+                      + (self.explanations.get(f.rule) or f.message)
                       + (f"\nClick to go to the field ({f.field})" if f.field else "")
                       for f in findings]
         self.endResetModel()

@@ -33,6 +33,7 @@ def test_clicking_the_missing_stop_focuses_the_timeline(qtbot, ocrevus_editor, c
     timeline = editor.cards[0].timeline
     assert editor.focusWidget() is timeline.events_view
     assert timeline.events_view.currentIndex().row() == 0
+    assert "record when the drug stopped" in editor.preview.explanation.text()
 
 
 def test_clicking_a_category_code_focuses_that_diagnosis(qtbot, ocrevus_editor, clock):
