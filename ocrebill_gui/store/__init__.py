@@ -4,7 +4,7 @@ Open it, pass the Store to repository functions, close it::
 
     from ocrebill_gui import store
     db = store.open_store()                      # --db > $OCREBILL_DB > user data folder
-    patient = store.add_patient(db, "nurse.kim", {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
+    patient = store.add_patient(db, "nurse.kim", {"name": "Rivera, Ana"})
     saved = store.save_draft(db, "nurse.kim", document, patient_id=patient.id)
     store.finalize_visit(db, "biller.joe", saved.visit_id)
 
@@ -83,9 +83,9 @@ from ocrebill_gui.store.records import (
     FieldChange,
     FinalizeOutcome,
     Patient,
+    VialLot,
     Visit,
     VisitSummary,
-    VialLot,
 )
 from ocrebill_gui.store.search import count_visits, find_visits, fold, search_patients, visits_on
 from ocrebill_gui.store.vial_lots import (

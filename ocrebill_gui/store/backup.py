@@ -95,7 +95,8 @@ def check_database(store: Store) -> CheckReport:
     conn = store.conn
     with translate(store.path):
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        fk = [f"{table} row {rowid}: refers to a missing {parent} row"
+        fk = [f"{table} {'row ' + str(rowid) if rowid is not None else 'row'}: refers to a "
+              f"missing {parent} row"
               for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("patients", "coverages", "authorizations", "vial_lots", "visits",

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
+from functools import cache
 
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
@@ -32,6 +33,7 @@ LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, rec
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
+@cache
 def _stamp(day: date, clock: str = "07:00") -> str:
     return f"{day.isoformat()}T{clock}:00.000+00:00"
 
@@ -55,9 +57,12 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
         words = words_of.get(p.name)
         if words is None:
             words = words_of[p.name] = name_words(p.name)
-        word_rows.extend((w, index + 1) for w in words)
+        key = patient_rows[-1][3]
+        word_rows.extend((w, key, index + 1) for w in words)
     conn.executemany(PATIENT_SQL, patient_rows)
-    conn.executemany("INSERT INTO patient_words (word, patient_id) VALUES (?, ?)", word_rows)
+    word_rows.sort()  # in primary-key order: appends to the index instead of inserting
+    conn.executemany("INSERT INTO patient_words (word, name_key, patient_id) VALUES (?, ?, ?)",
+                     word_rows)
     conn.executemany(COVERAGE_SQL, (
         (i + 1, i + 1, p.payer, p.member_id, p.group_number, joined[i].isoformat(),
          _stamp(joined[i]), actor, _stamp(joined[i]), actor)
@@ -90,7 +95,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
             created = _stamp(visit.day, visit.slot)
             changed = _stamp(visit.day, "17:30") if visit.finalized else created
             yield (number, visit.patient + 1, visit.patient + 1, auth_id,
-                   visit.day.isoformat(), patient.setting, patient.payer, template.summary,
+                   changed[:10], patient.setting, patient.payer, template.summary,
                    status, text, claim.text, claim.errors, claim.warnings,
                    2 if visit.finalized else 1, created, actor, changed, actor,
                    changed if visit.finalized else None, actor if visit.finalized else None)

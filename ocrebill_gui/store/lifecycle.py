@@ -28,8 +28,7 @@ from ocrebill_gui.store.errors import (
     VisitHasErrors,
 )
 from ocrebill_gui.store.records import FinalizeOutcome
-from ocrebill_gui.store.visit_documents import compute_in_store, engine_document, \
-    pick_authorization
+from ocrebill_gui.store.visit_documents import compute_in_store, engine_document, pick_authorization
 from ocrebill_gui.store.visits import (
     claim_counts,
     date_of,

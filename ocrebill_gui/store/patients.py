@@ -99,8 +99,9 @@ def _check_unique(store: Store, values: Mapping[str, Any], patient_id: int | Non
     for column in ("ref", "mrn"):
         if values[column] is None:
             continue
-        row = store.conn.execute(f"SELECT id, name FROM patients WHERE {column} = ? AND id IS NOT ?",
-                                 (values[column], patient_id)).fetchone()
+        row = store.conn.execute(
+            f"SELECT id, name FROM patients WHERE {column} = ? AND id IS NOT ?",
+            (values[column], patient_id)).fetchone()
         if row:
             problems.append((column, f"'{values[column]}' is already used by {row[1]}"))
     if problems:
@@ -108,8 +109,9 @@ def _check_unique(store: Store, values: Mapping[str, Any], patient_id: int | Non
 
 
 def _index_name(store: Store, patient_id: int, name: str) -> None:
-    store.conn.executemany("INSERT OR IGNORE INTO patient_words (word, patient_id) VALUES (?, ?)",
-                           [(w, patient_id) for w in name_words(name)])
+    key = fold(name)
+    store.conn.executemany("INSERT OR IGNORE INTO patient_words (word, name_key, patient_id) "
+                           "VALUES (?, ?, ?)", [(w, key, patient_id) for w in name_words(name)])
 
 
 def get_patient(store: Store, patient_id: int) -> Patient:

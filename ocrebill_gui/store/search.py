@@ -35,34 +35,75 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 
 
+# Above this many distinct words sharing the typed prefix, scan the prefix range and sort.
+MERGE_WORDS = 32
+
+
+def _words_with_prefix(store: Store, prefix: str) -> list[str] | None:
+    """The distinct indexed words starting with `prefix` (None when there are too many)."""
+    found: list[str] = []
+    low, high = _prefix_range(prefix)
+    while len(found) <= MERGE_WORDS:
+        row = store.conn.execute("SELECT word FROM patient_words WHERE word >= ? AND word < ? "
+                                 "ORDER BY word LIMIT 1", (low, high)).fetchone()
+        if row is None:
+            return found
+        found.append(row[0])
+        low = row[0] + "\x00"
+    return None
+
+
+def _rows_starting_with(store: Store, word: str, cap: int = 5000) -> int:
+    return store.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM patient_words WHERE word >= ? AND word < ? "
+        "LIMIT ?)", (*_prefix_range(word), cap)).fetchone()[0]
+
+
 def search_patients(store: Store, text: str, *, limit: int = 50,
                     offset: int = 0) -> list[Patient]:
-    """Patients whose name words start with every word typed (any order), or whose MRN,
-    patient id or member id starts with the text. Sorted by name."""
+    """Patients whose name has a word starting with each word typed (any order, case and
+    accents ignored); text with a digit also matches MRN, patient id and member id prefixes.
+    Sorted by name, paged.
+
+    Each matching word is an index range already in name order (patient_words), so a page is
+    a merge of a few ranges, filtered by the other words: fast however common the name.
+    """
     from ocrebill_gui.store.patients import PATIENT_COLUMNS, patient_from_row
 
     words = name_words(text)
     raw = text.strip()
-    if not words and not raw:
-        return []
-    clauses, params = [], []
+    arms: list[str] = []
+    params: list[object] = []
     if words:
-        sub = []
-        for word in words:
-            sub.append("p.id IN (SELECT patient_id FROM patient_words "
-                       "WHERE word >= ? AND word < ?)")
-            params.extend(_prefix_range(word))
-        clauses.append("(" + " AND ".join(sub) + ")")
-    if raw:
+        words.sort(key=lambda w: _rows_starting_with(store, w))
+        rarest, others = words[0], words[1:]
+        filters = "".join(" AND EXISTS (SELECT 1 FROM patient_words x WHERE x.patient_id = "
+                          "w.patient_id AND x.word >= ? AND x.word < ?)" for _ in others)
+        other_bounds = [bound for word in others for bound in _prefix_range(word)]
+        exact = _words_with_prefix(store, rarest)
+        arm = ("SELECT w.name_key AS name_key, w.patient_id AS patient_id "
+               "FROM patient_words w WHERE ")
+        if exact is None:
+            arms.append(arm + "w.word >= ? AND w.word < ?" + filters)
+            params += [*_prefix_range(rarest), *other_bounds]
+        for word in exact or []:
+            arms.append(arm + "w.word = ?" + filters)
+            params += [word, *other_bounds]
+    if raw and (not words or any(ch.isdigit() for ch in raw)):
         low, high = _prefix_range(raw.upper())
-        clauses.append("(p.mrn >= ? AND p.mrn < ?)")
-        clauses.append("(p.ref >= ? AND p.ref < ?)")
-        clauses.append("p.id IN (SELECT patient_id FROM coverages "
-                       "WHERE member_id >= ? AND member_id < ?)")
-        params.extend([low, high] * 3)
-    sql = (f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE " + " OR ".join(clauses)
-           + " ORDER BY p.name_key, p.id LIMIT ? OFFSET ?")
-    return [patient_from_row(r) for r in store.db.query(sql, [*params, limit, offset])]
+        pair = "SELECT p.name_key AS name_key, p.id AS patient_id FROM patients p"
+        arms += [f"{pair} WHERE p.mrn >= ? AND p.mrn < ?",
+                 f"{pair} WHERE p.ref >= ? AND p.ref < ?",
+                 f"{pair} JOIN coverages c ON c.patient_id = p.id "
+                 "WHERE c.member_id >= ? AND c.member_id < ?"]
+        params += [low, high] * 3
+    if not arms:
+        return []
+    matches = " UNION ".join(arms) + " ORDER BY 1, 2 LIMIT ? OFFSET ?"
+    sql = (f"SELECT {PATIENT_COLUMNS} FROM ({matches}) m JOIN patients p ON p.id = m.patient_id "
+           "ORDER BY m.name_key, m.patient_id")
+    rows = store.db.query(sql, [*params, limit, offset])
+    return [patient_from_row(r) for r in rows]
 
 
 _SUMMARY_SQL = """SELECT v.id, v.patient_id, p.ref AS patient_ref, p.name AS patient_name,

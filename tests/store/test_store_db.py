@@ -160,3 +160,34 @@ def test_nested_write_rolls_back_only_the_inner_part(store):
                 raise RuntimeError("inner step failed")
     assert [p.name for p in st.list_patients(store)] == ["Outer, Kept"]
     assert len(st.audit_entries(store, "patient")) == 1
+
+
+def test_a_version_1_database_with_data_is_upgraded(tmp_path):
+    """Migration 2 rebuilds the name index and the stock ledgers: data survives, search works."""
+    import sqlite_utils
+
+    path = tmp_path / "v1.sqlite"
+    conn = sqlite3.connect(path)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    migrations.migrate(db, 1)
+    stamp = ("2026-01-01T00:00:00.000+00:00", "kim") * 2
+    conn.execute("INSERT INTO patients (id, ref, name, name_key, created_at, created_by, "
+                 "changed_at, changed_by) VALUES (1, 'P-1', 'Müller, Ada', 'muller, ada', "
+                 "?, ?, ?, ?)", stamp)
+    conn.executemany("INSERT INTO patient_words (word, patient_id) VALUES (?, 1)",
+                     [("muller",), ("ada",)])
+    conn.execute("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, "
+                 "received_vials, on_hand, created_at, created_by, changed_at, changed_by) "
+                 "VALUES (1, 'ocrevus', '50242015001', 'H1', '2027-01-01', '2026-01-01', 4, 2, "
+                 "?, ?, ?, ?)", stamp)
+    conn.execute("INSERT INTO visits (id, patient_id, date_of_service, setting, document, "
+                 "claim, status, created_at, created_by, changed_at, changed_by) VALUES "
+                 "(1, 1, '2026-03-04', 'office', '{}', '{}', 'finalized', ?, ?, ?, ?)", stamp)
+    conn.execute("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (1, 1, 2)")
+    conn.commit()
+    conn.close()
+    with st.open_store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
+        assert [p.name for p in st.search_patients(store, "mül")] == ["Müller, Ada"]
+        assert store.conn.execute("SELECT * FROM vial_uses").fetchall() == [(1, 1, 2)]
+        assert st.check_database(store).ok

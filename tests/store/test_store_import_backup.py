@@ -135,13 +135,13 @@ def test_check_finds_broken_foreign_keys_and_bookkeeping(store, setup):
     store.conn.commit()
     report = st.check_database(store)
     assert not report.ok
-    assert report.foreign_keys == ["vial_uses row 1: refers to a missing vial_lots row"]
+    assert report.foreign_keys == ["vial_uses row: refers to a missing vial_lots row"]
     assert report.consistency == [
         f"draft visit {saved.visit_id} still holds vials or authorization units"]
 
 
 def test_check_finds_a_damaged_file(tmp_path, setup, store):
-    for n in range(300):
+    for _ in range(300):
         st.save_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
     path = store.path
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

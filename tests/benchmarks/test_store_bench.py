@@ -1,0 +1,96 @@
+"""Store speed on a 100,000-visit demo database: building it with `ocrebill demo` (target
+<= 10 s), patient search and a day's visit list (<= 5 ms median each), opening one visit
+(<= 2 ms), a draft save, and the file size. Also the default demo the app starts with
+(<= 2 s, whole process).
+
+Run: scripts/benchmarks -k store
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from bench_util import median_ms, report
+
+from ocrebill_gui import store as st
+
+TODAY = "2026-11-27"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _demo(path: Path, *args: str) -> float:
+    command = [sys.executable, "-m", "ocrebill_gui", "--db", str(path), "demo", "--today",
+               TODAY, *args]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+    return time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench")
+    seconds = []
+    for run in range(3):
+        path = folder / f"big{run}.sqlite"
+        seconds.append(_demo(path, "--visits", "100000"))
+    report("store-demo-100k", {"median_s": round(statistics.median(seconds), 2),
+                               "runs_s": [round(s, 2) for s in seconds], "target_s": 10,
+                               "command": f"ocrebill --db FILE demo --today {TODAY} "
+                                          "--visits 100000",
+                               "file_mb": round(path.stat().st_size / 1e6, 1)})
+    return path
+
+
+def test_default_demo_process(tmp_path):
+    seconds = [_demo(tmp_path / f"small{n}.sqlite") for n in range(5)]
+    report("store-demo-default", {"median_s": round(statistics.median(seconds), 2),
+                                  "target_s": 2, "command": "ocrebill --db FILE demo"})
+
+
+def test_search_day_list_and_open_visit(big_db):
+    with st.open_store(big_db) as store:
+        visits = st.count_visits(store)
+        patients = st.count_patients(store)
+        member = store.conn.execute("SELECT member_id FROM coverages WHERE id = 777"
+                                    ).fetchone()[0]
+        queries = ["mul", "nun", "sam", "dem", "ada", "zoe", "müller-demo ada", "DEMO-0123",
+                   member[:6], "P-0042"]
+        search = {q: round(median_ms(lambda q=q: st.search_patients(store, q), repeat=50), 3)
+                  for q in queries}
+        day0 = date.fromisoformat(TODAY)
+        days = [day0 - timedelta(days=n) for n in range(0, 60, 3)]
+        day_list = {d.isoformat(): round(median_ms(lambda d=d: st.visits_on(store, d),
+                                                   repeat=30), 3) for d in days}
+        rows_per_day = statistics.median(len(st.visits_on(store, d)) for d in days)
+        rng = random.Random(1)
+        ids = [rng.randint(1, visits) for _ in range(400)]
+        it = iter(ids * 3)
+        open_ms = median_ms(lambda: st.get_visit(store, next(it)), repeat=400)
+        patient = st.list_patients(store, limit=1)[0]
+        draft = st.save_draft(store, "bench", st.visit_document(store, 1),
+                              patient_id=patient.id).visit_id
+        counter = iter(range(10_000))
+
+        def edit() -> None:
+            doc = st.visit_document(store, 1)
+            doc["note"] = f"typing {next(counter)}"
+            st.save_draft(store, "bench", doc, visit_id=draft)
+
+        save_ms = median_ms(edit, repeat=100)
+    report("store-queries-100k", {
+        "visits": visits, "patients": patients,
+        "patient_search_median_ms": round(statistics.median(search.values()), 3),
+        "patient_search_worst_query_ms": max(search.values()), "search_target_ms": 5,
+        "day_list_median_ms": round(statistics.median(day_list.values()), 3),
+        "day_list_rows_median": rows_per_day, "day_list_target_ms": 5,
+        "open_visit_median_ms": round(open_ms, 3), "open_visit_target_ms": 2,
+        "save_draft_median_ms": round(save_ms, 3),
+        "file_mb": round(big_db.stat().st_size / 1e6, 1),
+        "per_query_ms": search})
