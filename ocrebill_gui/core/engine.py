@@ -66,8 +66,6 @@ def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[s
                              f"unknown product '{admin.product}' (known: {known})"))
         elif admin.dose_mg is None and product.role != "hydration":
             problems.append((f"{path}.dose_mg", "is required"))
-        if not admin.events:
-            problems.append((f"{path}.events", "must have at least one entry"))
     return problems
 
 

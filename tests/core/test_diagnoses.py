@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from builders import ocrevus, rules, visit
 
 from ocrebill_gui.core import compute
-from ocrebill_gui.core.icd10 import icd10_index
+from ocrebill_gui.core.icd10 import INDEX_FILE, icd10_index
+from ocrebill_gui.paths import data_dir
 
 
 @pytest.mark.parametrize("code", ["G35.A", "G35.B0", "G35.B1", "G35.B2", "G35.C0", "G35.C1",
@@ -56,6 +59,30 @@ def test_later_fiscal_year_is_flagged_for_review() -> None:
     for event in doc["administrations"][0]["events"]:
         event["at"] = event["at"].replace("2026-03-04", "2026-11-02")
     assert "dx-code-set-outdated" in rules(compute(doc))
+
+
+def _reference_search(query: str, limit: int) -> list[str]:
+    """The search's meaning, spelled out over every row: code-prefix matches in code order,
+    then rows whose description holds every word, in code order."""
+    rows = [line.split("\t", 2) for line in
+            gzip.open(data_dir() / INDEX_FILE, "rt").read().splitlines()]
+    prefix = query.strip().upper()
+    if len(prefix) > 3 and "." not in prefix:
+        prefix = f"{prefix[:3]}.{prefix[3:]}"
+    out = [code for code, _, _ in rows if code.startswith(prefix)][:limit]
+    words = query.lower().split()
+    for code, _, description in rows:
+        if len(out) >= limit:
+            break
+        if code not in out and all(w in description.lower() for w in words):
+            out.append(code)
+    return out
+
+
+@pytest.mark.parametrize("query", ["G35", "g35a", "G35.B", "relapsing", "multiple sclerosis",
+                                   "mult scl", "Z51.1", "cholera vibrio", "zzzz", "a"])
+def test_index_search_matches_its_reference(query: str) -> None:
+    assert [c.code for c in icd10_index().search(query, 40)] == _reference_search(query, 40)
 
 
 def test_index_search_marks_categories() -> None:

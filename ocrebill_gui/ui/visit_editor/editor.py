@@ -210,9 +210,13 @@ class VisitEditor(EditorActions, QWidget):
         self.diagnoses.refresh()
         self.patient.set_day(self.presenter.date_of_service)
         self._complete_links()
-        unowned = self.registry.show_problems(
-            {path: self._friendly(path, message)
-             for path, message in self.presenter.problems.items()})
+        messages = {path: self._friendly(path, message)
+                    for path, message in self.presenter.problems.items()}
+        for index, admin in enumerate(self.presenter.administrations):
+            if not admin.get("events"):  # nothing recorded yet: say what to press
+                messages.setdefault(f"administrations[{index}].events",
+                                    self._not_started(index))
+        unowned = self.registry.show_problems(messages)
         self.general_message.show_message(
             "\n".join(f"{path}: {message}" for path, message in unowned.items()) or None)
         self.preview.show_result(self.presenter.result, stale=self.presenter.stale,
@@ -230,12 +234,12 @@ class VisitEditor(EditorActions, QWidget):
             return "Add at least one diagnosis (the first one is the primary)."
         if path == "administrations":
             return "Add what was given: choose a drug above and press Add administration."
-        if path.endswith(".events"):
-            index = int(path.split("[", 1)[1].split("]", 1)[0])
-            infusion = self.presenter.administrations[index].get("route") == "iv_infusion"
-            return (f"Not started yet: press Start ({SHORTCUTS['start']}) when it begins."
-                    if infusion else f"Press Given ({SHORTCUTS['given']}) when it is given.")
         return message
+
+    def _not_started(self, index: int) -> str:
+        infusion = self.presenter.administrations[index].get("route") == "iv_infusion"
+        return (f"Not started yet: press Start ({SHORTCUTS['start']}) when it begins."
+                if infusion else f"Press Given ({SHORTCUTS['given']}) when it is given.")
 
     def _sync_cards(self) -> None:
         key = [(a.get("id", ""), a.get("product", "")) for a in self.presenter.administrations]

@@ -102,11 +102,12 @@ def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, sto
 
 def test_finalize_refuses_a_form_with_problems_and_goes_to_the_first(qtbot, ocrevus_editor):
     editor = ocrevus_editor
-    assert editor.presenter.problems  # not started: no events yet
+    editor.cards[0].dose.clear()
+    qtbot.keyClicks(editor.cards[0].dose, "0")
+    assert editor.presenter.problems  # a dose of 0 cannot be computed
     assert not editor.finalize()
     assert "fix the fields" in editor.save_message.text()
-    assert editor.focusWidget() in (editor.cards[0].timeline.buttons["start"],
-                                    editor.cards[0].timeline.events_view)
+    assert editor.focusWidget() is editor.cards[0].dose
 
 
 def test_printing_needs_the_practice_then_saves_a_pdf(qtbot, ocrevus_editor, store, clock,

@@ -59,9 +59,7 @@ def test_every_edit_recomputes_and_problems_are_named_by_path():
     assert set(presenter.problems) == {"diagnoses", "administrations"}
     presenter.set_diagnoses(["g35.a"])
     index = presenter.add_administration("ocrevus")
-    assert presenter.problems == {f"administrations[{index}].dose_mg": "is required",
-                                  f"administrations[{index}].events":
-                                      "must have at least one entry"}
+    assert presenter.problems == {f"administrations[{index}].dose_mg": "is required"}
     presenter.set_number("administrations[0].dose_mg", "600")
     presenter.stamp(0, "start", datetime(2026, 3, 4, 9, 0))
     assert not presenter.stale
@@ -90,11 +88,3 @@ def test_read_only_refuses_edits():
     assert presenter.add_administration("ocrevus") == -1
     assert presenter.revision == before and presenter.get("setting") == "office"
 
-
-@pytest.mark.parametrize("query", ["G35", "g35a", "G35.B", "relapsing", "multiple sclerosis",
-                                   "mult scl", "Z51.1", "cholera vibrio", "zzzz", "a"])
-def test_the_lean_diagnosis_search_finds_what_the_core_finds(query):
-    from ocrebill_gui.core.icd10 import icd10_index
-    from ocrebill_gui.ui.visit_editor.diagnosis_search import search_codes
-
-    assert search_codes(query, 40) == icd10_index().search(query, limit=40)
