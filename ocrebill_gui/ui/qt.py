@@ -1,108 +1,130 @@
 """The one Qt import seam: every ui module imports Qt names from here, never from PySide6.
 
 One place for shims, version checks and the lint rule that keeps Qt out of core/store/reports
-(qutebrowser's `qt/` package habit). Add names here as the app needs them; keep the lists sorted.
-Optional modules (QtPrintSupport) are imported lazily through small functions so they stay off
-the start-up path.
+(qutebrowser's `qt/` package habit). Add names to `_NAMES` as the app needs them; keep the
+lists sorted. A name is fetched from PySide6 the first time someone imports it from here
+(PEP 562 module `__getattr__`): PySide6 builds each Qt class on first access, and building all
+of them up front cost ~80 ms of start-up, a third of a bare window's. Optional modules
+(QtPrintSupport) are imported lazily through small functions so they stay off the start-up path.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QAbstractTableModel,
-    QByteArray,
-    QDate,
-    QDateTime,
-    QEvent,
-    QItemSelectionModel,
-    QLocale,
-    QMargins,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QRect,
-    QRegularExpression,
-    QSettings,
-    QSize,
-    QSortFilterProxyModel,
-    QStringListModel,
-    Qt,
-    QTime,
-    QTimer,
-    QUrl,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QBrush,
-    QColor,
-    QCloseEvent,
-    QDesktopServices,
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
-    QIcon,
-    QKeyEvent,
-    QKeySequence,
-    QPainter,
-    QPalette,
-    QPixmap,
-    QRegularExpressionValidator,
-    QShortcut,
-    QShowEvent,
-    QStandardItem,
-    QStandardItemModel,
-    QValidator,
-)
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QListWidget,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QStatusBar,
-    QStyle,
-    QTableView,
-    QTabWidget,
-    QTextEdit,
-    QToolBar,
-    QToolButton,
-    QTreeView,
-    QVBoxLayout,
-    QWidget,
-)
+from importlib import import_module
+from typing import Any
 
-__all__ = [name for name in dir() if name.startswith("Q") or name in {"Qt", "Signal", "Slot"}]
+_NAMES: dict[str, tuple[str, ...]] = {
+    "PySide6.QtCore": (
+        "QAbstractListModel",
+        "QAbstractTableModel",
+        "QByteArray",
+        "QDate",
+        "QDateTime",
+        "QEvent",
+        "QItemSelectionModel",
+        "QLocale",
+        "QMargins",
+        "QModelIndex",
+        "QObject",
+        "QPersistentModelIndex",
+        "QPoint",
+        "QRect",
+        "QRegularExpression",
+        "QSettings",
+        "QSize",
+        "QSortFilterProxyModel",
+        "QStringListModel",
+        "Qt",
+        "QTime",
+        "QTimer",
+        "QUrl",
+        "Signal",
+        "Slot",
+    ),
+    "PySide6.QtGui": (
+        "QAction",
+        "QActionGroup",
+        "QBrush",
+        "QColor",
+        "QCloseEvent",
+        "QDesktopServices",
+        "QFont",
+        "QFontMetrics",
+        "QGuiApplication",
+        "QIcon",
+        "QKeyEvent",
+        "QKeySequence",
+        "QPainter",
+        "QPalette",
+        "QPixmap",
+        "QRegularExpressionValidator",
+        "QShortcut",
+        "QShowEvent",
+        "QStandardItem",
+        "QStandardItemModel",
+        "QValidator",
+    ),
+    "PySide6.QtWidgets": (
+        "QAbstractItemView",
+        "QApplication",
+        "QCheckBox",
+        "QComboBox",
+        "QCompleter",
+        "QDateEdit",
+        "QDialog",
+        "QDialogButtonBox",
+        "QDoubleSpinBox",
+        "QFileDialog",
+        "QFormLayout",
+        "QFrame",
+        "QGridLayout",
+        "QGroupBox",
+        "QHBoxLayout",
+        "QHeaderView",
+        "QInputDialog",
+        "QLabel",
+        "QLineEdit",
+        "QListView",
+        "QListWidget",
+        "QMainWindow",
+        "QMenu",
+        "QMessageBox",
+        "QPlainTextEdit",
+        "QPushButton",
+        "QScrollArea",
+        "QSizePolicy",
+        "QSpinBox",
+        "QSplitter",
+        "QStackedWidget",
+        "QStatusBar",
+        "QStyle",
+        "QTableView",
+        "QTabWidget",
+        "QTextEdit",
+        "QToolBar",
+        "QToolButton",
+        "QTreeView",
+        "QVBoxLayout",
+        "QWidget",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _NAMES.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    """`from ocrebill_gui.ui.qt import QLabel`: fetch QLabel from PySide6 now, once."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"ocrebill_gui.ui.qt has no {name!r}: add it to _NAMES")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def print_support():  # noqa: ANN201 - returns the PySide6.QtPrintSupport module
