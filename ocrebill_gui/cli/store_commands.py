@@ -278,7 +278,8 @@ def run_check(args: argparse.Namespace) -> int:
             report = check_database(store)
     except StoreError as exc:
         return _fail(str(exc))
-    counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.counts.items())
+    counts = ", ".join(f"{n if n >= 0 else '(unreadable)'} {name.replace('_', ' ')}"
+                       for name, n in report.counts.items())
     print(f"{report.path} (schema {report.schema_version}): {counts}")
     print("Integrity: " + ("ok" if report.integrity == ["ok"] else "FAILED"))
     for line in report.integrity if report.integrity != ["ok"] else []:

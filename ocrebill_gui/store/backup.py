@@ -91,19 +91,36 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
 
 
 def check_database(store: Store) -> CheckReport:
-    """Integrity check, foreign-key check and the store's own bookkeeping rules."""
+    """Integrity check, foreign-key check and the store's own bookkeeping rules. Damage is
+    reported, not raised: each part says what it could not read."""
     conn = store.conn
-    with translate(store.path):
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        fk = [f"{table} {'row ' + str(rowid) if rowid is not None else 'row'}: refers to a "
-              f"missing {parent} row"
-              for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()]
-        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("patients", "coverages", "authorizations", "vial_lots", "visits",
-                            "audit_log")}
-        consistency = _consistency(conn)
-        notices = _notices(conn)
-    return CheckReport(path=store.path, schema_version=user_version(store.db),
+
+    def attempt(what: str, run):
+        try:
+            return run(), None
+        except sqlite3.DatabaseError as exc:
+            return None, f"{what}: cannot be read ({exc})"
+
+    integrity, error = attempt("integrity check", lambda: [
+        r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()])
+    integrity = integrity or [error]
+    fk, error = attempt("foreign keys", lambda: [
+        f"{table} {'row ' + str(rowid) if rowid is not None else 'row'}: refers to a "
+        f"missing {parent} row"
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check").fetchall()])
+    fk = fk if error is None else [error]
+    counts: dict[str, int] = {}
+    for table in ("patients", "coverages", "authorizations", "vial_lots", "visits",
+                  "audit_log"):
+        count, error = attempt(table, lambda t=table: conn.execute(
+            f"SELECT count(*) FROM {t}").fetchone()[0])
+        counts[table] = -1 if count is None else count
+    consistency, error = attempt("bookkeeping", lambda: _consistency(conn))
+    consistency = consistency if error is None else [error]
+    notices, error = attempt("authorization use", lambda: _notices(conn))
+    notices = notices if error is None else [error]
+    version, error = attempt("schema version", lambda: user_version(store.db))
+    return CheckReport(path=store.path, schema_version=version if version is not None else -1,
                        integrity=integrity, foreign_keys=fk, consistency=consistency,
                        notices=notices, counts=counts)
 

@@ -27,7 +27,7 @@ from ocrebill_gui.store.errors import (
     VisitChanged,
     VisitHasErrors,
 )
-from ocrebill_gui.store.records import FinalizeOutcome
+from ocrebill_gui.store.records import FinalizeOutcome, Visit
 from ocrebill_gui.store.visit_documents import compute_in_store, engine_document, pick_authorization
 from ocrebill_gui.store.visits import (
     claim_counts,
@@ -220,7 +220,7 @@ def amend_visit(store: Store, actor: str, visit_id: int,
 
 
 def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
-                 expected_revision: int | None = None):
+                 expected_revision: int | None = None) -> Visit:
     """Turn a finalized visit back into a draft (reason required), giving back its vials and
     authorization units. Returns the visit."""
     actor = check_actor(actor)

@@ -27,7 +27,7 @@ from ocrebill_gui.store.errors import (
     VisitLocked,
 )
 from ocrebill_gui.store.records import Amendment, DraftSaved, Visit
-from ocrebill_gui.store.visit_documents import compute_in_store
+from ocrebill_gui.store.visit_documents import compute_in_store, engine_document
 
 _VISIT_COLUMNS = ("id, patient_id, coverage_id, authorization_id, date_of_service, setting, "
                   "payer, summary, status, document, claim, errors, warnings, revision, "
@@ -104,7 +104,8 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
 
     A new draft needs `patient_id`. `coverage_id`/`authorization_id` left None keep the saved
     ones (a new draft takes the patient's coverage in effect on its date). `claim` is the
-    result the caller already computed (the live preview); None computes it here, and a
+    result the caller already computed (the live preview); None computes it here from
+    engine_document() (the store's patient, payer and remaining authorization units), and a
     document that cannot be computed yet is saved with no claim. `expected_revision` guards
     against overwriting someone else's newer save (VisitChanged). A finalized visit raises
     VisitLocked: amend it with a reason, or reopen it.
@@ -115,13 +116,6 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
     doc = document_dict(document)
     day = date_of(doc)
     text = dumps(doc)
-    if claim is None:
-        try:
-            claim = compute_in_store(store, doc)
-        except InvalidVisit:
-            claim = None
-    errors, warnings = claim_counts(claim)
-    claim_text = claim.model_dump_json() if claim is not None else None
     now = store.now()
     with writing(store):
         if visit_id is None:
@@ -131,6 +125,8 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             if coverage_id is None:
                 coverage = coverage_on(store, patient_id, day)
                 coverage_id = coverage.id if coverage else None
+            claim_text, errors, warnings = _claim_columns(
+                store, doc, claim, patient_id, coverage_id, authorization_id, None)
             cur = store.conn.execute(
                 "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
                 "setting, payer, summary, status, document, claim, errors, warnings, revision, "
@@ -168,6 +164,9 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             return DraftSaved(visit_id=visit_id, revision=revision, saved=False)
         _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
                     new_refs["authorization_id"])
+        claim_text, errors, warnings = _claim_columns(
+            store, doc, claim, new_refs["patient_id"], new_refs["coverage_id"],
+            new_refs["authorization_id"], visit_id)
         store.conn.execute(
             "UPDATE visits SET patient_id = ?, coverage_id = ?, authorization_id = ?, "
             "date_of_service = ?, setting = ?, payer = ?, summary = ?, document = ?, claim = ?, "
@@ -180,6 +179,21 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             json.loads(old_text), doc, prefix="document")
         record(store, actor, "visit", visit_id, "update", diff)
         return DraftSaved(visit_id=visit_id, revision=revision + 1, saved=True)
+
+
+def _claim_columns(store: Store, doc: Mapping[str, Any], claim: ClaimResult | None,
+                   patient_id: int, coverage_id: int | None, authorization_id: int | None,
+                   visit_id: int | None) -> tuple[str | None, int, int]:
+    """(claim JSON, errors, warnings) for a draft: the caller's claim, else computed."""
+    if claim is None:
+        try:
+            claim = compute_in_store(store, engine_document(
+                store, doc, patient_id=patient_id, coverage_id=coverage_id,
+                authorization_id=authorization_id, visit_id=visit_id))
+        except InvalidVisit:
+            claim = None
+    errors, warnings = claim_counts(claim)
+    return (claim.model_dump_json() if claim is not None else None), errors, warnings
 
 
 def _check_refs(store: Store, patient_id: int, coverage_id: int | None,

@@ -60,11 +60,15 @@ def test_draft_claim_is_the_callers_or_computed(store, setup):
     patient = setup[0]
     doc = visit_doc()
     saved = st.save_draft(store, "nurse", doc, patient_id=patient.id)
-    assert st.get_visit(store, saved.visit_id).claim == compute(doc)
+    seen_by_engine = st.visit_engine_document(store, saved.visit_id)
+    assert seen_by_engine["prior_authorization"]["number"] == "PA-1"
+    computed = st.get_visit(store, saved.visit_id).claim
+    assert computed == compute(seen_by_engine)
+    assert computed != compute(doc)  # the bare document lacks the authorization UHC requires
+    doc["administrations"][0]["events"][1]["at"] = "2026-03-04T12:40"
     preview = compute(visit_doc(dose=300))
     st.save_draft(store, "nurse", doc, visit_id=saved.visit_id, claim=preview)
-    # The caller's result is stored as given (the document did not change: no-op).
-    assert st.get_visit(store, saved.visit_id).claim == compute(doc)
+    assert st.get_visit(store, saved.visit_id).claim == preview  # the caller's, as given
 
 
 def test_engine_document_uses_store_data_and_remaining_units(store, setup):
