@@ -2,6 +2,8 @@
 otherwise. The benchmark starts the real `ocrebill` command and reads one line per stage on
 stdout; the app quits after the stage asked for:
 
+Each line is `probe STAGE PERF_COUNTER PEAK_KB`.
+
 - `first-paint`: the main window has painted (the figure compared with a bare Qt window);
 - `ready`: the database is open and today's visits are listed;
 - `open-visits=N`: N visits opened in visit editors, all left open (for peak memory);
@@ -24,8 +26,7 @@ class Probe:
         self._app = app
 
     def _say(self, stage: str) -> None:
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(f"probe {stage} {time.perf_counter():.4f} {peak_kb}", flush=True)
+        print(f"probe {stage} {time.perf_counter():.4f} {peak_kb()}", flush=True)
 
     def _quit(self) -> None:
         """Quit the way a person does: close the windows (the layout is saved)."""
@@ -58,6 +59,19 @@ class Probe:
             for editor in list(window.editors):
                 editor.close()
             self._quit()
+
+
+def peak_kb() -> int:
+    """This process's peak resident memory in KB: VmHWM, which starts afresh at exec (the
+    rusage figure would include the parent's peak when the parent forked us)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: KB on Linux only
 
 
 def _settle() -> None:
