@@ -165,14 +165,20 @@ def _reason(reason: str | None) -> str:
 
 
 def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: bool = False,
+                   override_reason: str | None = None,
                    expected_revision: int | None = None) -> FinalizeOutcome:
     """Lock a draft: compute it with the store's data, take its vials from the inventory and
     its units from the authorization (picked automatically when the visit names none).
 
     Raises InvalidRecord (naming each field) when the document cannot be computed, and
-    VisitHasErrors when the claim has error findings unless `allow_errors`.
+    VisitHasErrors when the claim has error findings, unless `allow_errors` or an
+    `override_reason` (which, with the errors it overrides, goes into the audit entry).
     """
     actor = check_actor(actor)
+    if override_reason is not None:
+        if not override_reason.strip():
+            raise InvalidRecord([("reason", "say why the visit is finalized despite its errors")])
+        allow_errors = True
     with writing(store):
         row = _load(store, visit_id, expected_revision)
         if row["status"] != "draft":
@@ -182,7 +188,12 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
         outcome = _lock_in(store, actor, visit_id, before, row["patient_id"],
                            row["coverage_id"], row["authorization_id"], allow_errors, changes)
         changes += field_changes(before, outcome.visit.document, prefix="document")
-        record(store, actor, "visit", visit_id, "finalize", changes)
+        claim = outcome.visit.claim
+        overridden = [f.message for f in claim.findings if f.severity == "error"] if claim else []
+        if overridden:
+            changes.append(("overridden_errors", None, overridden))
+        record(store, actor, "visit", visit_id, "finalize", changes,
+               reason=override_reason.strip() if override_reason else None)
     return outcome
 
 

@@ -9,7 +9,7 @@ and reopening are in lifecycle.py.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -98,12 +98,14 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
                visit_id: int | None = None, patient_id: int | None = None,
                coverage_id: int | None = None, authorization_id: int | None = None,
                claim: ClaimResult | None = None,
-               expected_revision: int | None = None) -> DraftSaved:
+               expected_revision: int | None = None,
+               clear: Collection[str] = ()) -> DraftSaved:
     """Save a draft visit as it is now (new when `visit_id` is None); cheap enough to call on
     every pause in typing. Returns the visit id and its revision.
 
     A new draft needs `patient_id`. `coverage_id`/`authorization_id` left None keep the saved
-    ones (a new draft takes the patient's coverage in effect on its date). `claim` is the
+    ones (a new draft takes the patient's coverage in effect on its date); name them in
+    `clear` to unlink them ("coverage_id", "authorization_id"). `claim` is the
     result the caller already computed (the live preview); None computes it here from
     engine_document() (the store's patient, payer and remaining authorization units), and a
     document that cannot be computed yet is saved with no claim. `expected_revision` guards
@@ -158,6 +160,10 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
                     "coverage_id": old_coverage if coverage_id is None else coverage_id,
                     "authorization_id": old_auth if authorization_id is None
                     else authorization_id}
+        for name in clear:
+            if name not in ("coverage_id", "authorization_id"):
+                raise InvalidRecord([("clear", f"'{name}' cannot be cleared")])
+            new_refs[name] = None
         old_refs = {"patient_id": old_patient, "coverage_id": old_coverage,
                     "authorization_id": old_auth}
         if old_text == text and new_refs == old_refs:

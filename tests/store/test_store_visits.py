@@ -242,3 +242,25 @@ def test_visit_document_model_is_accepted_as_input(store, setup):
     stored = st.visit_document(store, saved.visit_id)
     assert parse_visit(stored) == model
     assert compute(copy.deepcopy(stored)) == compute(model)
+
+
+def test_links_can_be_cleared_and_errors_overridden_with_a_reason(store, setup):
+    patient, coverage, auth, _ = setup
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id,
+                          authorization_id=auth.id)
+    cleared = st.save_draft(store, "biller", visit_doc(), visit_id=saved.visit_id,
+                            clear=["authorization_id"])
+    visit = st.get_visit(store, saved.visit_id)
+    assert cleared.saved and visit.authorization_id is None and visit.coverage_id == coverage.id
+    with pytest.raises(st.InvalidRecord, match="cannot be cleared"):
+        st.save_draft(store, "biller", visit_doc(), visit_id=saved.visit_id, clear=["status"])
+    st.update_authorization(store, "biller", auth.id, {"approved_units": 100})
+    with pytest.raises(st.InvalidRecord, match="reason"):
+        st.finalize_visit(store, "biller", saved.visit_id, override_reason=" ")
+    outcome = st.finalize_visit(store, "biller", saved.visit_id,
+                                override_reason="payer confirmed by phone")
+    assert outcome.visit.finalized and outcome.visit.errors == 1
+    entry = st.audit_entries(store, "visit", saved.visit_id)[0]
+    assert (entry.action, entry.reason) == ("finalize", "payer confirmed by phone")
+    overridden = {c.field: c.after for c in entry.changes}["overridden_errors"]
+    assert overridden == ["600 units billed but authorization PA-1 approves 100"]
