@@ -33,12 +33,15 @@ def writer(db: str, round_no: int, out: int) -> None:
     while True:
         doc = visit_doc(day=f"2026-{1 + n % 12:02d}-{1 + n % 27:02d}", dose=300)
         doc["note"] = f"{round_no}-{n} {NOTE}"
+        os.write(out, b"B\n")  # a save begins: a kill before its report line is mid-save
         saved = st.save_draft(store, "killer", doc, patient_id=patient_id)
         os.write(out, f"D {saved.visit_id} {round_no}-{n}\n".encode())
         doc["note"] = f"{round_no}-{n}b {NOTE}"
+        os.write(out, b"B\n")
         st.save_draft(store, "killer", doc, visit_id=saved.visit_id)
         os.write(out, f"U {saved.visit_id} {round_no}-{n}b\n".encode())
         if n % 2:
+            os.write(out, b"B\n")
             st.finalize_visit(store, "killer", saved.visit_id, allow_errors=True)
             os.write(out, f"F {saved.visit_id}\n".encode())
         n += 1
