@@ -18,7 +18,6 @@ from ocrebill_gui.ui.qt import QApplication, QSize, QWidget
 DEMO_DAY = date(2026, 3, 10)  # a Tuesday
 CLOCK = datetime(2026, 3, 10, 10, 15)
 
-SCREENS = ["main-window", "visit-editor", "patient-form", "inventory", "payer-profile"]
 
 
 def _settle(app: QApplication, rounds: int = 5) -> None:

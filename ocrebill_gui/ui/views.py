@@ -73,15 +73,6 @@ def remember_columns(view: QTableView, layout: WindowLayout) -> None:
     layout.save_part(f"header/{view.objectName()}", view.horizontalHeader())
 
 
-def selected_record(view: QTableView) -> object | None:
-    """The record of the current row, or None."""
-    index = view.currentIndex()
-    model = view.model()
-    if not index.isValid() or not isinstance(model, PagedTableModel):
-        return None
-    return model.record(index.row())
-
-
 def heading(text: str, role: str = "title") -> QLabel:
     label = QLabel(text)
     set_role(label, role)

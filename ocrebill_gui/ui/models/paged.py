@@ -16,7 +16,6 @@ from ocrebill_gui.ui.style import accent
 
 R = TypeVar("R")
 PAGE_SIZE = 200
-RECORD_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's record itself
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -48,11 +47,6 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self.reload()
 
     # -- contents --------------------------------------------------------------------------
-
-    def set_fetch(self, fetch: Callable[[int, int], list[R]]) -> None:
-        """Show another list (a new search, another day) from its first page."""
-        self._fetch = fetch
-        self.reload()
 
     def reload(self) -> None:
         """Fetch the first page again (after a save elsewhere)."""
@@ -111,8 +105,6 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             return accent(severity) if severity else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == RECORD_ROLE:
-            return record
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
