@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("OcreBill")
+        self.setWindowTitle("")  # the application display name ("OcreBill") alone
         self._layout, self._clock, self._actor = layout, clock, actor
         self.store: Store | None = None
         self.pages: dict[str, QWidget] = {}
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
     def attach_store(self, store: Store) -> None:
         """The database is open: show today's visits and enable everything."""
         self.store = store
-        self.setWindowTitle(f"OcreBill - {store.path.name}")
+        self.setWindowTitle(store.path.name)  # shown as "NAME - OcreBill"
         self.statusBar().showMessage(f"Database {store.path}  \u00b7  signed in as {self._actor}")
         for action in (self.new_visit_action, *self.page_actions.values()):
             action.setEnabled(True)

@@ -34,7 +34,7 @@ class VisitWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("visitWindow")
-        self.setWindowTitle("OcreBill - visits")
+        self.setWindowTitle("Visits")
         self._layout, self._make_editor = layout, make_editor
         self.tabs = QTabWidget()
         self.tabs.setObjectName("visitTabs")
