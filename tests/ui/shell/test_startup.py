@@ -106,3 +106,19 @@ def test_the_database_loads_after_the_first_paint_or_anyway_soon_after(qtbot):
     shown.update()
     qtbot.wait(20)
     assert calls == ["painted", "fallback"]  # once only
+
+
+def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
+    ocrebill = Path(sys.executable).with_name("ocrebill")
+    result = subprocess.run([str(ocrebill), "screenshots", str(tmp_path / "shots"),
+                             "--size", "1000x700"], env=_env(tmp_path, TMPDIR=str(tmp_path)),
+                            text=True, capture_output=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert names == ["inventory.png", "main-window.png", "patient-form.png",
+                     "payer-profile.png", "visit-editor.png"]
+    for name in names:
+        header = (tmp_path / "shots" / name).read_bytes()[:24]
+        assert header[:8] == b"\x89PNG\r\n\x1a\n", name
+        size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
+        assert size == (1000, 700), name
