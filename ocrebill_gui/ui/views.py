@@ -9,8 +9,11 @@ from ocrebill_gui.ui.models.paged import PagedTableModel
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QHeaderView,
+    QItemSelectionModel,
     QLabel,
     QModelIndex,
+    QScrollArea,
+    QSplitter,
     Qt,
     QTableView,
     QWidget,
@@ -71,6 +74,35 @@ def fit_height(view: QTableView, *, least: int = 2, most: int = 8) -> None:
 
 def remember_columns(view: QTableView, layout: WindowLayout) -> None:
     layout.save_part(f"header/{view.objectName()}", view.horizontalHeader())
+
+
+def select_row(view: QTableView, row: int) -> None:
+    """Make `row` the current, selected and visible row."""
+    index = view.model().index(row, 0)
+    view.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows)
+    view.scrollTo(index)
+
+
+def list_and_detail(master: QWidget, detail: QWidget, *, name: str, layout: WindowLayout,
+                    sizes: tuple[int, int]) -> QSplitter:
+    """A list on the left, its chosen record's form scrolling on the right; the divider is
+    remembered (`sizes` the first time)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
+    scroll.setWidget(detail)
+    master.layout().setContentsMargins(0, 0, 6, 0)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.setObjectName(name)
+    splitter.addWidget(master)
+    splitter.addWidget(scroll)
+    splitter.setChildrenCollapsible(False)
+    if not layout.restore_part(name, splitter):
+        splitter.setSizes(list(sizes))
+    return splitter
 
 
 def heading(text: str, role: str = "title") -> QLabel:

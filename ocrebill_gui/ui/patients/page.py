@@ -17,12 +17,8 @@ from ocrebill_gui.ui.patients.form import PatientForm
 from ocrebill_gui.ui.qt import (
     QGroupBox,
     QHBoxLayout,
-    QItemSelectionModel,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -33,8 +29,10 @@ from ocrebill_gui.ui.views import (
     fit_columns,
     fit_height,
     heading,
+    list_and_detail,
     record_table,
     remember_columns,
+    select_row,
 )
 
 
@@ -66,7 +64,6 @@ class PatientsPage(QWidget):
         self.list_view.selectionModel().currentRowChanged.connect(self._row_changed)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 6, 0)
         top = QHBoxLayout()
         top.addWidget(heading("Patients"))
         top.addStretch(1)
@@ -102,25 +99,12 @@ class PatientsPage(QWidget):
         detail_layout.addWidget(self.auth_box)
         detail_layout.addWidget(self.visit_box)
         detail_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
-        scroll.setWidget(detail)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("patientsSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = list_and_detail(left, detail, name="patientsSplitter", layout=layout,
+                                        sizes=(440, 660))
         outer = QVBoxLayout(self)
         outer.addWidget(self.splitter)
         for view in (self.list_view, self.coverage_view, self.auth_view, self.visit_view):
             fit_columns(view, layout)
-        if not layout.restore_part("patientsSplitter", self.splitter):
-            self.splitter.setSizes([440, 660])
         self._update_count()
         self._show(None)
 
@@ -148,11 +132,7 @@ class PatientsPage(QWidget):
             self._show(None)
 
     def select_row(self, row: int) -> None:
-        index = self.patients.index(row, 0)
-        self.list_view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.list_view.scrollTo(index)
+        select_row(self.list_view, row)
 
     def select_patient(self, patient_id: int) -> None:
         row = self.patients.row_of(patient_id)

@@ -18,20 +18,24 @@ from ocrebill_gui.ui.models.payers import PayerProfilesModel, PayerRow
 from ocrebill_gui.ui.payers.form import PayerProfileForm
 from ocrebill_gui.ui.qt import (
     QHBoxLayout,
-    QItemSelectionModel,
     QKeySequence,
     QLabel,
     QPushButton,
-    QScrollArea,
     QShortcut,
-    QSplitter,
     Qt,
     QVBoxLayout,
     QWidget,
 )
 from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
-from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
+from ocrebill_gui.ui.views import (
+    fit_columns,
+    heading,
+    list_and_detail,
+    record_table,
+    remember_columns,
+    select_row,
+)
 
 
 def new_payer_id(name: str, taken: set[str]) -> str:
@@ -89,28 +93,15 @@ class PayersPage(QWidget):
         detail_layout.addWidget(self.form)
         detail_layout.addLayout(buttons)
         detail_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
-        scroll.setWidget(detail)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 6, 0)
         left_layout.addWidget(heading("Payer profiles"))
         left_layout.addWidget(self.view, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("payersSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = list_and_detail(left, detail, name="payersSplitter", layout=layout,
+                                        sizes=(600, 500))
         page = QVBoxLayout(self)
         page.addWidget(self.splitter)
         fit_columns(self.view, layout)
-        if not layout.restore_part("payersSplitter", self.splitter):
-            self.splitter.setSizes([600, 500])
         if self.model.rowCount():
             self.select(self.model.record(0).profile.id)
 
@@ -121,10 +112,7 @@ class PayersPage(QWidget):
     def select(self, payer_id: str) -> None:
         row = self.model.row_of(payer_id)
         if row >= 0:
-            self.view.selectionModel().setCurrentIndex(
-                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            self.view.scrollTo(self.model.index(row, 0))
+            select_row(self.view, row)
 
     def _show(self, row: PayerRow | None) -> None:
         self.form.set_profile(row.profile if row else None, editable=bool(row and row.is_users))
