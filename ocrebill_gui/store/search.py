@@ -59,11 +59,27 @@ def _rows_starting_with(store: Store, word: str, cap: int = 5000) -> int:
         "LIMIT ?)", (*_prefix_range(word), cap)).fetchone()[0]
 
 
+_ID_RANGES = ("SELECT 1 FROM patients WHERE mrn >= ? AND mrn < ?",
+              "SELECT 1 FROM patients WHERE ref >= ? AND ref < ?",
+              "SELECT 1 FROM coverages WHERE member_id >= ? AND member_id < ?")
+FEW_IDS = 200
+
+
+def _few_ids(store: Store, text: str) -> bool:
+    """Whether `text` (no digit in it) starts few identifiers: then it may be an MRN or member
+    id typed in letters; a prefix of hundreds of them (e.g. "DEM" of "DEMO-...") is a name."""
+    low, high = _prefix_range(text.upper())
+    union = " UNION ALL ".join(_ID_RANGES)
+    found = store.conn.execute(f"SELECT count(*) FROM ({union} LIMIT ?)",
+                               (low, high, low, high, low, high, FEW_IDS)).fetchone()[0]
+    return found < FEW_IDS
+
+
 def search_patients(store: Store, text: str, *, limit: int = 50,
                     offset: int = 0) -> list[Patient]:
     """Patients whose name has a word starting with each word typed (any order, case and
-    accents ignored); text with a digit also matches MRN, patient id and member id prefixes.
-    Sorted by name, paged.
+    accents ignored), or whose MRN, patient id or member id starts with the text (when it has
+    a digit, or starts fewer than 200 of them). Sorted by name, paged.
 
     Each matching word is an index range already in name order (patient_words), so a page is
     a merge of a few ranges, filtered by the other words: fast however common the name.
@@ -89,7 +105,7 @@ def search_patients(store: Store, text: str, *, limit: int = 50,
         for word in exact or []:
             arms.append(arm + "w.word = ?" + filters)
             params += [word, *other_bounds]
-    if raw and (not words or any(ch.isdigit() for ch in raw)):
+    if raw and (not words or any(ch.isdigit() for ch in raw) or _few_ids(store, raw)):
         low, high = _prefix_range(raw.upper())
         pair = "SELECT p.name_key AS name_key, p.id AS patient_id FROM patients p"
         arms += [f"{pair} WHERE p.mrn >= ? AND p.mrn < ?",

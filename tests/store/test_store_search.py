@@ -8,6 +8,7 @@ import pytest
 from store_helpers import visit_doc
 
 from ocrebill_gui import store as st
+from ocrebill_gui.store import search
 
 
 @pytest.fixture
@@ -91,3 +92,14 @@ def test_day_lists_date_ranges_and_patient_filters(store, setup):
     assert st.count_visits(store, patient_id=patient.id) == 4
     assert st.count_visits(store, text="riv") == 1
     assert st.count_visits(store, status="finalized") == 0
+
+
+def test_letters_only_identifiers_are_found_unless_they_prefix_hundreds(store):
+    lettered = st.add_patient(store, "kim", {"name": "Rivera, Ana", "mrn": "ABCQ"})
+    assert st.search_patients(store, "abc") == [lettered]
+    for n in range(search.FEW_IDS):
+        st.add_patient(store, "kim", {"name": f"Person, Number{n}", "mrn": f"DEMO-{n:04d}"})
+    demo = st.add_patient(store, "kim", {"name": "Demolder, Ann", "mrn": "Z1"})
+    # "demo" prefixes 200 MRNs: taken as a name, so only the name matches.
+    assert st.search_patients(store, "demo") == [demo]
+    assert len(st.search_patients(store, "DEMO-0", limit=500)) == 200  # a digit: identifiers
