@@ -58,10 +58,11 @@ def test_search_day_list_and_open_visit(big_db):
     with st.open_store(big_db) as store:
         visits = st.count_visits(store)
         patients = st.count_patients(store)
-        member = store.conn.execute("SELECT member_id FROM coverages WHERE id = 777"
-                                    ).fetchone()[0]
-        queries = ["mul", "nun", "sam", "dem", "ada", "zoe", "müller-demo ada", "DEMO-0123",
-                   member[:6], "P-0042"]
+        member, mrn = store.conn.execute(
+            "SELECT c.member_id, p.mrn FROM coverages c JOIN patients p ON p.id = c.patient_id "
+            "WHERE c.id = 777").fetchone()
+        queries = ["mul", "nun", "sam", "dem", "ada", "zoe", "müller-demo ada", "nunez iñi",
+                   mrn, mrn[:-1], member[:6], "P-0042"]
         search = {q: round(median_ms(lambda q=q: st.search_patients(store, q), repeat=50), 3)
                   for q in queries}
         day0 = date.fromisoformat(TODAY)
