@@ -167,3 +167,19 @@ def test_demo_rejects_bad_sizes(tmp_path, capsys):
     code, _, err = run(capsys, "--db", str(tmp_path / "d.sqlite"), "demo", "--patients", "0")
     assert code == 2 and "patients: must be a whole number, 1 or more" in err
     assert not (tmp_path / "d.sqlite").exists()
+
+
+def test_a_newer_database_is_refused_by_every_command(tmp_path, capsys):
+    db = tmp_path / "future.sqlite"
+    with st.open_store(db) as store:
+        store.conn.execute(f"PRAGMA user_version = {st.SCHEMA_VERSION + 5}")
+    before = db.read_bytes()
+    doc = tmp_path / "visit.json"
+    doc.write_text(json.dumps(example()))
+    for argv in (["visits"], ["export", "1"], ["check"], ["import", str(doc)],
+                 ["backup", str(tmp_path / "copy.sqlite")], ["demo"]):
+        code, out, err = run(capsys, "--db", str(db), *argv)
+        assert code == 1, argv
+        assert "was written by a newer OcreBill" in err and "update OcreBill" in err, argv
+    assert db.read_bytes() == before
+    assert not (tmp_path / "copy.sqlite").exists()
