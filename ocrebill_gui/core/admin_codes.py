@@ -55,9 +55,16 @@ class Service:
 def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], list[ClaimLine]]:
     services = [_service(ctx, a) for a in ctx.document.administrations]
     coded = [s for s in services if s.timeline.usable and s.kind != "oral"]
-    candidates = [s for s in coded if not (s.family == "hydration" and s.minutes <= 30)]
+    # The initial service is chosen by what was given, not by whether its times are complete
+    # yet: a running infusion without a stop stays the initial service (and gets no codes
+    # until it has one), so a premed push does not flip from +96375 to 96374 and back.
+    candidates = [s for s in services if s.kind != "oral" and s.family != "hydration"
+                  or (s.family == "hydration" and s.timeline.usable and s.minutes > 30)]
     initial = max(candidates, key=lambda s: _rank(ctx, s), default=None)
-    if initial is not None:
+    if initial is not None and not initial.timeline.usable:
+        initial.role = "initial"
+        initial.explanation = "initial service: no codes until its times are complete"
+    elif initial is not None:
         _code_initial(ctx, initial)
     infusions = [s for s in coded if s.kind == "infusion" and s.family != "hydration"]
     infused_products = {initial.admin.product} if initial and initial.kind == "infusion" else set()

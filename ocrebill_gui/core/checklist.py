@@ -264,8 +264,11 @@ def _initial_service(v: _Visit) -> tuple[Verdict, str]:
         names = ", ".join(v.product(a).name for a in coded)
         return "not_done", f"No initial service can be coded: no usable times for {names}"
     summary = initial[0]
-    code = summary.codes[0] if summary.codes else "?"
     admin = next(a for a in v.doc.administrations if a.id == summary.id)
+    if not summary.codes:
+        return "not_done", (f"No initial service can be coded: no usable times for "
+                            f"{v.product(admin).name}")
+    code = summary.codes[0]
     why = ("by hierarchy (facility)" if v.doc.setting == "hospital_outpatient"
            else "the primary reason for the visit")
     return "done", f"{code} for {v.product(admin).name}, {why}"

@@ -58,7 +58,7 @@ def date_of(document: Mapping[str, Any]) -> date:
 
 
 def summary_text(document: Mapping[str, Any]) -> str:
-    """A short line for visit lists: "ocrevus 600 mg + 3 premeds"."""
+    """A short line for visit lists: "Ocrevus 600 mg + 3 premeds"."""
     products = default_catalog().products
     main, premeds, other = [], 0, 0
     for admin in document.get("administrations") or []:
@@ -67,8 +67,8 @@ def summary_text(document: Mapping[str, Any]) -> str:
         product = products.get(str(admin.get("product")))
         if product is not None and product.role == "treatment":
             dose = admin.get("dose_mg")
-            main.append(f"{product.id} {dose:g} mg" if isinstance(dose, int | float)
-                        else product.id)
+            main.append(f"{product.short} {dose:g} mg" if isinstance(dose, int | float)
+                        else product.short)
         elif product is not None and product.role == "premedication":
             premeds += 1
         else:

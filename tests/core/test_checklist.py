@@ -197,7 +197,7 @@ def test_home_setting_needs_attention_and_sample_ndc_is_not_done() -> None:
 def test_two_infusions_list_both_stop_times() -> None:
     mp = infusion("mp", "methylprednisolone", 100, ("start", "08:15"), ("stop", "08:45"))
     item = checklist_of(visit(mp, ocrevus())).item("stop-times")
-    assert item.reason == "Stop times recorded: Methylprednisolone 08:45, Ocrelizumab 1 mg 12:30"
+    assert item.reason == "Stop times recorded: Methylprednisolone 08:45, Ocrevus 12:30"
 
 
 def test_every_error_and_warning_rule_belongs_to_an_item_or_the_summary() -> None:

@@ -107,3 +107,11 @@ def test_oral_premed_has_no_line() -> None:
                            ocrevus(210)))
     assert {c for c, _ in summed(result)} == {"J2350", "96365", "96366"}
     assert role(result, "apap") == "not_coded"
+
+
+def test_an_infusion_without_a_stop_stays_the_initial_service() -> None:
+    running = ocrevus(None)
+    result = compute(visit(given("dph", "diphenhydramine", 50, "08:35"), running))
+    assert role(result, "ocr") == "initial"
+    assert summed(result) == {("J2350", ("JZ",)): 600, ("J1200", ("JZ",)): 1, ("96375", ()): 1}
+    assert result.has_errors

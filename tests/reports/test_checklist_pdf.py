@@ -56,7 +56,7 @@ def test_every_item_is_printed_with_its_verdict_and_reason(name: str, tmp_path: 
                              "Ready once the boxes under 'Confirm by hand' are ticked.",
                              "UB-04 (837I)"]),
     ("07-missing-stop-time", ["\u2612 Start and stop time recorded for every infusion "
-                              "Not done Ocrelizumab 1 mg: no stop time recorded",
+                              "Not done Ocrevus: no stop time recorded",
                               "Not ready: fix every item marked Not done"]),
     ("08-bare-g35", ["\u2612 Diagnosis billable on the date of service",
                      "Not done G35 is a category since 2025-10-01, not billable"]),

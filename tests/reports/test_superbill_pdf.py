@@ -113,7 +113,7 @@ def test_a_diagnosis_is_marked_only_when_not_billable_on_the_date_of_service(
 def test_open_findings_are_printed_and_infos_are_not(tmp_path: Path) -> None:
     text = flat(page_texts(write_superbill(load_example("07-missing-stop-time")[0],
                                            tmp_path))[0])
-    assert "ERROR Ocrelizumab 1 mg: no stop time recorded" in text
+    assert "ERROR Ocrevus: no stop time recorded" in text
     clean = flat(page_texts(write_superbill(load_example("04-pause-excluded")[0],
                                             tmp_path))[0])
     assert "None No errors or warnings." in clean

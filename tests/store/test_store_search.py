@@ -79,7 +79,7 @@ def test_day_lists_date_ranges_and_patient_filters(store, setup):
                            patient_id=other.id).visit_id
     day = st.visits_on(store, date(2026, 3, 4))
     assert [v.id for v in day] == [ids[1], ids[2], rivera]
-    assert day[0].patient_name == "Müller, Ada" and day[0].summary == "ocrevus 600 mg"
+    assert day[0].patient_name == "Müller, Ada" and day[0].summary == "Ocrevus 600 mg"
     assert [v.id for v in st.visits_on(store, date(2026, 3, 4), limit=1, offset=1)] == [ids[2]]
     ranged = st.find_visits(store, date_from=date(2026, 3, 3), date_to=date(2026, 3, 31))
     assert {v.id for v in ranged} == {ids[1], ids[2], ids[3], rivera}

@@ -17,7 +17,7 @@ def test_lists_todays_visits_with_status_patient_product_setting_findings(window
     assert headers == ["Status", "Patient", "Product", "Setting", "Payer", "Findings"]
     assert column_texts(model, 1) == ["Rivera, Ana", "Müller, Ada"]
     assert column_texts(model, 0) == ["Draft", "Draft"]
-    assert column_texts(model, 2)[0].startswith("ocrevus 600 mg")
+    assert column_texts(model, 2)[0].startswith("Ocrevus 600 mg")
     assert column_texts(model, 3) == ["Office", "Office"]
     assert column_texts(model, 4)[0] == "Medicare Part B (traditional)"
     findings = column_texts(model, 5)
