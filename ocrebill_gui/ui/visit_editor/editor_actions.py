@@ -6,6 +6,7 @@ under the editor's title, never as a traceback.
 
 from __future__ import annotations
 
+import subprocess
 from typing import TYPE_CHECKING
 
 from ocrebill_gui.store import StoreError, VisitHasErrors
@@ -26,7 +27,7 @@ class EditorActions:
         self.pdf_button = self._report_button("Save as PDF", "savePdf", self.save_pdf,
                                               "Save the superbill (or checklist) as a PDF file")
         self.print_button = self._report_button("Print", "print", self.print_report,
-                                                "Open the superbill (or checklist) to print "
+                                                "Print the superbill (or checklist) "
                                                 "(Ctrl+Shift+P)")
         self.finalize_button = QPushButton("Finalize\u2026", self)
         self.finalize_button.setObjectName("finalize")
@@ -197,9 +198,10 @@ class EditorActions:
         if not self._printable():
             return
         try:
-            path = printing.print_pdf(self.store, kind, self.presenter.document,
-                                      self.presenter.result)
-        except (printing.CannotPrint, OSError) as exc:
+            outcome = printing.print_pdf(self, self.store, kind, self.presenter.document,
+                                         self.presenter.result)
+        except (printing.CannotPrint, OSError, subprocess.SubprocessError) as exc:
             self._say(str(exc), problem=True)
             return
-        self._say(f"opened {path.name} to print")
+        if outcome is not None:
+            self._say(outcome)

@@ -1,12 +1,19 @@
 """Save as PDF and Print for the visit editor, through the reports package (reportlab).
 
-reportlab is imported only when someone prints. Printing writes a temporary PDF and opens it
-in the system's PDF viewer: PySide6-Essentials has QtPrintSupport but no PDF renderer
-(QtPdf ships in PySide6-Addons), so Qt's print dialog could not draw the PDF itself.
+reportlab is imported only when someone prints. Print goes through Qt's print dialog (printer,
+copies); the chosen printer then gets the very PDF that Save as PDF writes. PySide6-Essentials
+has QtPrintSupport but no PDF renderer (QtPdf is in PySide6-Addons, whose only release for it
+is 6.12, which aborts under Python 3.11), so the PDF reaches the printer by, in order:
+- "Print to file (PDF)" in the dialog: the PDF itself is written there;
+- CUPS `lp` (Linux, macOS): the PDF is sent to the chosen printer, which prints it natively;
+- poppler's `pdftoppm`: pages rasterised at the printer's resolution and painted with QPainter;
+- otherwise the system PDF viewer opens it, to print from there.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,7 +21,16 @@ from typing import Any
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.store import Store, practice_settings
-from ocrebill_gui.ui.qt import QDesktopServices, QFileDialog, QUrl, QWidget
+from ocrebill_gui.ui.qt import (
+    QDesktopServices,
+    QFileDialog,
+    QImage,
+    QPageSize,
+    QPainter,
+    QUrl,
+    QWidget,
+    print_support,
+)
 from ocrebill_gui.ui.visit_editor.services import catalog as store_catalog
 
 KIND_TITLES = {"superbill": "superbill", "checklist": "billing checklist"}
@@ -65,12 +81,88 @@ def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, An
     return write_pdf(data, path)
 
 
-def print_pdf(store: Store, kind: str, document: dict[str, Any], claim: ClaimResult) -> Path:
-    """Write a temporary PDF and hand it to the system viewer to print; returns its path."""
+class PrintDialog:
+    """Qt's print dialog as a function that returns data (tests replace `ask`)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, printer: Any) -> bool:
+        dialog = print_support().QPrintDialog(printer, parent)
+        dialog.setWindowTitle("Print")
+        return dialog.exec() == dialog.DialogCode.Accepted
+
+
+def new_printer(document_name: str) -> Any:
+    support = print_support()
+    printer = support.QPrinter(support.QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(document_name)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter))
+    return printer
+
+
+def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[str, Any],
+              claim: ClaimResult) -> str | None:
+    """Ask Qt's print dialog for a printer and print; say how it went (None when cancelled)."""
     from ocrebill_gui.reports import write_pdf
 
     data = pdf_bytes(store, kind, document, claim)
+    name = default_name(document, kind)
+    printer = new_printer(name)
+    if not PrintDialog.ask(parent, printer):
+        return None
     folder = Path(tempfile.mkdtemp(prefix="ocrebill-print-"))
-    path = write_pdf(data, folder / default_name(document, kind))
+    return send_to_printer(printer, write_pdf(data, folder / name), data)
+
+
+def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
+    """Hand the PDF at `path` to the printer the dialog configured."""
+    support = print_support()
+    target = printer.outputFileName()
+    if printer.outputFormat() == support.QPrinter.OutputFormat.PdfFormat and target:
+        Path(target).write_bytes(data)
+        return f"printed to {Path(target).name}"
+    lp = shutil.which("lp")
+    if lp and printer.printerName():
+        command = [lp, "-d", printer.printerName(), "-n", str(max(1, printer.copyCount())),
+                   "-t", path.stem, str(path)]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        if run.returncode == 0:
+            return f"sent {path.name} to {printer.printerName()}"
+        raise OSError(f"the printer refused the job: {run.stderr.strip() or run.returncode}")
+    if shutil.which("pdftoppm"):
+        pages = paint_pages(printer, path)
+        return f"printed {pages} page{'s' if pages != 1 else ''} on {printer.printerName()}"
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-    return path
+    return f"no print service found: opened {path.name} to print from the viewer"
+
+
+def paint_pages(printer: Any, path: Path) -> int:
+    """Rasterise each page with pdftoppm at the printer's resolution (at most 300 dpi) and
+    paint it on the printer's page; returns the number of pages."""
+    dpi = min(300, max(72, printer.resolution()))
+    with tempfile.TemporaryDirectory(prefix="ocrebill-pages-") as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(path), f"{folder}/page"],
+                       check=True, capture_output=True, timeout=120)
+        pages = sorted(Path(folder).glob("page*.png"))
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise OSError("the printer could not be opened")
+        try:
+            for number, page in enumerate(pages):
+                if number:
+                    printer.newPage()
+                image = QImage(str(page))
+                area = painter.viewport()
+                size = image.size().scaled(area.size(), _keep_aspect())
+                painter.setViewport(area.x(), area.y(), size.width(), size.height())
+                painter.setWindow(image.rect())
+                painter.drawImage(0, 0, image)
+                painter.setViewport(area)
+        finally:
+            painter.end()
+    return len(pages)
+
+
+def _keep_aspect() -> Any:
+    from ocrebill_gui.ui.qt import Qt
+
+    return Qt.AspectRatioMode.KeepAspectRatio

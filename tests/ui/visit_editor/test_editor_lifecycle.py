@@ -3,9 +3,11 @@ finalized visit is read-only until amended with a reason."""
 
 from __future__ import annotations
 
+from conftest_shared import load_example
 from editor_helpers import answer_next_reason
 
 from ocrebill_gui import store as api
+from ocrebill_gui.core.engine import parse_visit
 from ocrebill_gui.ui.qt import Qt
 
 
@@ -133,7 +135,75 @@ def test_printing_needs_the_practice_then_saves_a_pdf(qtbot, ocrevus_editor, sto
     editor.save_pdf("superbill")
     assert asked["suggested"].endswith("Rivera-Ana_2026-03-04_superbill.pdf")
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
-    opened = []
-    monkeypatch.setattr(printing.QDesktopServices, "openUrl", staticmethod(opened.append))
+    printed = tmp_path / "printed.pdf"
+
+    def choose_print_to_file(parent, printer):
+        assert printer.docName().endswith("_checklist.pdf")
+        printer.setOutputFileName(str(printed))  # "Print to file (PDF)" in the dialog
+        return True
+
+    monkeypatch.setattr(printing.PrintDialog, "ask", staticmethod(choose_print_to_file))
     editor.print_report("checklist")
-    assert opened and opened[0].toLocalFile().endswith("_checklist.pdf")
+    assert printed.read_bytes().startswith(b"%PDF")
+    assert editor.status_note == "printed to printed.pdf"
+    monkeypatch.setattr(printing.PrintDialog, "ask", staticmethod(lambda parent, p: False))
+    printed.unlink()
+    editor.print_report("checklist")
+    assert not printed.exists(), "cancelling the dialog prints nothing"
+
+
+class FakePrinter:
+    """What send_to_printer reads of a QPrinter bound to a real (CUPS) printer."""
+
+    def __init__(self):
+        from ocrebill_gui.ui.qt import print_support
+
+        self.native = print_support().QPrinter.OutputFormat.NativeFormat
+
+    def outputFileName(self):
+        return ""
+
+    def outputFormat(self):
+        return self.native
+
+    def printerName(self):
+        return "Front-Desk-Laser"
+
+    def copyCount(self):
+        return 2
+
+
+def test_a_real_printer_gets_the_pdf_through_cups_lp(tmp_path, monkeypatch):
+    from ocrebill_gui.ui.visit_editor import printing
+
+    log = tmp_path / "lp-args"
+    fake_lp = tmp_path / "lp"
+    fake_lp.write_text(f'#!/bin/sh\necho "$@" > {log}\n')
+    fake_lp.chmod(0o755)
+    monkeypatch.setattr(printing.shutil, "which", lambda name: str(fake_lp) if name == "lp"
+                        else None)
+    pdf = tmp_path / "Rivera-Ana_2026-03-04_superbill.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    outcome = printing.send_to_printer(FakePrinter(), pdf, pdf.read_bytes())
+    assert outcome == f"sent {pdf.name} to Front-Desk-Laser"
+    assert log.read_text().split() == ["-d", "Front-Desk-Laser", "-n", "2", "-t", pdf.stem,
+                                       str(pdf)]
+
+
+def test_without_cups_pages_are_rasterised_onto_the_printer(qtbot, tmp_path):
+    from pypdf import PdfReader
+
+    from ocrebill_gui.core.engine import compute
+    from ocrebill_gui.core.practice import demo_practice
+    from ocrebill_gui.reports import render_pdf
+    from ocrebill_gui.ui.visit_editor import printing
+
+    document = load_example("06-facility-premeds")[0]
+    source = tmp_path / "superbill.pdf"
+    source.write_bytes(render_pdf("superbill", parse_visit(document), compute(document),
+                                  demo_practice()))
+    printer = printing.new_printer("superbill.pdf")
+    printer.setOutputFileName(str(tmp_path / "raster.pdf"))
+    assert printing.paint_pages(printer, source) == 1
+    page = PdfReader(tmp_path / "raster.pdf").pages[0]
+    assert round(float(page.mediabox.width)) == 612  # US Letter
