@@ -134,55 +134,67 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
     """Yield (visit, document JSON, CachedClaim, template, lots used) in the plan's order."""
     templates: dict[tuple[str, str, str], Template] = {}
     find_lot = lot_finder(plan)
-    patients_json = [json.dumps({"id": p.ref, "name": p.name,
-                                 "birth_date": p.birth_date.isoformat(),
-                                 "member_id": p.member_id}, ensure_ascii=False,
-                                separators=(",", ":")) for p in plan.patients]
-    payers_json = {p.payer: f'"{p.payer}"' for p in plan.patients}
+    patient_values = [{
+        "setting": p.setting, "payer": f'"{p.payer}"',
+        "patient": json.dumps({"id": p.ref, "name": p.name,
+                               "birth_date": p.birth_date.isoformat(),
+                               "member_id": p.member_id},
+                              ensure_ascii=False, separators=(",", ":")),
+    } for p in plan.patients]
     auth_texts: dict[int, tuple[str, str, str]] = {}
     current_day: date | None = None
-    day_values: dict[str, str] = {}
-    day_lots: dict[str, object] = {}
+    day_tokens: dict[str, str] = {}
     for visit in plan.visits:
         if visit.day != current_day:  # visits come sorted by day: redo day-bound values
             current_day = visit.day
-            day = current_day.isoformat()
             period = period_of(current_day)
             pre_fy2026 = current_day < FY2026
-            day_values = {"d": day}
+            day_tokens = {"d": current_day.isoformat()}
             day_lots = {}
             for product, (_, _, _, tag) in LOT_RULES.items():
                 lot = plan.lots[find_lot(current_day, product)]
                 day_lots[product] = lot
-                day_values[f"L_{tag}"] = lot.lot
-                day_values[f"X_{tag}"] = lot.expires.isoformat()
+                day_tokens[f"L_{tag}"] = lot.lot
+                day_tokens[f"X_{tag}"] = lot.expires.isoformat()
             expired = tuple(sorted(p for p, lot in day_lots.items() if lot.expires < current_day))
+            # Each template with this day's date and lots filled in, and the lots it takes.
+            of_the_day: dict[tuple[str, str, str], tuple[str, list]] = {}
         key = (visit.kind, visit.variant, visit.slot)
-        template = templates.get(key)
-        if template is None:
-            template = templates[key] = _template(*key)
+        filled = of_the_day.get(key)
+        if filled is None:
+            template = templates.get(key)
+            if template is None:
+                template = templates[key] = _template(*key)
+            partial = template.text.replace("%(setting)s", "%%(setting)s").replace(
+                "%(payer)s", "%%(payer)s").replace("%(patient)s", "%%(patient)s").replace(
+                "%(dx_and_pa)s", "%%(dx_and_pa)s")
+            filled = of_the_day[key] = (
+                partial % day_tokens, [day_lots[product] for product, _ in template.vials])
+        else:
+            template = templates[key]
         patient = plan.patients[visit.patient]
         dx = "G35" if pre_fy2026 else patient.dx_after_fy2026
-        tokens = day_values
-        pa_state = None
-        pa = ""
-        if visit.auth is not None:
-            auth = plan.auths[visit.auth]
+        values = dict(patient_values[visit.patient])
+        if visit.auth is None:
+            values["dx_and_pa"] = f'["{dx}"]'
+            pa_state, pa_tokens = None, None
+        else:
             texts = auth_texts.get(visit.auth)
             if texts is None:
+                auth = plan.auths[visit.auth]
                 texts = auth_texts[visit.auth] = (auth.number, auth.valid_from.isoformat(),
                                                   auth.valid_to.isoformat())
-            pa_state = (auth.valid_from <= current_day <= auth.valid_to, visit.remaining)
-            pa = (f',"prior_authorization":{{"number":"{texts[0]}","valid_from":'
-                  f'"{texts[1]}","valid_to":"{texts[2]}","approved_units":'
-                  f'{max(0, visit.remaining or 0)}}}')
-            tokens = day_values | {"PA": texts[0], "PAF": texts[1], "PAT": texts[2]}
-        text = template.text % (tokens | {
-            "setting": patient.setting, "payer": payers_json[patient.payer],
-            "patient": patients_json[visit.patient], "dx_and_pa": f'["{dx}"]{pa}'})
+            # ISO dates compare like the dates they spell.
+            pa_state = (texts[1] <= day_tokens["d"] <= texts[2], visit.remaining)
+            values["dx_and_pa"] = (
+                f'["{dx}"],"prior_authorization":{{"number":"{texts[0]}","valid_from":'
+                f'"{texts[1]}","valid_to":"{texts[2]}","approved_units":'
+                f'{max(0, visit.remaining or 0)}}}')
+            pa_tokens = {"PA": texts[0], "PAF": texts[1], "PAT": texts[2]}
+        text = filled[0] % values
         claim_key = (key, patient.setting, patient.payer, dx, pa_state, expired, period)
-        lots = [day_lots[product] for product, _ in template.vials]
-        yield visit, text, cache.claim(claim_key, text, tokens), template, lots
+        yield (visit, text, cache.claim(claim_key, text, day_tokens, pa_tokens), template,
+               filled[1])
 
 
 def create_demo_database(path: str | os.PathLike[str], *, patients: int | None = None,

@@ -83,9 +83,15 @@ class ClaimCache:
         self.entries: dict[tuple, CachedClaim] = {}
         self.computed = 0
 
-    def claim(self, key: tuple, document_text: str,
-              tokens: dict[str, str]) -> CachedClaim:
+    def claim(self, key: tuple, document_text: str, tokens: dict[str, str],
+              more_tokens: dict[str, str] | None = None) -> CachedClaim:
+        """The claim result of the document; `tokens` (and `more_tokens`) map roles to the
+        visit's own values of the text the engine may copy into messages."""
         entry = self.entries.get(key)
+        if entry is not None and entry.pattern is None:
+            return entry
+        if more_tokens:
+            tokens = tokens | more_tokens
         if entry is None:
             # No usable result for this key yet (or its results show confusable tokens, e.g.
             # a date of service equal to a reference date): compute this visit, and keep the
@@ -93,8 +99,6 @@ class ClaimCache:
             entry = self._compute(document_text, tokens)
             if self._reusable(entry):
                 self.entries[key] = entry
-            return entry
-        if entry.pattern is None:
             return entry
         mapping = {text: tokens[role] for role, text in entry.tokens}
         replaced = entry.pattern.sub(lambda m: mapping[m.group(0)], entry.text)

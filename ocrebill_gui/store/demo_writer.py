@@ -11,8 +11,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from functools import cache
-from queue import Queue
-from threading import Thread
 
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
@@ -33,33 +31,6 @@ VISIT_SQL = ("INSERT INTO visits (id, patient_id, coverage_id, authorization_id,
 LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, received_vials, "
            "on_hand, created_at, created_by, changed_at, changed_by) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-
-
-def in_background(rows: Iterator[tuple], batch: int = 2000) -> Iterator[tuple]:
-    """Produce `rows` in a second thread while SQLite (which lets go of the GIL while it
-    writes) stores the previous batch: the two cores work at once."""
-    queue: Queue[list[tuple] | BaseException | None] = Queue(maxsize=4)
-
-    def produce() -> None:
-        try:
-            chunk: list[tuple] = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) == batch:
-                    queue.put(chunk)
-                    chunk = []
-            queue.put(chunk)
-            queue.put(None)
-        except BaseException as exc:  # handed to the consumer, raised there
-            queue.put(exc)
-
-    worker = Thread(target=produce, name="demo-rows", daemon=True)
-    worker.start()
-    while (item := queue.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield from item
-    worker.join()
 
 
 @cache
@@ -129,7 +100,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                    2 if visit.finalized else 1, created, actor, changed, actor,
                    changed if visit.finalized else None, actor if visit.finalized else None)
 
-    conn.executemany(VISIT_SQL, in_background(visit_rows()))
+    conn.executemany(VISIT_SQL, visit_rows())
     conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
                      vial_uses)
     conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
