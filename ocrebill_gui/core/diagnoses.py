@@ -82,15 +82,17 @@ def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChan
                 f"{code} is valid from {change.valid_from.isoformat()}; for "
                 f"{day.isoformat()} use the code valid then", field=where)
         return
-    entry = icd10_index().get(code)
-    if entry is None:
+    index = icd10_index()
+    billable = index.billable(code)
+    if billable is None:
         ctx.add("dx-unknown", f"{code} is not an ICD-10-CM code", field=where)
-    elif not entry.billable:
-        children = icd10_index().billable_children(code)
+    elif not billable:
+        entry = index.get(code)
+        children = index.billable_children(code)
         shown = ", ".join(children[:8]) + (" ..." if len(children) > 8 else "")
         ctx.add("dx-category",
-                f"{code} ({entry.description}) is a category, not billable: use a subcode"
-                + (f" such as {shown}" if shown else ""), field=where)
+                f"{code} ({entry.description if entry else 'category'}) is a category, not "
+                "billable: use a subcode" + (f" such as {shown}" if shown else ""), field=where)
 
 
 def _check_indication(ctx: Context, rules: DiagnosisRules) -> None:

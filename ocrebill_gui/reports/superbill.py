@@ -78,13 +78,13 @@ def _patient_line(document: VisitDocument) -> str:
 def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
     """Pointer letter, code and description; a code the engine rejected for this date of
     service (its error finding is about `diagnoses[i]`) is marked, as on screen."""
-    index = icd10_index()
+    descriptions = icd10_index().describe(list(document.diagnoses))
     rejected = {f.field for f in claim.findings if f.severity == "error" and f.field}
     width = CONTENT_WIDTH * 0.8
     rows = [["Ptr", "ICD-10-CM", "Description"]]
     red_rows = []
     for i, code in enumerate(document.diagnoses):
-        entry = index.get(code)
+        entry = descriptions[code]
         text = entry.description if entry else "not an ICD-10-CM code"
         if f"diagnoses[{i}]" in rejected:
             text += "  (not billable on this date: see the findings)"

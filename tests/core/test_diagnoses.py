@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import random
 
 import pytest
 from builders import ocrevus, rules, visit
 
 from ocrebill_gui.core import compute
-from ocrebill_gui.core.icd10 import INDEX_FILE, icd10_index
+from ocrebill_gui.core.icd10 import INDEX_FILE, Icd10Index, icd10_index
 from ocrebill_gui.paths import data_dir
 
 
@@ -65,7 +66,7 @@ def _reference_search(query: str, limit: int) -> list[str]:
     """The search's meaning, spelled out over every row: code-prefix matches in code order,
     then rows whose description holds every word, in code order."""
     rows = [line.split("\t", 2) for line in
-            gzip.open(data_dir() / INDEX_FILE, "rt").read().splitlines()]
+            gzip.open(data_dir() / INDEX_FILE, "rt").read().splitlines() if line]
     prefix = query.strip().upper()
     if len(prefix) > 3 and "." not in prefix:
         prefix = f"{prefix[:3]}.{prefix[3:]}"
@@ -83,6 +84,23 @@ def _reference_search(query: str, limit: int) -> list[str]:
                                    "mult scl", "Z51.1", "cholera vibrio", "zzzz", "a"])
 def test_index_search_matches_its_reference(query: str) -> None:
     assert [c.code for c in icd10_index().search(query, 40)] == _reference_search(query, 40)
+
+
+def test_codes_and_descriptions_match_the_full_file_everywhere_in_it() -> None:
+    rows = {code: (flag == "1", description) for code, flag, description in
+            (line.split("\t", 2) for line in
+             gzip.open(data_dir() / INDEX_FILE, "rt").read().splitlines() if line)}
+    codes = sorted(rows)
+    sample = codes[:3] + codes[-3:] + random.Random(7).sample(codes, 400)
+    streamed = Icd10Index(data_dir()).describe(sample)  # one pass over the packed file
+    searched = Icd10Index(data_dir())
+    searched.warm_search()  # the same answers from the text kept for search
+    for code in sample:
+        assert (streamed[code].billable, streamed[code].description) == rows[code]
+        assert searched.get(code) == streamed[code]
+        assert Icd10Index(data_dir()).billable(code) is rows[code][0]
+    assert Icd10Index(data_dir()).get("Q99.99") is None
+    assert len(Icd10Index(data_dir())) == len(rows)
 
 
 def test_index_search_marks_categories() -> None:

@@ -173,7 +173,7 @@ class DiagnosesSection(QWidget):
             return
         if code not in self.presenter.diagnoses:
             self.presenter.set_diagnoses([*self.presenter.diagnoses, code])
-        QTimer.singleShot(0, self.search.clear)
+        QTimer.singleShot(0, self.search, self.search.clear)
         self.suggestions.set_entries([])
 
     # -- the list ----------------------------------------------------------------------------

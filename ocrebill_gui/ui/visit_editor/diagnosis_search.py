@@ -33,7 +33,7 @@ def warm_up_in_background() -> None:
     if _warm.is_set():
         return
     _warm.set()
-    threading.Thread(target=search_codes, args=("G35",), name="icd10-warm-up",
+    threading.Thread(target=icd10_index().warm_search, name="icd10-warm-up",
                      daemon=True).start()
 
 

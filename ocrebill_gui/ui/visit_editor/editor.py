@@ -19,6 +19,7 @@ from ocrebill_gui.ui.qt import (
     QHBoxLayout,
     QKeySequence,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QShortcut,
@@ -104,7 +105,6 @@ class VisitEditor(EditorActions, QWidget):
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._focus_moved)
-        QTimer.singleShot(0, warm_up_in_background)
 
     # -- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -327,6 +327,10 @@ class VisitEditor(EditorActions, QWidget):
             self.scroll.ensureWidgetVisible(self.cards[index])
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is self.diagnoses.search:
+            # The search's lower-cased copy of the index (~5 MB) is made only for someone
+            # about to type a diagnosis, off the GUI thread, before the first keystroke.
+            warm_up_in_background()
         widget = new
         while widget is not None and widget is not self:
             if isinstance(widget, AdministrationCard):
@@ -361,7 +365,7 @@ class VisitEditor(EditorActions, QWidget):
             self._split_once = False
             total = sum(self.splitter.sizes())
             self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
-            QTimer.singleShot(0, self.first_focus)
+            QTimer.singleShot(0, self, self.first_focus)  # cancelled if the editor goes first
 
     def first_focus(self) -> None:
         """Where the cursor starts: a running infusion's Stop, else what comes next in the
@@ -390,8 +394,35 @@ class VisitEditor(EditorActions, QWidget):
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self.save_now()
-        for card in self.cards:
-            card.timeline.ticker.stop()
+        if not self.save_now() and not DiscardChanges.ask(self, self.save_message.text()):
+            event.ignore()  # nothing typed is lost to a close
+            return
+        self.release()
         self.closed.emit()
         super().closeEvent(event)
+
+    def release(self) -> None:
+        """Stop the live parts (tickers, the focus hook) before the editor goes away."""
+        self._autosave.stop()
+        for card in self.cards:
+            card.timeline.ticker.stop()
+        app = QApplication.instance()
+        if app is not None:
+            try:
+                app.focusChanged.disconnect(self._focus_moved)
+            except (RuntimeError, TypeError):  # already disconnected
+                pass
+
+
+class DiscardChanges:
+    """Asks before an editor whose changes could not be saved is closed (tests replace ask)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, reason: str) -> bool:
+        answer = QMessageBox.warning(
+            parent, "Close without saving?",
+            f"{reason or 'This visit could not be saved.'}\n\nClose it anyway and lose the "
+            "changes not saved?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard

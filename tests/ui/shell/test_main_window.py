@@ -103,13 +103,28 @@ def test_open_visits_share_one_window_one_tab_each(window, qtbot, clinic):
     second = window.open_visit(clinic["running"])
     visits = window.visit_window
     assert visits.isVisible() and visits.tabs.count() == 2
-    assert visits.tabs.currentWidget() is second
+    assert visits.tabs.currentWidget().editor is second
     assert "Müller, Ada" in visits.tabs.tabText(1)
-    assert window.open_visit(clinic["done"]) is first and visits.tabs.count() == 2
-    assert visits.tabs.currentWidget() is first
+    # Only the tab in front keeps a live editor: the other saved its draft and let it go.
+    assert window.editors == [second]
+    assert visits.visit_tabs()[0].editor is None and visits.tabs.tabText(0)
+    again = window.open_visit(clinic["done"])
+    assert visits.tabs.count() == 2 and again is not first
+    assert again.visit_id == clinic["done"] and window.editors == [again]
     visits.activateWindow()
     qtbot.waitUntil(visits.isActiveWindow)
     qtbot.keySequence(visits, QKeySequence.StandardKey.Close)  # Ctrl+W closes the tab
-    assert window.editors == [second]
-    second.close()
+    assert visits.tabs.count() == 1
+    assert window.editors[0].visit_id == clinic["running"]
+    window.editors[0].close()
     assert window.editors == [] and not visits.isVisible()
+
+
+def test_a_tab_that_cannot_save_keeps_its_editor(window, clinic, discard_questions):
+    blank = window.new_visit()  # no patient yet: its draft cannot be saved
+    window.open_visit(clinic["done"])
+    visits = window.visit_window
+    assert blank in window.editors, "what was typed in the new visit stays"
+    blank.close()
+    assert discard_questions, "closing it asks before anything is lost"
+    assert visits.tabs.count() == 1
