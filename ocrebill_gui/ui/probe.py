@@ -78,5 +78,8 @@ def _settle() -> None:
     """Let painting, timers and deferred deletions run, as between two clicks."""
     for _ in range(3):
         QApplication.processEvents()
+        # processEvents() leaves deleteLater() for the event loop to do; do it now, as the
+        # loop would between two clicks.
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
