@@ -78,7 +78,24 @@ def summary_text(document: Mapping[str, Any]) -> str:
         parts.append(f"{premeds} premed{'s' if premeds > 1 else ''}")
     if other:
         parts.append(f"{other} other")
-    return " + ".join(parts)
+    running = running_since(document)
+    return " + ".join(parts) + (f"{RUNNING_MARK}{running}, no stop" if running else "")
+
+
+RUNNING_MARK = " · RUNNING since "  # in a summary: an infusion has a start and no stop
+
+
+def running_since(document: Mapping[str, Any]) -> str | None:
+    """'09:00' when an infusion was started and has no stop yet (a forgotten stop shows in
+    every visit list), else None."""
+    for admin in document.get("administrations") or []:
+        if not isinstance(admin, Mapping) or admin.get("route") != "iv_infusion":
+            continue
+        kinds = [e.get("kind") for e in admin.get("events") or [] if isinstance(e, Mapping)]
+        if "start" in kinds and "stop" not in kinds:
+            start = next(e for e in admin["events"] if e.get("kind") == "start")
+            return str(start.get("at", ""))[11:16] or "?"
+    return None
 
 
 def payer_of(document: Mapping[str, Any]) -> str | None:

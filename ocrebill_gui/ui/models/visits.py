@@ -7,6 +7,7 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, VisitSummary
+from ocrebill_gui.store.visits import RUNNING_MARK
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
@@ -26,12 +27,19 @@ def findings_severity(visit: VisitSummary) -> str | None:
     return "error" if visit.errors else "warning" if visit.warnings else None
 
 
+def running(visit: VisitSummary) -> bool:
+    """An infusion of this visit was started and has no stop yet."""
+    return visit.status != "finalized" and RUNNING_MARK in (visit.summary or "")
+
+
 def status_text(visit: VisitSummary) -> str:
-    return "Finalized" if visit.status == "finalized" else "Draft"
+    return "Finalized" if visit.status == "finalized" else "Running" if running(visit) \
+        else "Draft"
 
 
 STATUS = Column[VisitSummary]("Status", status_text,
-                              attention=lambda v: "ok" if v.status == "finalized" else None)
+                              attention=lambda v: "ok" if v.status == "finalized"
+                              else "error" if running(v) else None)
 PATIENT = Column[VisitSummary]("Patient", lambda v: v.patient_name,
                                tooltip=lambda v: f"{v.patient_name} ({v.patient_ref})")
 PRODUCT = Column[VisitSummary]("Product", lambda v: v.summary)

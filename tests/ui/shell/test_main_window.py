@@ -16,8 +16,9 @@ def test_lists_todays_visits_with_status_patient_product_setting_findings(window
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Status", "Patient", "Product", "Setting", "Payer", "Findings"]
     assert column_texts(model, 1) == ["Rivera, Ana", "Müller, Ada"]
-    assert column_texts(model, 0) == ["Draft", "Draft"]
+    assert column_texts(model, 0) == ["Draft", "Running"]  # Müller's infusion has no stop
     assert column_texts(model, 2)[0].startswith("Ocrevus 600 mg")
+    assert "RUNNING since" in column_texts(model, 2)[1]
     assert column_texts(model, 3) == ["Office", "Office"]
     assert column_texts(model, 4)[0] == "Medicare Part B (traditional)"
     findings = column_texts(model, 5)
