@@ -11,7 +11,7 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """Anything that tells the current local wall-clock time (naive, minute resolution is enough)."""
+    """Anything that tells the current local wall-clock time (naive; minutes are enough)."""
 
     def now(self) -> datetime: ...
 

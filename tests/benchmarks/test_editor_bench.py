@@ -56,7 +56,7 @@ def editor(qtbot, tmp_path):
     for index in (1, 2, 3):
         widget.cards[index].route.setCurrentIndex(
             widget.cards[index].route.findData("iv_push")) if index < 3 else None
-        clock.set("08:4%d" % index)
+        clock.set(f"08:4{index}")
         widget.cards[index].timeline.press(widget.cards[index].timeline.kinds[0])
     assert not presenter.stale, presenter.problems
     QApplication.processEvents()

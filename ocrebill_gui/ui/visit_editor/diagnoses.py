@@ -168,8 +168,9 @@ class DiagnosesSection(QWidget):
         try:
             code = normalize_icd10(text)
         except ValueError:
-            self.search_message.show_message(f"'{text.strip()}' is not an ICD-10-CM code: pick one from "
-                                      "the list or type a code such as G35.A")
+            self.search_message.show_message(
+                f"'{text.strip()}' is not an ICD-10-CM code: pick one from the list or type a "
+                "code such as G35.A")
             return
         if code not in self.presenter.diagnoses:
             self.presenter.set_diagnoses([*self.presenter.diagnoses, code])

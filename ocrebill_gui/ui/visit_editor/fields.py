@@ -35,11 +35,14 @@ class MessageLabel(QLabel):
         self.show()
 
 
+FocusHook = Callable[[str], None]
+
+
 class FieldRegistry:
     """path -> (widget to focus, label for its messages, optional focus hook)."""
 
     def __init__(self) -> None:
-        self._fields: dict[str, tuple[QWidget, MessageLabel | None, Callable[[str], None] | None]] = {}
+        self._fields: dict[str, tuple[QWidget, MessageLabel | None, FocusHook | None]] = {}
 
     def register(self, path: str, widget: QWidget, message: MessageLabel | None = None,
                  on_focus: Callable[[str], None] | None = None) -> None:

@@ -281,7 +281,8 @@ class PatientSection(QWidget):
         patient_id = self.patient_id
         coverage = RecordDialog.ask(
             self, "New coverage", specs,
-            lambda v: services.add_coverage(self.store, self.actor, {**v, "patient_id": patient_id}))
+            lambda v: services.add_coverage(self.store, self.actor,
+                                            {**v, "patient_id": patient_id}))
         if coverage is not None:
             self.coverage_id = coverage.id
             self.authorization_id = None
