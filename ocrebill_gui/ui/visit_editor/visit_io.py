@@ -1,8 +1,8 @@
 """The visit lifecycle as the editor uses it: load, save a draft, finalize (with an override
 reason when the claim has errors), amend (reopen with a reason, then finalize again).
 
-Small functions over the store's visits and lifecycle modules; the override is recorded in the
-audit log in the same transaction as the finalization.
+Small functions over the store's visits and lifecycle modules; the store records an override
+reason, and the errors it overrides, in the audit log with the finalization.
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.store import DraftSaved, FinalizeOutcome, InvalidRecord, Store, Visit
 
-# Not in the store's public API: one transaction around finalize + the override's audit entry.
-from ocrebill_gui.store.audit import record
-from ocrebill_gui.store.db import writing
-
 
 def load_visit(store: Store, visit_id: int) -> Visit:
     return api.get_visit(store, visit_id)
@@ -25,28 +21,23 @@ def load_visit(store: Store, visit_id: int) -> Visit:
 def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: int | None,
                patient_id: int | None, coverage_id: int | None, authorization_id: int | None,
                claim: ClaimResult | None, revision: int | None) -> DraftSaved:
+    """Save the form as it is: a coverage or authorization set back to none (automatic) is
+    unlinked from the draft, not kept from an earlier save."""
+    clear = [name for name, value in (("coverage_id", coverage_id),
+                                      ("authorization_id", authorization_id)) if value is None]
     return api.save_draft(store, actor, document, visit_id=visit_id, patient_id=patient_id,
-                             coverage_id=coverage_id, authorization_id=authorization_id,
-                             claim=claim, expected_revision=revision)
+                          coverage_id=coverage_id, authorization_id=authorization_id,
+                          claim=claim, expected_revision=revision, clear=clear)
 
 
 def finalize(store: Store, actor: str, visit_id: int, *, revision: int | None = None,
              override_reason: str | None = None) -> FinalizeOutcome:
     """Finalize a draft. With an override reason the claim may carry error findings; the
     reason and the errors it overrides go to the audit log with the finalization."""
-    if override_reason is None:
-        return api.finalize_visit(store, actor, visit_id, expected_revision=revision)
-    reason = override_reason.strip()
-    if not reason:
+    if override_reason is not None and not override_reason.strip():
         raise InvalidRecord([("reason", "say why the visit is finalized despite its errors")])
-    with writing(store):
-        outcome = api.finalize_visit(store, actor, visit_id, allow_errors=True,
-                                           expected_revision=revision)
-        claim = outcome.visit.claim
-        errors = [f.message for f in claim.findings if f.severity == "error"] if claim else []
-        record(store, actor, "visit", visit_id, "finalize-override",
-               [("overridden_errors", None, errors)], reason=reason)
-    return outcome
+    return api.finalize_visit(store, actor, visit_id, expected_revision=revision,
+                              override_reason=override_reason)
 
 
 def reopen_for_amendment(store: Store, actor: str, visit_id: int, reason: str, *,

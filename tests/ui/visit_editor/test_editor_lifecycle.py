@@ -64,8 +64,10 @@ def test_finalize_is_blocked_by_an_error_until_a_reason_is_given(qtbot, ocrevus_
     assert done.args == [editor.visit_id]
     assert api.get_visit(store, editor.visit_id).finalized
     override = [e for e in api.audit_entries(store, "visit", editor.visit_id)
-                if e.action == "finalize-override"]
+                if e.action == "finalize" and e.reason]
     assert override and override[0].reason.startswith("Payer confirmed")
+    overridden = [c for c in override[0].changes if c.field == "overridden_errors"]
+    assert overridden and "no stop time" in str(overridden[0].after)
 
 
 def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, store, clock):
@@ -207,3 +209,20 @@ def test_without_cups_pages_are_rasterised_onto_the_printer(qtbot, tmp_path):
     assert printing.paint_pages(printer, source) == 1
     page = PdfReader(tmp_path / "raster.pdf").pages[0]
     assert round(float(page.mediabox.width)) == 612  # US Letter
+
+
+def test_setting_the_authorization_back_to_automatic_unlinks_it(qtbot, make_editor, store,
+                                                                 patient):
+    coverage = api.coverages_of(store, patient.id)[0]
+    auth = api.add_authorization(store, "desk", {
+        "coverage_id": coverage.id, "number": "PA-9", "product": "ocrevus",
+        "approved_units": 1200, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
+    editor = make_editor(patient_id=patient.id)
+    editor.presenter.set_diagnoses(["G35.A"])
+    combo = editor.patient.authorization
+    combo.setCurrentIndex(combo.findData(auth.id))
+    assert editor.save_now() and api.get_visit(store, editor.visit_id).authorization_id == auth.id
+    editor.presenter.set("setting", "hospital_outpatient")  # something to save
+    combo.setCurrentIndex(combo.findData(-1))  # "Automatic"
+    assert editor.save_now()
+    assert api.get_visit(store, editor.visit_id).authorization_id is None
