@@ -29,6 +29,7 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.settings import WindowLayout
 
 EditorFactory = Callable[[int | None, int | None], QWidget]
+SPLIT_KEY = "visitEditor.splitter"
 
 
 class VisitTab(QWidget):
@@ -129,6 +130,11 @@ class VisitWindow(QMainWindow):
         editor.saved.connect(lambda saved_id, t=tab: self._saved(t, saved_id))
         editor.finalized.connect(lambda saved_id, t=tab: self._saved(t, saved_id))
         editor.closed.connect(lambda t=tab: self._closed(t))
+        splitter = getattr(editor, "splitter", None)
+        if splitter is not None:  # the form/preview split, as the user last left it
+            editor.restore_split = lambda: self._layout.restore_part(SPLIT_KEY, splitter)
+            splitter.splitterMoved.connect(
+                lambda *_: self._layout.save_part(SPLIT_KEY, splitter))
         tab.put(editor)
         tab.label = self._label(editor)
         self.tabs.setTabText(self.tabs.indexOf(tab), tab.label)

@@ -363,9 +363,15 @@ class VisitEditor(EditorActions, QWidget):
         super().showEvent(event)
         if self._split_once:
             self._split_once = False
-            total = sum(self.splitter.sizes())
-            self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
+            if not self.restore_split():
+                total = sum(self.splitter.sizes())
+                self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
             QTimer.singleShot(0, self, self.first_focus)  # cancelled if the editor goes first
+
+    def restore_split(self) -> bool:
+        """Put the form/preview split back as the user left it (the window hosting the editor
+        replaces this); False: use the default 57/43."""
+        return False
 
     def first_focus(self) -> None:
         """Where the cursor starts: a running infusion's Stop, else what comes next in the

@@ -129,3 +129,15 @@ def test_a_tab_that_cannot_save_keeps_its_editor(window, clinic, discard_questio
     blank.close()
     assert discard_questions, "closing it asks before anything is lost"
     assert visits.tabs.count() == 1
+
+
+def test_the_editor_split_is_remembered(window, qtbot, clinic):
+    editor = window.open_visit(clinic["done"])
+    qtbot.waitUntil(lambda: sum(editor.splitter.sizes()) > 0)
+    total = sum(editor.splitter.sizes())
+    editor.splitter.moveSplitter(total // 3, 1)
+    editor.splitter.splitterMoved.emit(total // 3, 1)
+    moved = editor.splitter.sizes()
+    editor.close()
+    again = window.open_visit(clinic["running"])
+    qtbot.waitUntil(lambda: again.splitter.sizes() == moved)
