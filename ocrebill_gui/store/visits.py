@@ -79,7 +79,7 @@ def summary_text(document: Mapping[str, Any]) -> str:
     if other:
         parts.append(f"{other} other")
     running = running_since(document)
-    return " + ".join(parts) + (f"{RUNNING_MARK}{running}, no stop" if running else "")
+    return " + ".join(parts) + (f"{RUNNING_MARK}{running}" if running else "")
 
 
 RUNNING_MARK = " · RUNNING since "  # in a summary: an infusion has a start and no stop
@@ -94,7 +94,7 @@ def running_since(document: Mapping[str, Any]) -> str | None:
         kinds = [e.get("kind") for e in admin.get("events") or [] if isinstance(e, Mapping)]
         if "start" in kinds and "stop" not in kinds:
             start = next(e for e in admin["events"] if e.get("kind") == "start")
-            return str(start.get("at", ""))[11:16] or "?"
+            return str(start.get("at", "")).rpartition("T")[2][:5] or "?"
     return None
 
 

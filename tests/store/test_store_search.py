@@ -103,3 +103,13 @@ def test_letters_only_identifiers_are_found_unless_they_prefix_hundreds(store):
     # "demo" prefixes 200 MRNs: taken as a name, so only the name matches.
     assert st.search_patients(store, "demo") == [demo]
     assert len(st.search_patients(store, "DEMO-0", limit=500)) == 200  # a digit: identifiers
+
+
+def test_a_summary_says_when_an_infusion_has_no_stop() -> None:
+    from ocrebill_gui.store.visits import RUNNING_MARK, summary_text
+
+    admin = {"product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
+             "events": [{"at": "2026-03-10T09:05", "kind": "start"}]}
+    assert summary_text({"administrations": [admin]}) == f"Ocrevus 600 mg{RUNNING_MARK}09:05"
+    admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
+    assert summary_text({"administrations": [admin]}) == "Ocrevus 600 mg"
