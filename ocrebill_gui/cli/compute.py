@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def read_document(name: str) -> tuple[object | None, str | None]:
     """Read a JSON document from a file or stdin; return (document, error message)."""
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark.
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
     except OSError as exc:
         return None, f"{name}: cannot read: {exc.strerror or exc}"
     except UnicodeDecodeError:

@@ -114,6 +114,12 @@ def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], lis
             service.role = "injection"
             service.codes = [(family.injection, 1)]
             service.explanation = "subcutaneous/intramuscular injection"
+    if initial is not None and not initial.codes and any(
+            s.codes for s in services if s is not initial):
+        ctx.add("addons-without-initial",
+                f"The add-on codes of this visit need {ctx.product(initial.admin).short} as "
+                "their initial service, which has no codes until its times are complete",
+                admin=initial.admin.id, field=f"{ctx.admin_path(initial.admin)}.events")
     lines = [
         ClaimLine(code=code, modifiers=[], units=units, diagnosis_pointers=pointers,
                   administration=s.admin.id, label=ctx.catalog.label(code), why=s.explanation)

@@ -60,7 +60,7 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
     ItemSpec("initial-service", "One initial administration code for the encounter",
              "not always 96365: the payer may use 96413; an injection visit has no infusion "
              "code.",
-             ("same-drug-infusion",)),
+             ("same-drug-infusion", "addons-without-initial")),
     ItemSpec("extra-hours",
              "Extra hours only for more than 30 min beyond the last full hour of running time",
              "90 min = initial only, 150 min = 1 extra hour; pauses and observation do not "

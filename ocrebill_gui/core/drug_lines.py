@@ -153,7 +153,9 @@ def _line_ndc(ctx: Context, product: Product, admins: list[Administration],
             if vial.ndc in product.sample_ndcs:
                 ctx.add("ndc-sample",
                         f"NDC {format_ndc(vial.ndc)} is a sample package of {product.short}: "
-                        "samples are never billable", admin=admin.id, field=f"{where}.ndc")
+                        "samples are never billable. If a sample was given, set the drug source "
+                        "to free drug (no drug line); otherwise correct the NDC",
+                        admin=admin.id, field=f"{where}.ndc")
             elif product.vials and product.vial_for_ndc(vial.ndc) is None:
                 known = ", ".join(format_ndc(v.ndc) for v in product.vials)
                 ctx.add("ndc-other-product",
@@ -171,7 +173,10 @@ def _line_ndc(ctx: Context, product: Product, admins: list[Administration],
                 f"({', '.join(format_ndc(n) for n in mg_by_ndc)}); the line shows the largest",
                 admin=admins[0].id, field=f"{ctx.admin_path(admins[0])}.vials")
     if mg_by_ndc:
-        return mg_by_ndc.most_common(1)[0][0]
+        # The product's own packages first (a stray foreign NDC never heads the line), then
+        # the NDC that carried the most drug.
+        return max(mg_by_ndc, key=lambda ndc: (product.vial_for_ndc(ndc) is not None,
+                                               mg_by_ndc[ndc]))
     return product.default_ndc()
 
 

@@ -34,13 +34,13 @@ def compare_proposed(ctx: Context, lines: list[ClaimLine], bills: list[DrugBill]
         if code in want:
             _compare_code(ctx, code, want[code], have[code], bill_by_code.get(code), field)
             explained.add(code)
-        elif _special(ctx, code, sum(have[code].values()), field):
-            explained.add(code)
-        elif FAMILY_SWAP.get(code) in want:
+        elif FAMILY_SWAP.get(code) in want and code not in explained:
             ctx.add("proposed-family",
                     f"{code} proposed, but payer profile '{ctx.payer.name}' codes this "
                     f"administration as {FAMILY_SWAP[code]}", field=field)
             explained.update({code, FAMILY_SWAP[code]})
+        elif _special(ctx, code, sum(have[code].values()), field):
+            explained.add(code)
         else:
             ctx.add("proposed-extra-line",
                     f"{code} is proposed but nothing recorded in the visit supports it",

@@ -93,6 +93,10 @@ def infusion_timeline(events: list[Event]) -> Timeline:
                                  "paused and never resumed or stopped: no stop time recorded"))
     if state != "stop":
         return Timeline(problem=("timeline-no-stop", "no stop time recorded"))
+    if sum(_minutes(a, b) for a, b in intervals) == 0:
+        return Timeline(problem=("timeline-order",
+                                 "stopped in the minute it started: no running time (a push is "
+                                 "recorded with one 'given' time)"))
     return Timeline(intervals=intervals, paused_minutes=paused)
 
 

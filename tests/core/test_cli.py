@@ -106,3 +106,9 @@ def test_rules_lists_the_catalog() -> None:
     run = ocrebill("rules")
     assert run.returncode == 0
     assert "dx-g35-category" in run.stdout and "timeline-no-stop" in run.stdout
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.json"
+    path.write_bytes(b"\xef\xbb\xbf" + (VISITS / "01-standard-600mg.json").read_bytes())
+    assert ocrebill("compute", str(path)).returncode == 0

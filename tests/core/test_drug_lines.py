@@ -110,3 +110,11 @@ def test_ten_digit_ndcs_are_padded_to_eleven() -> None:
     for vial in doc["administrations"][0]["vials"]:
         vial["ndc"] = "50242-150-01"
     assert compute(doc).lines[0].ndc == "50242015001"
+
+
+def test_the_line_carries_the_products_own_ndc_over_a_stray_one() -> None:
+    doc = visit(ocrevus(210))
+    doc["administrations"][0]["vials"][1]["ndc"] = "50242-0554-01"  # a Zunovo package
+    result = compute(doc)
+    assert result.lines[0].ndc == "50242015001"
+    assert "ndc-other-product" in rules(result)

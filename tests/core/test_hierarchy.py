@@ -114,4 +114,4 @@ def test_an_infusion_without_a_stop_stays_the_initial_service() -> None:
     result = compute(visit(given("dph", "diphenhydramine", 50, "08:35"), running))
     assert role(result, "ocr") == "initial"
     assert summed(result) == {("J2350", ("JZ",)): 600, ("J1200", ("JZ",)): 1, ("96375", ()): 1}
-    assert result.has_errors
+    assert result.has_errors and "addons-without-initial" in rules(result)

@@ -51,7 +51,11 @@ def units_of(result, *codes: str) -> int:
 def test_running_minutes_are_the_sum_of_running_intervals(timeline) -> None:
     events, running = timeline
     result = compute(visit(ocrevus_with(events)))
-    assert result.administrations[0].running_minutes == running
+    if running == 0:  # stopped in the minute it started: times that cannot be used
+        assert result.administrations[0].running_minutes is None
+        assert any(f.rule == "timeline-order" for f in result.findings)
+    else:
+        assert result.administrations[0].running_minutes == running
 
 
 @settings(max_examples=150, deadline=None)

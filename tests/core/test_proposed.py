@@ -54,3 +54,12 @@ def test_zunovo_unclassified_code_and_rituximab_units() -> None:
     rit = ocrevus(150)
     rit.update(product="rituximab", dose_mg=1000, vials=[{"ndc": "50242-0053-06", "mg": 500}] * 2)
     assert "proposed-units" in proposing(("J9312", ["JZ"], 1000), admins=[rit])
+
+
+def test_a_whole_complex_family_proposal_is_one_family_finding_per_code() -> None:
+    found = compute(visit(ocrevus(210), proposed_lines=[
+        {"code": "J2350", "modifiers": ["JZ"], "units": 600},
+        {"code": "96413", "modifiers": [], "units": 1},
+        {"code": "96415", "modifiers": [], "units": 2}])).findings
+    family = [f for f in found if f.rule == "proposed-family"]
+    assert len(family) == 2 and not [f for f in found if f.severity == "error"]

@@ -64,6 +64,7 @@ def test_stop_while_paused_counts_until_the_pause() -> None:
     ([("start", "09:00"), ("stop", "10:00"), ("stop", "11:00")], "timeline-order"),
     ([("given", "09:00")], "timeline-wrong-event"),
     ([], "timeline-no-start"),
+    ([("start", "09:00"), ("stop", "09:00")], "timeline-order"),
 ])
 def test_unusable_timelines_get_an_error_and_no_time_codes(events, rule) -> None:
     result = compute(visit(infusion("ocr", "ocrevus", 600, *events,
