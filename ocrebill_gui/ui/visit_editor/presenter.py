@@ -14,6 +14,7 @@ result stays on screen, marked stale.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +33,9 @@ def blank_document(day: date, *, setting: str = "office", payer: str = "") -> di
     return {"format": VISIT_FORMAT, "date_of_service": day.isoformat(), "setting": setting,
             "payer": payer, "diagnoses": [], "administrations": []}
 
+
+
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 
 class VisitPresenter:
     """Holds one visit document being edited and its latest claim result."""
@@ -116,7 +120,9 @@ class VisitPresenter:
     def set_number(self, path: str, text: str) -> None:
         """A typed amount: a number when it reads as one, else the text itself so that the
         engine's validation names the problem ("must be a number") beside the field."""
-        cleaned = text.strip().replace(",", "")
+        cleaned = text.strip()
+        if THOUSANDS.fullmatch(cleaned):  # 1,000 is a thousand; 600,5 is not a number here
+            cleaned = cleaned.replace(",", "")
         if not cleaned:
             self.set(path, None)
             return

@@ -230,8 +230,15 @@ class TimelineWidget(QFrame):
             return self.clock.now().replace(second=0, microsecond=0)
         if not self._check_typed_time(text):
             return None
-        day = self.presenter.date_of_service or self.clock.now().date()
-        return datetime.combine(day, parse_time(text))
+        now = self.clock.now()
+        day = self.presenter.date_of_service or now.date()
+        at = datetime.combine(day, parse_time(text))
+        if at > now.replace(second=0, microsecond=0):
+            self.time_message.show_message(
+                f"{at:%H:%M} on {day:%m/%d} is later than now ({now:%H:%M}): an event is "
+                "recorded when it happens")
+            return None
+        return at
 
     def press(self, kind: str) -> bool:
         """Stamp an event of `kind` if the timeline allows it now; True when recorded."""

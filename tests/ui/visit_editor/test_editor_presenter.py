@@ -88,3 +88,13 @@ def test_read_only_refuses_edits():
     assert presenter.add_administration("ocrevus") == -1
     assert presenter.revision == before and presenter.get("setting") == "office"
 
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("600", 600), ("1,000", 1000), ("600.5", 600.5),
+                                               ("600,5", "600,5"), ("6,00", "6,00")])
+def test_a_comma_is_a_thousands_separator_only_where_it_reads_as_one(typed, stored):
+    presenter = VisitPresenter(load_example("01-standard-600mg")[0])
+    presenter.set_number("administrations[0].dose_mg", typed)
+    assert presenter.administrations[0]["dose_mg"] == stored
+    if isinstance(stored, str):  # never billed as 6005 mg: the field says what is wrong
+        assert presenter.problems["administrations[0].dose_mg"] == "must be a number"

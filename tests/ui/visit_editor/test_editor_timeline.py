@@ -14,13 +14,23 @@ def events(editor, index=0):
 
 
 @pytest.mark.parametrize("typed", ["0930", "9:30", "09:30", "930", "9.30"])
-def test_a_typed_time_is_stamped_instead_of_now(qtbot, ocrevus_editor, typed):
+def test_a_typed_time_is_stamped_instead_of_now(qtbot, ocrevus_editor, clock, typed):
+    clock.set("10:05")  # the nurse records, at 10:05, a start that happened at 09:30
     timeline = ocrevus_editor.cards[0].timeline
     qtbot.keyClicks(timeline.time_box, typed)
     assert not timeline.time_message.isVisible()
     qtbot.mouseClick(timeline.buttons["start"], Qt.MouseButton.LeftButton)
     assert events(ocrevus_editor) == [("start", "09:30")]
     assert timeline.time_box.text() == ""  # ready for the next event
+
+
+def test_a_time_later_than_now_is_refused_beside_the_box(qtbot, ocrevus_editor, clock):
+    clock.set("09:00")
+    timeline = ocrevus_editor.cards[0].timeline
+    qtbot.keyClicks(timeline.time_box, "2330")
+    qtbot.mouseClick(timeline.buttons["start"], Qt.MouseButton.LeftButton)
+    assert events(ocrevus_editor) == []
+    assert "later than now" in timeline.time_message.text()
 
 
 def test_a_time_that_is_not_one_is_refused_beside_the_box(qtbot, ocrevus_editor):
