@@ -45,21 +45,19 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
     and only then put it in place (a failed backup never leaves a half-written file)."""
     text = os.fspath(dest)
     target = Path(text).expanduser()
-    if target.is_dir() or text.endswith(("/", os.sep)):
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the folder {target}: {exc.strerror or exc}") from exc
+    if text.endswith(("/", os.sep)) and not target.is_dir():
+        # Never create it: a USB stick that is not mounted must not get a local "backup".
+        raise StoreError(f"The folder {target} does not exist (is the drive connected?): "
+                         "nothing was written.")
+    if target.is_dir():
         target = target / store.path.name
     if target.resolve() == store.path.resolve():
         raise StoreError("The backup cannot overwrite the database itself: choose another file.")
     if target.exists() and not overwrite:
         raise StoreError(f"{target} already exists: choose a new file name (or overwrite).")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"Cannot create the folder {target.parent}: "
-                         f"{exc.strerror or exc}") from exc
+    if not target.parent.is_dir():
+        raise StoreError(f"The folder {target.parent} does not exist (is the drive "
+                         "connected?): nothing was written.")
     partial = target.with_name(f".{target.name}.partial")
     for stale in (partial, Path(f"{partial}-journal")):
         stale.unlink(missing_ok=True)

@@ -115,6 +115,10 @@ def test_import_finalize(tmp_path, capsys):
 
 def test_backup_and_check(demo_db, tmp_path, capsys):
     dest = tmp_path / "copies" / "monday.sqlite"
+    code, _, err = run(capsys, "--db", str(demo_db), "backup", f"{dest.parent}/")
+    assert code == 1 and "does not exist (is the drive connected?)" in err
+    assert not dest.parent.exists(), "a missing folder is never made up"
+    dest.parent.mkdir()
     code, out, _ = run(capsys, "--db", str(demo_db), "backup", str(dest))
     assert code == 0 and "integrity check of the copy: ok" in out
     code, out, _ = run(capsys, "--db", str(dest), "check")

@@ -109,6 +109,9 @@ def test_inline_payer_profiles_are_kept_as_user_profiles(store):
 
 def test_backup_is_a_checked_copy(store, setup, tmp_path):
     saved = st.save_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
+    with pytest.raises(st.StoreError, match="does not exist"):
+        st.backup_database(store, tmp_path / "backups" / "copy.sqlite")
+    (tmp_path / "backups").mkdir()
     report = st.backup_database(store, tmp_path / "backups" / "copy.sqlite")
     assert report.integrity == "ok" and report.visits == 1
     with st.open_store(report.path, read_only=True) as copy:
