@@ -79,6 +79,7 @@ def run_print(args: argparse.Namespace) -> int:
 
 def _print_one(args: argparse.Namespace) -> int:
     from ocrebill_gui.reports import default_file_name, render_pdf, write_pdf
+    from ocrebill_gui.store import get_visit
 
     source = args.visit
     from_file = source == "-" or source.endswith(".json") or Path(source).is_file()
@@ -86,12 +87,15 @@ def _print_one(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{source}: neither a visit id nor a visit document file")
     with _open_store(args.db, required=not from_file) as store:
         catalog = _catalog(store)
+        draft = False
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
             document, claim = visit_for_print(store, int(source), catalog)
+            draft = not get_visit(store, int(source)).finalized
         practice = _practice(args.practice, store)
-        data = render_pdf(args.document, document, claim, practice, catalog=catalog)
+        data = render_pdf(args.document, document, claim, practice, catalog=catalog,
+                          draft=draft)
     out = Path(args.output)
     if out.is_dir():
         out = out / default_file_name(document, args.document)

@@ -35,9 +35,10 @@ REPORT_KINDS: dict[str, Callable[..., bytes]] = {
 
 def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
                practice: PracticeSettings, *, catalog: Catalog | None = None,
-               printed_at: datetime | None = None) -> bytes:
-    """The PDF of one kind ("superbill" or "checklist")."""
-    return REPORT_KINDS[kind](document, claim, practice, catalog=catalog, printed_at=printed_at)
+               printed_at: datetime | None = None, draft: bool = False) -> bytes:
+    """The PDF of one kind ("superbill" or "checklist"); `draft` marks every page DRAFT."""
+    return REPORT_KINDS[kind](document, claim, practice, catalog=catalog, printed_at=printed_at,
+                              draft=draft)
 
 
 def write_pdf(data: bytes, out_path: str | os.PathLike[str]) -> Path:

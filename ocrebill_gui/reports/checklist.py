@@ -51,7 +51,7 @@ MARKS = {"done": (BOX_CHECKED, GREEN), "not_done": (BOX_CROSSED, RED),
 
 def checklist_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
                   catalog: Catalog | None = None, checklist: Checklist | None = None,
-                  printed_at: datetime | None = None) -> bytes:
+                  printed_at: datetime | None = None, draft: bool = False) -> bytes:
     """The billing checklist as PDF bytes (evaluated here unless `checklist` is given)."""
     register_fonts()
     catalog = catalog or default_catalog()
@@ -65,7 +65,8 @@ def checklist_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     name = document.patient.name if document.patient and document.patient.name else "no patient"
     setup = PageSetup("Billing checklist", practice,
                       f"{name}  -  date of service {us_date(document.date_of_service)}",
-                      printed_at or datetime.now(), reproducible=printed_at is not None)
+                      printed_at or datetime.now(), reproducible=printed_at is not None,
+                      draft=draft)
     return build_pdf(setup, story)
 
 

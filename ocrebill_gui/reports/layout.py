@@ -236,10 +236,26 @@ class PageSetup:
     patient_line: str  # identifies the visit on continuation pages
     printed_at: datetime
     reproducible: bool
+    draft: bool = False  # a visit not finalized yet: every page says so
+
+
+def _draw_draft_mark(canvas: Canvas) -> None:
+    """A large, light diagonal DRAFT across the page: a draft is never mistaken for a bill."""
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.78, 0.16, 0.16, alpha=0.13))
+    canvas.setFont(BOLD, 110)
+    canvas.translate(PAGE_WIDTH / 2, FOOTER_Y + (TOP - FOOTER_Y) / 2)
+    canvas.rotate(35)
+    canvas.drawCentredString(0, -35, "DRAFT")
+    canvas.setFont(BOLD, 16)
+    canvas.drawCentredString(0, -65, "not finalized: the claim may still change")
+    canvas.restoreState()
 
 
 def _draw_header(canvas: Canvas, setup: PageSetup, continued: bool) -> None:
     practice = setup.practice
+    if setup.draft:
+        _draw_draft_mark(canvas)
     canvas.saveState()
     left, right = MARGIN, PAGE_WIDTH - MARGIN
     canvas.setFillColor(INK)

@@ -51,7 +51,8 @@ class MissingForPrint(ValueError):
 
 
 def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
-                  catalog: Catalog | None = None, printed_at: datetime | None = None) -> bytes:
+                  catalog: Catalog | None = None, printed_at: datetime | None = None,
+                  draft: bool = False) -> bytes:
     """The superbill as PDF bytes. A fixed `printed_at` also makes the output reproducible."""
     if document.patient is None or not document.patient.name:
         raise MissingForPrint("patient: a superbill needs the patient's name")
@@ -66,7 +67,8 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     story += [gap(8), KeepTogether(signature_block("Rendering provider signature",
                                                     "Prepared by (biller)"))]
     setup = PageSetup("Superbill", practice, _patient_line(document),
-                      printed_at or datetime.now(), reproducible=printed_at is not None)
+                      printed_at or datetime.now(), reproducible=printed_at is not None,
+                      draft=draft)
     return build_pdf(setup, story)
 
 

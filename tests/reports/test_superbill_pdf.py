@@ -190,3 +190,18 @@ def test_default_file_name(patient: dict | None, name: str) -> None:
     document = load_example("01-standard-600mg")[0]
     document["patient"] = patient
     assert default_file_name(parse_visit(document), "superbill") == name
+
+
+def test_a_draft_says_so_on_every_page(tmp_path):
+    from ocrebill_gui.core.engine import parse_visit
+    from ocrebill_gui.core.practice import demo_practice
+    from ocrebill_gui.reports import render_pdf
+
+    document = load_example("01-standard-600mg")[0]
+    args = (parse_visit(document), compute(document), demo_practice())
+    (tmp_path / "draft.pdf").write_bytes(render_pdf("superbill", *args, draft=True))
+    (tmp_path / "final.pdf").write_bytes(render_pdf("superbill", *args))
+    draft = flat(" ".join(page_texts(tmp_path / "draft.pdf")))
+    assert "DRAFT" in draft and "not finalized" in draft
+    assert "DRAFT" not in flat(" ".join(page_texts(tmp_path / "final.pdf")))
+    render_pngs(tmp_path / "draft.pdf", tmp_path / "draft")

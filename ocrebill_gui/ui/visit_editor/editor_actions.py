@@ -187,7 +187,8 @@ class EditorActions:
             return
         try:
             path = printing.save_as_pdf(self, self.store, kind, self.presenter.document,
-                                        self.presenter.result)
+                                        self.presenter.result,
+                                        draft=self.status != "finalized")
         except (printing.CannotPrint, OSError) as exc:
             self._say(str(exc), problem=True)
             return
@@ -199,7 +200,8 @@ class EditorActions:
             return
         try:
             outcome = printing.print_pdf(self, self.store, kind, self.presenter.document,
-                                         self.presenter.result)
+                                         self.presenter.result,
+                                         draft=self.status != "finalized")
         except (printing.CannotPrint, OSError, subprocess.SubprocessError) as exc:
             self._say(str(exc), problem=True)
             return

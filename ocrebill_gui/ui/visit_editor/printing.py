@@ -48,13 +48,14 @@ def _practice(store: Store) -> PracticeSettings:
     return practice
 
 
-def pdf_bytes(store: Store, kind: str, document: dict[str, Any], claim: ClaimResult) -> bytes:
+def pdf_bytes(store: Store, kind: str, document: dict[str, Any], claim: ClaimResult,
+              draft: bool = False) -> bytes:
     from ocrebill_gui.core.engine import parse_visit
     from ocrebill_gui.reports import MissingForPrint, render_pdf
 
     try:
         return render_pdf(kind, parse_visit(document), claim, _practice(store),
-                          catalog=store_catalog(store))
+                          catalog=store_catalog(store), draft=draft)
     except MissingForPrint as exc:
         raise CannotPrint(f"Cannot print yet: {exc}") from None
 
@@ -67,9 +68,10 @@ def default_name(document: dict[str, Any], kind: str) -> str:
 
 
 def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, Any],
-                claim: ClaimResult, folder: Path | None = None) -> Path | None:
+                claim: ClaimResult, folder: Path | None = None, *,
+                draft: bool = False) -> Path | None:
     """Ask where (default name in `folder`), write the PDF there; None when cancelled."""
-    data = pdf_bytes(store, kind, document, claim)
+    data = pdf_bytes(store, kind, document, claim, draft)
     suggested = str((folder or Path.home()) / default_name(document, kind))
     chosen, _filter = QFileDialog.getSaveFileName(
         parent, f"Save the {KIND_TITLES[kind]} as PDF", suggested, "PDF files (*.pdf)")
@@ -100,11 +102,11 @@ def new_printer(document_name: str) -> Any:
 
 
 def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[str, Any],
-              claim: ClaimResult) -> str | None:
+              claim: ClaimResult, *, draft: bool = False) -> str | None:
     """Ask Qt's print dialog for a printer and print; say how it went (None when cancelled)."""
     from ocrebill_gui.reports import write_pdf
 
-    data = pdf_bytes(store, kind, document, claim)
+    data = pdf_bytes(store, kind, document, claim, draft)
     name = default_name(document, kind)
     printer = new_printer(name)
     if not PrintDialog.ask(parent, printer):
