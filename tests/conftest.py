@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
-
-FIXTURES = Path(__file__).parent / "fixtures"
-VISITS = FIXTURES / "visits"
-
-
-def example_names() -> list[str]:
-    return sorted(p.stem for p in VISITS.glob("*.json") if not p.stem.endswith(".expected"))
-
-
-def load_example(name: str) -> tuple[dict, dict]:
-    document = json.loads((VISITS / f"{name}.json").read_text())
-    expected = json.loads((VISITS / f"{name}.expected.json").read_text())
-    return document, expected
+from example_visits import load_example
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from builders import PAYER, given, infusion, ocrevus, visit
-from conftest import load_example
+from example_visits import load_example
 
 from ocrebill_gui.core import compute
 from ocrebill_gui.core.catalog import default_catalog

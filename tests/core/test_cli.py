@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import VISITS, example_names, load_example
+from example_visits import VISITS, example_names, load_example
 
 
 def ocrebill(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

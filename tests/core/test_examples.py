@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import example_names, load_example
+from example_visits import example_names, load_example
 
 from ocrebill_gui.core import InvalidVisit, compute
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import example_names, load_example
+from example_visits import example_names, load_example
 from pdf_pages import flat, ink, page_texts, render_pngs
 
 from ocrebill_gui.core import compute

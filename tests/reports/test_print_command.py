@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import VISITS, load_example
+from example_visits import VISITS, load_example
 from pdf_pages import flat, page_texts
 
 from ocrebill_gui import store

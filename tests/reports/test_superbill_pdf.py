@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import example_names, load_example
 from core.builders import given, ocrevus, visit
+from example_visits import example_names, load_example
 from pdf_pages import flat, ink, page_texts, render_pngs
 
 from ocrebill_gui.core import compute
