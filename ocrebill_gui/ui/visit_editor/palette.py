@@ -9,23 +9,14 @@ colours the text the same way everywhere.
 from __future__ import annotations
 
 from ocrebill_gui.ui.qt import QApplication, QColor, QIcon, QPalette, QStyle, QWidget
+from ocrebill_gui.ui.style import accent, is_dark
 
-_SHADES = {  # severity -> (on a light background, on a dark background)
-    "error": ("#b3261e", "#ff8a80"),
-    "warning": ("#8a5300", "#ffcc66"),
-    "info": ("#1f5fa8", "#8ab4f8"),
-    "ok": ("#1b6e3a", "#7fd49b"),
-}
 _BANNER = {"error": ("#fde7e6", "#5c1a16"), "warning": ("#fff4d6", "#4d3a00")}
 
 
-def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
 def severity_color(palette: QPalette, severity: str) -> QColor:
-    light, dark = _SHADES.get(severity, _SHADES["info"])
-    return QColor(dark if is_dark(palette) else light)
+    """The app's one set of severity accents (ui/style.py), for this palette."""
+    return accent(severity if severity in ("error", "warning", "ok") else "info", palette)
 
 
 def banner_background(palette: QPalette, severity: str = "error") -> QColor:
@@ -61,7 +52,7 @@ def set_tone(widget: QWidget, tone: str) -> None:
         widget.style().polish(widget)
     palette = widget.palette()
     text = QPalette.ColorRole.WindowText
-    if tone in _SHADES:
+    if tone in ("error", "warning", "info", "ok"):
         palette.setColor(text, severity_color(palette, tone))
     elif tone == "muted":
         palette.setColor(text, QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
