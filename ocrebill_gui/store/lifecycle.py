@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
@@ -113,6 +114,20 @@ def _give_back(store: Store, visit_id: int, changes: list[Change]) -> None:
     store.conn.execute("DELETE FROM authorization_uses WHERE visit_id = ?", (visit_id,))
 
 
+def _refuse_a_second_bill(store: Store, visit_id: int, patient_id: int, day: date) -> None:
+    """Two finalized visits of one patient on one day bill the day twice: refused unless the
+    biller gives a reason (a second, separate encounter that day is possible, but rare)."""
+    other = store.conn.execute(
+        "SELECT id FROM visits WHERE patient_id = ? AND date_of_service = ? "
+        "AND status = 'finalized' AND id != ? ORDER BY id LIMIT 1",
+        (patient_id, day.isoformat(), visit_id)).fetchone()
+    if other is not None:
+        raise VisitHasErrors(
+            f"Visit {other[0]} of the same patient on {day.isoformat()} is already finalized: "
+            f"finalizing visit {visit_id} too would bill the day twice. Amend visit {other[0]} "
+            "instead, or give the reason for a second encounter that day.", [])
+
+
 def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any],
              patient_id: int, coverage_id: int | None, authorization_id: int | None,
              allow_errors: bool, changes: list[Change]) -> FinalizeOutcome:
@@ -134,6 +149,8 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
             + "; ".join(f.message for f in errors)
             + ". Fix them, or finalize anyway if the claim is meant to go out like this.",
             errors)
+    if not allow_errors:
+        _refuse_a_second_bill(store, visit_id, patient_id, date_of(final))
     taken, units, notes = _take(store, visit_id, final, claim, auth, changes)
     errors, warnings = claim_counts(claim)
     now = store.now()

@@ -264,3 +264,20 @@ def test_links_can_be_cleared_and_errors_overridden_with_a_reason(store, setup):
     assert (entry.action, entry.reason) == ("finalize", "payer confirmed by phone")
     overridden = {c.field: c.after for c in entry.changes}["overridden_errors"]
     assert overridden == ["600 units billed but authorization PA-1 approves 100"]
+
+
+def test_a_second_finalized_visit_the_same_day_needs_a_reason(store, setup):
+    patient = setup[0]
+    first = st.save_draft(store, "nurse", visit_doc(dose=300), patient_id=patient.id)
+    st.finalize_visit(store, "biller", first.visit_id)
+    second = st.save_draft(store, "nurse", visit_doc(dose=300), patient_id=patient.id)
+    with pytest.raises(st.VisitHasErrors, match="bill the day twice") as refused:
+        st.finalize_visit(store, "biller", second.visit_id)
+    assert refused.value.findings == []
+    assert st.get_visit(store, second.visit_id).status == "draft"
+    other_day = st.save_draft(store, "nurse", visit_doc(day="2026-03-18", dose=300),
+                              patient_id=patient.id)
+    assert st.finalize_visit(store, "biller", other_day.visit_id).visit.finalized
+    done = st.finalize_visit(store, "biller", second.visit_id,
+                             override_reason="Second infusion chair session after a reaction")
+    assert done.visit.finalized

@@ -129,10 +129,18 @@ class EditorActions:
                 self._say(f"Not finalized: {len(errors)} error finding(s) on the claim.",
                           problem=True)
                 return False
+        return self._finalize_with(reason)
+
+    def _finalize_with(self: VisitEditor, reason: str | None) -> bool:
         try:
             outcome = visit_io.finalize(self.store, self.actor, self.visit_id,
                                         revision=self.revision, override_reason=reason)
         except VisitHasErrors as exc:
+            if reason is None and not exc.findings:  # refused for another reason than errors
+                reason = ReasonDialog.ask(self, "Finalize anyway?", str(exc), "Finalize anyway",
+                                          [])
+                if reason is not None:
+                    return self._finalize_with(reason)
             self._say(f"Not finalized: {exc}", problem=True)
             return False
         except StoreError as exc:

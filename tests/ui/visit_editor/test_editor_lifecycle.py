@@ -226,3 +226,27 @@ def test_setting_the_authorization_back_to_automatic_unlinks_it(qtbot, make_edit
     combo.setCurrentIndex(combo.findData(-1))  # "Automatic"
     assert editor.save_now()
     assert api.get_visit(store, editor.visit_id).authorization_id is None
+
+
+def test_a_second_bill_for_the_same_day_asks_for_a_reason(qtbot, ocrevus_editor, make_editor,
+                                                         store, patient, clock):
+    first = ocrevus_editor
+    clock.set("09:00")
+    first.press_timeline("start")
+    clock.set("12:30")
+    first.press_timeline("stop")
+    assert first.finalize()
+    second = make_editor(patient_id=patient.id)  # an antihistamine push the same day
+    second.presenter.set_diagnoses(["G35.A"])
+    second.add_product.setCurrentIndex(second.add_product.findData("diphenhydramine"))
+    second.add_administration()
+    qtbot.keyClicks(second.cards[0].dose, "50")
+    assert second.press_timeline("given")
+    assert not second.presenter.result.has_errors
+    assert second.save_now()
+    answer_next_reason(qtbot, None, action="Finalize anyway")
+    assert not second.finalize()
+    assert "bill the day twice" in second.save_message.text()
+    answer_next_reason(qtbot, "Separate evening encounter", action="Finalize anyway")
+    assert second.finalize()
+    assert api.get_visit(store, second.visit_id).finalized
