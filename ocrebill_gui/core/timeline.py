@@ -79,9 +79,7 @@ def infusion_timeline(events: list[Event]) -> Timeline:
                                      f"'{event.kind}' at {event.at:%H:%M} cannot come {after}"))
         if event.kind in ("pause", "stop") and state in ("start", "resume"):
             assert since is not None
-            intervals.append((since, event.at))
-        elif event.kind == "stop" and state == "pause":
-            pass
+            intervals.append((since, event.at))  # a stop after a pause adds no running time
         if event.kind == "resume":
             assert since is not None
             paused += _minutes(since, event.at)
