@@ -36,11 +36,13 @@ if TYPE_CHECKING:
     from ocrebill_gui.store import Store
 
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
-         ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4")]
+         ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
+         ("visits", "&Visits", "Ctrl+5")]
 
 
 class MainWindow(QMainWindow):
-    """Today's visits, Patients, Inventory and Payers; visits open in the visit window."""
+    """Today's visits, Patients, Inventory and Payers; open visits are tabs of the Visits
+    page."""
 
     def __init__(self, layout: WindowLayout, *, clock: Clock, actor: str,
                  parent: QWidget | None = None) -> None:
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Database {store.path}  \u00b7  signed in as {self._actor}")
         for action in (self.new_visit_action, *self.page_actions.values()):
             action.setEnabled(True)
+        self.page_actions["visits"].setEnabled(False)  # until a visit is open
         self.search.setEnabled(True)
         self.show_page("today").focus_table()  # the day's worklist first, whatever was last
 
@@ -160,6 +163,8 @@ class MainWindow(QMainWindow):
             from ocrebill_gui.ui.inventory.page import InventoryPage
 
             return InventoryPage(store, actor, clock, layout)
+        if key == "visits":
+            return self._visits()
         if key == "payers":
             from ocrebill_gui.ui.payers.page import PayersPage
 
@@ -214,9 +219,21 @@ class MainWindow(QMainWindow):
         if self.visit_window is None:
             from ocrebill_gui.ui.visit_window import VisitWindow
 
-            self.visit_window = VisitWindow(self._layout, self._make_editor, parent=self)
+            self.visit_window = VisitWindow(self._layout, self._make_editor)
             self.visit_window.visit_changed.connect(self._visit_changed)
+            self.visit_window.wanted.connect(self._show_visits)
+            self.visit_window.emptied.connect(self._visits_emptied)
+            self.pages["visits"] = self.visit_window
+            self.stack.addWidget(self.visit_window)
         return self.visit_window
+
+    def _show_visits(self) -> None:
+        self.page_actions["visits"].setEnabled(True)
+        self.show_page("visits")
+
+    def _visits_emptied(self) -> None:
+        self.page_actions["visits"].setEnabled(False)
+        self.show_page("today")
 
     def _make_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget:
         from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: loaded on first use
@@ -233,7 +250,7 @@ class MainWindow(QMainWindow):
     # -- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if self.visit_window is not None and not self.visit_window.close():
+        if self.visit_window is not None and not self.visit_window.close_all():
             event.ignore()  # an editor could not save its draft: keep everything open
             return
         self.save_layout()
