@@ -171,7 +171,11 @@ def run_import(args: argparse.Namespace) -> int:
                 except InvalidRecord as exc:
                     problems = [f"  {line}" for line in exc.lines()]
                 except VisitHasErrors as exc:
-                    problems = [f"  {exc}"]
+                    found = [f"  - {f.message}" for f in exc.findings]  # type: ignore[attr-defined]
+                    problems = ([f"  not finalized: {len(found)} error finding(s) on its claim:",
+                                 *found] if found else [f"  not finalized: {exc}"])
+                    problems.append("  fix them, or import again with --allow-errors to "
+                                    "finalize anyway")
                 except StoreError as exc:  # in use, read-only, disk full: stop here
                     print(f"{name}: not imported: {exc}", file=sys.stderr)
                     return EXIT_STORE
@@ -188,7 +192,7 @@ def run_import(args: argparse.Namespace) -> int:
             state = "finalized" if result.finalized else "draft"
             print(f"{name}: {what} visit {result.visit_id} ({state}, {who})")
             for note in result.notes:
-                if not result.duplicate:
+                if not result.duplicate or result.finalized:
                     print(f"  {note}")
     print(f"{imported} imported, {duplicates} already stored, {rejected} rejected")
     return EXIT_INPUT if rejected else 0

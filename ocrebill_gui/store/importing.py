@@ -65,6 +65,12 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
         same = store.conn.execute("SELECT id, status FROM visits WHERE patient_id = ? AND "
                                   "date_of_service = ? AND document = ?",
                                   (patient_id, day.isoformat(), text)).fetchone()
+        if same and finalize and same[1] == "draft":  # asked to finalize what is stored
+            outcome = finalize_visit(store, actor, same[0], allow_errors=allow_errors)
+            return ImportResult(visit_id=same[0], patient_id=patient_id, patient_ref=ref,
+                                patient_created=False, duplicate=True, finalized=True,
+                                notes=[f"already stored as visit {same[0]}: finalized now",
+                                       *outcome.notes])
         if same:
             return ImportResult(visit_id=same[0], patient_id=patient_id, patient_ref=ref,
                                 patient_created=False, duplicate=True,

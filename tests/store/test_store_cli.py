@@ -113,6 +113,19 @@ def test_import_finalize(tmp_path, capsys):
     assert code == 0 and "(finalized, patient" in out
 
 
+def test_import_finalize_of_a_stored_draft_and_of_a_claim_with_errors(tmp_path, capsys):
+    db = tmp_path / "imp.sqlite"
+    draft = str(FIXTURES / "01-standard-600mg.json")
+    run(capsys, "--db", str(db), "import", draft)
+    code, out, _ = run(capsys, "--db", str(db), "import", "--finalize", draft)
+    assert code == 0 and "already stored as visit 1 (finalized" in out
+    assert "finalized now" in out
+    bad = str(FIXTURES / "08-bare-g35.json")
+    code, _, err = run(capsys, "--db", str(db), "import", "--finalize", bad)
+    assert code == 2 and "rejected, nothing saved" in err
+    assert "G35 is a category" in err and "--allow-errors" in err
+
+
 def test_backup_and_check(demo_db, tmp_path, capsys):
     dest = tmp_path / "copies" / "monday.sqlite"
     code, _, err = run(capsys, "--db", str(demo_db), "backup", f"{dest.parent}/")
