@@ -86,6 +86,19 @@ def search_patients(store: Store, text: str, *, limit: int = 50,
     """
     from ocrebill_gui.store.patients import PATIENT_COLUMNS, patient_from_row
 
+    match = _patient_matches(store, text)
+    if match is None:
+        return []
+    matches, params = match
+    sql = (f"SELECT {PATIENT_COLUMNS} FROM ({matches} ORDER BY 1, 2 LIMIT ? OFFSET ?) m "
+           "JOIN patients p ON p.id = m.patient_id ORDER BY m.name_key, m.patient_id")
+    rows = store.db.query(sql, [*params, limit, offset])
+    return [patient_from_row(r) for r in rows]
+
+
+def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None:
+    """SQL selecting (name_key, patient_id) of every patient the text finds, and its
+    parameters; None when the text can find nobody."""
     words = name_words(text)
     raw = text.strip()
     arms: list[str] = []
@@ -114,12 +127,8 @@ def search_patients(store: Store, text: str, *, limit: int = 50,
                  "WHERE c.member_id >= ? AND c.member_id < ?"]
         params += [low, high] * 3
     if not arms:
-        return []
-    matches = " UNION ".join(arms) + " ORDER BY 1, 2 LIMIT ? OFFSET ?"
-    sql = (f"SELECT {PATIENT_COLUMNS} FROM ({matches}) m JOIN patients p ON p.id = m.patient_id "
-           "ORDER BY m.name_key, m.patient_id")
-    rows = store.db.query(sql, [*params, limit, offset])
-    return [patient_from_row(r) for r in rows]
+        return None
+    return " UNION ".join(arms), params
 
 
 _SUMMARY_SQL = """SELECT v.id, v.patient_id, p.ref AS patient_ref, p.name AS patient_name,
@@ -168,15 +177,12 @@ def _filters(store: Store, patient_id: int | None, text: str | None, date_from: 
              date_to: date | None, status: VisitStatus | None) -> tuple[str | None, list]:
     where, params = [], []
     if text and text.strip():
-        ids = [p.id for p in search_patients(store, text, limit=1000)]
-        if not ids:
+        match = _patient_matches(store, text)
+        if match is None:
             return None, []
-        if patient_id is not None:
-            if patient_id not in ids:
-                return None, []
-        else:
-            where.append(f"v.patient_id IN ({','.join('?' * len(ids))})")
-            params.extend(ids)
+        # Every patient the text finds, however many: a subquery, never a capped id list.
+        where.append(f"v.patient_id IN (SELECT patient_id FROM ({match[0]}))")
+        params.extend(match[1])
     if patient_id is not None:
         where.append("v.patient_id = ?")
         params.append(patient_id)

@@ -113,3 +113,20 @@ def test_a_summary_says_when_an_infusion_has_no_stop() -> None:
     assert summary_text({"administrations": [admin]}) == f"Ocrevus 600 mg{RUNNING_MARK}09:05"
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
     assert summary_text({"administrations": [admin]}) == "Ocrevus 600 mg"
+
+
+def test_visit_search_keeps_every_matching_patient_beyond_a_thousand(tmp_path) -> None:
+    from datetime import date
+
+    from ocrebill_gui import store as st
+
+    path = tmp_path / "many.sqlite"
+    st.create_demo_database(path, patients=2600, visits=2600, today=date(2026, 3, 10))
+    with st.open_store(path) as store:
+        found, offset = [], 0
+        while page := st.search_patients(store, "demo", limit=500, offset=offset):
+            found += page
+            offset += 500
+        assert len(found) > 1000
+        expected = sum(st.count_visits(store, patient_id=p.id) for p in found)
+        assert st.count_visits(store, text="demo") == expected
