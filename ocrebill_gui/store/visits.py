@@ -91,10 +91,10 @@ def running_since(document: Mapping[str, Any]) -> str | None:
     for admin in document.get("administrations") or []:
         if not isinstance(admin, Mapping) or admin.get("route") != "iv_infusion":
             continue
-        kinds = [e.get("kind") for e in admin.get("events") or [] if isinstance(e, Mapping)]
-        if "start" in kinds and "stop" not in kinds:
-            start = next(e for e in admin["events"] if e.get("kind") == "start")
-            return str(start.get("at", "")).rpartition("T")[2][:5] or "?"
+        events = [e for e in admin.get("events") or [] if isinstance(e, Mapping)]
+        starts = [e for e in events if e.get("kind") == "start"]
+        if starts and not any(e.get("kind") == "stop" for e in events):
+            return str(starts[0].get("at", "")).rpartition("T")[2][:5] or "?"
     return None
 
 
@@ -185,8 +185,9 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
                     "authorization_id": old_auth}
         if old_text == text and new_refs == old_refs:
             return DraftSaved(visit_id=visit_id, revision=revision, saved=False)
-        _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
-                    new_refs["authorization_id"])
+        if new_refs != old_refs:  # the links saved before were checked then
+            _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
+                        new_refs["authorization_id"])
         claim_text, errors, warnings = _claim_columns(
             store, doc, claim, new_refs["patient_id"], new_refs["coverage_id"],
             new_refs["authorization_id"], visit_id)

@@ -113,6 +113,8 @@ def test_a_summary_says_when_an_infusion_has_no_stop() -> None:
     assert summary_text({"administrations": [admin]}) == f"Ocrevus 600 mg{RUNNING_MARK}09:05"
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
     assert summary_text({"administrations": [admin]}) == "Ocrevus 600 mg"
+    messy = {**admin, "events": ["not an event", {"kind": "start", "at": "2026-03-10T09:00"}]}
+    assert summary_text({"administrations": [messy]}).endswith(f"{RUNNING_MARK}09:00")
 
 
 def test_visit_search_keeps_every_matching_patient_beyond_a_thousand(tmp_path) -> None:
