@@ -209,7 +209,8 @@ class VisitEditor(EditorActions, QWidget):
         self.visit_section.refresh()
         self.diagnoses.refresh()
         self.patient.set_day(self.presenter.date_of_service)
-        self._complete_links()
+        if self._complete_links():
+            return  # the completed document came back through here and redrew everything
         messages = {path: self._friendly(path, message)
                     for path, message in self.presenter.problems.items()}
         for index, admin in enumerate(self.presenter.administrations):
@@ -297,15 +298,16 @@ class VisitEditor(EditorActions, QWidget):
         self._link_key = None
         self._complete_links()
 
-    def _complete_links(self) -> None:
+    def _complete_links(self) -> bool:
         """Fill patient, payer and authorization from the store when what they depend on
-        changed (chosen records, date of service, the authorized drug)."""
+        changed (chosen records, date of service, the authorized drug); True when that
+        changed the document (which redraws the editor once more)."""
         section = self.patient
         key = (section.patient_id, section.coverage_id, section.authorization_id,
                self.presenter.get("date_of_service"),
                services.authorized_product(self.presenter.document, self.presenter.catalog))
         if key == self._link_key or self.presenter.read_only:
-            return
+            return False
         self._link_key = key
         doc = services.completed_document(
             self.store, self.presenter.document, patient_id=section.patient_id,
@@ -315,9 +317,11 @@ class VisitEditor(EditorActions, QWidget):
         values = {"patient": doc.get("patient"), "prior_authorization": auth}
         if section.coverage_id is not None:
             values["payer"] = doc.get("payer")
-        if any(self.presenter.get(path) != value for path, value in values.items()):
+        changed = any(self.presenter.get(path) != value for path, value in values.items())
+        if changed:
             self.presenter.set_many(values)
         section.show_authorization_in_use((auth or {}).get("number"))
+        return changed
 
     # -- administrations and the timeline ----------------------------------------------------
     def add_administration(self) -> None:
