@@ -276,13 +276,16 @@ def _initial_service(v: _Visit) -> tuple[Verdict, str]:
 
 def _extra_hours(v: _Visit) -> tuple[Verdict, str]:
     parts = []
+    unusable = False
     by_id = {s.id: s for s in v.claim.administrations}
     for admin in v.infusions():
         summary = by_id.get(admin.id)
         timeline = timeline_of(admin)
-        if summary is None or not timeline.usable or summary.family is None \
-                or summary.role not in ("initial", "sequential"):
+        if summary is None or not timeline.usable:
+            unusable = True
             continue
+        if summary.family is None or summary.role not in ("initial", "sequential"):
+            continue  # a push, concurrent or hydration infusion has no extra hours
         family = v.catalog.families[summary.family]
         code = family.extra_hour if summary.role == "initial" else family.sequential_extra_hour
         # Minutes from the document, units from the claim: a stale claim shows up here.
@@ -297,11 +300,14 @@ def _extra_hours(v: _Visit) -> tuple[Verdict, str]:
                                 f"claim has x{billed}")
         hours = f"{code} x{want}" if want else "no extra hour (the first needs 91+ min)"
         parts.append(f"{minutes} running min{paused_text}: {hours}")
+    if unusable:
+        return "not_done", _join(["Infusion times incomplete: extra hours cannot be counted",
+                                  *parts])
     if parts:
         return "done", _join(parts)
-    if v.infusions():
-        return "not_done", "No usable infusion times: extra hours cannot be counted"
-    return "done", "No infusion on this visit: no extra hours"
+    if not v.infusions():
+        return "done", "No infusion on this visit: no extra hours"
+    return "done", "No initial or sequential infusion on this visit: no extra hours"
 
 
 def _admin_family(v: _Visit) -> tuple[Verdict, str]:
@@ -346,8 +352,14 @@ def _waste(v: _Visit) -> tuple[Verdict, str]:
         elif v.payer.waste_modifiers == "none":
             parts.append(f"{line.code}: payer '{v.payer.name}' wants the exact amount, no "
                          "JW/JZ")
-        elif v.payer.waste_modifiers == "jw_only" and opened and opened <= given:
-            parts.append(f"{line.code}: no waste, and payer '{v.payer.name}' takes JW only")
+        elif v.payer.waste_modifiers == "jw_only":
+            if opened:
+                parts.append(f"{line.code}: no billable waste ({_mg(given)} of {_mg(opened)} "
+                             f"mg used), and payer '{v.payer.name}' takes JW only")
+            else:
+                verdict = "attention" if verdict == "done" else verdict
+                parts.append(f"{line.code}: vials not recorded, so waste is unknown (payer "
+                             f"'{v.payer.name}' takes JW only)")
         else:
             verdict = "not_done"
             parts.insert(0, f"{line.code}: neither JZ nor a JW line for a single-dose vial")

@@ -214,3 +214,23 @@ def test_evaluation_accepts_a_parsed_document() -> None:
     document = load_example("01-standard-600mg")[0]
     parsed = parse_visit(document)
     assert evaluate_checklist(parsed, compute(parsed)) == checklist_of(document)
+
+
+def test_jw_only_payer_with_nothing_discarded_is_done_and_without_vials_needs_attention() -> None:
+    jw_only = {**PAYER, "waste_modifiers": "jw_only"}
+    rituximab = ocrevus()
+    rituximab.update(product="rituximab", dose_mg=595,
+                     vials=[{"ndc": "50242-0051-21", "mg": 100}] * 6)
+    item = checklist_of(visit(rituximab, payer=jw_only)).item("waste")
+    assert item.verdict == "done" and "takes JW only" in item.reason
+    no_vials = ocrevus()
+    no_vials.pop("vials")
+    assert checklist_of(visit(no_vials, payer=jw_only)).item("waste").verdict == "attention"
+
+
+def test_extra_hours_with_only_a_push_and_hydration_are_done() -> None:
+    document = visit(given("dph", "diphenhydramine", 50, "08:35"),
+                     infusion("ns", "normal-saline", None, ("start", "09:00"),
+                              ("stop", "10:00")))
+    assert checklist_of(document).item("extra-hours").verdict == "done"
+    assert checklist_of(visit(ocrevus(None))).item("extra-hours").verdict == "not_done"
