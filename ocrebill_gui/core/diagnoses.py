@@ -40,6 +40,11 @@ class DiagnosisRules(_Model):
     clinical_trial_code: str
 
 
+# Rules that say the code itself cannot be billed on the date of service (others, such as
+# Z51.11 beside MS, are about a billable code used wrongly).
+NOT_BILLABLE_RULES = ("dx-unknown", "dx-category", "dx-g35-category", "dx-not-yet-valid")
+
+
 @cache
 def diagnosis_rules() -> DiagnosisRules:
     return load_data_file(data_dir() / "diagnosis-rules.json", DiagnosisRules)

@@ -154,7 +154,10 @@ class Icd10Index:
             end = lowered.find(b"\n", hit)
             end = len(lowered) if end < 0 else end
             description_at = lowered.find(b"\t", lowered.find(b"\t", start) + 1) + 1
-            if hit >= description_at and all(w in lowered[description_at:end] for w in others):
+            if hit < description_at:  # found in the code column: look on in the description
+                position = description_at
+                continue
+            if all(w in lowered[description_at:end] for w in others):
                 row = _row(full, start)[0]
                 if row.code not in seen:
                     seen.add(row.code)

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.claim import ClaimResult
+from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES
 from ocrebill_gui.core.engine import resolve_payer
 from ocrebill_gui.core.icd10 import icd10_index
 from ocrebill_gui.core.practice import PracticeSettings
@@ -81,7 +82,7 @@ def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
     """Pointer letter, code and description; a code the engine rejected for this date of
     service (its error finding is about `diagnoses[i]`) is marked, as on screen."""
     descriptions = icd10_index().describe(list(document.diagnoses))
-    rejected = {f.field for f in claim.findings if f.severity == "error" and f.field}
+    rejected = {f.field for f in claim.findings if f.rule in NOT_BILLABLE_RULES and f.field}
     width = CONTENT_WIDTH * 0.8
     rows = [["Ptr", "ICD-10-CM", "Description"]]
     red_rows = []

@@ -205,3 +205,10 @@ def test_a_draft_says_so_on_every_page(tmp_path):
     assert "DRAFT" in draft and "not finalized" in draft
     assert "DRAFT" not in flat(" ".join(page_texts(tmp_path / "final.pdf")))
     render_pngs(tmp_path / "draft.pdf", tmp_path / "draft")
+
+
+def test_a_billable_code_with_another_error_is_not_marked_not_billable(tmp_path: Path) -> None:
+    document = load_example("01-standard-600mg")[0]
+    document["diagnoses"] = ["R51.9"]  # billable, but no MS indication for Ocrevus (an error)
+    text = flat(page_texts(write_superbill(document, tmp_path))[0])
+    assert "R51.9 Headache, unspecified" in text and "not billable" not in text
