@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,6 +86,12 @@ class ClaimResult(_Model):
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def units_of(self, codes: Collection[str]) -> int:
+        """Billed units of these codes, JW waste lines included: what the payer is billed, and
+        so what a prior authorization is charged for (the engine's pa-units check counts the
+        same way)."""
+        return sum(line.units for line in self.lines if line.code in codes)
 
     def summed_lines(self) -> dict[tuple[str, tuple[str, ...]], int]:
         """Units per (code, modifiers), the way the spec says consumers compare lines."""

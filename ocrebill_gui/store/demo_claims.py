@@ -128,11 +128,7 @@ class ClaimCache:
 
 
 def _units(result: ClaimResult, catalog: Catalog) -> dict[str, int]:
-    by_code = {c.code: p.id for p in catalog.products.values() for c in p.codes}
-    units: dict[str, int] = {}
-    for line in result.lines:
-        product = by_code.get(line.code)
-        if product and "JW" not in line.modifiers:
-            units[product] = units.get(product, 0) + line.units
-    return units
+    """Units charged to an authorization per product, counted as finalizing counts them."""
+    units = {p.id: result.units_of({c.code for c in p.codes}) for p in catalog.products.values()}
+    return {product: n for product, n in units.items() if n}
 

@@ -42,13 +42,9 @@ from ocrebill_gui.store.visits import (
 
 
 def authorized_units(claim: ClaimResult, product_id: str) -> int:
-    """Billed units of `product_id` on the claim (its drug lines without the JW waste line)."""
+    """Units of `product_id` the claim charges to an authorization (ClaimResult.units_of)."""
     product = default_catalog().products.get(product_id)
-    if product is None:
-        return 0
-    codes = {c.code for c in product.codes}
-    return sum(line.units for line in claim.lines
-               if line.code in codes and "JW" not in line.modifiers)
+    return 0 if product is None else claim.units_of({c.code for c in product.codes})
 
 
 def _vials_used(document: Mapping[str, Any]) -> Counter[tuple[str, str]]:

@@ -281,3 +281,14 @@ def test_a_second_finalized_visit_the_same_day_needs_a_reason(store, setup):
     done = st.finalize_visit(store, "biller", second.visit_id,
                              override_reason="Second infusion chair session after a reaction")
     assert done.visit.finalized
+
+
+def test_an_authorization_is_charged_the_units_billed_waste_included(store, setup):
+    patient, _coverage, auth, _lot = setup
+    saved = st.save_draft(store, "nurse", visit_doc(dose=500), patient_id=patient.id)
+    outcome = st.finalize_visit(store, "biller", saved.visit_id)
+    billed = outcome.visit.claim.summed_lines()
+    assert billed == {**billed, ("J2350", ()): 500, ("J2350", ("JW",)): 100}
+    assert outcome.units_used == 600  # as the engine's pa-units check counts them
+    assert st.get_authorization(store, auth.id).remaining_units == \
+        auth.approved_units - 600
