@@ -26,6 +26,7 @@ from ocrebill_gui.ui.qt import (
     QSizePolicy,
     QStackedWidget,
     Qt,
+    QTimer,
     QToolBar,
     QWidget,
 )
@@ -35,6 +36,7 @@ from ocrebill_gui.ui.style import set_role
 if TYPE_CHECKING:
     from ocrebill_gui.store import Store
 
+SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
          ("visits", "&Visits", "Ctrl+5")]
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self._layout, self._clock, self._actor = layout, clock, actor
         self.store: Store | None = None
         self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()  # pages to reload before they are shown again
         self.visit_window: QWidget | None = None
         self.stack = QStackedWidget()
         self.placeholder = QLabel("Opening the database...")
@@ -99,6 +102,10 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
         self.search.setMaximumWidth(self.fontMetrics().averageCharWidth() * 56)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_now)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._search_entered)
         bar.addWidget(self.search)
@@ -175,6 +182,9 @@ class MainWindow(QMainWindow):
         if key not in self.page_actions or self.store is None:
             key = "today"
         page = self.page(key)
+        if key in self._stale:
+            self._stale.discard(key)
+            page.refresh()
         self.stack.setCurrentWidget(page)
         self.page_actions[key].setChecked(True)
         return page
@@ -189,7 +199,16 @@ class MainWindow(QMainWindow):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def _search_changed(self, text: str) -> None:
+    def _search_changed(self, _text: str) -> None:
+        self._search_timer.start()  # one search when typing pauses, not one per keystroke
+
+    @property
+    def search_pending(self) -> bool:
+        """Typed text waiting for the pause before it is searched."""
+        return self._search_timer.isActive()
+
+    def _search_now(self) -> None:
+        text = self.search.text()
         if self.store is None:
             return
         if not text.strip() and self.current_page != "patients":
@@ -198,6 +217,9 @@ class MainWindow(QMainWindow):
         page.set_search_text(text)
 
     def _search_entered(self) -> None:
+        if self._search_timer.isActive():  # Enter before the pause: search now
+            self._search_timer.stop()
+            self._search_now()
         if self.store is not None and self.current_page == "patients":
             self.page("patients").list_view.setFocus()
 
@@ -242,10 +264,16 @@ class MainWindow(QMainWindow):
                            patient_id=patient_id)
 
     def _visit_changed(self, _visit_id: int) -> None:
+        """A visit was saved (every autosave) or finalized: the page in front is reloaded now,
+        the others when they next come to the front."""
         for key in ("today", "patients", "inventory"):
             page = self.pages.get(key)
-            if page is not None:
+            if page is None:
+                continue
+            if page is self.stack.currentWidget():
                 page.refresh()
+            else:
+                self._stale.add(key)
 
     # -- closing --------------------------------------------------------------------------
 

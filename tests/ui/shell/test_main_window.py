@@ -36,24 +36,31 @@ def test_other_days_are_one_keypress_away(window, qtbot):
     assert today.model.rowCount() == 2
 
 
+def search_for(window, qtbot, text: str) -> None:
+    """Type into the search box and wait for the search that runs when typing pauses."""
+    type_text(window.search, text)
+    assert window.search_pending, "one search per pause, not per keystroke"
+    qtbot.waitUntil(lambda: not window.search_pending)
+
+
 def test_search_as_you_type_finds_mueller_from_mul(window, qtbot):
     qtbot.keySequence(window, QKeySequence.StandardKey.Find)  # Ctrl+F
     assert window.search.hasFocus()
-    type_text(window.search, "mul")
+    search_for(window, qtbot, "mul")
     assert window.current_page == "patients"
     patients = window.page("patients")
     names = column_texts(patients.patients)
     assert names == ["Müller, Ada", "Mulligan, Tom"]  # accents folded, sorted by name
     assert patients.form.patient is not None and patients.form.patient.name == "Müller, Ada"
-    type_text(window.search, "l")  # "mull"
+    search_for(window, qtbot, "l")  # "mull"
     assert column_texts(patients.patients) == ["Müller, Ada", "Mulligan, Tom"]
-    type_text(window.search, "e")  # "mulle"
+    search_for(window, qtbot, "e")  # "mulle"
     assert column_texts(patients.patients) == ["Müller, Ada"]
     assert "matching" in patients.count_label.text()
 
 
-def test_search_with_non_ascii_text(window):
-    type_text(window.search, "Mü")
+def test_search_with_non_ascii_text(window, qtbot):
+    search_for(window, qtbot, "Mü")
     assert column_texts(window.page("patients").patients) == ["Müller, Ada", "Mulligan, Tom"]
 
 
@@ -141,3 +148,16 @@ def test_the_editor_split_is_remembered(window, qtbot, clinic):
     editor.close()
     again = window.open_visit(clinic["running"])
     qtbot.waitUntil(lambda: again.splitter.sizes() == moved)
+
+
+def test_a_saved_visit_reloads_hidden_pages_only_when_they_come_back(window, clinic):
+    today = window.page("today")
+    reloads = []
+    today.refresh = lambda: reloads.append("today")
+    window.open_visit(clinic["done"])
+    assert window.current_page == "visits"
+    window._visit_changed(clinic["done"])  # what every autosave of the editor does
+    window._visit_changed(clinic["done"])
+    assert reloads == []
+    window.show_page("today")
+    assert reloads == ["today"]
