@@ -6,7 +6,7 @@ Widgets take a `Clock` through their constructor; the app passes `SystemClock()`
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 
@@ -41,6 +41,3 @@ class FakeClock:
             self._now = self._now.replace(hour=hour, minute=minute, second=0, microsecond=0)
         else:
             self._now = datetime.fromisoformat(when)
-
-    def advance(self, minutes: float = 0, *, seconds: float = 0) -> None:
-        self._now += timedelta(minutes=minutes, seconds=seconds)

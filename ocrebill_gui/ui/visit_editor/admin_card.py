@@ -16,7 +16,6 @@ from ocrebill_gui.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
-    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -173,5 +172,3 @@ class AdministrationCard(QGroupBox):
         self.vials.refresh()
         self.timeline.refresh()
 
-    def focus_first(self) -> None:
-        self.product.setFocus(Qt.FocusReason.OtherFocusReason)

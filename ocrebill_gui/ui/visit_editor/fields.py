@@ -60,10 +60,6 @@ class FieldRegistry:
                 return candidate
         return None
 
-    def widget_for(self, path: str) -> QWidget | None:
-        owner = self.owner(path)
-        return self._fields[owner][0] if owner else None
-
     def show_problems(self, problems: dict[str, str]) -> dict[str, str]:
         """Put each message beside its field; return those no field owns."""
         by_owner: dict[str, list[str]] = {}

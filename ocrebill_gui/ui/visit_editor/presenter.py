@@ -82,11 +82,6 @@ class VisitPresenter:
                 problems.setdefault(path, message)
             self.document_problems = problems
 
-    def replace_catalog(self, catalog: Catalog) -> None:
-        """Use another catalog (e.g. one that knows the user's own payer profiles)."""
-        self.catalog = catalog
-        self._changed()
-
     # -- plain fields ------------------------------------------------------------------------
     def get(self, path: str, default: Any = None) -> Any:
         return docpath.get(self.document, path, default)

@@ -27,7 +27,7 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.visit_editor.palette import set_tone
-from ocrebill_gui.ui.visit_editor.preview_models import FIELD_ROLE, ClaimLinesModel, FindingsModel
+from ocrebill_gui.ui.visit_editor.preview_models import ClaimLinesModel, FindingsModel
 
 
 def summary_numbers(result: ClaimResult) -> dict[str, object]:
@@ -261,10 +261,3 @@ class PreviewPanel(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         finding = self.findings_model.finding(index.row())
         self.finding_activated.emit(finding.field or "", finding.administration or "")
-
-    def activate_row(self, row: int) -> None:
-        """Act as if a finding was clicked (keyboard users and tests)."""
-        self._activate(self.findings_model.index(row, 0))
-
-    def field_of_row(self, row: int) -> str | None:
-        return self.findings_model.index(row, 0).data(FIELD_ROLE)

@@ -7,7 +7,7 @@ from the visit's date of service, so a typed time only ever needs hours and minu
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 _SEPARATED = re.compile(r"^(\d{1,2})\s*[:.hH]\s*(\d{2})$")
 _DIGITS = re.compile(r"^\d{1,4}$")
@@ -37,15 +37,6 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise TimeFormatError(f"'{raw}' is not a time of day (00:00 to 23:59)")
     return time(hour, minute)
-
-
-def parse_time_on(day: date, text: str) -> datetime:
-    """A typed time on the given day, as a minute-precision local date-time."""
-    return datetime.combine(day, parse_time(text))
-
-
-def format_time(moment: datetime) -> str:
-    return moment.strftime("%H:%M")
 
 
 def iso_minute(moment: datetime) -> str:

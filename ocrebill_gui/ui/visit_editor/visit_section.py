@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ocrebill_gui.core.visit import PLACE_OF_SERVICE
 from ocrebill_gui.ui.qt import QComboBox, QDate, QDateEdit, QFormLayout, QLabel, QWidget
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
@@ -65,5 +63,3 @@ class VisitSection(QWidget):
         self.setting.setEnabled(not read_only)
 
 
-def as_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
