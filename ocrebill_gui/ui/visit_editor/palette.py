@@ -1,9 +1,8 @@
 """Colours that follow the system palette: readable in light and dark themes alike.
 
 Qt has no palette role for "error" or "warning", so these pick a shade by how light the window
-background is, instead of hard-coding colours that only work on white. `set_tone` also sets the
-`role` property the app's style sheet (ui/style.py) styles, so that the sheet, when present,
-colours the text the same way everywhere.
+background is, instead of hard-coding colours that only work on white. `set_tone` sets the
+text colour only (ui/style.py's roles also set the font).
 """
 
 from __future__ import annotations
@@ -38,18 +37,9 @@ def severity_icon(severity: str) -> QIcon:
     return icon
 
 
-# tone -> the style sheet's QLabel role (ui/style.py)
-_ROLES = {"error": "fieldError", "warning": "banner-warning", "ok": "banner-ok", "muted": "muted",
-          "": ""}
-
-
 def set_tone(widget: QWidget, tone: str) -> None:
-    """Colour a label's text for a tone ("error", "warning", "ok", "muted" or "" = normal)."""
-    role = _ROLES.get(tone, "")
-    if widget.property("role") != role:
-        widget.setProperty("role", role)
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
+    """Colour a label's text for a tone ("error", "warning", "ok", "muted" or "" = normal).
+    Only the text colour: the label keeps its own font (ui/style.py's set_role sets both)."""
     palette = widget.palette()
     text = QPalette.ColorRole.WindowText
     if tone in ("error", "warning", "info", "ok"):
