@@ -79,7 +79,6 @@ def run_print(args: argparse.Namespace) -> int:
 
 def _print_one(args: argparse.Namespace) -> int:
     from ocrebill_gui.reports import default_file_name, render_pdf, write_pdf
-    from ocrebill_gui.store import get_visit
 
     source = args.visit
     from_file = source == "-" or source.endswith(".json") or Path(source).is_file()
@@ -91,8 +90,7 @@ def _print_one(args: argparse.Namespace) -> int:
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
-            document, claim = visit_for_print(store, int(source), catalog)
-            draft = not get_visit(store, int(source)).finalized
+            document, claim, draft = visit_for_print(store, int(source), catalog)
         practice = _practice(args.practice, store)
         data = render_pdf(args.document, document, claim, practice, catalog=catalog,
                           draft=draft)
@@ -137,7 +135,7 @@ def _print_day(args: argparse.Namespace) -> int:
         progress = Progress(len(finalized), f"{args.document}s", sys.stderr)
         for summary in finalized:
             try:
-                document, claim = visit_for_print(store, summary.id, catalog)
+                document, claim, _draft = visit_for_print(store, summary.id, catalog)
                 data = render_pdf(args.document, document, claim, practice, catalog=catalog)
             except (InvalidVisit, MissingForPrint) as exc:
                 failed += 1
@@ -158,17 +156,20 @@ def _print_day(args: argparse.Namespace) -> int:
 
 
 def visit_for_print(store: Store, visit_id: int,
-                    catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
-    """A saved visit as the app shows it: a finalized visit with the claim it was finalized
-    with, a draft computed now from the store's view of it (patient, coverage, authorization)."""
+                    catalog: Catalog) -> tuple[VisitDocument, ClaimResult, bool]:
+    """A saved visit as the app shows it, and whether it is still a draft: a finalized visit
+    with the claim it was finalized with, a draft computed now from the store's view of it
+    (patient, coverage, authorization). The visit is read once."""
     from ocrebill_gui.core.engine import compute, parse_visit
-    from ocrebill_gui.store import get_visit, visit_engine_document
+    from ocrebill_gui.store import engine_document, get_visit
 
     visit = get_visit(store, visit_id)
     if visit.finalized and visit.claim is not None:
-        return parse_visit(visit.document), visit.claim
-    document = parse_visit(visit_engine_document(store, visit_id))
-    return document, compute(document, catalog=catalog)
+        return parse_visit(visit.document), visit.claim, False
+    document = parse_visit(engine_document(
+        store, visit.document, patient_id=visit.patient_id, coverage_id=visit.coverage_id,
+        authorization_id=visit.authorization_id, visit_id=visit.id))
+    return document, compute(document, catalog=catalog), not visit.finalized
 
 
 def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
