@@ -9,7 +9,6 @@ authorizations. A rejected document writes nothing, and the reason names the fie
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,8 +24,12 @@ from ocrebill_gui.store.lifecycle import finalize_visit
 from ocrebill_gui.store.patients import add_patient, patient_by_ref
 from ocrebill_gui.store.payers import save_payer, store_catalog
 from ocrebill_gui.store.search import fold
-from ocrebill_gui.store.visit_documents import authorized_product, compute_in_store
-from ocrebill_gui.store.visits import document_dict, dumps, save_draft
+from ocrebill_gui.store.visit_documents import (
+    authorized_product,
+    compute_in_store,
+    engine_document,
+)
+from ocrebill_gui.store.visits import date_of, document_dict, dumps, save_draft
 
 
 class ImportResult(BaseModel):
@@ -50,17 +53,13 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
     """
     actor = check_actor(actor)
     doc = document_dict(document)
-    try:
-        compute_in_store(store, doc)
-    except InvalidVisit as exc:
-        raise InvalidRecord(exc.problems) from None
     patient = doc.get("patient") or {}
     if not patient.get("id") and not patient.get("name"):
         raise InvalidRecord([("patient", "is required to import: give at least its id or name")])
     notes: list[str] = []
     with writing(store):
+        day = date_of(doc)
         patient_id, ref, created = _patient(store, actor, patient)
-        day = date.fromisoformat(str(doc["date_of_service"]))
         text = dumps(doc)
         same = store.conn.execute("SELECT id, status FROM visits WHERE patient_id = ? AND "
                                   "date_of_service = ? AND document = ?",
@@ -78,8 +77,14 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                                 notes=[f"already stored as visit {same[0]}: not imported again"])
         coverage_id = _coverage(store, actor, patient_id, doc, patient.get("member_id"), notes)
         auth_id = _authorization(store, actor, coverage_id, doc, notes)
+        try:  # computed once, as the draft will hold it; a rejection rolls everything back
+            claim = compute_in_store(store, engine_document(
+                store, doc, patient_id=patient_id, coverage_id=coverage_id,
+                authorization_id=auth_id))
+        except InvalidVisit as exc:
+            raise InvalidRecord(exc.problems) from None
         saved = save_draft(store, actor, doc, patient_id=patient_id, coverage_id=coverage_id,
-                           authorization_id=auth_id)
+                           authorization_id=auth_id, claim=claim)
         if finalize:
             outcome = finalize_visit(store, actor, saved.visit_id, allow_errors=allow_errors)
             notes.extend(outcome.notes)
