@@ -58,8 +58,8 @@ def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], lis
     # The initial service is chosen by what was given, not by whether its times are complete
     # yet: a running infusion without a stop stays the initial service (and gets no codes
     # until it has one), so a premed push does not flip from +96375 to 96374 and back.
-    candidates = [s for s in services if s.kind != "oral" and s.family != "hydration"
-                  or (s.family == "hydration" and s.timeline.usable and s.minutes > 30)]
+    candidates = [s for s in services if s.kind != "oral" and (
+        s.family != "hydration" or (s.timeline.usable and s.minutes > 30))]
     initial = max(candidates, key=lambda s: _rank(ctx, s), default=None)
     if initial is not None and not initial.timeline.usable:
         initial.role = "initial"

@@ -34,7 +34,7 @@ def compare_proposed(ctx: Context, lines: list[ClaimLine], bills: list[DrugBill]
         if code in want:
             _compare_code(ctx, code, want[code], have[code], bill_by_code.get(code), field)
             explained.add(code)
-        elif FAMILY_SWAP.get(code) in want and code not in explained:
+        elif FAMILY_SWAP.get(code) in want:
             ctx.add("proposed-family",
                     f"{code} proposed, but payer profile '{ctx.payer.name}' codes this "
                     f"administration as {FAMILY_SWAP[code]}", field=field)

@@ -91,11 +91,12 @@ def infusion_timeline(events: list[Event]) -> Timeline:
                                  "paused and never resumed or stopped: no stop time recorded"))
     if state != "stop":
         return Timeline(problem=("timeline-no-stop", "no stop time recorded"))
-    if sum(_minutes(a, b) for a, b in intervals) == 0:
+    timeline = Timeline(intervals=intervals, paused_minutes=paused)
+    if timeline.running_minutes == 0:
         return Timeline(problem=("timeline-order",
                                  "stopped in the minute it started: no running time (a push is "
                                  "recorded with one 'given' time)"))
-    return Timeline(intervals=intervals, paused_minutes=paused)
+    return timeline
 
 
 def single_time(events: list[Event]) -> Timeline:

@@ -127,7 +127,6 @@ def _template(kind: str, variant: str, slot: str) -> Template:
     return Template(text=text, summary=summary_text(document), vials=tuple(sorted(vials.items())))
 
 
-_CODES = {product: code for product, (_, _, _, code) in LOT_RULES.items()}
 
 
 def build_documents(plan: DemoPlan, cache: ClaimCache):
