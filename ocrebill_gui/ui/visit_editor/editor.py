@@ -41,7 +41,7 @@ from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
-from ocrebill_gui.ui.visit_editor.timeline import SHORTCUTS, RunningBanner
+from ocrebill_gui.ui.visit_editor.timeline import SHORTCUTS, RunningBanner, running_text
 from ocrebill_gui.ui.visit_editor.visit_section import VisitSection
 
 AUTOSAVE_MS = 500
@@ -275,12 +275,11 @@ class VisitEditor(EditorActions, QWidget):
         for index, admin in enumerate(self.presenter.administrations):
             if admin.get("route") != "iv_infusion":
                 continue
-            state = live_state(admin.get("events", []), now)
-            if state.open and state.started is not None:
+            text = running_text(live_state(admin.get("events", []), now))
+            if text:  # the same words as the card's own banner, with whose it is and the key
                 product = self.presenter.product(index)
                 name = product.short if product else admin.get("product")
-                lines.append(f"{name}: infusion running since {state.started:%H:%M} \u2014 no "
-                             f"stop time (Stop: {SHORTCUTS['stop']})")
+                lines.append(f"{name}: {text[0].lower()}{text[1:]} (Stop: {SHORTCUTS['stop']})")
         self.banner.show_text("\n".join(lines) or None)
 
     def _show_state(self) -> None:
