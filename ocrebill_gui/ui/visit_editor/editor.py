@@ -10,6 +10,7 @@ Signals: saved(visit id), finalized(visit id), closed().
 from __future__ import annotations
 
 from ocrebill_gui.store import Store
+from ocrebill_gui.store.visit_documents import authorized_product
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.qt import (
     QApplication,
@@ -304,7 +305,7 @@ class VisitEditor(EditorActions, QWidget):
         section = self.patient
         key = (section.patient_id, section.coverage_id, section.authorization_id,
                self.presenter.get("date_of_service"),
-               services.authorized_product(self.presenter.document, self.presenter.catalog))
+               authorized_product(self.presenter.document))
         if key == self._link_key or self.presenter.read_only:
             return False
         self._link_key = key

@@ -195,10 +195,11 @@ class PatientSection(QWidget):
         if self.patient_id is None:
             self.coverage.addItem("Pick a patient first", None)
         else:
+            names = services.payer_names(self.store)
             for coverage in services.coverages(self.store, self.patient_id):
                 member = f", member {coverage.member_id}" if coverage.member_id else ""
                 self.coverage.addItem(
-                    f"{services.payer_name(self.store, coverage.payer)}{member} "
+                    f"{names.get(coverage.payer, coverage.payer)}{member} "
                     f"(priority {coverage.priority})", coverage.id)
             if self.coverage.count() == 0:
                 self.coverage.addItem("No coverage: add one (New coverage\u2026)", None)

@@ -12,22 +12,13 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui import store as api
-from ocrebill_gui.core.catalog import Catalog
+from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
 from ocrebill_gui.ui.visit_editor.vials import LotChoice
 
 
 def catalog(store: Store) -> Catalog:
     return api.store_catalog(store)
-
-
-def authorized_product(document: dict[str, Any], catalog_: Catalog) -> str | None:
-    """The drug an authorization is about: the visit's first monoclonal (as the store picks)."""
-    for admin in document.get("administrations", []):
-        product = catalog_.products.get(str(admin.get("product")))
-        if product is not None and product.monoclonal:
-            return product.id
-    return None
 
 
 def find_patients(store: Store, text: str, limit: int = 20) -> list[Patient]:
@@ -71,21 +62,21 @@ def payer_choices(store: Store) -> list[tuple[str, str]]:
             for p, mine in api.payer_profiles(store)]
 
 
-def payer_name(store: Store, payer_id: str) -> str:
-    profile = catalog(store).payers.get(payer_id)
-    return profile.name if profile else payer_id
+def payer_names(store: Store) -> dict[str, str]:
+    """Payer id -> name of every profile the engine knows here (one read of the store)."""
+    return {payer_id: p.name for payer_id, p in catalog(store).payers.items()}
 
 
 def lot_choices(store: Store, product: str) -> list[LotChoice]:
     """The product's lots with vials on hand, plus empty ones so that recorded vials of an
     exhausted lot still show their stock."""
-    return [LotChoice(lot.ndc, lot.lot, lot.expires, _vial_mg(store, product, lot.ndc),
+    return [LotChoice(lot.ndc, lot.lot, lot.expires, _vial_mg(product, lot.ndc),
                       lot.on_hand, lot.id)
             for lot in api.list_vial_lots(store, product=product, in_stock=True)]
 
 
-def _vial_mg(store: Store, product_id: str, ndc: str) -> float:
-    product = catalog(store).products.get(product_id)
+def _vial_mg(product_id: str, ndc: str) -> float:
+    product = default_catalog().products.get(product_id)  # products are shipped data only
     vial = product.vial_for_ndc(ndc) if product else None
     return vial.mg if vial else (product.vials[0].mg if product and product.vials else 0)
 
