@@ -18,6 +18,15 @@ Change = tuple[str, Any, Any]  # (field, before, after)
 _MISSING = object()
 
 
+def check_reason(reason: str | None, what: str) -> str:
+    """A reason the audit log keeps: required, trimmed; `what` says what it must explain."""
+    from ocrebill_gui.store.errors import InvalidRecord
+
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidRecord([("reason", what)])
+    return reason.strip()
+
+
 def check_actor(actor: str) -> str:
     """Every write names who made it."""
     from ocrebill_gui.store.errors import InvalidRecord

@@ -19,7 +19,7 @@ from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import InvalidVisit
 from ocrebill_gui.core.visit import VisitDocument, normalize_ndc
-from ocrebill_gui.store.audit import Change, check_actor, field_changes, record
+from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
     InvalidRecord,
@@ -172,9 +172,7 @@ def _load(store: Store, visit_id: int, expected_revision: int | None) -> dict[st
 
 
 def _reason(reason: str | None) -> str:
-    if not reason or not str(reason).strip():
-        raise InvalidRecord([("reason", "say why a finalized visit is changed")])
-    return str(reason).strip()
+    return check_reason(reason, "say why a finalized visit is changed")
 
 
 def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: bool = False,
@@ -189,8 +187,8 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
     """
     actor = check_actor(actor)
     if override_reason is not None:
-        if not override_reason.strip():
-            raise InvalidRecord([("reason", "say why the visit is finalized despite its errors")])
+        override_reason = check_reason(override_reason,
+                                       "say why the visit is finalized despite its errors")
         allow_errors = True
     with writing(store):
         row = _load(store, visit_id, expected_revision)
@@ -206,7 +204,7 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
         if overridden:
             changes.append(("overridden_errors", None, overridden))
         record(store, actor, "visit", visit_id, "finalize", changes,
-               reason=override_reason.strip() if override_reason else None)
+               reason=override_reason)
     return outcome
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.audit import check_actor, check_reason, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import VialLot, VialLotFields, validated
@@ -59,15 +59,14 @@ def count_on_hand(store: Store, actor: str, lot_id: int, on_hand: int, reason: s
     actor = check_actor(actor)
     if not isinstance(on_hand, int) or on_hand < 0:
         raise InvalidRecord([("on_hand", "must be a whole number, 0 or more")])
-    if not reason or not reason.strip():
-        raise InvalidRecord([("reason", "say why the count changed (e.g. 'shelf count')")])
+    reason = check_reason(reason, "say why the count changed (e.g. 'shelf count')")
     with writing(store):
         current = get_vial_lot(store, lot_id)
         if current.on_hand != on_hand:
             store.conn.execute("UPDATE vial_lots SET on_hand = ?, changed_at = ?, changed_by = ? "
                                "WHERE id = ?", (on_hand, store.now(), actor, lot_id))
             record(store, actor, "vial_lot", lot_id, "count",
-                   [("on_hand", current.on_hand, on_hand)], reason=reason.strip())
+                   [("on_hand", current.on_hand, on_hand)], reason=reason)
     return get_vial_lot(store, lot_id)
 
 

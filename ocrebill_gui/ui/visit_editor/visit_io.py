@@ -11,7 +11,7 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
-from ocrebill_gui.store import DraftSaved, FinalizeOutcome, InvalidRecord, Store, Visit
+from ocrebill_gui.store import DraftSaved, FinalizeOutcome, Store, Visit
 
 
 def load_visit(store: Store, visit_id: int) -> Visit:
@@ -34,8 +34,6 @@ def finalize(store: Store, actor: str, visit_id: int, *, revision: int | None = 
              override_reason: str | None = None) -> FinalizeOutcome:
     """Finalize a draft. With an override reason the claim may carry error findings; the
     reason and the errors it overrides go to the audit log with the finalization."""
-    if override_reason is not None and not override_reason.strip():
-        raise InvalidRecord([("reason", "say why the visit is finalized despite its errors")])
     return api.finalize_visit(store, actor, visit_id, expected_revision=revision,
                               override_reason=override_reason)
 
