@@ -10,7 +10,10 @@ of them up front cost ~80 ms of start-up, a third of a bare window's. Optional m
 
 from __future__ import annotations
 
+import linecache
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -123,7 +126,32 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"ocrebill_gui.ui.qt has no {name!r}: add it to _NAMES")
     value = getattr(import_module(module), name)
     globals()[name] = value
+    _spare_the_line_cache()
     return value
+
+
+def _spare_the_line_cache() -> None:
+    """PySide6 asks of every module imported after it whether its source mentions "PySide6"
+    (for `from __feature__ import snake_case`), and asks through inspect.getsource, which keeps
+    every line of every module in linecache for the life of the process: ~10 MB of strings by
+    the time today's visits are listed, more with each screen opened. The same answer is read
+    here from the file, keeping nothing. No-op where PySide6 does not have this check."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or getattr(feature, "_mod_uses_pyside", None) in (None, _mentions_pyside):
+        return
+    feature._mod_uses_pyside = _mentions_pyside
+    linecache.clearcache()  # what it read before now
+
+
+def _mentions_pyside(module: ModuleType) -> bool:
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str) or not path.endswith(".py"):
+        return False  # inspect.getsource has no source for these either
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
 
 
 def __dir__() -> list[str]:

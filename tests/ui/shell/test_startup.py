@@ -32,6 +32,25 @@ def test_the_first_window_needs_no_store_engine_or_reports(tmp_path):
     assert out == ""
 
 
+def test_modules_imported_after_qt_leave_no_source_in_memory(tmp_path):
+    """PySide6 reads each later module's source to look for `from __feature__ import`; through
+    inspect.getsource that kept every line of every module (~10 MB at start-up). The seam
+    answers its question from the file instead: same answer, nothing kept."""
+    (tmp_path / "uses_qt.py").write_text("import PySide6.QtCore\n")
+    (tmp_path / "plain.py").write_text("VALUE = 1\n")
+    code = ("import linecache, sys\n"
+            "from ocrebill_gui.ui.qt import QLabel\n"
+            f"sys.path.insert(0, {str(tmp_path)!r})\n"
+            "import plain, uses_qt, json.tool, ocrebill_gui.store\n"
+            "feature = sys.modules['shibokensupport.feature']\n"
+            "print(sorted(feature.pyside_feature_dict.get(m) for m in ('plain', 'uses_qt')))\n"
+            "print(len(linecache.cache))")
+    out = subprocess.run([sys.executable, "-c", code], env=_env(tmp_path), text=True,
+                         capture_output=True, check=True).stdout.split()
+    assert out[0:2] == ["[-1,", "0]"]  # the module that mentions PySide6 may use features
+    assert int(out[2]) == 0
+
+
 def test_empty_database_is_offered_demo_data(qtbot, tmp_path, layout, clock, monkeypatch):
     window = MainWindow(layout, clock=clock, actor="desk")
     qtbot.addWidget(window)
