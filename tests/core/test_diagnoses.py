@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import random
+import tracemalloc
 
 import pytest
 from builders import ocrevus, rules, visit
@@ -102,6 +103,21 @@ def test_codes_and_descriptions_match_the_full_file_everywhere_in_it() -> None:
         assert Icd10Index(data_dir()).billable(code) is rows[code][0]
     assert Icd10Index(data_dir()).get("Q99.99") is None
     assert len(Icd10Index(data_dir())) == len(rows)
+
+
+def test_describing_a_code_streams_the_file_without_holding_it() -> None:
+    """The visit editor describes its codes as it opens: the unpacked file is ~8 MB, and
+    reading it in large pieces once made an ~11 MB passing peak."""
+    unpacked = len(gzip.open(data_dir() / INDEX_FILE).read())
+    index = Icd10Index(data_dir())
+    last_code = index.billable_children("Z99")[-1]  # near the end: the whole file is read
+    tracemalloc.start()
+    try:
+        assert index.describe([last_code])[last_code] is not None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < unpacked / 4
 
 
 def test_index_search_marks_categories() -> None:

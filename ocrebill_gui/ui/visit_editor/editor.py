@@ -332,7 +332,7 @@ class VisitEditor(EditorActions, QWidget):
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is self.diagnoses.search:
-            # The search's lower-cased copy of the index (~5 MB) is made only for someone
+            # The search's text and its lower-cased copy (~8 MB each) are made only for someone
             # about to type a diagnosis, off the GUI thread, before the first keystroke.
             warm_up_in_background()
         widget = new
