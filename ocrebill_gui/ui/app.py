@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from ocrebill_gui.ui.clock import SystemClock
 from ocrebill_gui.ui.main_window import MainWindow
+from ocrebill_gui.ui.memory import freeze_start_up_objects
 from ocrebill_gui.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget
 from ocrebill_gui.ui.settings import WindowLayout, default_layout_path
 from ocrebill_gui.ui.style import install as install_style
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             return
         window.attach_store(store)
         app.aboutToQuit.connect(store.close)
+        freeze_start_up_objects()
         if probe is not None:
             probe.ready(window)
 

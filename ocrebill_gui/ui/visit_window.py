@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ocrebill_gui.ui.memory import collect_soon
 from ocrebill_gui.ui.qt import (
     QCloseEvent,
     QKeySequence,
@@ -116,11 +117,12 @@ class VisitWindow(QWidget):
 
     def _front_changed(self, _index: int) -> None:
         front = self.tabs.currentWidget()
-        for tab in self.visit_tabs():
-            if tab is not front:
-                tab.let_go()
+        let_go = [tab.let_go() for tab in self.visit_tabs()
+                  if tab is not front and tab.editor is not None]
         if front is not None:
             self._bring_up(front)  # type: ignore[arg-type]
+        if any(let_go):
+            collect_soon()  # the editor's Python side is cyclic garbage now (ui/memory.py)
 
     def _bring_up(self, tab: VisitTab) -> None:
         if tab.editor is not None:
@@ -157,6 +159,7 @@ class VisitWindow(QWidget):
         if index >= 0:
             self.tabs.removeTab(index)
             tab.deleteLater()
+            collect_soon()
         if not self.tabs.count():
             self.emptied.emit()
 
