@@ -201,8 +201,8 @@ def validator(model: type) -> Callable[[Mapping[str, Any]], dict[str, str]]:
 
 
 class RecordDialog(QDialog):
-    """A small dialog around a FormGrid: OK is enabled only while the input is valid, and
-    OK calls `save(values)`; a store error keeps the dialog open with the message beside the
+    """A small dialog around a FormGrid: Save is enabled only while the input is valid, and
+    calls `save(values)`; a store error keeps the dialog open with the message beside the
     field. Subclasses build their rows in `build(grid)` and return values from `values()`."""
 
     def __init__(self, title: str, save: Callable[[dict[str, Any]], Any],
@@ -216,7 +216,7 @@ class RecordDialog(QDialog):
         self.build(self.grid)
         self.grid.go_live()
         self.general = FieldMessage()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -235,13 +235,13 @@ class RecordDialog(QDialog):
         raise NotImplementedError
 
     @property
-    def ok_button(self) -> Any:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    def save_button(self) -> Any:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
     def check(self) -> bool:
         problems = self._validate(self.values())
         self.general.show_message(self.grid.show_problems(problems))
-        self.ok_button.setEnabled(not problems)
+        self.save_button.setEnabled(not problems)
         return not problems
 
     def accept(self) -> None:
@@ -255,7 +255,7 @@ class RecordDialog(QDialog):
         except InvalidRecord as error:
             self.grid.reveal_all()
             self.general.show_message(self.grid.show_problems(problems_of(error)))
-            self.ok_button.setEnabled(False)
+            self.save_button.setEnabled(False)
             return
         except StoreError as error:
             self.general.show_message(str(error))

@@ -1,5 +1,7 @@
-"""Adding a coverage or a prior authorization to a patient: small dialogs that return the
-saved record (`CoverageDialog.ask(...)`), so callers and tests deal in data, not widgets."""
+"""Adding a patient, a coverage or a prior authorization: small dialogs that return the saved
+record (`CoverageDialog.ask(...)`), so callers and tests deal in data, not widgets. The
+Patients screen and the visit editor (which creates these on the spot) use the same ones:
+checked as they are typed, by the store's own rules."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from ocrebill_gui.store import Authorization, Coverage
-from ocrebill_gui.store.records import AuthorizationFields, CoverageFields
+from ocrebill_gui.store import Authorization, Coverage, Patient
+from ocrebill_gui.store.records import AuthorizationFields, CoverageFields, PatientFields
 from ocrebill_gui.ui.forms import DateField, FormGrid, RecordDialog, validator
 from ocrebill_gui.ui.models.patients import PRIORITY
 from ocrebill_gui.ui.qt import QComboBox, QLineEdit, QSpinBox, QWidget
@@ -28,6 +30,40 @@ def _combo(choices: Sequence[Choice]) -> QComboBox:
     for text, value in choices:
         combo.addItem(text, value)
     return combo
+
+
+SEXES: list[Choice] = [("", None), ("Female", "F"), ("Male", "M"), ("Other (X)", "X"),
+                       ("Unknown", "U")]
+
+
+class PatientDialog(RecordDialog):
+    """A new patient: what the front desk has at hand at the chair (the Patients screen has
+    the whole record)."""
+
+    def __init__(self, save: Callable[[dict[str, Any]], Patient],
+                 parent: QWidget | None = None) -> None:
+        super().__init__("New patient", save, validator(PatientFields), parent)
+
+    def build(self, grid: FormGrid) -> None:
+        self.name = grid.add("name", "&Name", QLineEdit(),
+                             note="Last name, first name - as on the insurance card")
+        self.name.setPlaceholderText("Rivera, Ana")
+        self.birth_date = grid.add("birth_date", "&Born", DateField())
+        self.sex = grid.add("sex", "Se&x", _combo(SEXES))
+        self.mrn = grid.add("mrn", "&MRN", QLineEdit())
+        self.ref = grid.add("ref", "Patient &id", QLineEdit())
+        self.ref.setPlaceholderText("assigned on save")
+
+    def values(self) -> dict[str, Any]:
+        return {"name": self.name.text(), "birth_date": self.birth_date.value(),
+                "sex": self.sex.currentData(), "mrn": self.mrn.text(), "ref": self.ref.text()}
+
+    @classmethod
+    def ask(cls, parent: QWidget | None,
+            save: Callable[[dict[str, Any]], Patient]) -> Patient | None:
+        """Show the dialog; the saved patient, or None when cancelled."""
+        dialog = cls(save, parent)
+        return dialog.result_record if dialog.exec() else None
 
 
 class CoverageDialog(RecordDialog):
@@ -63,6 +99,12 @@ class CoverageDialog(RecordDialog):
         """Show the dialog; the saved coverage, or None when cancelled."""
         dialog = cls(patient_id, payers, save, parent)
         return dialog.result_record if dialog.exec() else None
+
+
+def authorization_products(catalog: Any) -> list[Choice]:
+    """The drugs a prior authorization can name: the billable treatments of the catalog."""
+    return [(p.name, p.id) for p in catalog.products.values()
+            if p.role == "treatment" and p.billable]
 
 
 class AuthorizationDialog(RecordDialog):

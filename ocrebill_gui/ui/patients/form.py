@@ -8,6 +8,7 @@ from ocrebill_gui import store as api
 from ocrebill_gui.store import InvalidRecord, Patient, Store, StoreError
 from ocrebill_gui.store.records import PatientFields
 from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, problems_of, validator
+from ocrebill_gui.ui.patients.dialogs import SEXES
 from ocrebill_gui.ui.qt import (
     QComboBox,
     QHBoxLayout,
@@ -23,7 +24,6 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.style import set_role
 
-SEXES = [("", None), ("Female", "F"), ("Male", "M"), ("Other (X)", "X"), ("Unknown", "U")]
 _check = validator(PatientFields)
 
 

@@ -12,7 +12,11 @@ from ocrebill_gui.ui.models.patients import (
     PatientListModel,
 )
 from ocrebill_gui.ui.models.visits import PatientVisitsModel
-from ocrebill_gui.ui.patients.dialogs import AuthorizationDialog, CoverageDialog
+from ocrebill_gui.ui.patients.dialogs import (
+    AuthorizationDialog,
+    CoverageDialog,
+    authorization_products,
+)
 from ocrebill_gui.ui.patients.form import PatientForm
 from ocrebill_gui.ui.qt import (
     QGroupBox,
@@ -203,8 +207,7 @@ class PatientsPage(QWidget):
             return
         coverages = [(f"{self._payer_names.get(c.payer, c.payer)}  {c.member_id}".strip(), c.id)
                      for c in self.coverages.records()]
-        products = [(p.name, p.id) for p in self._catalog.products.values()
-                     if p.role == "treatment" and p.billable]
+        products = authorization_products(self._catalog)
         saved = AuthorizationDialog.ask(
             self, coverages, products, self._clock.now().date(),
             lambda values: api.add_authorization(self._store, self._actor, values))

@@ -11,6 +11,12 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.store import Authorization, Patient, Store
+from ocrebill_gui.ui.patients.dialogs import (
+    AuthorizationDialog,
+    CoverageDialog,
+    PatientDialog,
+    authorization_products,
+)
 from ocrebill_gui.ui.qt import (
     QAbstractListModel,
     QComboBox,
@@ -27,7 +33,6 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.visit_editor import services
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
-from ocrebill_gui.ui.visit_editor.record_dialog import FieldSpec, RecordDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 AUTOMATIC = -1  # authorization combo: the one valid for the visit's drug on its date
@@ -264,48 +269,31 @@ class PatientSection(QWidget):
 
     # -- creating ----------------------------------------------------------------------------
     def create_patient(self) -> None:
-        specs = [FieldSpec("name", "Name", required=True, hint="Last, First"),
-                 FieldSpec("birth_date", "Birth date", "date"),
-                 FieldSpec("mrn", "MRN"), FieldSpec("ref", "Patient id", hint="automatic")]
-        patient = RecordDialog.ask(self, "New patient", specs,
-                                   lambda v: services.add_patient(self.store, self.actor, v))
+        patient = PatientDialog.ask(
+            self, lambda values: services.add_patient(self.store, self.actor, values))
         if patient is not None:
             self.choose_patient(patient.id)
 
     def create_coverage(self) -> None:
         if self.patient_id is None:
             return
-        specs = [FieldSpec("payer", "Payer profile", "choice", required=True,
-                           choices=services.payer_choices(self.store)),
-                 FieldSpec("member_id", "Member id"), FieldSpec("group_number", "Group number"),
-                 FieldSpec("priority", "Priority", "int", default=1, hint="1 = primary")]
-        patient_id = self.patient_id
-        coverage = RecordDialog.ask(
-            self, "New coverage", specs,
-            lambda v: services.add_coverage(self.store, self.actor,
-                                            {**v, "patient_id": patient_id}))
+        coverage = CoverageDialog.ask(
+            self, self.patient_id, services.payer_choices(self.store),
+            lambda values: services.add_coverage(self.store, self.actor, values))
         if coverage is not None:
             self.coverage_id = coverage.id
             self.authorization_id = None
             self._fill_coverages()
             self.links_changed.emit()
 
-    def create_authorization(self, product: str | None = None) -> None:
+    def create_authorization(self) -> None:
+        """For the coverage chosen on this visit."""
         if self.coverage_id is None:
             return
-        catalog = services.catalog(self.store)
-        products = [(p.name, p.id) for p in catalog.products.values() if p.monoclonal]
-        specs = [FieldSpec("number", "Authorization number", required=True),
-                 FieldSpec("product", "Drug", "choice", required=True, choices=products,
-                           default=product or "ocrevus"),
-                 FieldSpec("approved_units", "Approved units", "int"),
-                 FieldSpec("valid_from", "Valid from", "date", required=True),
-                 FieldSpec("valid_to", "Valid to", "date", required=True)]
-        coverage_id = self.coverage_id
-        auth = RecordDialog.ask(
-            self, "New prior authorization", specs,
-            lambda v: services.add_authorization(self.store, self.actor,
-                                                 {**v, "coverage_id": coverage_id}))
+        auth = AuthorizationDialog.ask(
+            self, [(self.coverage.currentText(), self.coverage_id)],
+            authorization_products(services.catalog(self.store)), self.day or date.today(),
+            lambda values: services.add_authorization(self.store, self.actor, values))
         if auth is not None:
             self.authorization_id = auth.id
             self._fill_authorizations()

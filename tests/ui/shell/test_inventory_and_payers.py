@@ -25,12 +25,12 @@ def test_receiving_a_lot_that_expires_soon_flags_it(window, qtbot, monkeypatch, 
         assert dialog.ndc.currentText().startswith("50242-0150-01")
         type_text(dialog.expires, "2026-13-01")
         assert not dialog.grid.messages["expires"].isHidden()
-        assert not dialog.ok_button.isEnabled()
+        assert not dialog.save_button.isEnabled()
         dialog.expires.clear()
         type_text(dialog.expires, "2026-04-01")  # 22 days after the clock's today
         type_text(dialog.lot, "x777")
         dialog.received_vials.setValue(4)
-        assert dialog.ok_button.isEnabled()
+        assert dialog.save_button.isEnabled()
         dialog.accept()
         return dialog.result_record
 

@@ -102,13 +102,13 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
     def fake_coverage_ask(parent, patient_id, payers, save):
         dialog = CoverageDialog(patient_id, payers, save, parent)
         qtbot.addWidget(dialog)
-        assert not dialog.ok_button.isEnabled()  # no payer chosen yet
+        assert not dialog.save_button.isEnabled()  # no payer chosen yet
         dialog.payer.setCurrentIndex(dialog.payer.findData("unitedhealthcare"))
-        assert dialog.ok_button.isEnabled()
+        assert dialog.save_button.isEnabled()
         dialog.effective_from.setText("2026-02-01")
         type_text(dialog.effective_to, "2026-01-01")
         seen["order"] = dialog.grid.messages["effective_to"].text()
-        assert not dialog.ok_button.isEnabled()
+        assert not dialog.save_button.isEnabled()
         return _fill_and_accept(dialog, payer="unitedhealthcare", member_id="uhc123",
                                 effective_to="")
 
@@ -126,7 +126,7 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
         assert dialog.valid_from.text() == "2026-03-10"
         type_text(dialog.approved_units, "-5")
         seen["units"] = dialog.grid.messages["approved_units"].text()
-        assert not dialog.ok_button.isEnabled()
+        assert not dialog.save_button.isEnabled()
         return _fill_and_accept(dialog, number="PA-77812", product="ocrevus",
                                 approved_units="1200")
 
