@@ -104,6 +104,27 @@ def _apply_role(widget: QWidget, role: str, app_palette: QPalette) -> None:
     widget.setPalette(palette)
 
 
+def set_tone(widget: QWidget, tone: str) -> None:
+    """Colour a label's text for a tone ("error", "warning", "info", "ok", "muted" or "" for
+    normal text), keeping its own font (set_role sets both); kept when the palette changes."""
+    if widget.property("textTone") == tone:
+        return  # nothing to repaint
+    widget.setProperty("textTone", tone)
+    _apply_tone(widget, tone, QApplication.palette())
+
+
+def _apply_tone(widget: QWidget, tone: str, app_palette: QPalette) -> None:
+    palette = widget.palette()
+    text = QPalette.ColorRole.WindowText
+    if tone in _ACCENTS:
+        palette.setColor(text, accent(tone, app_palette))
+    elif tone == "muted":
+        palette.setColor(text, app_palette.color(QPalette.ColorRole.PlaceholderText))
+    else:
+        palette.setColor(text, app_palette.color(text))
+    widget.setPalette(palette)
+
+
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
     """Tint an input whose value is refused (its message stands beside it)."""
     if bool(widget.property("invalid")) == invalid:
@@ -153,6 +174,9 @@ class AppStyle(QObject):
             role = widget.property("textRole")
             if role in ROLES:
                 _apply_role(widget, role, palette)
+            tone = widget.property("textTone")
+            if isinstance(tone, str):
+                _apply_tone(widget, tone, palette)
             if widget.property("invalid"):
                 _apply_invalid(widget, palette)
 

@@ -7,6 +7,7 @@ by document path so that messages appear beside them and findings can focus them
 from __future__ import annotations
 
 from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -20,7 +21,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
-from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.timeline import TimelineWidget
 from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
@@ -82,7 +83,7 @@ class AdministrationCard(QGroupBox):
         self.dose.setToolTip("The amount administered, in mg")
         self.dose.setMaximumWidth(self.fontMetrics().horizontalAdvance("000000 mg given") + 20)
         self.dose.textEdited.connect(lambda text: presenter.set_number(f"{path}.dose_mg", text))
-        self.dose_message = MessageLabel(self)
+        self.dose_message = FieldMessage(self)
         self.source = QComboBox(self)
         self.source.setObjectName("source")
         for key, label in SOURCES.items():
@@ -96,7 +97,7 @@ class AdministrationCard(QGroupBox):
 
         self.vials = VialsWidget(presenter, index, lots, self)
         self.timeline = TimelineWidget(presenter, index, clock, self)
-        self.message = MessageLabel(self)
+        self.message = FieldMessage(self)
 
         top = QHBoxLayout()
         top.addWidget(self.product, 2)

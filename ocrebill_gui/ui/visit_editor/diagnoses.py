@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocrebill_gui.core.visit import normalize_icd10
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QAbstractListModel,
@@ -32,7 +33,7 @@ from ocrebill_gui.ui.visit_editor.diagnosis_search import (
     lookup,
     search_codes,
 )
-from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -119,8 +120,8 @@ class DiagnosesSection(QWidget):
         self.primary = QPushButton("Make primary", self)
         self.primary.setToolTip("Move the selected diagnosis to the top (the primary diagnosis)")
         self.primary.clicked.connect(self.make_primary)
-        self.message = MessageLabel(self)
-        self.search_message = MessageLabel(self)
+        self.message = FieldMessage(self)
+        self.search_message = FieldMessage(self)
 
         buttons = QVBoxLayout()
         buttons.addWidget(self.remove)

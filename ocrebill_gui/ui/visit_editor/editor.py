@@ -12,6 +12,7 @@ from __future__ import annotations
 from ocrebill_gui.store import Store
 from ocrebill_gui.store.visit_documents import authorized_product
 from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -37,7 +38,7 @@ from ocrebill_gui.ui.visit_editor.admin_card import AdministrationCard
 from ocrebill_gui.ui.visit_editor.diagnoses import DiagnosesSection
 from ocrebill_gui.ui.visit_editor.diagnosis_search import warm_up_in_background
 from ocrebill_gui.ui.visit_editor.editor_actions import EditorActions
-from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
@@ -117,7 +118,7 @@ class VisitEditor(EditorActions, QWidget):
         self.title.setFont(font)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("editorState")
-        self.save_message = MessageLabel(self)
+        self.save_message = FieldMessage(self)
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.state_label, 1)
@@ -140,8 +141,8 @@ class VisitEditor(EditorActions, QWidget):
         self.add_button.setToolTip("Add the chosen drug, premedication or hydration (Ctrl+M)")
         self.add_button.clicked.connect(self.add_administration)
         self.cards_box = QVBoxLayout()
-        self.admin_message = MessageLabel(form)
-        self.general_message = MessageLabel(form)
+        self.admin_message = FieldMessage(form)
+        self.general_message = FieldMessage(form)
         self.registry.register("administrations", self.add_product, self.admin_message)
 
         layout = QVBoxLayout(form)

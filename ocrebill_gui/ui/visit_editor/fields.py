@@ -1,4 +1,5 @@
-"""Which widget edits which document path, and the message label beside it.
+"""Which widget edits which document path, and the message beside it (ui/forms.FieldMessage,
+as on every other form).
 
 Findings and input problems name document paths ("administrations[0].vials[1].expires"); the
 registry finds the widget that owns the longest registered prefix of such a path, so a message
@@ -9,31 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ocrebill_gui.ui.qt import QLabel, QScrollArea, QSizePolicy, Qt, QWidget
+from ocrebill_gui.ui.forms import FieldMessage
+from ocrebill_gui.ui.qt import QScrollArea, Qt, QWidget
 from ocrebill_gui.ui.visit_editor import docpath
-from ocrebill_gui.ui.visit_editor.palette import set_tone
-
-
-class MessageLabel(QLabel):
-    """A one-line message beside a field: empty and hidden when all is well."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("fieldMessage")
-        self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hide()
-
-    def show_message(self, text: str | None) -> None:
-        if not text:
-            self.clear()
-            self.hide()
-            return
-        set_tone(self, "error")
-        self.setText(text)
-        self.show()
-
 
 FocusHook = Callable[[str], None]
 
@@ -42,9 +21,9 @@ class FieldRegistry:
     """path -> (widget to focus, label for its messages, optional focus hook)."""
 
     def __init__(self) -> None:
-        self._fields: dict[str, tuple[QWidget, MessageLabel | None, FocusHook | None]] = {}
+        self._fields: dict[str, tuple[QWidget, FieldMessage | None, FocusHook | None]] = {}
 
-    def register(self, path: str, widget: QWidget, message: MessageLabel | None = None,
+    def register(self, path: str, widget: QWidget, message: FieldMessage | None = None,
                  on_focus: Callable[[str], None] | None = None) -> None:
         self._fields[path] = (widget, message, on_focus)
 

@@ -1,13 +1,13 @@
 """Colours that follow the system palette: readable in light and dark themes alike.
 
 Qt has no palette role for "error" or "warning", so these pick a shade by how light the window
-background is, instead of hard-coding colours that only work on white. `set_tone` sets the
-text colour only (ui/style.py's roles also set the font).
+background is, instead of hard-coding colours that only work on white. Label text tones are
+ui/style.py's `set_tone`, which also follows a switch between light and dark.
 """
 
 from __future__ import annotations
 
-from ocrebill_gui.ui.qt import QApplication, QColor, QIcon, QPalette, QStyle, QWidget
+from ocrebill_gui.ui.qt import QApplication, QColor, QIcon, QPalette, QStyle
 from ocrebill_gui.ui.style import accent, is_dark
 
 _BANNER = {"error": ("#fde7e6", "#5c1a16"), "warning": ("#fff4d6", "#4d3a00")}
@@ -35,17 +35,3 @@ def severity_icon(severity: str) -> QIcon:
             severity, QStyle.StandardPixmap.SP_MessageBoxInformation)
         icon = _ICONS[severity] = QApplication.style().standardIcon(pixmap)
     return icon
-
-
-def set_tone(widget: QWidget, tone: str) -> None:
-    """Colour a label's text for a tone ("error", "warning", "ok", "muted" or "" = normal).
-    Only the text colour: the label keeps its own font (ui/style.py's set_role sets both)."""
-    palette = widget.palette()
-    text = QPalette.ColorRole.WindowText
-    if tone in ("error", "warning", "info", "ok"):
-        palette.setColor(text, severity_color(palette, tone))
-    elif tone == "muted":
-        palette.setColor(text, QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
-    else:
-        palette.setColor(text, QApplication.palette().color(text))
-    widget.setPalette(palette)

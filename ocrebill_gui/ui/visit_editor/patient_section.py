@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.store import Authorization, Patient, Store
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.patients.dialogs import (
     AuthorizationDialog,
     CoverageDialog,
@@ -32,7 +33,7 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.visit_editor import services
-from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 AUTOMATIC = -1  # authorization combo: the one valid for the visit's drug on its date
@@ -107,7 +108,7 @@ class PatientSection(QWidget):
         self.new_patient = QPushButton("New patient\u2026", self)
         self.new_patient.setObjectName("newPatient")
         self.new_patient.clicked.connect(self.create_patient)
-        self.patient_message = MessageLabel(self)
+        self.patient_message = FieldMessage(self)
 
         self.coverage = QComboBox(self)
         self.coverage.setObjectName("coverage")
@@ -115,7 +116,7 @@ class PatientSection(QWidget):
         self.new_coverage = QPushButton("New coverage\u2026", self)
         self.new_coverage.setObjectName("newCoverage")
         self.new_coverage.clicked.connect(self.create_coverage)
-        self.coverage_message = MessageLabel(self)
+        self.coverage_message = FieldMessage(self)
 
         self.authorization = QComboBox(self)
         self.authorization.setObjectName("authorization")
@@ -126,7 +127,7 @@ class PatientSection(QWidget):
         self.authorization_info = QLabel(self)
         self.authorization_info.setObjectName("authorizationInfo")
         self.authorization_info.setWordWrap(True)
-        self.authorization_message = MessageLabel(self)
+        self.authorization_message = FieldMessage(self)
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)

@@ -26,7 +26,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
-from ocrebill_gui.ui.visit_editor.palette import set_tone
+from ocrebill_gui.ui.style import set_tone
 from ocrebill_gui.ui.visit_editor.preview_models import ClaimLinesModel, FindingsModel
 
 
@@ -137,7 +137,6 @@ class SummaryStrip(QFrame):
         for label in (self.errors, self.warnings):
             label.setTextFormat(Qt.TextFormat.PlainText)
         self.setFixedHeight(metrics.lineSpacing() * 2 + 18)
-        self._shown: dict[str, str] = {}
 
     def show_result(self, result: ClaimResult | None) -> None:
         if result is None:
@@ -155,10 +154,7 @@ class SummaryStrip(QFrame):
 
     def _count(self, label: QLabel, count: int, severity: str) -> None:
         label.setText(f"{count} {severity}{'s' if count != 1 else ''}")
-        tone = severity if count else "muted"
-        if self._shown.get(severity) != tone:  # same tone as before: only the text repaints
-            self._shown[severity] = tone
-            set_tone(label, tone)
+        set_tone(label, severity if count else "muted")  # the same tone again: no repaint
 
 
 class PreviewPanel(QWidget):

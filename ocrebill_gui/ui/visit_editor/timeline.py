@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QFont,
@@ -31,7 +32,6 @@ from ocrebill_gui.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ocrebill_gui.ui.visit_editor.fields import MessageLabel
 from ocrebill_gui.ui.visit_editor.live_timeline import LiveState, live_state
 from ocrebill_gui.ui.visit_editor.palette import banner_background, severity_color
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
@@ -100,7 +100,7 @@ class TimelineWidget(QFrame):
                                  "event happened: 0930, 9:30 or 09:30")
         self.time_box.setMaximumWidth(self.fontMetrics().horizontalAdvance("00:00 now") + 24)
         self.time_box.textEdited.connect(self._check_typed_time)
-        self.time_message = MessageLabel(self)
+        self.time_message = FieldMessage(self)
         self.running = QLabel(self)
         self.running.setObjectName("runningMinutes")
         big = QFont(self.running.font())
@@ -147,7 +147,7 @@ class TimelineWidget(QFrame):
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
-        self.message = MessageLabel(self)
+        self.message = FieldMessage(self)
 
         entry = QHBoxLayout()
         entry.addWidget(QLabel("At", self))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ocrebill_gui.core.catalog import Product
 from ocrebill_gui.core.visit import format_ndc
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -28,7 +29,6 @@ from ocrebill_gui.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ocrebill_gui.ui.visit_editor.fields import MessageLabel
 from ocrebill_gui.ui.visit_editor.palette import severity_color
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
@@ -154,7 +154,7 @@ class VialsWidget(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.setMaximumHeight(self.fontMetrics().height() * 7)
-        self.message = MessageLabel(self)
+        self.message = FieldMessage(self)
         row = QHBoxLayout()
         row.addWidget(self.picker, 1)
         row.addWidget(self.add_button)

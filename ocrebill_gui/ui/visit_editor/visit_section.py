@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ocrebill_gui.core.visit import PLACE_OF_SERVICE
+from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import QComboBox, QDate, QDateEdit, QFormLayout, QLabel, QWidget
-from ocrebill_gui.ui.visit_editor.fields import FieldRegistry, MessageLabel
+from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
@@ -20,14 +21,14 @@ class VisitSection(QWidget):
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setCalendarPopup(True)
         self.day.dateChanged.connect(self._day_changed)
-        self.day_message = MessageLabel(self)
+        self.day_message = FieldMessage(self)
         self.setting = QComboBox(self)
         self.setting.setObjectName("setting")
         for key, label in SETTINGS.items():
             self.setting.addItem(f"{label} (place of service {PLACE_OF_SERVICE[key]})", key)
         self.setting.currentIndexChanged.connect(
             lambda _i: presenter.set("setting", self.setting.currentData()))
-        self.setting_message = MessageLabel(self)
+        self.setting_message = FieldMessage(self)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Date of ser&vice", self.day)
