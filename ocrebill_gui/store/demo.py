@@ -198,13 +198,15 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
 
 def create_demo_database(path: str | os.PathLike[str], *, patients: int | None = None,
                          visits: int | None = None, seed: int = 1,
-                         today: date | None = None) -> DemoSummary:
+                         today: date | None = None,
+                         now: datetime | None = None) -> DemoSummary:
     """Build a demo database at `path`: a new file, or an existing store with no patients and
     no visits (replaced). The file appears only when complete.
 
     Defaults: 40 patients and 200 visits; with only `visits` given, one patient per 5 visits.
-    Deterministic for a given seed and `today` (default: today, so the demo always has a day's
-    worklist with infusions still running)."""
+    Deterministic for a given seed and `today` (default: the day of `now`, itself the current
+    time by default, so the demo always has a day's worklist with infusions still running,
+    none of them started later than the clock)."""
     problems = []
     if patients is not None and (not isinstance(patients, int) or patients < 1):
         problems.append(("patients", "must be a whole number, 1 or more"))
@@ -216,11 +218,14 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
         patients = (DEFAULT_PATIENTS if visits is None
                     else max(DEFAULT_PATIENTS, -(-visits // VISITS_PER_PATIENT)))
     visits = DEFAULT_VISITS if visits is None else visits
-    today = today or date.today()
+    if today is None:
+        now = now or datetime.now()
+        today = now.date()
+    made_at = now.time() if now is not None and now.date() == today else None
     target = Path(path).expanduser()
     started = time.perf_counter()
     _refuse_if_in_use(target)
-    plan = plan_demo(patients, visits, seed, today)
+    plan = plan_demo(patients, visits, seed, today, made_at)
     building = target.with_name(f".{target.name}.demo-{os.getpid()}")
     building.unlink(missing_ok=True)
     try:

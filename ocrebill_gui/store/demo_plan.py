@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from ocrebill_gui.core.catalog import default_catalog
 
@@ -182,8 +182,25 @@ def _pa_required(payer: str) -> bool:
     return profile.prior_auth_required or profile.prior_auth_unit_limit is not None
 
 
-def plan_demo(patients: int, visits: int, seed: int, today: date) -> DemoPlan:
-    """The whole demo centre for these sizes, seed and day."""
+RUNNING_SLOT = "08:30"  # today's infusions still running: the visit began here, drip at 09:00
+
+
+def running_slot(now: time | None) -> str:
+    """When today's still-running visits began: 08:30 (the drip started at 09:00), or, for a
+    demo made before that, an hour before `now`: no infusion starts later than the clock."""
+    if now is None:
+        return RUNNING_SLOT
+    began = max(0, now.hour * 60 + now.minute - 60)
+    began -= began % 15
+    slot = f"{began // 60:02d}:{began % 60:02d}"
+    return min(slot, RUNNING_SLOT)
+
+
+def plan_demo(patients: int, visits: int, seed: int, today: date,
+              now: time | None = None) -> DemoPlan:
+    """The whole demo centre for these sizes, seed and day (`now`: the time of day it is made
+    at, if it is made on `today`)."""
+    running = running_slot(now)
     rng = Draws(seed)
     plan = DemoPlan(today=today, patients=_patients(rng, patients))
     per = [visits // patients] * patients
@@ -205,7 +222,7 @@ def plan_demo(patients: int, visits: int, seed: int, today: date) -> DemoPlan:
             if kind == "zunovo":
                 variant, slot = "std", "10:00"
             elif day == today and rng.random() < 0.5:
-                variant, slot = "inprogress", "08:30"
+                variant, slot = "inprogress", running
             else:
                 roll = rng.random()
                 variant = ("pause" if roll < 0.08 else

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -115,6 +115,28 @@ def test_the_centre_looks_like_an_ocrevus_practice(small_demo):
     assert {"pause-excluded", "timeline-no-stop", "dx-code-set-outdated"} <= rules
     pre_fy2026 = [v for v in visits if v.date_of_service < date(2025, 10, 1)]
     assert pre_fy2026 and all(v.document["diagnoses"] == ["G35"] for v in pre_fy2026)
+
+
+def _running_starts(path) -> list[str]:
+    """Start times of today's infusions that have no stop yet."""
+    with st.open_store(path, read_only=True) as store:
+        todays = [st.get_visit(store, v.id) for v in st.visits_on(store, TODAY)]
+    return [event["at"] for visit in todays for admin in visit.document["administrations"]
+            for event in admin["events"]
+            if event["kind"] == "start"
+            and not any(e["kind"] == "stop" for e in admin["events"])]
+
+
+def test_running_infusions_never_start_later_than_the_clock(small_demo, tmp_path):
+    path, _summary = small_demo  # made for TODAY, at no particular time: drips began at 09:00
+    assert set(_running_starts(path)) == {f"{TODAY}T09:00"}
+    early = tmp_path / "early.sqlite"  # the demo opened at 07:10: nothing starts after it
+    st.create_demo_database(early, seed=7, now=datetime.combine(TODAY, time(7, 10)))
+    starts = _running_starts(early)
+    assert starts and all(f"{TODAY}T06:10" <= at <= f"{TODAY}T07:10" for at in starts)
+    late = tmp_path / "late.sqlite"  # in the afternoon, the morning's 09:00 stands
+    st.create_demo_database(late, seed=7, now=datetime.combine(TODAY, time(15, 0)))
+    assert set(_running_starts(late)) == {f"{TODAY}T09:00"}
 
 
 def _treatment(document: dict) -> tuple[str, float]:
