@@ -29,7 +29,12 @@ from ocrebill_gui.store.errors import (
     VisitHasErrors,
 )
 from ocrebill_gui.store.records import FinalizeOutcome, Visit
-from ocrebill_gui.store.visit_documents import compute_in_store, engine_document, pick_authorization
+from ocrebill_gui.store.visit_documents import (
+    compute_in_store,
+    engine_document,
+    pick_authorization,
+    with_payer_profile,
+)
 from ocrebill_gui.store.visits import (
     claim_counts,
     date_of,
@@ -132,8 +137,9 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
     if auth is None:
         picked = pick_authorization(store, coverage_id, document)
         auth = picked.id if picked else None
-    final = engine_document(store, document, patient_id=patient_id, coverage_id=coverage_id,
-                            authorization_id=auth, visit_id=visit_id)
+    final = with_payer_profile(store, engine_document(
+        store, document, patient_id=patient_id, coverage_id=coverage_id,
+        authorization_id=auth, visit_id=visit_id))
     try:
         claim = compute_in_store(store, final)
     except InvalidVisit as exc:

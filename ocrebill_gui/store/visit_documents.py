@@ -60,7 +60,9 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
     """A copy of `document` completed from the store, ready for core.compute().
 
     - patient: id (the patient's ref), name, birth date and the coverage's member id;
-    - payer: the coverage's payer profile id (an inline payer profile object is kept);
+    - payer: the coverage's payer profile id, as the profile is now (a finalized visit's
+      inline copy, see `with_payer_profile`, gives way to it when the visit is recomputed);
+      without a coverage, the document's own payer (an id or an inline profile) stays;
     - prior_authorization: the chosen authorization (or the one valid for the visit's
       monoclonal on its date), with approved_units = units still remaining, not counting what
       `visit_id` itself already used.
@@ -76,7 +78,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         if member:
             block["member_id"] = member
         doc["patient"] = block
-    if coverage is not None and not isinstance(doc.get("payer"), Mapping):
+    if coverage is not None:
         doc["payer"] = coverage.payer
     auth = (get_authorization(store, authorization_id) if authorization_id is not None
             else pick_authorization(store, coverage_id, doc))
@@ -87,6 +89,19 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
             pa["approved_units"] = max(0, auth.remaining_units
                                        + units_used_by(store, visit_id, auth.id))
         doc["prior_authorization"] = pa
+    return doc
+
+
+def with_payer_profile(store: Store, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document with its payer profile written out inline, as it is now: what a finalized
+    visit keeps, so that its claim, superbill and checklist read the same later, whatever
+    becomes of the profile (a user's own profile edited, a new release's payer data)."""
+    doc = dict(document)
+    payer = doc.get("payer")
+    if isinstance(payer, str):
+        profile = store_catalog(store).payers.get(payer)
+        if profile is not None:  # every billing field, defaults too; not the notes
+            doc["payer"] = profile.model_dump(mode="json", exclude={"notes", "source"})
     return doc
 
 

@@ -10,6 +10,8 @@ from store_helpers import visit_doc
 
 from ocrebill_gui import store as st
 from ocrebill_gui.core import compute
+from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.core.checklist import evaluate_checklist
 
 
 def test_a_draft_is_saved_whatever_it_holds(store, setup):
@@ -292,3 +294,31 @@ def test_an_authorization_is_charged_the_units_billed_waste_included(store, setu
     assert outcome.units_used == 600  # as the engine's pa-units check counts them
     assert st.get_authorization(store, auth.id).remaining_units == \
         auth.approved_units - 600
+
+
+def test_a_finalized_visit_keeps_the_payer_profile_it_was_billed_with(store, setup):
+    """A user's own profile edited after finalizing: the finalized claim, superbill and
+    checklist read as billed; an amendment is computed with the profile as it is then."""
+    patient = setup[0]
+    mine = {**default_catalog().payers["unitedhealthcare"].model_dump(), "id": "my-uhc",
+            "name": "My UHC", "prior_auth_required": False}
+    st.save_payer(store, "biller", mine)
+    coverage = st.add_coverage(store, "frontdesk", {"patient_id": patient.id,
+                                                    "payer": "my-uhc", "member_id": "uhc9"})
+    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id,
+                          coverage_id=coverage.id)
+    billed = st.finalize_visit(store, "biller", saved.visit_id).visit
+    assert "96365" in [line.code for line in billed.claim.lines]
+    st.save_payer(store, "biller", {**mine, "monoclonal_admin": "complex"})
+
+    visit = st.get_visit(store, saved.visit_id)
+    assert visit.document["payer"]["id"] == "my-uhc"
+    assert visit.document["payer"]["monoclonal_admin"] == "therapeutic"  # as billed
+    assert compute(visit.document, catalog=st.store_catalog(store)) == visit.claim
+    family = evaluate_checklist(visit.document, visit.claim).item("admin-family")
+    assert family.verdict == "done", family.reason
+
+    amended = st.amend_visit(store, "biller", saved.visit_id, visit_doc(),
+                             "payer now bills the infusion as complex").visit
+    assert amended.document["payer"]["monoclonal_admin"] == "complex"
+    assert "96413" in [line.code for line in amended.claim.lines]

@@ -75,15 +75,17 @@ class VisitEditor(EditorActions, QWidget):
         self.status_note = ""
         links: tuple[int | None, int | None, int | None] = (patient_id, None, None)
         catalog = services.catalog(store)
+        billed = None  # a finalized visit shows the claim it was finalized with
         if visit_id is not None:
             visit = visit_io.load_visit(store, visit_id)
             document, self.revision, self.status = visit.document, visit.revision, visit.status
             links = (visit.patient_id, visit.coverage_id, visit.authorization_id)
             if visit.finalized:
                 self.status_note = f"finalized by {visit.finalized_by} at {visit.finalized_at}"
+                billed = visit.claim
         else:
             document = blank_document(clock.now().date())
-        self.presenter = VisitPresenter(document, catalog=catalog)
+        self.presenter = VisitPresenter(document, catalog=catalog, billed=billed)
         self.presenter.read_only = self.status == "finalized"
         self.registry = FieldRegistry()
         self.cards: list[AdministrationCard] = []

@@ -148,7 +148,7 @@ class EditorActions:
             return False
         visit = outcome.visit
         self.revision, self.status = visit.revision, visit.status
-        self.presenter.read_only = True
+        self.presenter.show_billed(visit.document, visit.claim)
         notes = "; ".join(outcome.notes)
         self._say(f"finalized by {visit.finalized_by}" + (f" ({notes})" if notes else ""))
         self._saved_revision = self.presenter.revision
@@ -173,7 +173,7 @@ class EditorActions:
             self._say(f"Not reopened: {exc}", problem=True)
             return False
         self.revision, self.status = visit.revision, visit.status
-        self.presenter.read_only = False
+        self.presenter.make_editable()
         self._say(f"amending: {reason}")
         self._refresh_read_only()
         return True

@@ -40,17 +40,23 @@ THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 class VisitPresenter:
     """Holds one visit document being edited and its latest claim result."""
 
-    def __init__(self, document: dict, *, catalog: Catalog | None = None) -> None:
+    def __init__(self, document: dict, *, catalog: Catalog | None = None,
+                 billed: ClaimResult | None = None) -> None:
+        """`billed`: a finalized visit's claim as it was finalized, shown as it is (read-only)
+        rather than recomputed with today's catalog and payer profiles."""
         self.document: dict = copy.deepcopy(document)
         self.catalog = catalog or default_catalog()
         self.result: ClaimResult | None = None  # the last good result
         self.document_problems: dict[str, str] = {}
         self.local_problems: dict[str, str] = {}
         self.revision = 0  # bumped by every edit; autosave compares it
-        self.read_only = False
+        self.read_only = billed is not None
         self._listeners: list[Callable[[], None]] = []
         self._event_undo: dict[str, list[list[dict]]] = {}
-        self.recompute()
+        if billed is None:
+            self.recompute()
+        else:
+            self.result = billed
 
     # -- observing -------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[], None]) -> None:
@@ -61,6 +67,19 @@ class VisitPresenter:
         self.recompute()
         for listener in list(self._listeners):
             listener()
+
+    def show_billed(self, document: dict, claim: ClaimResult | None) -> None:
+        """The visit was finalized: show it as stored (its payer profile inline) and its claim
+        as billed; read-only from now on."""
+        self.read_only = True
+        self.document = copy.deepcopy(document)
+        if claim is not None:
+            self.result = claim
+
+    def make_editable(self) -> None:
+        """Amending: edits are allowed again and the claim is recomputed from here on."""
+        self.read_only = False
+        self.recompute()
 
     @property
     def problems(self) -> dict[str, str]:

@@ -3,10 +3,13 @@ finalized visit is read-only until amended with a reason."""
 
 from __future__ import annotations
 
+import json
+
 from conftest_shared import load_example
-from editor_helpers import answer_next_reason
+from editor_helpers import answer_next_reason, preview_lines
 
 from ocrebill_gui import store as api
+from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.engine import parse_visit
 from ocrebill_gui.ui.qt import Qt
 
@@ -250,3 +253,57 @@ def test_a_second_bill_for_the_same_day_asks_for_a_reason(qtbot, ocrevus_editor,
     answer_next_reason(qtbot, "Separate evening encounter", action="Finalize anyway")
     assert second.finalize()
     assert api.get_visit(store, second.visit_id).finalized
+
+
+def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor, store, clock,
+                                                             patient):
+    """Its payer profile edited since: the visit still shows (and prints) what was billed;
+    amending it computes the claim with the profile as it is now."""
+    plan = {**default_catalog().payers["medicare"].model_dump(), "id": "my-plan",
+            "name": "My plan"}
+    api.save_payer(store, "biller", plan)
+    person = api.add_patient(store, "desk", {"name": "Okafor, Grace"})
+    api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "my-plan"})
+    editor = make_editor(patient_id=person.id)
+    editor.presenter.set_diagnoses(["G35.A"])
+    editor.add_product.setCurrentIndex(editor.add_product.findData("ocrevus"))
+    editor.add_administration()
+    card = editor.cards[0]
+    card.dose.setText("600")
+    card.dose.textEdited.emit("600")
+    card.vials.add_chosen()
+    card.vials.add_chosen()
+    clock.set("09:00")
+    editor.press_timeline("start")
+    clock.set("12:30")
+    editor.press_timeline("stop")
+    assert editor.finalize()
+    billed = {code for code, _ in preview_lines(editor)}
+    assert "96365" in billed and "96413" not in billed
+    api.save_payer(store, "biller", {**plan, "monoclonal_admin": "complex"})
+
+    again = make_editor(editor.visit_id)
+    assert {code for code, _ in preview_lines(again)} == billed
+    answer_next_reason(qtbot, "Plan bills Ocrevus as complex since March", action="Amend")
+    qtbot.mouseClick(again.amend_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "96413" in {code for code, _ in preview_lines(again)})
+
+
+def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor, store,
+                                                                    patient):
+    """Codes, labels and rules change between releases: a finalized visit is shown and printed
+    with the claim it was finalized with, never recomputed behind the biller's back."""
+    document = load_example("01-standard-600mg")[0]
+    saved = api.save_draft(store, "nurse", document, patient_id=patient.id)
+    api.finalize_visit(store, "biller", saved.visit_id)
+    claim = json.loads(store.conn.execute("SELECT claim FROM visits WHERE id = ?",
+                                          (saved.visit_id,)).fetchone()[0])
+    claim["lines"][0]["label"] = "Ocrelizumab 1 mg (as labelled by release 0.9)"
+    store.conn.execute("UPDATE visits SET claim = ? WHERE id = ?",
+                       (json.dumps(claim), saved.visit_id))
+    editor = make_editor(saved.visit_id)
+    model = editor.preview.lines_model
+    labels = [model.index(row, model.DESCRIPTION).data().splitlines()[0]
+              for row in range(model.rowCount())]
+    assert "Ocrelizumab 1 mg (as labelled by release 0.9)" in labels
+    assert editor.presenter.result == api.get_visit(store, saved.visit_id).claim
