@@ -368,12 +368,22 @@ class VisitEditor(EditorActions, QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        self._catch_up_with_payers()
         if self._split_once:
             self._split_once = False
             if not self.restore_split():
                 total = sum(self.splitter.sizes())
                 self.splitter.setSizes([total * 57 // 100, total - total * 57 // 100])
             QTimer.singleShot(0, self, self.first_focus)  # cancelled if the editor goes first
+
+    def _catch_up_with_payers(self) -> None:
+        """Back from another screen: a payer profile edited there counts from now on (not for
+        a finalized visit, which reads as billed)."""
+        if self.presenter.read_only:
+            return
+        catalog = services.catalog(self.store)
+        if catalog.payers != self.presenter.catalog.payers:
+            self.presenter.use_catalog(catalog)
 
     def restore_split(self) -> bool:
         """Put the form/preview split back as the user left it (the window hosting the editor

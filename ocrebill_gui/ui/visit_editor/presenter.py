@@ -68,6 +68,12 @@ class VisitPresenter:
         for listener in list(self._listeners):
             listener()
 
+    def use_catalog(self, catalog: Catalog) -> None:
+        """The payer profiles changed elsewhere (the Payers screen): compute with these now.
+        Counts as an edit, so the draft is saved with its new claim."""
+        self.catalog = catalog
+        self._changed()
+
     def show_billed(self, document: dict, claim: ClaimResult | None) -> None:
         """The visit was finalized: show it as stored (its payer profile inline) and its claim
         as billed; read-only from now on."""

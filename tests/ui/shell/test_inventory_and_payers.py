@@ -109,3 +109,24 @@ def test_new_payer_from_a_shipped_one_gets_its_own_id(window, qtbot, store, monk
     assert row.profile.waste_modifiers == "none"  # copied from Anthem
     assert not _row(page, "anthem").is_users  # the shipped one is still there
     assert page.form.payer_id.text() == "anthem-hmo-colorado"
+
+
+def test_an_open_draft_follows_a_payer_profile_edited_meanwhile(window, qtbot, clinic):
+    """A biller changes the payer's rules on the Payers screen while a visit is open: back on
+    the visit, its preview is computed with them (a finalized visit would read as billed)."""
+    editor = window.open_visit(clinic["done"])
+
+    def codes() -> set[str]:
+        model = editor.preview.lines_model
+        return {model.index(row, model.CODE).data() for row in range(model.rowCount())}
+
+    assert "96365" in codes() and "96413" not in codes()
+    page = window.show_page("payers")
+    page.select("medicare")
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    page.form.monoclonal_admin.setCurrentIndex(page.form.monoclonal_admin.findData("complex"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    window.show_page("visits")
+    assert window.editors == [editor]
+    qtbot.waitUntil(lambda: "96413" in codes())
+    assert "96365" not in codes()
