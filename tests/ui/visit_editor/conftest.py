@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from editor_helpers import enter_ocrevus
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.clock import FakeClock
@@ -56,12 +57,5 @@ def ocrevus_editor(make_editor, patient):
     """An editor on a new visit of the patient: G35.A, Ocrevus 600 mg with two vials, not
     started yet."""
     editor = make_editor(patient_id=patient.id)
-    editor.presenter.set_diagnoses(["G35.A"])
-    editor.add_product.setCurrentIndex(editor.add_product.findData("ocrevus"))
-    editor.add_administration()
-    card = editor.cards[0]
-    card.dose.setText("600")
-    card.dose.textEdited.emit("600")
-    card.vials.add_chosen()
-    card.vials.add_chosen()
+    enter_ocrevus(editor)
     return editor

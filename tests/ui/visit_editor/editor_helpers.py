@@ -80,3 +80,15 @@ def expected_lines(expected: dict) -> dict[tuple[str, tuple[str, ...]], int]:
         key = (line["code"], tuple(line["modifiers"]))
         totals[key] = totals.get(key, 0) + line["units"]
     return totals
+
+
+def enter_ocrevus(editor) -> None:
+    """G35.A, Ocrevus 600 mg with two vials of the first lot, not started yet."""
+    editor.presenter.set_diagnoses(["G35.A"])
+    editor.add_product.setCurrentIndex(editor.add_product.findData("ocrevus"))
+    editor.add_administration()
+    card = editor.cards[0]
+    card.dose.setText("600")
+    card.dose.textEdited.emit("600")
+    card.vials.add_chosen()
+    card.vials.add_chosen()

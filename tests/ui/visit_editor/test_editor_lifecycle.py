@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest_shared import load_example
-from editor_helpers import answer_next_reason, preview_lines
+from editor_helpers import answer_next_reason, enter_ocrevus, preview_lines
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import default_catalog
@@ -265,14 +265,7 @@ def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor
     person = api.add_patient(store, "desk", {"name": "Okafor, Grace"})
     api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "my-plan"})
     editor = make_editor(patient_id=person.id)
-    editor.presenter.set_diagnoses(["G35.A"])
-    editor.add_product.setCurrentIndex(editor.add_product.findData("ocrevus"))
-    editor.add_administration()
-    card = editor.cards[0]
-    card.dose.setText("600")
-    card.dose.textEdited.emit("600")
-    card.vials.add_chosen()
-    card.vials.add_chosen()
+    enter_ocrevus(editor)
     clock.set("09:00")
     editor.press_timeline("start")
     clock.set("12:30")
