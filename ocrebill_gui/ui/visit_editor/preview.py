@@ -32,7 +32,7 @@ from ocrebill_gui.ui.visit_editor.preview_models import ClaimLinesModel, Finding
 
 def summary_numbers(result: ClaimResult) -> dict[str, object]:
     """Drug units per drug code (administered; waste apart), infusion minutes, the infusions
-    not timed yet, and finding counts."""
+    still running or not timed yet, and finding counts."""
     units: dict[str, int] = {}
     wasted = 0
     for line in result.lines:
@@ -50,6 +50,7 @@ def summary_numbers(result: ClaimResult) -> dict[str, object]:
         "wasted_units": wasted,
         "infusion_minutes": sum(a.running_minutes or 0 for a in timed),
         "untimed": len(untimed),
+        "running": sum(1 for f in result.findings if f.rule == "timeline-no-stop"),
         "errors": result.count("error"),
         "warnings": result.count("warning"),
         "infos": result.count("info"),
@@ -64,6 +65,8 @@ def summary_text(numbers: dict[str, object], place_of_service: str) -> tuple[str
     if numbers["wasted_units"]:
         units += f" (+ {numbers['wasted_units']} wasted)"
     time = f"Infusion: {numbers['infusion_minutes']} min"
+    if numbers["running"]:  # its minutes count once it is stopped
+        time += f" + {numbers['running']} without a stop yet"
     if numbers["untimed"]:
         time += f" + {numbers['untimed']} without usable times"
     return units, f"{time} \u00b7 POS {place_of_service}"

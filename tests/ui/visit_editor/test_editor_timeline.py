@@ -113,9 +113,14 @@ def test_running_minutes_count_live_and_a_forgotten_stop_is_impossible_to_miss(
     findings = editor.presenter.result.findings
     assert any(f.rule == "timeline-no-stop" and f.severity == "error" for f in findings)
     assert editor.preview.summary.errors.text() == "1 error"
+    # The strip does not say "0 min" as if nothing ran: the minutes count once it stops.
+    assert editor.preview.summary.times.text().startswith("Infusion: 0 min + 1 without a stop")
     timeline.press("pause")
     assert "paused since 09:37" in timeline.banner.text()
     assert not timeline.ticker.isActive()
+    clock.set("09:50")
+    timeline.press("stop")
+    assert editor.preview.summary.times.text().startswith("Infusion: 37 min \u00b7")
 
 
 def test_function_keys_drive_the_timeline(qtbot, ocrevus_editor, clock):
