@@ -8,6 +8,7 @@ OCREBILL_COLOR_SCHEME=dark to check 200 % scaling and the dark palette.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
@@ -42,7 +43,11 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
 
     out_dir.mkdir(parents=True, exist_ok=True)
     app = create_application(["ocrebill"])
-    work = Path(tempfile.mkdtemp(prefix="ocrebill-screenshots-"))
+    # One fixed folder, emptied first and removed after: the status bar shows the database's
+    # path, and a random folder name would change every picture on every run.
+    work = Path(tempfile.gettempdir()) / "ocrebill-screenshots"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
     say(f"demo database: {work / 'demo.sqlite'}")
     api.create_demo_database(work / "demo.sqlite", today=DEMO_DAY)
     store = api.open_store(work / "demo.sqlite")
@@ -89,6 +94,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     finally:
         window.close()
         store.close()
+        shutil.rmtree(work, ignore_errors=True)
     for path in written:
         say(f"wrote {path}")
     return written
