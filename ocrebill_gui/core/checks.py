@@ -35,9 +35,12 @@ def check_prior_authorization(ctx: Context, bills: list[DrugBill]) -> None:
                 field="prior_authorization.valid_to" if day > auth.valid_to
                 else "prior_authorization.valid_from")
     if auth.approved_units is not None and units > auth.approved_units:
-        ctx.add("pa-units",
-                f"{units} units billed but authorization {auth.number} approves "
-                f"{auth.approved_units}", field="prior_authorization.approved_units")
+        total = auth.approved_units_total
+        approved = (f"has {auth.approved_units} of its {total} approved units left"
+                    if total is not None and total != auth.approved_units
+                    else f"approves {auth.approved_units}")
+        ctx.add("pa-units", f"{units} units billed but authorization {auth.number} {approved}",
+                field="prior_authorization.approved_units")
 
 
 def check_administrations(ctx: Context) -> None:

@@ -69,6 +69,28 @@ def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[s
     return problems
 
 
+def _raw_references(document: Any, catalog: Catalog,
+                    known: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Unknown payer and product ids of a document that failed validation elsewhere, so that
+    one run names every problem (paths already named are left to their first message)."""
+    if not isinstance(document, Mapping):
+        return []
+    named = {path for path, _ in known}
+    problems: list[tuple[str, str]] = []
+    payer = document.get("payer")
+    if isinstance(payer, str) and payer and payer not in catalog.payers and "payer" not in named:
+        problems.append(("payer", f"unknown payer profile '{payer}' "
+                                  f"(known: {', '.join(sorted(catalog.payers))})"))
+    admins = document.get("administrations")
+    for index, admin in enumerate(admins if isinstance(admins, list) else []):
+        product = admin.get("product") if isinstance(admin, Mapping) else None
+        path = f"administrations[{index}].product"
+        if isinstance(product, str) and product not in catalog.products and path not in named:
+            problems.append((path, f"unknown product '{product}' "
+                                   f"(known: {', '.join(sorted(catalog.products))})"))
+    return problems
+
+
 def compute(document: VisitDocument | Mapping[str, Any], *,
             catalog: Catalog | None = None) -> ClaimResult:
     """Turn a visit document into claim lines and findings.
@@ -78,7 +100,11 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
     problems are findings.
     """
     catalog = catalog or default_catalog()
-    doc = parse_visit(document)
+    try:
+        doc = parse_visit(document)
+    except InvalidVisit as exc:  # name an unknown payer or product too, all in one answer
+        unknown = _raw_references(document, catalog, exc.problems)
+        raise InvalidVisit(exc.problems + unknown) from None
     problems = _check_references(doc, catalog)
     try:
         payer = resolve_payer(doc, catalog)

@@ -43,6 +43,7 @@ _MESSAGES = {
     "model_type": "must be an object",
     "list_type": "must be a list",
     "bool_type": "must be true or false",
+    "finite_number": "must be a number (not NaN or infinity)",
 }
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -64,12 +65,22 @@ def normalize_icd10(value: str) -> str:
     return code if len(code) == 3 else f"{code[:3]}.{code[3:]}"
 
 
+def _not_true_or_false(value: object) -> object:
+    """JSON true/false is not an amount (pydantic would read true as 1 mg)."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
 Ndc = Annotated[str, AfterValidator(normalize_ndc)]
 DiagnosisCode = Annotated[str, AfterValidator(normalize_icd10)]
+Amount = Annotated[float, BeforeValidator(_not_true_or_false)]
+Count = Annotated[int, BeforeValidator(_not_true_or_false)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # NaN and infinity are not amounts either (they would pass "at most 100000" checks oddly).
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
 
 
 class Patient(_Model):
@@ -83,7 +94,10 @@ class PriorAuthorization(_Model):
     number: str = Field(min_length=1)
     valid_from: date
     valid_to: date
-    approved_units: int | None = Field(default=None, ge=0)
+    approved_units: Count | None = Field(default=None, ge=0)
+    # Optional extension: the whole approval, when approved_units is what is left of it for
+    # this visit (as the store sends it), so that a finding can say "0 of 1200 left".
+    approved_units_total: Count | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> PriorAuthorization:
@@ -96,7 +110,7 @@ class Vial(_Model):
     ndc: Ndc
     lot: str | None = None
     expires: date | None = None
-    mg: float = Field(gt=0, le=100_000)
+    mg: Amount = Field(gt=0, le=100_000)
 
 
 class Event(_Model):
@@ -116,14 +130,14 @@ class ProposedLine(_Model):
 
     code: str = Field(min_length=1)
     modifiers: list[str] = Field(default_factory=list)
-    units: float = Field(gt=0)
+    units: Amount = Field(gt=0)
 
 
 class Administration(_Model):
     id: str = Field(min_length=1)
     product: str = Field(min_length=1)
     route: Route
-    dose_mg: float | None = Field(default=None, gt=0, le=100_000)
+    dose_mg: Amount | None = Field(default=None, gt=0, le=100_000)
     vials: list[Vial] = Field(default_factory=list)
     source: Source = "purchased"
     events: list[Event]
@@ -141,7 +155,7 @@ class PayerProfile(_Model):
     monoclonal_admin: Literal["therapeutic", "complex"] = "therapeutic"
     waste_modifiers: Literal["jw_jz", "jw_only", "none"] = "jw_jz"
     prior_auth_required: bool = False
-    prior_auth_unit_limit: int | None = Field(default=None, ge=0)
+    prior_auth_unit_limit: Count | None = Field(default=None, ge=0)
     ndc_unit: Literal["ML", "UN"] = "ML"
     medicare_advantage: bool = False
     source: str | None = None

@@ -140,7 +140,7 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
                                "member_id": p.member_id},
                               ensure_ascii=False, separators=(",", ":")),
     } for p in plan.patients]
-    auth_texts: dict[int, tuple[str, str, str]] = {}
+    auth_texts: dict[int, tuple[str, str, str, str]] = {}
     current_day: date | None = None
     day_tokens: dict[str, str] = {}
     for visit in plan.visits:
@@ -182,13 +182,14 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
             if texts is None:
                 auth = plan.auths[visit.auth]
                 texts = auth_texts[visit.auth] = (auth.number, auth.valid_from.isoformat(),
-                                                  auth.valid_to.isoformat())
-            # ISO dates compare like the dates they spell.
-            pa_state = (texts[1] <= day_tokens["d"] <= texts[2], visit.remaining)
+                                                  auth.valid_to.isoformat(), str(auth.approved))
+            # ISO dates compare like the dates they spell. The whole approval is part of the
+            # state: a finding says "N of its TOTAL approved units left".
+            pa_state = (texts[1] <= day_tokens["d"] <= texts[2], visit.remaining, texts[3])
             values["dx_and_pa"] = (
                 f'["{dx}"],"prior_authorization":{{"number":"{texts[0]}","valid_from":'
                 f'"{texts[1]}","valid_to":"{texts[2]}","approved_units":'
-                f'{max(0, visit.remaining or 0)}}}')
+                f'{max(0, visit.remaining or 0)},"approved_units_total":{texts[3]}}}')
             pa_tokens = {"PA": texts[0], "PAF": texts[1], "PAT": texts[2]}
         text = filled[0] % values
         claim_key = (key, patient.setting, patient.payer, dx, pa_state, expired, period)

@@ -65,7 +65,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
       without a coverage, the document's own payer (an id or an inline profile) stays;
     - prior_authorization: the chosen authorization (or the one valid for the visit's
       monoclonal on its date), with approved_units = units still remaining, not counting what
-      `visit_id` itself already used.
+      `visit_id` itself already used, and approved_units_total = the whole approval.
     """
     doc = copy.deepcopy(dict(document))
     coverage = get_coverage(store, coverage_id) if coverage_id is not None else None
@@ -88,6 +88,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         if auth.remaining_units is not None:
             pa["approved_units"] = max(0, auth.remaining_units
                                        + units_used_by(store, visit_id, auth.id))
+            pa["approved_units_total"] = auth.approved_units
         doc["prior_authorization"] = pa
     return doc
 

@@ -28,6 +28,17 @@ def test_authorization_dates_and_units(auth: dict, rule: str) -> None:
     assert rule in rules(result) and result.has_errors
 
 
+@pytest.mark.parametrize(("auth", "says"), [
+    ({**PA, "approved_units": 599}, "600 units billed but authorization PA-1 approves 599"),
+    # As the store sends it: what is left for this visit, and the whole approval.
+    ({**PA, "approved_units": 0, "approved_units_total": 1200},
+     "600 units billed but authorization PA-1 has 0 of its 1200 approved units left"),
+])
+def test_the_units_finding_says_what_is_left_of_the_approval(auth: dict, says: str) -> None:
+    result = compute(visit(ocrevus(), payer=REQUIRES_PA, prior_authorization=auth))
+    assert [f.message for f in result.findings if f.rule == "pa-units"] == [says]
+
+
 def test_unit_limit_requires_an_authorization_above_it() -> None:
     payer = {**PAYER, "prior_auth_unit_limit": 300}
     assert "pa-missing" in rules(compute(visit(ocrevus(), payer=payer)))

@@ -73,6 +73,10 @@ def test_each_missing_required_field_is_named(field: str, standard_visit: dict) 
     (("diagnoses",), [], "diagnoses: must have at least one entry"),
     (("diagnoses", 0), "MS", "diagnoses[0]: must be an ICD-10-CM code"),
     (("administrations",), [], "administrations: must have at least one entry"),
+    # JSON true is not 1 mg, and NaN is not an amount that is "at most 100000".
+    (("administrations", 0, "dose_mg"), True, "dose_mg: must be a number, not true or false"),
+    (("administrations", 0, "dose_mg"), float("nan"), "dose_mg: must be a number (not NaN"),
+    (("administrations", 0, "vials", 0, "mg"), float("inf"), "vials[0].mg: must be a number"),
 ])
 def test_bad_values_are_named(standard_visit: dict, path, value, message: str) -> None:
     target = standard_visit
@@ -87,8 +91,13 @@ def test_bad_values_are_named(standard_visit: dict, path, value, message: str) -
 def test_every_bad_field_is_named_at_once(standard_visit: dict) -> None:
     standard_visit["administrations"][0]["dose_mg"] = -1
     standard_visit["setting"] = "moon"
+    standard_visit["payer"] = "acme"  # unknown ids too, not only after the rest is fixed
+    standard_visit["administrations"].append({**standard_visit["administrations"][0],
+                                              "id": "two", "product": "aspirin"})
     run = ocrebill("compute", "-", stdin=json.dumps(standard_visit))
-    assert "administrations[0].dose_mg" in run.stderr and "setting" in run.stderr
+    named = [line.split(":")[0] for line in run.stderr.splitlines()]
+    assert {"administrations[0].dose_mg", "setting", "payer",
+            "administrations[1].product"} <= set(named), run.stderr
 
 
 @pytest.mark.parametrize("text", ["", "not json", "[1, 2]", "null"])

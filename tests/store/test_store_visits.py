@@ -81,7 +81,8 @@ def test_engine_document_uses_store_data_and_remaining_units(store, setup):
                               "birth_date": "1980-02-03", "member_id": "UHC123"}
     assert doc["payer"] == "unitedhealthcare"  # the coverage decides
     assert doc["prior_authorization"] == {"number": "PA-1", "valid_from": "2026-01-01",
-                                          "valid_to": "2026-12-31", "approved_units": 1200}
+                                          "valid_to": "2026-12-31", "approved_units": 1200,
+                                          "approved_units_total": 1200}
 
 
 def test_finalize_takes_vials_and_units_and_locks(store, setup):
@@ -119,7 +120,7 @@ def test_the_pa_check_counts_units_used_by_earlier_visits(store, setup):
     assert doc["prior_authorization"]["approved_units"] == 0
     claim = st.compute_in_store(store, doc)
     assert "pa-units" in {f.rule for f in claim.findings}
-    with pytest.raises(st.VisitHasErrors, match="approves 0") as caught:
+    with pytest.raises(st.VisitHasErrors, match="has 0 of its 1200 approved units left") as caught:
         st.finalize_visit(store, "biller", third.visit_id)
     assert [f.rule for f in caught.value.findings] == ["pa-units"]
     assert st.get_visit(store, third.visit_id).status == "draft"
