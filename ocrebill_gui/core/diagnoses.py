@@ -69,7 +69,7 @@ def check_diagnoses(ctx: Context) -> None:
         ctx.add("dx-code-set-outdated",
                 f"Checked against {rules.code_set.name} (valid to "
                 f"{rules.code_set.valid_to.isoformat()}); verify the codes for "
-                f"{day.isoformat()} against the current code set")
+                f"{day.isoformat()} against the current code set", field="diagnoses")
     _check_indication(ctx, rules)
 
 

@@ -49,7 +49,8 @@ def compare_proposed(ctx: Context, lines: list[ClaimLine], bills: list[DrugBill]
     for code in sorted(set(want) - explained):
         units = sum(want[code].values())
         ctx.add("proposed-missing-line",
-                f"{code} x{units:g} is computed from the visit but not proposed")
+                f"{code} x{units:g} is computed from the visit but not proposed",
+                field="proposed_lines")
 
 
 def _index(proposed, code: str) -> int:

@@ -118,3 +118,6 @@ def test_random_visits_never_crash_and_have_one_initial_service(admins, setting,
     assert all(line.units > 0 for line in result.lines)
     initial_codes = {"96365", "96413", "96360", "96374", "96409"}
     assert sum(line.units for line in result.lines if line.code in initial_codes) <= 1
+    # Every finding names the field it is about: clicking it in the app goes somewhere.
+    assert all(f.field for f in result.findings), [f.rule for f in result.findings
+                                                   if not f.field]
