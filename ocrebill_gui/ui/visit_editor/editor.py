@@ -43,7 +43,7 @@ from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
-from ocrebill_gui.ui.visit_editor.timeline import SHORTCUTS, RunningBanner, running_text
+from ocrebill_gui.ui.visit_editor.timeline import LABELS, SHORTCUTS, RunningBanner, running_text
 from ocrebill_gui.ui.visit_editor.visit_section import VisitSection
 
 AUTOSAVE_MS = 500
@@ -283,7 +283,11 @@ class VisitEditor(EditorActions, QWidget):
             if text:  # the same words as the card's own banner, with whose it is and the key
                 product = self.presenter.product(index)
                 name = product.short if product else admin.get("product")
-                lines.append(f"{name}: {text[0].lower()}{text[1:]} (Stop: {SHORTCUTS['stop']})")
+                if self.presenter.read_only:
+                    lines.append(f"{name}: finalized without a stop time (Amend to record it)")
+                else:
+                    lines.append(
+                        f"{name}: {text[0].lower()}{text[1:]} (Stop: {SHORTCUTS['stop']})")
         self.banner.show_text("\n".join(lines) or None)
 
     def _show_state(self) -> None:
@@ -346,11 +350,21 @@ class VisitEditor(EditorActions, QWidget):
             widget = widget.parentWidget()
 
     def press_timeline(self, kind: str) -> bool:
-        """F5-F8: the timeline in use (last focused card), else the first that allows it."""
+        """F5-F8: the timeline in use (last focused card), else the first that allows it. A
+        time typed in the card in use is never dropped: if the key is not for that card, it
+        says so there and nothing is stamped."""
         order = list(range(len(self.cards)))
         if self._active_card is not None and self._active_card < len(self.cards):
             order.remove(self._active_card)
             order.insert(0, self._active_card)
+            active = self.cards[self._active_card].timeline
+            typed = active.time_box.text().strip()
+            if typed and (active.state is None or kind not in active.state.allowed):
+                active.time_message.show_message(
+                    f"{LABELS[kind]} ({SHORTCUTS[kind]}) does not apply here: type {typed} in "
+                    "the time box of the drug it is for, or clear this one")
+                active.time_box.setFocus(Qt.FocusReason.OtherFocusReason)
+                return False
         for index in order:
             timeline = self.cards[index].timeline
             if timeline.state is not None and kind in timeline.state.allowed:

@@ -75,14 +75,25 @@ class FieldRegistry:
 
 
 def _tail(path: str, owner: str) -> str:
-    """The part of `path` below `owner`, readable: 'vials[1].expires' -> 'vial 2 expires'."""
-    rest = docpath.split(path)[len(docpath.split(owner)):]
+    """The part of `path` below `owner`, readable: 'vials[1].expires' -> 'vial 2 expires';
+    below a list it names the item: 'events[1].at' under 'events' -> 'event 2'."""
+    owner_keys = docpath.split(owner)
+    rest = docpath.split(path)[len(owner_keys):]
     words: list[str] = []
+    if rest and isinstance(rest[0], int) and owner_keys and isinstance(owner_keys[-1], str):
+        words.append(_singular(owner_keys[-1]))
     for position, key in enumerate(rest):
         if isinstance(key, int):
             words.append(str(key + 1))
             continue
         plural_then_index = position + 1 < len(rest) and isinstance(rest[position + 1], int)
-        words.append((key[:-1] if plural_then_index and key.endswith("s") else key)
-                     .replace("_", " "))
+        words.append((_singular(key) if plural_then_index else key).replace("_", " "))
+    if len(words) > 1 and words[-1] == "at":  # an event's time: the event says it
+        words.pop()
     return " ".join(words)
+
+
+def _singular(key: str) -> str:
+    if key == "diagnoses":
+        return "diagnosis"
+    return key[:-1] if key.endswith("s") else key

@@ -35,7 +35,7 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.visit_editor.live_timeline import LiveState, live_state
 from ocrebill_gui.ui.visit_editor.palette import banner_background, severity_color
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
-from ocrebill_gui.ui.visit_editor.timeline_model import TimelineEventsModel
+from ocrebill_gui.ui.visit_editor.timeline_model import KIND_LABELS, TimelineEventsModel
 from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
 
 # Keys of the timeline buttons; the editor routes them to the timeline in use.
@@ -68,6 +68,10 @@ class RunningBanner(QLabel):
         self.setPalette(palette)
         self.setText(text)
         self.show()
+
+
+FINALIZED_OPEN = ("Finalized without a stop time: the claim was billed without this infusion's "
+                  "time codes. Amend the visit to record the stop.")
 
 
 def running_text(state: LiveState) -> str | None:
@@ -122,7 +126,7 @@ class TimelineWidget(QFrame):
             self.buttons[kind] = button
             button_row.addWidget(button)
 
-        self.model = TimelineEventsModel(presenter, admin_index, self)
+        self.model = TimelineEventsModel(presenter, admin_index, self, now=clock.now)
         self.events_view = QTableView(self)
         self.events_view.setObjectName("timelineEvents")
         self.events_view.setModel(self.model)
@@ -132,8 +136,11 @@ class TimelineWidget(QFrame):
                                          | QAbstractItemView.EditTrigger.EditKeyPressed
                                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.events_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.events_view.setMinimumHeight(self.fontMetrics().height() * 5)
-        self.events_view.setMaximumHeight(self.fontMetrics().height() * 8)
+        # Room for start, pause, resume and stop without scrolling (the header, four rows).
+        row = self.events_view.verticalHeader().defaultSectionSize()
+        header = self.events_view.horizontalHeader().sizeHint().height()
+        self.events_view.setMinimumHeight(header + row * 4 + 2 * self.events_view.frameWidth())
+        self.events_view.setMaximumHeight(header + row * 7 + 2 * self.events_view.frameWidth())
         self.events_view.setToolTip("Select a time and type the new one (0930, 9:30, 09:30)")
 
         self.undo_button = QPushButton("Undo", self)
@@ -201,8 +208,14 @@ class TimelineWidget(QFrame):
         events = self.presenter.events(self.admin_index)
         state = live_state(events, self.clock.now(), infusion=self.infusion)
         self.state = state
+        read_only = self.presenter.read_only
         for kind, button in self.buttons.items():
-            button.setEnabled(not self.presenter.read_only and kind in state.allowed)
+            button.setEnabled(not read_only and kind in state.allowed)
+        if read_only and state.open:  # finalized without a stop: nothing runs on, nothing to press
+            self.running.setText("No stop time")
+            self.banner.show_text(FINALIZED_OPEN)
+            self.ticker.stop()
+            return
         self.running.setText(_minutes_text(state))
         self.banner.show_text(running_text(state))
         if state.phase == "running" and not self.ticker.isActive():
@@ -238,7 +251,24 @@ class TimelineWidget(QFrame):
                 f"{at:%H:%M} on {day:%m/%d} is later than now ({now:%H:%M}): an event is "
                 "recorded when it happens")
             return None
+        last = self._last_event()
+        if last is not None and at < last[1]:
+            self.time_message.show_message(
+                f"{at:%H:%M} is before the {last[0]} at {last[1]:%H:%M}: events are recorded "
+                "in order (correct an earlier one in the list)")
+            return None
         return at
+
+    def _last_event(self) -> tuple[str, datetime] | None:
+        """The kind (as shown) and time of the last event recorded, if it has a time."""
+        events = self.presenter.events(self.admin_index)
+        if not events:
+            return None
+        try:
+            at = datetime.fromisoformat(events[-1]["at"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return KIND_LABELS.get(events[-1].get("kind", ""), "event"), at
 
     def press(self, kind: str) -> bool:
         """Stamp an event of `kind` if the timeline allows it now; True when recorded."""

@@ -1,11 +1,13 @@
 """The event list of one administration as a Qt table: kind and time, times editable.
 
 Edits go through the presenter (so they are undoable and recompute the claim); a time that
-cannot be read is refused and reported beside the list, and the cell keeps its old value.
+cannot be read, that is later than now, or that would put the event before the one above it or
+after the one below is refused and reported beside the list, and the cell keeps its old value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +27,12 @@ class TimelineEventsModel(QAbstractTableModel):
     COLUMNS = ("Event", "Time")
     KIND, TIME = range(2)
 
-    def __init__(self, presenter: VisitPresenter, admin_index: int, parent=None) -> None:
+    def __init__(self, presenter: VisitPresenter, admin_index: int, parent=None, *,
+                 now: Callable[[], datetime] = datetime.now) -> None:
         super().__init__(parent)
         self.presenter = presenter
         self.admin_index = admin_index
+        self._now = now
         self._events: list[dict] = []
         self.refresh()
 
@@ -105,6 +109,29 @@ class TimelineEventsModel(QAbstractTableModel):
             self.presenter.set_local_problem(self.path(row), str(exc))
             return False
         old = datetime.fromisoformat(self._events[row]["at"])
-        self.presenter.set_local_problem(self.path(row), None)
-        self.presenter.retime_event(self.admin_index, row, datetime.combine(old.date(), typed))
+        at = datetime.combine(old.date(), typed)
+        refused = self._out_of_place(row, at)
+        self.presenter.set_local_problem(self.path(row), refused)
+        if refused:
+            return False
+        self.presenter.retime_event(self.admin_index, row, at)
         return True
+
+    def _out_of_place(self, row: int, at: datetime) -> str | None:
+        """Why `at` cannot be event `row`'s time, or None: not later than now, and in order
+        with the events above and below (as the buttons record them)."""
+        now = self._now().replace(second=0, microsecond=0)
+        if at > now:
+            return f"{at:%H:%M} is later than now ({now:%H:%M})"
+        for neighbour, wrong in ((row - 1, at.__lt__), (row + 1, at.__gt__)):
+            if not 0 <= neighbour < len(self._events):
+                continue
+            try:
+                other = datetime.fromisoformat(self._events[neighbour]["at"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if wrong(other):
+                kind = KIND_LABELS.get(self._events[neighbour].get("kind", ""), "event")
+                side = "before" if neighbour < row else "after"
+                return f"{at:%H:%M} would be {side} the {kind} at {other:%H:%M}"
+        return None

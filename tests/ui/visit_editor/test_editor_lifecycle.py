@@ -71,6 +71,13 @@ def test_finalize_is_blocked_by_an_error_until_a_reason_is_given(qtbot, ocrevus_
     assert override and override[0].reason.startswith("Payer confirmed")
     overridden = [c for c in override[0].changes if c.field == "overridden_errors"]
     assert overridden and "no stop time" in str(overridden[0].after)
+    # Finalized without a stop: nothing counts on, and the way out is Amend, not F8.
+    timeline = editor.cards[0].timeline
+    clock.set("11:00")
+    timeline.tick()
+    assert timeline.running.text() == "No stop time" and not timeline.ticker.isActive()
+    assert "Amend" in timeline.banner.text() and "F8" not in editor.banner.text()
+    assert "finalized without a stop time (Amend to record it)" in editor.banner.text()
 
 
 def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, store, clock):
@@ -92,6 +99,7 @@ def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, sto
     lot = api.list_vial_lots(store, product="ocrevus")[0]
     assert lot.on_hand == 4  # the two vials left the shelf
 
+    clock.set("13:00")
     answer_next_reason(qtbot, "Stop time was 12:45 per the chart", action="Amend")
     qtbot.mouseClick(editor.amend_button, Qt.MouseButton.LeftButton)
     assert editor.status == "draft"

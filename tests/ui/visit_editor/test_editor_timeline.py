@@ -53,6 +53,7 @@ def test_a_recorded_time_is_edited_from_the_keyboard(qtbot, ocrevus_editor, cloc
     timeline.press("start")
     clock.set("12:30")
     timeline.press("stop")
+    clock.set("13:00")  # the chart says the stop was 12:45: corrected after the fact
     view = timeline.events_view
     view.setFocus()
     view.setCurrentIndex(timeline.model.index(1, timeline.model.TIME))
@@ -76,8 +77,64 @@ def test_an_unreadable_edit_keeps_the_old_time_and_says_why(qtbot, ocrevus_edito
     assert not timeline.model.setData(index, "9h7x")
     assert events(editor) == [("start", "09:00")]
     assert timeline.message.isVisible() and "not a time" in timeline.message.text()
+    assert timeline.message.text().startswith("event 1: ")  # not "1 at: ..."
+    clock.set("09:30")
     assert timeline.model.setData(index, "0915")
     assert not timeline.message.isVisible()
+
+
+def test_an_edited_time_must_have_happened_and_keep_the_order(qtbot, ocrevus_editor, clock):
+    """Corrections obey what the buttons do: nothing later than now, and each event between
+    the one before it and the one after it (a pause at 23:00 once showed 'Running 873 min')."""
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    for at, kind in (("09:00", "start"), ("09:42", "pause"), ("09:57", "resume")):
+        clock.set(at)
+        timeline.press(kind)
+    clock.set("10:30")
+    pause = timeline.model.index(1, timeline.model.TIME)
+    assert not timeline.model.setData(pause, "2300")
+    assert "23:00 is later than now (10:30)" in timeline.message.text()
+    assert not timeline.model.setData(pause, "1000")
+    assert "10:00 would be after the Resume at 09:57" in timeline.message.text()
+    assert not timeline.model.setData(pause, "0855")
+    assert "08:55 would be before the Start at 09:00" in timeline.message.text()
+    assert events(editor) == [("start", "09:00"), ("pause", "09:42"), ("resume", "09:57")]
+    assert timeline.running.text() == "Running 75 min"
+    assert timeline.model.setData(pause, "0945")
+    assert not timeline.message.isVisible()
+
+
+def test_a_typed_time_earlier_than_the_last_event_is_refused(qtbot, ocrevus_editor, clock):
+    editor = ocrevus_editor
+    timeline = editor.cards[0].timeline
+    clock.set("09:00")
+    timeline.press("start")
+    clock.set("10:30")
+    timeline.time_box.setText("0845")
+    assert not timeline.press("stop")
+    assert "08:45 is before the Start at 09:00" in timeline.time_message.text()
+    assert events(editor) == [("start", "09:00")] and timeline.time_box.text() == "0845"
+
+
+def test_a_typed_time_is_never_dropped_by_a_key_for_another_drug(qtbot, ocrevus_editor,
+                                                                 clock):
+    """The cursor in a premedication's time box, 1045 typed, F8: Stop is for the infusion.
+    Stamping the infusion's stop at 'now' would bill the wrong minutes: refused instead."""
+    editor = ocrevus_editor
+    editor.add_product.setCurrentIndex(editor.add_product.findData("methylprednisolone"))
+    editor.add_administration()
+    infusion, push = editor.cards[0].timeline, editor.cards[1].timeline
+    clock.set("09:00")
+    infusion.press("start")
+    clock.set("11:00")
+    push.time_box.setFocus()
+    qtbot.waitUntil(lambda: editor._active_card == 1)
+    push.time_box.setText("1045")
+    assert not editor.press_timeline("stop")
+    assert events(editor) == [("start", "09:00")]
+    assert "Stop (F8) does not apply here" in push.time_message.text()
+    assert push.time_box.text() == "1045"
 
 
 def test_undo_takes_back_the_last_change(qtbot, ocrevus_editor, clock):
