@@ -1,9 +1,10 @@
 """Forms that check what people type as they type it, with each message beside its field.
 
-A `FormGrid` lays out rows of label | field | message. The form's owner collects the values,
-asks the store's validator (the same one that guards the database, so messages match what a
-save would say) and hands the problems back: each one is shown beside its field once that field
-has been touched (or after a save attempt), and `valid` says whether Save may be enabled.
+A `FormGrid` lays out rows of label | field, each field's message right under it. The form's
+owner collects the values, asks the store's validator (the same one that guards the database,
+so messages match what a save would say) and hands the problems back: each one is shown at its
+field once that field has been touched (or after a save attempt), and `valid` says whether Save
+may be enabled.
 """
 
 from __future__ import annotations
@@ -49,12 +50,15 @@ def date_text(text: str) -> str | None:
     return text
 
 
+DATE_FORMS = "2026-03-04 or 3/4/2026 (month/day/year)"
+
+
 class DateField(QLineEdit):
     """A date typed as 2026-03-04 or 3/4/2026; empty means no date."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("YYYY-MM-DD")
+        self.setPlaceholderText("YYYY-MM-DD or M/D/YYYY")
         self.setMaxLength(10)
 
     def value(self) -> str | None:
@@ -95,17 +99,19 @@ def _changed_signal(widget: QWidget) -> Any:
 
 
 class FormGrid(QGridLayout):
-    """Rows of label | field | message; tab order follows the rows (the order they are
-    added). Edits are checked once `go_live()` was called."""
+    """Rows of label | field, the field's message right under it (as in the visit editor; a
+    message in a narrow third column was cut to "must be a"); tab order follows the rows (the
+    order they are added). Edits are checked once `go_live()` was called."""
 
     def __init__(self, on_change: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setColumnStretch(1, 3)
-        self.setColumnStretch(2, 2)
+        self.setColumnStretch(1, 1)
         self.setHorizontalSpacing(10)
+        self.setVerticalSpacing(4)
         self._on_change = on_change
         self.fields: dict[str, QWidget] = {}
         self.messages: dict[str, FieldMessage] = {}
+        self.captions: dict[str, str] = {}
         self._touched: set[str] = set()
         self._show_all = False
         self._problems: dict[str, str] = {}
@@ -122,13 +128,14 @@ class FormGrid(QGridLayout):
         widget.setObjectName(key)
         self.addWidget(caption, row, 0)
         self.addWidget(widget, row, 1)
-        self.addWidget(message, row, 2)
+        self.addWidget(message, row + 1, 1)  # hidden, so no room taken, while all is well
         if note:
             hint = QLabel(note)
             set_role(hint, "muted")
             hint.setWordWrap(True)
-            self.addWidget(hint, row + 1, 1, 1, 2)
+            self.addWidget(hint, row + 2, 1)
         self.fields[key], self.messages[key] = widget, message
+        self.captions[key] = label.replace("&", "")
         _changed_signal(widget).connect(lambda *_: self._edited(key))
         return widget
 
@@ -145,6 +152,9 @@ class FormGrid(QGridLayout):
         """Show each problem beside its field (touched fields only, unless after a save
         attempt); return the text of problems no field owns."""
         problems = self._attribute(problems)
+        for key, text in list(problems.items()):  # say both ways a date field takes
+            if isinstance(self.fields.get(key), DateField) and text.startswith("must be a date"):
+                problems[key] = f"must be a date such as {DATE_FORMS}"
         self._problems = problems
         for key, message in self.messages.items():
             visible = self._show_all or key in self._touched
@@ -154,12 +164,16 @@ class FormGrid(QGridLayout):
 
     def _attribute(self, problems: Mapping[str, str]) -> dict[str, str]:
         """Give a record-level message that starts with a field's name ("valid_to is before
-        valid_from") to that field."""
+        valid_from") to that field, naming the other field as its label does ("is before
+        'Valid from'")."""
         owned: dict[str, str] = {}
         for key, text in problems.items():
             if key not in self.messages:
                 first, _, rest = text.partition(" ")
                 if first in self.messages and rest:
+                    for other, caption in self.captions.items():
+                        if caption:
+                            rest = re.sub(rf"\b{other}\b", f"'{caption}'", rest)
                     key, text = first, rest.replace("_", " ")
             owned.setdefault(key, text)
         return owned

@@ -139,8 +139,7 @@ class TimelineWidget(QFrame):
         # Room for start, pause, resume and stop without scrolling (the header, four rows).
         row = self.events_view.verticalHeader().defaultSectionSize()
         header = self.events_view.horizontalHeader().sizeHint().height()
-        self.events_view.setMinimumHeight(header + row * 4 + 2 * self.events_view.frameWidth())
-        self.events_view.setMaximumHeight(header + row * 7 + 2 * self.events_view.frameWidth())
+        self.events_view.setFixedHeight(header + row * 4 + 2 * self.events_view.frameWidth())
         self.events_view.setToolTip("Select a time and type the new one (0930, 9:30, 09:30)")
 
         self.undo_button = QPushButton("Undo", self)

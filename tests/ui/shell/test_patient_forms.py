@@ -6,6 +6,7 @@ from __future__ import annotations
 from shell_helpers import column_texts, type_text
 
 from ocrebill_gui import store as api
+from ocrebill_gui.ui.forms import DATE_FORMS
 from ocrebill_gui.ui.patients.dialogs import AuthorizationDialog, CoverageDialog
 from ocrebill_gui.ui.qt import QKeySequence, Qt
 
@@ -27,12 +28,13 @@ def test_new_patient_is_checked_as_it_is_typed(window, qtbot, store):
     assert _message(form, "name") == "must contain a name, e.g. 'Rivera, Ana'"
     assert form.name.property("invalid") is True
     assert not form.save_button.isEnabled()
-    # the message is beside the field: same grid row, to its right
+    # the message is at the field: right under it, in its column (as in the visit editor; in
+    # a third column a dialog cut it to "must be a"), and as wide as the field
     grid = form.grid
-    row_of = {grid.getItemPosition(grid.indexOf(w))[:2] for w in (form.name,)}
-    name_row, name_col = next(iter(row_of))
+    name_row, name_col, *_ = grid.getItemPosition(grid.indexOf(form.name))
     msg_row, msg_col, *_ = grid.getItemPosition(grid.indexOf(grid.messages["name"]))
-    assert (msg_row, msg_col) == (name_row, name_col + 1)
+    assert (msg_row, msg_col) == (name_row + 1, name_col)
+    qtbot.waitUntil(lambda: grid.messages["name"].width() >= form.name.width())
 
     form.name.clear()
     type_text(form.name, "Weiß, Jürgen")
@@ -42,6 +44,9 @@ def test_new_patient_is_checked_as_it_is_typed(window, qtbot, store):
     type_text(form.birth_date, "2099-01-01")
     assert _message(form, "birth_date") == "cannot be in the future"
     assert not form.save_button.isEnabled()
+    form.birth_date.clear()
+    type_text(form.birth_date, "13/45/1980")  # the message names both forms a date takes
+    assert _message(form, "birth_date") == f"must be a date such as {DATE_FORMS}"
     form.birth_date.clear()
     type_text(form.birth_date, "3/4/1980")  # US month/day/year is understood
     assert _message(form, "birth_date") == ""
@@ -115,7 +120,7 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
     monkeypatch.setattr(CoverageDialog, "ask", classmethod(
         lambda cls, *args: fake_coverage_ask(*args)))
     qtbot.mouseClick(page.add_coverage_button, Qt.MouseButton.LeftButton)
-    assert seen["order"] == "is before effective from"
+    assert seen["order"] == "is before 'In effect from'"  # named as labelled
     assert column_texts(page.coverages) == ["UnitedHealthcare (commercial)"]
     assert column_texts(page.coverages, 1) == ["UHC123"]
     assert page.add_auth_button.isEnabled()
