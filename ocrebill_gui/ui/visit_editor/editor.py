@@ -217,6 +217,13 @@ class VisitEditor(EditorActions, QWidget):
             return  # the completed document came back through here and redrew everything
         messages = {path: self._friendly(path, message)
                     for path, message in self.presenter.problems.items()}
+        if self.patient.patient_id is None and not self.presenter.read_only:
+            # No payer yet because no patient: say so at the patient, not under the disabled
+            # coverage box (nothing is saved until a patient is chosen either).
+            messages.pop("payer", None)
+            messages["patient"] = ("Choose the patient (or New patient...): the payer comes "
+                                   "from their coverage, and the visit is saved once they are "
+                                   "chosen.")
         for index, admin in enumerate(self.presenter.administrations):
             if not admin.get("events"):  # nothing recorded yet: say what to press
                 messages.setdefault(f"administrations[{index}].events",

@@ -77,3 +77,17 @@ def test_new_authorization_from_the_editor_is_for_the_visits_coverage(qtbot, mak
     assert enabled is False and message
     assert "PA-77812" in editor.patient.authorization_info.text()
     assert "1200 of 1200 units left" in editor.patient.authorization_info.text()
+
+
+def test_a_visit_without_a_patient_says_so_at_the_patient(qtbot, make_editor, store):
+    """No patient means no coverage and so no payer: the message belongs at the patient,
+    not under the (disabled) coverage box."""
+    editor = make_editor()
+    section = editor.patient
+    assert section.patient_message.isVisible()
+    assert section.patient_message.text().startswith("Choose the patient")
+    assert not section.coverage_message.isVisible()
+    patient = api.add_patient(store, "desk", {"name": "Rivera, Ana"})
+    api.add_coverage(store, "desk", {"patient_id": patient.id, "payer": "medicare"})
+    section.choose_patient(patient.id)
+    assert not section.patient_message.isVisible()
