@@ -126,6 +126,17 @@ def test_user_payer_profiles_sit_beside_the_shipped_ones(store):
     assert actions == ["delete", "create", "create"]
 
 
+def test_two_payer_profiles_never_share_a_name(store):
+    """Two "Aetna" in every payer picker: nobody could tell which one a coverage bills."""
+    with pytest.raises(st.InvalidRecord, match="name: is already the name of payer profile "
+                                               "'aetna'"):
+        st.save_payer(store, "biller", {"id": "aetna-2", "name": "aetna"})
+    # A copy that replaces a shipped profile keeps its id, and may keep its name.
+    aetna = st.store_catalog(store).payers["aetna"]
+    st.save_payer(store, "biller", {**aetna.model_dump(), "monoclonal_admin": "complex"})
+    assert st.user_payers(store)["aetna"].name == aetna.name
+
+
 def test_practice_settings_are_validated_and_audited(store):
     assert st.practice_settings(store) is None
     saved = st.save_practice(store, "admin", demo_practice())
