@@ -44,8 +44,9 @@ def patient_text(patient: Patient) -> str:
     return f"{patient.name} ({patient.ref}{born})"
 
 
-def authorization_text(auth: Authorization, day: date | None) -> str:
-    """'PA-77812: 600 of 1200 units left, valid 2026-01-01 to 2026-12-31 (302 days left)'."""
+def authorization_text(auth: Authorization, day: date | None, drug: str | None = None) -> str:
+    """'PA-77812 (Ocrevus): 600 of 1200 units left, valid 2026-01-01 to 2026-12-31 (302 days
+    left)'; `drug` is the product's short name (its catalog id when not given)."""
     units = ("no unit limit" if auth.remaining_units is None
              else f"{auth.remaining_units} of {auth.approved_units} units left")
     when = f"valid {auth.valid_from.isoformat()} to {auth.valid_to.isoformat()}"
@@ -55,8 +56,9 @@ def authorization_text(auth: Authorization, day: date | None) -> str:
         elif auth.valid_from > day:
             when += " (not yet valid on the date of service)"
         else:
-            when += f" ({(auth.valid_to - day).days} days left)"
-    return f"{auth.number} ({auth.product}): {units}, {when}"
+            days = (auth.valid_to - day).days
+            when += f" ({days} day{'s' if days != 1 else ''} left)"
+    return f"{auth.number} ({drug or auth.product}): {units}, {when}"
 
 
 class PatientsModel(QAbstractListModel):
@@ -223,7 +225,8 @@ class PatientSection(QWidget):
         self._authorizations = (services.authorizations(self.store, self.coverage_id)
                                 if self.coverage_id is not None else [])
         for auth in self._authorizations:
-            self.authorization.addItem(authorization_text(auth, self.day), auth.id)
+            self.authorization.addItem(
+                authorization_text(auth, self.day, self._drug(auth.product)), auth.id)
         wanted = AUTOMATIC if self.authorization_id is None else self.authorization_id
         self.authorization.setCurrentIndex(max(0, self.authorization.findData(wanted)))
         self.authorization.blockSignals(False)
@@ -247,7 +250,12 @@ class PatientSection(QWidget):
             self.authorization_info.setText("No prior authorization on this visit"
                                             if self.coverage_id is not None else "")
         else:
-            self.authorization_info.setText("Using " + authorization_text(auth, self.day))
+            self.authorization_info.setText(
+                "Using " + authorization_text(auth, self.day, self._drug(auth.product)))
+
+    def _drug(self, product: str) -> str:
+        found = services.catalog(self.store).products.get(product)
+        return found.short if found else product
 
     def set_day(self, day: date | None) -> None:
         if day != self.day:

@@ -75,8 +75,8 @@ def test_new_authorization_from_the_editor_is_for_the_visits_coverage(qtbot, mak
     assert seen["from"] == editor.presenter.date_of_service.isoformat()
     enabled, message = seen["typo"]
     assert enabled is False and message
-    assert "PA-77812" in editor.patient.authorization_info.text()
-    assert "1200 of 1200 units left" in editor.patient.authorization_info.text()
+    info = editor.patient.authorization_info.text()
+    assert "PA-77812 (Ocrevus): 1200 of 1200 units left" in info  # the drug, not its id
 
 
 def test_a_visit_without_a_patient_says_so_at_the_patient(qtbot, make_editor, store):
