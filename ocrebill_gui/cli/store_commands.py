@@ -225,15 +225,18 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_visits(args: argparse.Namespace) -> int:
-    from ocrebill_gui.store import StoreError, find_visits
+    from ocrebill_gui.store import StoreError, find_visits, payer_profiles
 
     if args.date and (args.date_from or args.date_to):
         return _fail("give either --date or --from/--to, not both", EXIT_INPUT)
     start, end = (args.date, args.date) if args.date else (args.date_from, args.date_to)
+    if start and end and start > end:
+        return _fail(f"--from {start.isoformat()} is after --to {end.isoformat()}", EXIT_INPUT)
     try:
         with _open_existing(args) as store:
             rows = find_visits(store, text=args.patient, date_from=start, date_to=end,
                                status=args.status, limit=args.limit)
+            payers = {p.id: p.name for p, _mine in payer_profiles(store)}
     except StoreError as exc:
         return _fail(str(exc))
     if args.json:
@@ -248,7 +251,8 @@ def run_visits(args: argparse.Namespace) -> int:
         findings = ", ".join(f"{n} {label}" for n, label in ((row.errors, "err"),
                                                              (row.warnings, "warn")) if n)
         table.append((str(row.id), row.date_of_service.isoformat(),
-                      f"{row.patient_name} ({row.patient_ref})", row.payer or "", row.status,
+                      f"{row.patient_name} ({row.patient_ref})",
+                      payers.get(row.payer or "", row.payer or ""), row.status,
                       row.summary, findings))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for index, cells in enumerate(table):

@@ -33,9 +33,11 @@ def test_demo_then_a_days_visits(demo_db, capsys):
     assert code == 0 and not err
     with st.open_store(demo_db, read_only=True) as store:
         today = st.visits_on(store, date(2026, 3, 4))
+        payers = {p.id: p.name for p, _ in st.payer_profiles(store)}
     assert today, "the demo has a worklist for its today"
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["ID", "Date", "Patient"]
+    assert any(payers[v.payer] in out for v in today)  # payers by name, as in the app
     assert len(lines) == 2 + len(today)
     for visit in today:
         assert any(line.lstrip().startswith(f"{visit.id} ") and visit.patient_name in line
@@ -61,6 +63,9 @@ def test_visits_date_range_and_bad_dates(demo_db, capsys):
         main(["--db", str(demo_db), "visits", "--date", "03/04/2026"])
     assert caught.value.code == 2
     assert "--date: '03/04/2026' must be a date such as 2026-03-04" in capsys.readouterr().err
+    code, _, err = run(capsys, "--db", str(demo_db), "visits", "--from", "2026-02-01", "--to",
+                       "2026-01-01")
+    assert code == 2 and "--from 2026-02-01 is after --to 2026-01-01" in err
 
 
 def test_export_prints_the_stored_document(demo_db, capsys):
