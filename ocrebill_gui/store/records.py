@@ -75,6 +75,8 @@ class PatientFields(_Fields):
     def _not_future(cls, value: date | None) -> date | None:
         if value is not None and value > date.today():
             raise ValueError("cannot be in the future")
+        if value is not None and value.year < 1900:  # 1899 for 1989, 0984 for 1984
+            raise ValueError("is before 1900: check the year")
         return value
 
 

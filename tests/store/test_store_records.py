@@ -28,6 +28,7 @@ def test_patient_round_trip_with_assigned_ref_and_upper_case_mrn(store):
     ({"name": "1234"}, "name", "must contain a name"),
     ({"name": "A, B", "birth_date": "1980-13-01"}, "birth_date", "date"),
     ({"name": "A, B", "birth_date": "2999-01-01"}, "birth_date", "future"),
+    ({"name": "A, B", "birth_date": "1899-03-04"}, "birth_date", "before 1900: check the year"),
     ({"name": "A, B", "sex": "female"}, "sex", "'F'"),
     ({"name": "A, B", "shoe_size": 42}, "shoe_size", "not a known field"),
     ({}, "name", "is required"),
