@@ -125,8 +125,12 @@ class TodayPage(QWidget):
         self.open_visit.emit(visit.id)
 
     def focus_table(self) -> None:
+        """The keyboard goes to the day's list, or to New visit on a day without visits."""
+        if not self.model.rowCount():
+            self.new_button.setFocus()
+            return
         self.view.setFocus()
-        if self.model.rowCount() and not self.view.currentIndex().isValid():
+        if not self.view.currentIndex().isValid():
             self.view.selectRow(0)
 
     def save_layout(self) -> None:

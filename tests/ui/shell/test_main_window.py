@@ -34,6 +34,9 @@ def test_other_days_are_one_keypress_away(window, qtbot):
     today.show_day(date(2026, 3, 9))
     assert today.model.rowCount() == 0
     assert today.stack.currentWidget() is today.empty
+    window.activateWindow()
+    today.focus_table()  # nothing to list: the keyboard goes to New visit, not the empty text
+    qtbot.waitUntil(lambda: today.new_button.hasFocus())
     qtbot.mouseClick(today.today_button, Qt.MouseButton.LeftButton)
     assert today.model.rowCount() == 2
 
