@@ -224,6 +224,10 @@ class VisitEditor(EditorActions, QWidget):
             messages["patient"] = ("Choose the patient (or New patient...): the payer comes "
                                    "from their coverage, and the visit is saved once they are "
                                    "chosen.")
+        day = self.presenter.date_of_service
+        if day is not None and day > self.clock.now().date() and not self.presenter.read_only:
+            messages.setdefault("date_of_service", "is after today: fine for a visit being "
+                                                   "planned; finalize it once it has happened")
         for index, admin in enumerate(self.presenter.administrations):
             if not admin.get("events"):  # nothing recorded yet: say what to press
                 messages.setdefault(f"administrations[{index}].events",

@@ -308,3 +308,14 @@ def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor,
               for row in range(model.rowCount())]
     assert "Ocrelizumab 1 mg (as labelled by release 0.9)" in labels
     assert editor.presenter.result == api.get_visit(store, saved.visit_id).claim
+
+
+def test_a_visit_dated_after_today_says_so_beside_the_date(ocrevus_editor, clock):
+    editor = ocrevus_editor  # the clock stands at 2026-03-04
+    message = editor.visit_section.day_message
+    assert not message.isVisible()
+    editor.presenter.set("date_of_service", "2026-03-11")
+    assert message.isVisible() and message.text().startswith("is after today")
+    assert not editor.presenter.stale  # a planned visit still shows its claim
+    editor.presenter.set("date_of_service", "2026-03-04")
+    assert not message.isVisible()
