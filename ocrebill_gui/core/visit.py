@@ -103,6 +103,10 @@ class PriorAuthorization(_Model):
     def _dates_in_order(self) -> PriorAuthorization:
         if self.valid_to < self.valid_from:
             raise ValueError("valid_to is before valid_from")
+        total, left = self.approved_units_total, self.approved_units
+        if total is not None and left is not None and left > total:
+            raise ValueError(f"approved_units ({left}) is more than approved_units_total "
+                             f"({total}): more left than was approved")
         return self
 
 

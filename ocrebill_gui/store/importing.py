@@ -22,7 +22,7 @@ from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord
 from ocrebill_gui.store.lifecycle import finalize_visit
 from ocrebill_gui.store.patients import add_patient, patient_by_ref
-from ocrebill_gui.store.payers import save_payer, store_catalog
+from ocrebill_gui.store.payers import payer_profiles, save_payer, store_catalog
 from ocrebill_gui.store.search import fold
 from ocrebill_gui.store.visit_documents import (
     authorized_product,
@@ -121,8 +121,15 @@ def _coverage(store: Store, actor: str, patient_id: int, doc: Mapping[str, Any],
     if isinstance(payer, Mapping):
         profile = PayerProfile.model_validate(payer)
         if profile.id not in store_catalog(store).payers:
-            save_payer(store, actor, profile)
-            notes.append(f"payer profile '{profile.id}' saved from the document")
+            names = {p.name.strip().casefold() for p, _mine in payer_profiles(store)}
+            if profile.name.strip().casefold() in names:  # two "Aetna" would be one too many
+                profile = profile.model_copy(update={"name": f"{profile.name} ({profile.id})"})
+            try:
+                save_payer(store, actor, profile)
+            except InvalidRecord as exc:
+                raise InvalidRecord([(f"payer.{f}", m) for f, m in exc.problems]) from None
+            notes.append(f"payer profile '{profile.id}' saved from the document as "
+                         f"'{profile.name}'")
         payer_id = profile.id
     else:
         payer_id = str(payer)

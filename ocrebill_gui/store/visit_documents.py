@@ -60,9 +60,9 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
     """A copy of `document` completed from the store, ready for core.compute().
 
     - patient: id (the patient's ref), name, birth date and the coverage's member id;
-    - payer: the coverage's payer profile id, as the profile is now (a finalized visit's
-      inline copy, see `with_payer_profile`, gives way to it when the visit is recomputed);
-      without a coverage, the document's own payer (an id or an inline profile) stays;
+    - payer: the coverage's payer profile id (an inline payer profile, e.g. from an imported
+      document, is kept); the copy a finalized visit keeps (`with_payer_profile`) gives way
+      to the profile as it is now, so an amended or reopened visit is computed afresh;
     - prior_authorization: the chosen authorization (or the one valid for the visit's
       monoclonal on its date), with approved_units = units still remaining, not counting what
       `visit_id` itself already used, and approved_units_total = the whole approval.
@@ -78,7 +78,10 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         if member:
             block["member_id"] = member
         doc["patient"] = block
-    if coverage is not None:
+    payer = doc.get("payer")
+    if is_billed_copy(payer):
+        doc["payer"] = coverage.payer if coverage is not None else payer["id"]
+    elif coverage is not None and not isinstance(payer, Mapping):
         doc["payer"] = coverage.payer
     auth = (get_authorization(store, authorization_id) if authorization_id is not None
             else pick_authorization(store, coverage_id, doc))
@@ -93,6 +96,15 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
     return doc
 
 
+BILLED_COPY = "the profile as it was when this visit was finalized"
+
+
+def is_billed_copy(payer: object) -> bool:
+    """Whether a document's payer is the copy a finalized visit keeps (not a profile someone
+    wrote into a document on purpose)."""
+    return isinstance(payer, Mapping) and payer.get("source") == BILLED_COPY
+
+
 def with_payer_profile(store: Store, document: Mapping[str, Any]) -> dict[str, Any]:
     """The document with its payer profile written out inline, as it is now: what a finalized
     visit keeps, so that its claim, superbill and checklist read the same later, whatever
@@ -102,7 +114,8 @@ def with_payer_profile(store: Store, document: Mapping[str, Any]) -> dict[str, A
     if isinstance(payer, str):
         profile = store_catalog(store).payers.get(payer)
         if profile is not None:  # every billing field, defaults too; not the notes
-            doc["payer"] = profile.model_dump(mode="json", exclude={"notes", "source"})
+            doc["payer"] = profile.model_dump(mode="json", exclude={"notes"}) | {
+                "source": BILLED_COPY}
     return doc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import PAYER, given, ocrevus, rules, visit
 
-from ocrebill_gui.core import compute
+from ocrebill_gui.core import InvalidVisit, compute
 
 PA = {"number": "PA-1", "valid_from": "2026-01-01", "valid_to": "2026-12-31",
       "approved_units": 1200}
@@ -37,6 +37,12 @@ def test_authorization_dates_and_units(auth: dict, rule: str) -> None:
 def test_the_units_finding_says_what_is_left_of_the_approval(auth: dict, says: str) -> None:
     result = compute(visit(ocrevus(), payer=REQUIRES_PA, prior_authorization=auth))
     assert [f.message for f in result.findings if f.rule == "pa-units"] == [says]
+
+
+def test_more_units_left_than_approved_is_refused() -> None:
+    auth = {**PA, "approved_units": 5, "approved_units_total": 3}
+    with pytest.raises(InvalidVisit, match="more left than was approved"):
+        compute(visit(ocrevus(), payer=REQUIRES_PA, prior_authorization=auth))
 
 
 def test_unit_limit_requires_an_authorization_above_it() -> None:

@@ -104,7 +104,30 @@ def test_the_same_document_is_not_stored_twice(store):
 def test_inline_payer_profiles_are_kept_as_user_profiles(store):
     result = st.import_document(store, "import", load_example("09-zunovo-subcutaneous")[0])
     assert "test-payer" in st.user_payers(store)
-    assert "payer profile 'test-payer' saved from the document" in result.notes
+    assert any(n.startswith("payer profile 'test-payer' saved from the document")
+               for n in result.notes)
+
+
+def test_an_inline_payer_profile_is_what_the_import_bills_with(store):
+    """A document that spells its payer's rules out is billed by them, as `ocrebill compute`
+    bills it, even where this database has a profile of that id with other rules."""
+    document = example()
+    aetna = st.store_catalog(store).payers["aetna"].model_dump(mode="json")
+    document["payer"] = {**aetna, "monoclonal_admin": "complex"}
+    result = st.import_document(store, "import", document)
+    visit = st.get_visit(store, result.visit_id)
+    assert visit.claim == compute(document)
+    assert "96413" in [line.code for line in visit.claim.lines]
+
+
+def test_an_inline_payer_with_a_name_in_use_is_saved_under_its_own(store):
+    document = example()
+    aetna = st.store_catalog(store).payers["aetna"].model_dump(mode="json")
+    document["payer"] = {**aetna, "id": "aetna-ppo"}  # named "Aetna" too
+    result = st.import_document(store, "import", document)
+    saved = st.user_payers(store)["aetna-ppo"]
+    assert saved.name == f"{aetna['name']} (aetna-ppo)"
+    assert any(f"as '{saved.name}'" in note for note in result.notes)
 
 
 def test_backup_is_a_checked_copy(store, setup, tmp_path):
