@@ -89,7 +89,8 @@ def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], lis
                     ctx.add("concurrent-once",
                             f"{ctx.product(service.admin).short} ran at the same time as another "
                             "drug, but the concurrent code was already used",
-                            admin=service.admin.id)
+                            admin=service.admin.id,
+                            field=f"{ctx.admin_path(service.admin)}.events")
                 else:
                     concurrent_used = True
                     service.role = "concurrent"
@@ -235,12 +236,13 @@ def _code_push(ctx: Context, s: Service, family: FamilyCodes, pushed: dict[str, 
         s.explanation = f"repeat push {gap} min after the previous one: not reportable"
         ctx.add("repeat-push-too-soon",
                 f"{short} pushed again {gap} min after the previous push (needs more than 30)",
-                admin=s.admin.id)
+                admin=s.admin.id, field=f"{ctx.admin_path(s.admin)}.events")
     elif ctx.document.setting != "hospital_outpatient" or family.push_repeat is None:
         s.explanation = "repeat push of the same drug: facility only"
         ctx.add("repeat-push-office",
                 f"{short} pushed again {gap} min later: the repeat-push code is for hospital "
-                "outpatient (facility) claims only", admin=s.admin.id)
+                "outpatient (facility) claims only", admin=s.admin.id,
+                field=f"{ctx.admin_path(s.admin)}.events")
     else:
         s.role = "repeat_push"
         s.codes = [(family.push_repeat, 1)]
@@ -277,4 +279,5 @@ def _explain_time(ctx: Context, s: Service, extra: int) -> None:
         ctx.add("extra-hour-rule",
                 f"{name}: {s.minutes} running min = {extra} extra hour"
                 f"{'s' if extra != 1 else ''}, not {naive}: an extra hour needs more than 30 "
-                "min beyond the last full hour", admin=s.admin.id)
+                "min beyond the last full hour", admin=s.admin.id,
+                field=f"{ctx.admin_path(s.admin)}.events")

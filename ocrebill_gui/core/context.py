@@ -21,13 +21,8 @@ class Context:
     def add(self, rule: str, message: str, *, admin: str | None = None,
             field: str | None = None) -> None:
         """Record a finding; its severity comes from the findings catalog (data/findings.json).
-        A finding about an administration and no particular field is about its times: the
-        app puts the cursor there when the finding is clicked."""
+        `field` is the document path the app puts the cursor in when the finding is clicked."""
         entry = self.catalog.rules[rule]
-        if field is None and admin is not None:
-            index = next((i for i, a in enumerate(self.document.administrations)
-                          if a.id == admin), None)
-            field = None if index is None else f"administrations[{index}].events"
         self.findings.append(Finding(rule=rule, severity=entry.severity, message=message,
                                      administration=admin, field=field))
 

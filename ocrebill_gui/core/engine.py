@@ -45,10 +45,16 @@ def resolve_payer(document: VisitDocument, catalog: Catalog) -> PayerProfile:
         return document.payer
     payer = catalog.payers.get(document.payer)
     if payer is None:
-        known = ", ".join(sorted(catalog.payers))
-        message = f"unknown payer profile '{document.payer}' (known: {known})"
-        raise InvalidVisit([("payer", message)])
+        raise InvalidVisit([("payer", _unknown_payer(document.payer, catalog))])
     return payer
+
+
+def _unknown_payer(payer_id: str, catalog: Catalog) -> str:
+    return f"unknown payer profile '{payer_id}' (known: {', '.join(sorted(catalog.payers))})"
+
+
+def _unknown_product(product_id: str, catalog: Catalog) -> str:
+    return f"unknown product '{product_id}' (known: {', '.join(sorted(catalog.products))})"
 
 
 def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[str, str]]:
@@ -61,9 +67,7 @@ def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[s
         seen.add(admin.id)
         product = catalog.products.get(admin.product)
         if product is None:
-            known = ", ".join(sorted(catalog.products))
-            problems.append((f"{path}.product",
-                             f"unknown product '{admin.product}' (known: {known})"))
+            problems.append((f"{path}.product", _unknown_product(admin.product, catalog)))
         elif admin.dose_mg is None and product.role != "hydration":
             problems.append((f"{path}.dose_mg", "is required"))
     return problems
@@ -79,15 +83,13 @@ def _raw_references(document: Any, catalog: Catalog,
     problems: list[tuple[str, str]] = []
     payer = document.get("payer")
     if isinstance(payer, str) and payer and payer not in catalog.payers and "payer" not in named:
-        problems.append(("payer", f"unknown payer profile '{payer}' "
-                                  f"(known: {', '.join(sorted(catalog.payers))})"))
+        problems.append(("payer", _unknown_payer(payer, catalog)))
     admins = document.get("administrations")
     for index, admin in enumerate(admins if isinstance(admins, list) else []):
         product = admin.get("product") if isinstance(admin, Mapping) else None
         path = f"administrations[{index}].product"
         if isinstance(product, str) and product not in catalog.products and path not in named:
-            problems.append((path, f"unknown product '{product}' "
-                                   f"(known: {', '.join(sorted(catalog.products))})"))
+            problems.append((path, _unknown_product(product, catalog)))
     return problems
 
 

@@ -206,8 +206,9 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
 
     Defaults: 40 patients and 200 visits; with only `visits` given, one patient per 5 visits.
     Deterministic for a given seed and `today` (default: the day of `now`, itself the current
-    time by default, so the demo always has a day's worklist with infusions still running,
-    none of them started later than the clock)."""
+    time by default, so the demo always has a day's worklist with infusions still running;
+    made before 09:30, those started an hour before `now` rather than at 09:00, so that
+    Stop works; the day's finished visits keep their usual times)."""
     problems = []
     if patients is not None and (not isinstance(patients, int) or patients < 1):
         problems.append(("patients", "must be a whole number, 1 or more"))

@@ -187,7 +187,8 @@ RUNNING_SLOT = "08:30"  # today's infusions still running: the visit began here,
 
 def running_slot(now: time | None) -> str:
     """When today's still-running visits began: 08:30 (the drip started at 09:00), or, for a
-    demo made before that, an hour before `now`: no infusion starts later than the clock."""
+    demo made before 09:30, an hour before `now` (at 00:00 at the earliest: made before
+    00:30, the drip starts at 00:30)."""
     if now is None:
         return RUNNING_SLOT
     began = max(0, now.hour * 60 + now.minute - 60)

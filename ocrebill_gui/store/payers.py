@@ -42,13 +42,13 @@ def save_payer(store: Store, actor: str, profile: PayerProfile | Mapping[str, An
     parsed = profile if isinstance(profile, PayerProfile) else validated(PayerProfile, profile)
     text = parsed.model_dump_json()
     now = store.now()
-    same_name = next((p for p, _mine in payer_profiles(store)
-                      if p.id != parsed.id and p.name.casefold() == parsed.name.casefold()),
-                     None)
-    if same_name is not None:  # two "Aetna" in every payer picker: which one is billed?
-        raise InvalidRecord([("name", f"is already the name of payer profile "
-                                      f"'{same_name.id}': give this one a name of its own")])
     with writing(store):
+        wanted = parsed.name.strip().casefold()
+        same_name = next((p for p, _mine in payer_profiles(store)
+                          if p.id != parsed.id and p.name.strip().casefold() == wanted), None)
+        if same_name is not None:  # two "Aetna" in every payer picker: which one is billed?
+            raise InvalidRecord([("name", f"is already the name of payer profile "
+                                          f"'{same_name.id}': give this one a name of its own")])
         row = store.conn.execute("SELECT profile FROM payer_profiles WHERE id = ?",
                                  (parsed.id,)).fetchone()
         before = json.loads(row[0]) if row else None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import from_validation_error
-from ocrebill_gui.core.visit import normalize_ndc
+from ocrebill_gui.core.visit import Count, normalize_ndc
 from ocrebill_gui.store.errors import InvalidRecord
 
 Sex = Literal["F", "M", "X", "U"]
@@ -100,7 +100,7 @@ class AuthorizationFields(_Fields):
     coverage_id: int
     number: str = Field(min_length=1, max_length=60)
     product: str = Field(min_length=1, description="product id of the catalog, e.g. ocrevus")
-    approved_units: int | None = Field(default=None, ge=0)
+    approved_units: Count | None = Field(default=None, ge=0)
     valid_from: date
     valid_to: date
 
@@ -117,8 +117,8 @@ class VialLotFields(_Fields):
     lot: str = Field(min_length=1, max_length=40)
     expires: date
     received: date
-    received_vials: int = Field(ge=0, le=100_000)
-    on_hand: int | None = Field(default=None, ge=0, le=100_000,
+    received_vials: Count = Field(ge=0, le=100_000)
+    on_hand: Count | None = Field(default=None, ge=0, le=100_000,
                                 description="defaults to received_vials")
 
     @field_validator("ndc")

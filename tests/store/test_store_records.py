@@ -127,11 +127,20 @@ def test_user_payer_profiles_sit_beside_the_shipped_ones(store):
     assert actions == ["delete", "create", "create"]
 
 
+def test_true_is_not_a_number_of_units(store):
+    patient = st.add_patient(store, "desk", {"name": "Rivera, Ana"})
+    coverage = st.add_coverage(store, "desk", {"patient_id": patient.id, "payer": "medicare"})
+    with pytest.raises(st.InvalidRecord, match="approved_units: must be a number"):
+        st.add_authorization(store, "desk", {
+            "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",
+            "approved_units": True, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
+
+
 def test_two_payer_profiles_never_share_a_name(store):
     """Two "Aetna" in every payer picker: nobody could tell which one a coverage bills."""
     with pytest.raises(st.InvalidRecord, match="name: is already the name of payer profile "
                                                "'aetna'"):
-        st.save_payer(store, "biller", {"id": "aetna-2", "name": "aetna"})
+        st.save_payer(store, "biller", {"id": "aetna-2", "name": "aetna "})
     # A copy that replaces a shipped profile keeps its id, and may keep its name.
     aetna = st.store_catalog(store).payers["aetna"]
     st.save_payer(store, "biller", {**aetna.model_dump(), "monoclonal_admin": "complex"})
