@@ -173,7 +173,8 @@ class FormGrid(QGridLayout):
                 if first in self.messages and rest:
                     for other, caption in self.captions.items():
                         if caption:
-                            rest = re.sub(rf"\b{other}\b", f"'{caption}'", rest)
+                            rest = re.sub(rf"\b{re.escape(other)}\b",
+                                          lambda _m, c=caption: f"'{c}'", rest)
                     key, text = first, rest.replace("_", " ")
             owned.setdefault(key, text)
         return owned

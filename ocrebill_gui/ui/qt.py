@@ -140,7 +140,9 @@ def _spare_the_line_cache() -> None:
     if feature is None or getattr(feature, "_mod_uses_pyside", None) in (None, _mentions_pyside):
         return
     feature._mod_uses_pyside = _mentions_pyside
-    linecache.clearcache()  # what it read before now
+    for name, entry in list(linecache.cache.items()):  # the files it read before now
+        if len(entry) == 4 and entry[1] is not None:  # (size, mtime, lines, path): a file
+            linecache.cache.pop(name, None)
 
 
 def _mentions_pyside(module: ModuleType) -> bool:

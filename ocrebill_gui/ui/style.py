@@ -116,10 +116,8 @@ def set_tone(widget: QWidget, tone: str) -> None:
 def _apply_tone(widget: QWidget, tone: str, app_palette: QPalette) -> None:
     palette = widget.palette()
     text = QPalette.ColorRole.WindowText
-    if tone in _ACCENTS:
-        palette.setColor(text, accent(tone, app_palette))
-    elif tone == "muted":
-        palette.setColor(text, app_palette.color(QPalette.ColorRole.PlaceholderText))
+    if tone in _ACCENTS or tone == "muted":  # the same colours as the text roles
+        palette.setColor(text, _role_colour(tone, app_palette))
     else:
         palette.setColor(text, app_palette.color(text))
     widget.setPalette(palette)

@@ -9,7 +9,7 @@ Signals: saved(visit id), finalized(visit id), closed().
 
 from __future__ import annotations
 
-from ocrebill_gui.store import Store
+from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.store.visit_documents import authorized_product
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
@@ -361,25 +361,31 @@ class VisitEditor(EditorActions, QWidget):
             widget = widget.parentWidget()
 
     def press_timeline(self, kind: str) -> bool:
-        """F5-F8: the timeline in use (last focused card), else the first that allows it. A
+        """F5-F8: the timeline in use (last focused card), else the first that allows it. F5
+        is Start for an infusion and Given for a push or injection (its button says so). A
         time typed in the card in use is never dropped: if the key is not for that card, it
         says so there and nothing is stamped."""
-        order = list(range(len(self.cards)))
+        kinds = ("start", "given") if kind in ("start", "given") else (kind,)
+
+        def allowed(timeline) -> list[str]:
+            state = timeline.state
+            return [k for k in kinds if state is not None and k in state.allowed]
+
         if self._active_card is not None and self._active_card < len(self.cards):
-            order.remove(self._active_card)
-            order.insert(0, self._active_card)
             active = self.cards[self._active_card].timeline
+            if allowed(active):
+                return active.press(allowed(active)[0])
             typed = active.time_box.text().strip()
-            if typed and (active.state is None or kind not in active.state.allowed):
+            if typed:
                 active.time_message.show_message(
                     f"{LABELS[kind]} ({SHORTCUTS[kind]}) does not apply here: type {typed} in "
                     "the time box of the drug it is for, or clear this one")
                 active.time_box.setFocus(Qt.FocusReason.OtherFocusReason)
                 return False
-        for index in order:
-            timeline = self.cards[index].timeline
-            if timeline.state is not None and kind in timeline.state.allowed:
-                return timeline.press(kind)
+        for wanted in kinds:  # no card in use: the first that allows it, Start before Given
+            for card in self.cards:
+                if wanted in allowed(card.timeline):
+                    return card.timeline.press(wanted)
         return False
 
     def focus_finding(self, path: str, administration: str) -> None:
@@ -406,7 +412,10 @@ class VisitEditor(EditorActions, QWidget):
         a finalized visit, which reads as billed)."""
         if self.presenter.read_only:
             return
-        catalog = services.catalog(self.store)
+        try:
+            catalog = services.catalog(self.store)
+        except StoreError:  # the database busy a moment: the next showing catches up
+            return
         if catalog.payers != self.presenter.catalog.payers:
             self.presenter.use_catalog(catalog)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.store import Authorization, Patient, Store
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.patients.dialogs import (
@@ -253,8 +254,9 @@ class PatientSection(QWidget):
             self.authorization_info.setText(
                 "Using " + authorization_text(auth, self.day, self._drug(auth.product)))
 
-    def _drug(self, product: str) -> str:
-        found = services.catalog(self.store).products.get(product)
+    @staticmethod
+    def _drug(product: str) -> str:
+        found = default_catalog().products.get(product)  # products are shipped data only
         return found.short if found else product
 
     def set_day(self, day: date | None) -> None:

@@ -40,8 +40,7 @@ from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
 
 # Keys of the timeline buttons; the editor routes them to the timeline in use.
 SHORTCUTS = {"start": "F5", "pause": "F6", "resume": "F7", "stop": "F8", "given": "F5"}
-LABELS = {"start": "Start", "pause": "Pause", "resume": "Resume", "stop": "Stop",
-          "given": "Given"}
+LABELS = KIND_LABELS  # the buttons say what the event list says
 
 
 class RunningBanner(QLabel):
@@ -126,7 +125,9 @@ class TimelineWidget(QFrame):
             self.buttons[kind] = button
             button_row.addWidget(button)
 
-        self.model = TimelineEventsModel(presenter, admin_index, self, now=clock.now)
+        self.message = FieldMessage(self)
+        self.model = TimelineEventsModel(presenter, admin_index, self, now=clock.now,
+                                         refused=self.message.show_message)
         self.events_view = QTableView(self)
         self.events_view.setObjectName("timelineEvents")
         self.events_view.setModel(self.model)
@@ -153,7 +154,6 @@ class TimelineWidget(QFrame):
         undo = QShortcut(QKeySequence.StandardKey.Undo, self)
         undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo.activated.connect(self.undo)
-        self.message = FieldMessage(self)
 
         entry = QHBoxLayout()
         entry.addWidget(QLabel("At", self))

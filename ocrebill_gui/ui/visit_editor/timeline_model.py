@@ -7,6 +7,7 @@ after the one below is refused and reported beside the list, and the cell keeps 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -28,11 +29,15 @@ class TimelineEventsModel(QAbstractTableModel):
     KIND, TIME = range(2)
 
     def __init__(self, presenter: VisitPresenter, admin_index: int, parent=None, *,
-                 now: Callable[[], datetime] = datetime.now) -> None:
+                 now: Callable[[], datetime] = datetime.now,
+                 refused: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.presenter = presenter
         self.admin_index = admin_index
         self._now = now
+        # Where a refused edit is explained. The document keeps its old, valid time, so this
+        # is no input problem of the visit (the preview stays current, finalizing stays open).
+        self._refused = refused or (lambda _message: None)
         self._events: list[dict] = []
         self.refresh()
 
@@ -106,13 +111,13 @@ class TimelineEventsModel(QAbstractTableModel):
         try:
             typed = parse_time(str(value))
         except TimeFormatError as exc:
-            self.presenter.set_local_problem(self.path(row), str(exc))
+            self._refused(f"event {row + 1}: {exc}")
             return False
         old = datetime.fromisoformat(self._events[row]["at"])
         at = datetime.combine(old.date(), typed)
         refused = self._out_of_place(row, at)
-        self.presenter.set_local_problem(self.path(row), refused)
         if refused:
+            self._refused(f"event {row + 1}: {refused}")
             return False
         self.presenter.retime_event(self.admin_index, row, at)
         return True
@@ -123,14 +128,14 @@ class TimelineEventsModel(QAbstractTableModel):
         now = self._now().replace(second=0, microsecond=0)
         if at > now:
             return f"{at:%H:%M} is later than now ({now:%H:%M})"
-        for neighbour, wrong in ((row - 1, at.__lt__), (row + 1, at.__gt__)):
+        for neighbour, wrong in ((row - 1, operator.lt), (row + 1, operator.gt)):
             if not 0 <= neighbour < len(self._events):
                 continue
             try:
                 other = datetime.fromisoformat(self._events[neighbour]["at"])
             except (KeyError, TypeError, ValueError):
                 continue
-            if wrong(other):
+            if wrong(at, other):
                 kind = KIND_LABELS.get(self._events[neighbour].get("kind", ""), "event")
                 side = "before" if neighbour < row else "after"
                 return f"{at:%H:%M} would be {side} the {kind} at {other:%H:%M}"

@@ -12,14 +12,19 @@ from ocrebill_gui.ui.qt import QApplication, Qt, QTimer
 
 
 def _when_open(kind: type, act) -> None:
-    """Run `act(dialog)` once the modal dialog of this kind is up."""
+    """Run `act(dialog)` once the modal dialog of this kind is up; a dialog still open after
+    it (Save stayed disabled) is cancelled, so a failing test fails instead of hanging."""
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, kind):
             QTimer.singleShot(20, poll)
             return
-        act(dialog)
+        try:
+            act(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
 
     QTimer.singleShot(0, poll)
 

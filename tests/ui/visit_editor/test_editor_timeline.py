@@ -78,6 +78,7 @@ def test_an_unreadable_edit_keeps_the_old_time_and_says_why(qtbot, ocrevus_edito
     assert events(editor) == [("start", "09:00")]
     assert timeline.message.isVisible() and "not a time" in timeline.message.text()
     assert timeline.message.text().startswith("event 1: ")  # not "1 at: ..."
+    assert not editor.presenter.stale
     clock.set("09:30")
     assert timeline.model.setData(index, "0915")
     assert not timeline.message.isVisible()
@@ -100,7 +101,8 @@ def test_an_edited_time_must_have_happened_and_keep_the_order(qtbot, ocrevus_edi
     assert not timeline.model.setData(pause, "0855")
     assert "08:55 would be before the Start at 09:00" in timeline.message.text()
     assert events(editor) == [("start", "09:00"), ("pause", "09:42"), ("resume", "09:57")]
-    assert timeline.running.text() == "Running 75 min"
+    qtbot.waitUntil(lambda: timeline.running.text() == "Running 75 min", timeout=2500)
+    assert not editor.presenter.stale  # the visit kept a valid time: preview and finalize too
     assert timeline.model.setData(pause, "0945")
     assert not timeline.message.isVisible()
 
@@ -204,6 +206,24 @@ def test_a_push_has_one_given_button(qtbot, ocrevus_editor, clock):
     qtbot.mouseClick(card.timeline.buttons["given"], Qt.MouseButton.LeftButton)
     assert events(editor, 1) == [("given", "08:40")]
     assert not card.timeline.buttons["given"].isEnabled()
+
+
+def test_f5_in_a_push_card_records_given_there(qtbot, ocrevus_editor, clock):
+    """The push card's button says "Given F5": F5 there must not start the infusion."""
+    editor = ocrevus_editor
+    editor.add_product.setCurrentIndex(editor.add_product.findData("methylprednisolone"))
+    editor.add_administration()
+    push = editor.cards[1].timeline
+    push.time_box.setFocus()
+    qtbot.waitUntil(lambda: editor._active_card == 1)
+    clock.set("08:40")
+    assert editor.press_timeline("start")  # what F5 does
+    assert events(editor, 1) == [("given", "08:40")] and events(editor, 0) == []
+    editor.cards[0].dose.setFocus()
+    qtbot.waitUntil(lambda: editor._active_card == 0)
+    clock.set("09:00")
+    assert editor.press_timeline("start")
+    assert events(editor, 0) == [("start", "09:00")]
 
 
 def test_opening_a_visit_with_a_running_infusion_goes_to_its_stop(qtbot, ocrevus_editor,
