@@ -35,7 +35,11 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.visit_editor.live_timeline import LiveState, live_state
 from ocrebill_gui.ui.visit_editor.palette import banner_background, severity_color
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
-from ocrebill_gui.ui.visit_editor.timeline_model import KIND_LABELS, TimelineEventsModel
+from ocrebill_gui.ui.visit_editor.timeline_model import (
+    KIND_LABELS,
+    TimelineEventsModel,
+    out_of_place,
+)
 from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
 
 # Keys of the timeline buttons; the editor routes them to the timeline in use.
@@ -245,29 +249,12 @@ class TimelineWidget(QFrame):
         now = self.clock.now()
         day = self.presenter.date_of_service or now.date()
         at = datetime.combine(day, parse_time(text))
-        if at > now.replace(second=0, microsecond=0):
-            self.time_message.show_message(
-                f"{at:%H:%M} on {day:%m/%d} is later than now ({now:%H:%M}): an event is "
-                "recorded when it happens")
-            return None
-        last = self._last_event()
-        if last is not None and at < last[1]:
-            self.time_message.show_message(
-                f"{at:%H:%M} is before the {last[0]} at {last[1]:%H:%M}: events are recorded "
-                "in order (correct an earlier one in the list)")
+        events = self.presenter.events(self.admin_index)
+        refused = out_of_place(events, len(events), at, now)  # the rules of a correction too
+        if refused:
+            self.time_message.show_message(refused)
             return None
         return at
-
-    def _last_event(self) -> tuple[str, datetime] | None:
-        """The kind (as shown) and time of the last event recorded, if it has a time."""
-        events = self.presenter.events(self.admin_index)
-        if not events:
-            return None
-        try:
-            at = datetime.fromisoformat(events[-1]["at"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        return KIND_LABELS.get(events[-1].get("kind", ""), "event"), at
 
     def press(self, kind: str) -> bool:
         """Stamp an event of `kind` if the timeline allows it now; True when recorded."""

@@ -123,20 +123,25 @@ class TimelineEventsModel(QAbstractTableModel):
         return True
 
     def _out_of_place(self, row: int, at: datetime) -> str | None:
-        """Why `at` cannot be event `row`'s time, or None: not later than now, and in order
-        with the events above and below (as the buttons record them)."""
-        now = self._now().replace(second=0, microsecond=0)
-        if at > now:
-            return f"{at:%H:%M} is later than now ({now:%H:%M})"
-        for neighbour, wrong in ((row - 1, operator.lt), (row + 1, operator.gt)):
-            if not 0 <= neighbour < len(self._events):
-                continue
-            try:
-                other = datetime.fromisoformat(self._events[neighbour]["at"])
-            except (KeyError, TypeError, ValueError):
-                continue
-            if wrong(at, other):
-                kind = KIND_LABELS.get(self._events[neighbour].get("kind", ""), "event")
-                side = "before" if neighbour < row else "after"
-                return f"{at:%H:%M} would be {side} the {kind} at {other:%H:%M}"
-        return None
+        return out_of_place(self._events, row, at, self._now())
+
+
+def out_of_place(events: list[dict], row: int, at: datetime, now: datetime) -> str | None:
+    """Why `at` cannot be the time of event `row` (row == len(events): a new one), or None:
+    an event is recorded when it happens (not later than now) and in order, between the
+    event before it and the one after it."""
+    now = now.replace(second=0, microsecond=0)
+    if at > now:
+        return f"{at:%H:%M} is later than now ({now:%H:%M}): an event is recorded when it happens"
+    for neighbour, wrong in ((row - 1, operator.lt), (row + 1, operator.gt)):
+        if not 0 <= neighbour < len(events):
+            continue
+        try:
+            other = datetime.fromisoformat(events[neighbour]["at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if wrong(at, other):
+            kind = KIND_LABELS.get(events[neighbour].get("kind", ""), "event")
+            side = "before" if neighbour < row else "after"
+            return f"{at:%H:%M} would be {side} the {kind} at {other:%H:%M}"
+    return None

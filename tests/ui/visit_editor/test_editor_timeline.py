@@ -115,7 +115,7 @@ def test_a_typed_time_earlier_than_the_last_event_is_refused(qtbot, ocrevus_edit
     clock.set("10:30")
     timeline.time_box.setText("0845")
     assert not timeline.press("stop")
-    assert "08:45 is before the Start at 09:00" in timeline.time_message.text()
+    assert "08:45 would be before the Start at 09:00" in timeline.time_message.text()
     assert events(editor) == [("start", "09:00")] and timeline.time_box.text() == "0845"
 
 
