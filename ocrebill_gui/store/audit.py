@@ -47,6 +47,29 @@ def record(store: Store, actor: str, entity: str, entity_id: object, action: str
         (store.now(), actor, entity, str(entity_id), action, reason, payload))
 
 
+def insert_recorded(store: Store, actor: str, table: str, entity: str,
+                    values: Mapping[str, Any]) -> int:
+    """Insert a row stamped with who and when, and its creation in the audit log; its id.
+    Inside the caller's write transaction."""
+    now = store.now()
+    row_id = store.db[table].insert({**values, "created_at": now, "created_by": actor,
+                                     "changed_at": now, "changed_by": actor}).last_pk
+    record(store, actor, entity, row_id, "create", field_changes(None, values))
+    return int(row_id)
+
+
+def update_recorded(store: Store, actor: str, table: str, entity: str, row_id: int,
+                    values: Mapping[str, Any]) -> None:
+    """Write the fields that changed, stamped, with their before and after in the audit log
+    (nothing when nothing changed). Inside the caller's write transaction."""
+    before = dict(store.db[table].get(row_id))
+    diff = field_changes({k: before[k] for k in values}, values)
+    if diff:
+        store.db[table].update(row_id, {**values, "changed_at": store.now(),
+                                        "changed_by": actor})
+        record(store, actor, entity, row_id, "update", diff)
+
+
 def field_changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None,
                   prefix: str = "") -> list[Change]:
     """Field-level differences between two records or documents (nested paths such as

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import Authorization, AuthorizationFields, validated
@@ -55,13 +55,9 @@ def add_authorization(store: Store, actor: str, fields: Mapping[str, Any]) -> Au
     """Record a prior authorization for a coverage (see AuthorizationFields)."""
     actor = check_actor(actor)
     parsed = validated(AuthorizationFields, fields)
-    now = store.now()
-    with writing(store) as db:
-        values = _columns(store, parsed, None)
-        auth_id = db["authorizations"].insert(
-            {**values, "created_at": now, "created_by": actor, "changed_at": now,
-             "changed_by": actor}).last_pk
-        record(store, actor, "authorization", auth_id, "create", field_changes(None, values))
+    with writing(store):
+        auth_id = insert_recorded(store, actor, "authorizations", "authorization",
+                                  _columns(store, parsed, None))
     return get_authorization(store, auth_id)
 
 
@@ -69,16 +65,11 @@ def update_authorization(store: Store, actor: str, auth_id: int,
                          changes: Mapping[str, Any]) -> Authorization:
     """Change an authorization (e.g. an extension of its dates or units)."""
     actor = check_actor(actor)
-    with writing(store) as db:
+    with writing(store):
         current = get_authorization(store, auth_id)
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
-        values = _columns(store, validated(AuthorizationFields, merged), auth_id)
-        before = dict(db["authorizations"].get(auth_id))
-        diff = field_changes({k: before[k] for k in values}, values)
-        if diff:
-            db["authorizations"].update(auth_id, {**values, "changed_at": store.now(),
-                                                  "changed_by": actor})
-            record(store, actor, "authorization", auth_id, "update", diff)
+        update_recorded(store, actor, "authorizations", "authorization", auth_id,
+                        _columns(store, validated(AuthorizationFields, merged), auth_id))
     return get_authorization(store, auth_id)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import Coverage, CoverageFields, validated
@@ -49,13 +49,9 @@ def add_coverage(store: Store, actor: str, fields: Mapping[str, Any]) -> Coverag
     """Add a coverage to a patient (see CoverageFields); member ids are kept upper-case."""
     actor = check_actor(actor)
     parsed = validated(CoverageFields, fields)
-    now = store.now()
-    with writing(store) as db:
-        values = _columns(store, parsed)
-        coverage_id = db["coverages"].insert(
-            {**values, "created_at": now, "created_by": actor, "changed_at": now,
-             "changed_by": actor}).last_pk
-        record(store, actor, "coverage", coverage_id, "create", field_changes(None, values))
+    with writing(store):
+        coverage_id = insert_recorded(store, actor, "coverages", "coverage",
+                                      _columns(store, parsed))
     return get_coverage(store, coverage_id)
 
 
@@ -63,16 +59,11 @@ def update_coverage(store: Store, actor: str, coverage_id: int,
                     changes: Mapping[str, Any]) -> Coverage:
     """Change some fields of a coverage."""
     actor = check_actor(actor)
-    with writing(store) as db:
+    with writing(store):
         current = get_coverage(store, coverage_id)
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
-        values = _columns(store, validated(CoverageFields, merged))
-        before = dict(db["coverages"].get(coverage_id))
-        diff = field_changes({k: before[k] for k in values}, values)
-        if diff:
-            db["coverages"].update(coverage_id, {**values, "changed_at": store.now(),
-                                                 "changed_by": actor})
-            record(store, actor, "coverage", coverage_id, "update", diff)
+        update_recorded(store, actor, "coverages", "coverage", coverage_id,
+                        _columns(store, validated(CoverageFields, merged)))
     return get_coverage(store, coverage_id)
 
 

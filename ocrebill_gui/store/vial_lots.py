@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from ocrebill_gui.store.audit import check_actor, check_reason, field_changes, record
+from ocrebill_gui.store.audit import check_actor, check_reason, insert_recorded, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import VialLot, VialLotFields, validated
@@ -41,16 +41,13 @@ def add_vial_lot(store: Store, actor: str, fields: Mapping[str, Any]) -> VialLot
               "expires": parsed.expires.isoformat(), "received": parsed.received.isoformat(),
               "received_vials": parsed.received_vials,
               "on_hand": parsed.received_vials if parsed.on_hand is None else parsed.on_hand}
-    now = store.now()
-    with writing(store) as db:
+    with writing(store):
         if lot_by_number(store, values["ndc"], values["lot"]) is not None:
             problems.append(("lot", f"lot {values['lot']} of NDC {values['ndc']} is already "
                                     "in the inventory"))
         if problems:
             raise InvalidRecord(problems)
-        lot_id = db["vial_lots"].insert({**values, "created_at": now, "created_by": actor,
-                                         "changed_at": now, "changed_by": actor}).last_pk
-        record(store, actor, "vial_lot", lot_id, "create", field_changes(None, values))
+        lot_id = insert_recorded(store, actor, "vial_lots", "vial_lot", values)
     return get_vial_lot(store, lot_id)
 
 
