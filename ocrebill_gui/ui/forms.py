@@ -263,19 +263,30 @@ class RecordDialog(QDialog):
         if not self.check():
             self.grid.reveal_all()
             return
-        from ocrebill_gui.store import InvalidRecord, StoreError
+        saved = save_or_say(lambda: self._save(self.values()), self.grid, self.general,
+                            self.save_button)
+        if saved is not None:
+            self.result_record = saved
+            super().accept()
 
-        try:
-            self.result_record = self._save(self.values())
-        except InvalidRecord as error:
-            self.grid.reveal_all()
-            self.general.show_message(self.grid.show_problems(problems_of(error)))
-            self.save_button.setEnabled(False)
-            return
-        except StoreError as error:
-            self.general.show_message(str(error))
-            return
-        super().accept()
+
+def save_or_say(save: Callable[[], Any], grid: FormGrid, general: FieldMessage,
+                save_button: Any = None) -> Any:
+    """Run a form's save through the store: the saved record, or None after saying why at
+    the fields concerned (the store's own check refused it: Save stays off until an edit) or
+    on the general line (the database could not be written: Save may be tried again)."""
+    from ocrebill_gui.store import InvalidRecord, StoreError
+
+    try:
+        return save()
+    except InvalidRecord as error:
+        grid.reveal_all()
+        general.show_message(grid.show_problems(problems_of(error)))
+        if save_button is not None:
+            save_button.setEnabled(False)
+    except StoreError as error:
+        general.show_message(str(error))
+    return None
 
 
 class Confirm:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ocrebill_gui import store as api
-from ocrebill_gui.store import InvalidRecord, Patient, Store, StoreError
+from ocrebill_gui.store import Patient, Store
 from ocrebill_gui.store.records import PatientFields
-from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, problems_of, validator
+from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, save_or_say, validator
 from ocrebill_gui.ui.patients.dialogs import SEXES
 from ocrebill_gui.ui.qt import (
     QComboBox,
@@ -114,19 +114,15 @@ class PatientForm(QWidget):
         if not self._check():
             self.grid.reveal_all()
             return
-        try:
+
+        def write() -> Patient:
             if self._patient is None:
-                patient = api.add_patient(self._store, self._actor, self.values())
-            else:
-                patient = api.update_patient(self._store, self._actor, self._patient.id,
-                                             self.values())
-        except InvalidRecord as error:
-            self.grid.reveal_all()
-            self.general.show_message(self.grid.show_problems(problems_of(error)))
-            self.save_button.setEnabled(False)
-            return
-        except StoreError as error:
-            self.general.show_message(str(error))
+                return api.add_patient(self._store, self._actor, self.values())
+            return api.update_patient(self._store, self._actor, self._patient.id,
+                                      self.values())
+
+        patient = save_or_say(write, self.grid, self.general, self.save_button)
+        if patient is None:
             return
         self.set_patient(patient)
         self.saved.emit(patient.id)

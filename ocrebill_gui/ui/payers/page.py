@@ -12,8 +12,8 @@ import re
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import default_catalog
-from ocrebill_gui.store import InvalidRecord, Store, StoreError
-from ocrebill_gui.ui.forms import Confirm, problems_of
+from ocrebill_gui.store import Store, StoreError
+from ocrebill_gui.ui.forms import Confirm, save_or_say
 from ocrebill_gui.ui.models.payers import PayerProfilesModel, PayerRow
 from ocrebill_gui.ui.payers.form import PayerProfileForm
 from ocrebill_gui.ui.qt import (
@@ -174,14 +174,9 @@ class PayersPage(QWidget):
         self._save_profile(self.form.values())
 
     def _save_profile(self, data: dict) -> None:
-        try:
-            saved = api.save_payer(self._store, self._actor, data)
-        except InvalidRecord as error:
-            self.form.grid.reveal_all()
-            self.form.general.show_message(self.form.grid.show_problems(problems_of(error)))
-            return
-        except StoreError as error:
-            self.form.general.show_message(str(error))
+        saved = save_or_say(lambda: api.save_payer(self._store, self._actor, data),
+                            self.form.grid, self.form.general)
+        if saved is None:
             return
         self.model.reload()
         self.select(saved.id)
