@@ -1,9 +1,22 @@
-"""For every GUI test: the 'close without saving?' question never blocks a test run. It is
-answered 'discard' and recorded, so a test can assert whether it was asked."""
+"""For every GUI test: a real SQLite store in tmp_path, and the 'close without saving?'
+question never blocks a test run (it is answered 'discard' and recorded, so a test can assert
+whether it was asked)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+
+from ocrebill_gui import store as api
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[api.Store]:
+    db = api.open_store(tmp_path / "clinic.sqlite")
+    yield db
+    db.close()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@ at 10:15 on 2026-03-10, and a layout file of the test's own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ def clock() -> FakeClock:
 @pytest.fixture
 def layout(tmp_path: Path) -> WindowLayout:
     return WindowLayout(tmp_path / "layout.ini")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[api.Store]:
-    db = api.open_store(tmp_path / "clinic.sqlite")
-    yield db
-    db.close()
 
 
 @pytest.fixture

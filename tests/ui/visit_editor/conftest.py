@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from editor_helpers import enter_ocrevus
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.clock import FakeClock
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[api.Store]:
-    db = api.open_store(tmp_path / "ocrebill.sqlite")
-    yield db
-    db.close()
 
 
 @pytest.fixture
