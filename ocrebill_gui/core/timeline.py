@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -51,6 +52,22 @@ class Timeline:
 
 def _minutes(a: datetime, b: datetime) -> int:
     return int((b - a).total_seconds() // 60)
+
+
+def running_since(route: str, events: Iterable[tuple[str, datetime]]) -> datetime | None:
+    """The one definition of "still running": an infusion that was started and has no stop
+    yet, running since its first start (paused or not). `events` are (kind, at) pairs in the
+    order recorded; a push, injection or oral dose is never running. The engine, the store's
+    `running_since` column and the app all ask this function."""
+    if route != "iv_infusion":
+        return None
+    started: datetime | None = None
+    for kind, at in events:
+        if kind == "stop":
+            return None
+        if kind == "start" and started is None:
+            started = at
+    return started
 
 
 def infusion_timeline(events: list[Event]) -> Timeline:

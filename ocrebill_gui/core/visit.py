@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +32,7 @@ Program = Literal["medicare", "medicaid", "commercial"]
 PLACE_OF_SERVICE: dict[str, str] = {"office": "11", "hospital_outpatient": "22", "home": "12"}
 
 _NDC_DASHED = re.compile(r"^(\d{4,5})-(\d{3,4})-(\d{1,2})$")
+_TZ_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,30}(/[A-Za-z0-9_+-]{1,30}){0,2}")
 _ICD_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
 
 
@@ -166,6 +168,21 @@ class PayerProfile(_Model):
     notes: list[str] = Field(default_factory=list)
 
 
+def _known_time_zone(value: str) -> str:
+    """An IANA time zone name that this machine (or the tzdata package) knows."""
+    name = value.strip()
+    if not _TZ_NAME.fullmatch(name):
+        raise ValueError("must be an IANA time zone name such as America/Chicago")
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, ZoneInfoNotFoundError):  # bad key, missing file
+        raise ValueError(f"'{name}' is not a known IANA time zone (e.g. America/Chicago)")
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
+
+
 class VisitDocument(_Model):
     format: Literal["ocrebill.visit/1"]
     date_of_service: date
@@ -176,6 +193,9 @@ class VisitDocument(_Model):
     prior_authorization: PriorAuthorization | None = None
     administrations: list[Administration] = Field(min_length=1)
     proposed_lines: list[ProposedLine] = Field(default_factory=list)
+    # Optional (R8): the practice's IANA time zone; running minutes are then real elapsed
+    # minutes across a daylight-saving change. Without it times are plain wall-clock times.
+    time_zone: TimeZoneName | None = None
 
     @field_validator("payer", mode="before")
     @classmethod
