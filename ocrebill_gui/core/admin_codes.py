@@ -1,5 +1,13 @@
-"""Administration codes: one initial service by hierarchy, then sequential, concurrent, push,
-repeat-push, injection and hydration codes, each with the running time that justifies it."""
+"""Administration codes: one initial service, then sequential, concurrent, push, repeat-push,
+injection and hydration codes, each with the running time that justifies it.
+
+The initial service (R1, R2, R12): in the office and at home the administration marked
+`primary` among the IV drug services; in hospital outpatient, or with none marked, the
+hierarchy (complex > therapeutic > hydration, infusion > push). An SC/IM injection is never the
+initial IV service, and hydration is initial only when no drug was infused or pushed.
+Hydration is one service over all its bags (R4, R14). An add-on is reported only beside one of
+its CPT parents (R12, data/admin-codes.json).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +23,11 @@ from ocrebill_gui.core.timeline import (
     Timeline,
     extra_hours,
     hydration_units,
-    minutes_not_overlapping,
-    overlap_minutes,
+    merged,
+    minutes_between,
+    running_at,
+    total_minutes,
+    without,
 )
 from ocrebill_gui.core.visit import Administration
 
@@ -49,55 +60,44 @@ class Service:
 
     @property
     def at(self) -> datetime | None:
-        return self.timeline.first_time
+        return self.timeline.first_time or self.timeline.started_at
+
+    @property
+    def iv_drug(self) -> bool:
+        """An IV drug service that can be the initial one (not hydration, oral or SC/IM)."""
+        return self.kind in ("infusion", "push") and self.family != "hydration"
 
 
 def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], list[ClaimLine]]:
     services = [_service(ctx, a) for a in ctx.document.administrations]
     coded = [s for s in services if s.timeline.usable and s.kind != "oral"]
-    # The initial service is chosen by what was given, not by whether its times are complete
-    # yet: a running infusion without a stop stays the initial service (and gets no codes
-    # until it has one), so a premed push does not flip from +96375 to 96374 and back.
-    candidates = [s for s in services if s.kind != "oral" and (
-        s.family != "hydration" or (s.timeline.usable and s.minutes > 30))]
-    initial = max(candidates, key=lambda s: _rank(ctx, s), default=None)
-    if initial is not None and not initial.timeline.usable:
+    hydration = [s for s in coded if s.family == "hydration"]
+    initial = _choose_initial(ctx, services, hydration)
+    if initial is not None and initial.family == "hydration":
+        _code_hydration(ctx, hydration, [], initial=True)
+    elif initial is not None and not initial.timeline.usable:
+        # Chosen by what was given, not by whether its times are complete yet: a running
+        # infusion stays the initial service (with no codes until it has a stop), so a premed
+        # push does not flip from +96375 to 96374 and back.
         initial.role = "initial"
         initial.explanation = "initial service: no codes until its times are complete"
     elif initial is not None:
         _code_initial(ctx, initial)
-    infusions = [s for s in coded if s.kind == "infusion" and s.family != "hydration"]
+    drug_infusions = [s for s in services if s.admin.route == "iv_infusion"
+                      and s.family not in (None, "hydration")]
     infused_products = {initial.admin.product} if initial and initial.kind == "infusion" else set()
     pushed: dict[str, datetime] = {}
     if initial is not None and initial.kind == "push" and initial.at is not None:
         pushed[initial.admin.product] = initial.at
     concurrent_used = False
     for service in sorted(coded, key=_chronological):
-        if service is initial:
+        if service is initial or service.family == "hydration":
             continue
         family = ctx.catalog.families[service.family] if service.family else None
-        if service.family == "hydration":
-            _code_hydration(ctx, service, infusions)
-        elif service.kind == "infusion":
+        if service.kind == "infusion":
             assert family is not None
-            earlier = [o for o in infusions if o is not service
-                       and (o is initial or _chronological(o) < _chronological(service))]
-            overlapping = [o for o in earlier if overlap_minutes(o.intervals, service.intervals)]
-            if overlapping:
-                if concurrent_used or family.concurrent is None:
-                    service.explanation = "concurrent infusion: reportable once per visit"
-                    ctx.add("concurrent-once",
-                            f"{ctx.product(service.admin).short} ran at the same time as another "
-                            "drug, but the concurrent code was already used",
-                            admin=service.admin.id,
-                            field=f"{ctx.admin_path(service.admin)}.events")
-                else:
-                    concurrent_used = True
-                    service.role = "concurrent"
-                    service.codes = [(family.concurrent, 1)]
-                    other = ctx.product(overlapping[0].admin).short
-                    service.explanation = (f"{service.minutes} running min overlapping {other}: "
-                                           "concurrent infusion")
+            if _started_during_another(ctx, service, drug_infusions, initial):
+                concurrent_used = _code_concurrent(ctx, service, family, concurrent_used)
             elif service.admin.product in infused_products:
                 service.explanation = "same drug infused again: not a sequential infusion"
                 ctx.add("same-drug-infusion",
@@ -114,13 +114,10 @@ def code_services(ctx: Context, pointers: list[int]) -> tuple[list[Service], lis
             assert family is not None and family.injection is not None
             service.role = "injection"
             service.codes = [(family.injection, 1)]
-            service.explanation = "subcutaneous/intramuscular injection"
-    if initial is not None and not initial.codes and any(
-            s.codes for s in services if s is not initial):
-        ctx.add("addons-without-initial",
-                f"The add-on codes of this visit need {ctx.product(initial.admin).short} as "
-                "their initial service, which has no codes until its times are complete",
-                admin=initial.admin.id, field=f"{ctx.admin_path(initial.admin)}.events")
+            service.explanation = "subcutaneous/intramuscular injection: a stand-alone code"
+    if hydration and (initial is None or initial.family != "hydration"):
+        _code_hydration(ctx, hydration, _drug_infusion_time(ctx, drug_infusions), initial=False)
+    _drop_addons_without_parent(ctx, services, initial)
     lines = [
         ClaimLine(code=code, modifiers=[], units=units, diagnosis_pointers=pointers,
                   administration=s.admin.id, label=ctx.catalog.label(code), why=s.explanation)
@@ -153,13 +150,14 @@ def _service(ctx: Context, admin: Administration) -> Service:
         kind = "push"
     else:
         kind = "infusion"
-        if timeline.usable and timeline.running_minutes <= PUSH_MAX_MINUTES:
+        # The 15-minute push rule is for drugs: a hydration bag of any length counts (R14).
+        if (product.role != "hydration" and timeline.usable
+                and timeline.running_minutes <= PUSH_MAX_MINUTES):
             kind = "push"
-            if product.role != "hydration":
-                ctx.add("infusion-as-push",
-                        f"{product.short} ran {timeline.running_minutes} min (15 or less): "
-                        "reported as a push", admin=admin.id,
-                        field=f"{ctx.admin_path(admin)}.events")
+            ctx.add("infusion-as-push",
+                    f"{product.short} ran {timeline.running_minutes} min (15 or less): "
+                    "reported as a push", admin=admin.id,
+                    field=f"{ctx.admin_path(admin)}.events")
     family: Family | None
     if kind == "oral":
         family = None
@@ -172,6 +170,30 @@ def _service(ctx: Context, admin: Administration) -> Service:
     return Service(admin, timeline, kind, family)
 
 
+def _choose_initial(ctx: Context, services: list[Service],
+                    hydration: list[Service]) -> Service | None:
+    """R1, R2, R12, R15: see the module's docstring."""
+    drugs = [s for s in services if s.iv_drug]
+    if not drugs:
+        if hydration and _hydration_minutes(ctx, hydration, []) > 30:
+            return min(hydration, key=_chronological)
+        return None
+    by_hierarchy = max(drugs, key=lambda s: _rank(ctx, s))
+    if ctx.document.setting == "hospital_outpatient":
+        return by_hierarchy
+    marked = [s for s in drugs if s.admin.primary]
+    if marked:
+        return max(marked, key=lambda s: _rank(ctx, s))
+    if len({s.admin.product for s in drugs}) > 1:
+        names = " or ".join(dict.fromkeys(ctx.product(s.admin).short for s in drugs))
+        ctx.add("office-primary-unmarked",
+                f"Mark the primary reason for the visit ({names}): in the office it is the "
+                f"initial service; until one is marked, {ctx.product(by_hierarchy.admin).short} "
+                "is chosen by the hierarchy", admin=by_hierarchy.admin.id,
+                field=f"{ctx.admin_path(by_hierarchy.admin)}.primary")
+    return by_hierarchy
+
+
 def _rank(ctx: Context, s: Service) -> tuple:
     product = ctx.product(s.admin)
     start = s.at.timestamp() if s.at else 0.0
@@ -181,6 +203,61 @@ def _rank(ctx: Context, s: Service) -> tuple:
 
 def _chronological(s: Service) -> tuple:
     return (s.at or datetime.max, s.admin.id)
+
+
+def _started_during_another(ctx: Context, service: Service, drug_infusions: list[Service],
+                            initial: Service | None) -> bool:
+    """R5: concurrent is decided at the start: another drug's infusion (the initial one, or
+    one that started earlier) was running when this one started."""
+    start = service.at
+    assert start is not None
+    for other in drug_infusions:
+        if other is service or other.admin.product == service.admin.product:
+            continue
+        if other is not initial and _chronological(other) >= _chronological(service):
+            continue
+        if running_at(start, _infusion_time(ctx, other)):
+            return True
+    return False
+
+
+def _code_concurrent(ctx: Context, s: Service, family: FamilyCodes, used: bool) -> bool:
+    """+96368 once per visit, not time-based; none in the complex family. Returns whether the
+    visit's concurrent code is used now."""
+    path = f"{ctx.admin_path(s.admin)}.events"
+    name = ctx.product(s.admin).short
+    s.role = "concurrent"
+    if family.concurrent is None:
+        s.explanation = "started while another drug ran: the complex family has no concurrent code"
+        ctx.add("concurrent-complex",
+                f"{name} started while another drug was running: the complex drug family has no "
+                "concurrent code, so it is not reported on its own", admin=s.admin.id, field=path)
+        return used
+    if used:
+        s.explanation = "concurrent infusion: reportable once per visit"
+        ctx.add("concurrent-once",
+                f"{name} ran at the same time as another drug, but the concurrent code was "
+                "already used", admin=s.admin.id, field=path)
+        return used
+    s.codes = [(family.concurrent, 1)]
+    s.explanation = "started while another drug was running: concurrent infusion, once"
+    return True
+
+
+def _infusion_time(ctx: Context, s: Service) -> list[Interval]:
+    """When a drug infusion ran: its running intervals, or for one still without a stop, from
+    its start to the visit's last recorded event (R4)."""
+    if s.timeline.usable:
+        return s.intervals
+    start = s.timeline.started_at
+    if start is None:
+        return []
+    end = max((e.at for a in ctx.document.administrations for e in a.events), default=start)
+    return [(start, end)] if end > start else []
+
+
+def _drug_infusion_time(ctx: Context, drug_infusions: list[Service]) -> list[Interval]:
+    return [i for s in drug_infusions for i in _infusion_time(ctx, s)]
 
 
 def _hours_text(minutes: int, extra: int, paused: int) -> str:
@@ -199,14 +276,10 @@ def _code_initial(ctx: Context, s: Service) -> None:
         s.codes = [(family.initial, 1), (family.extra_hour, extra)]
         s.explanation = _hours_text(s.minutes, extra, s.timeline.paused_minutes)
         _explain_time(ctx, s, extra)
-    elif s.kind == "push":
-        assert family.push_initial is not None
+    else:
+        assert s.kind == "push" and family.push_initial is not None
         s.codes = [(family.push_initial, 1)]
         s.explanation = "push: the initial service"
-    else:
-        assert family.injection is not None
-        s.codes = [(family.injection, 1)]
-        s.explanation = "injection: the initial service"
 
 
 def _code_sequential(ctx: Context, s: Service, family: FamilyCodes) -> None:
@@ -220,23 +293,25 @@ def _code_sequential(ctx: Context, s: Service, family: FamilyCodes) -> None:
 
 
 def _code_push(ctx: Context, s: Service, family: FamilyCodes, pushed: dict[str, datetime]) -> None:
+    """A push after the initial service. `pushed` holds each drug's last *reported* push (R3):
+    a push that is not reported does not restart the 30 minutes."""
     product = s.admin.product
     assert s.at is not None
     previous = pushed.get(product)
-    pushed[product] = s.at
     if previous is None:
         assert family.push_new_drug is not None
+        pushed[product] = s.at
         s.role = "push"
         s.codes = [(family.push_new_drug, 1)]
         s.explanation = "push of a new drug after the initial service"
         return
-    gap = int((s.at - previous).total_seconds() // 60)
+    gap = minutes_between(previous, s.at, s.timeline.zone)
     short = ctx.product(s.admin).short
     if gap <= REPEAT_PUSH_GAP:
-        s.explanation = f"repeat push {gap} min after the previous one: not reportable"
+        s.explanation = (f"repeat push {gap} min after the last reported one: not reportable")
         ctx.add("repeat-push-too-soon",
-                f"{short} pushed again {gap} min after the previous push (needs more than 30)",
-                admin=s.admin.id, field=f"{ctx.admin_path(s.admin)}.events")
+                f"{short} pushed again {gap} min after its last reported push (needs more "
+                "than 30)", admin=s.admin.id, field=f"{ctx.admin_path(s.admin)}.events")
     elif ctx.document.setting != "hospital_outpatient" or family.push_repeat is None:
         s.explanation = "repeat push of the same drug: facility only"
         ctx.add("repeat-push-office",
@@ -244,27 +319,84 @@ def _code_push(ctx: Context, s: Service, family: FamilyCodes, pushed: dict[str, 
                 "outpatient (facility) claims only", admin=s.admin.id,
                 field=f"{ctx.admin_path(s.admin)}.events")
     else:
+        pushed[product] = s.at
         s.role = "repeat_push"
         s.codes = [(family.push_repeat, 1)]
-        s.explanation = f"same drug pushed again {gap} min after the previous push"
+        s.explanation = f"same drug pushed again {gap} min after its last reported push"
 
 
-def _code_hydration(ctx: Context, s: Service, infusions: list[Service]) -> None:
-    own = minutes_not_overlapping(s.intervals, [o.intervals for o in infusions])
-    units = hydration_units(own)
+def _hydration_minutes(ctx: Context, bags: list[Service], drug_time: list[Interval]) -> int:
+    """R4: the visit's hydration minutes, added up over all bags (time two bags ran together
+    counted once), less every minute a drug infusion ran."""
+    zone = bags[0].timeline.zone if bags else None
+    own = merged(i for s in bags for i in s.intervals)
+    return total_minutes(without(own, drug_time), zone)
+
+
+def _code_hydration(ctx: Context, bags: list[Service], drug_time: list[Interval], *,
+                    initial: bool) -> None:
+    """One hydration service over all bags, its codes on the first bag: 96360 (+96361 per
+    extra hour) as the initial service, else 96361 x (0 if H <= 30 else (H - 31) // 60 + 1)."""
+    first = min(bags, key=_chronological)
+    minutes = _hydration_minutes(ctx, bags, drug_time)
+    bags_text = f" over {len(bags)} bags" if len(bags) > 1 else ""
+    for other in bags:
+        if other is not first:
+            other.explanation = "hydration: counted with the first bag"
+    if initial:
+        family = ctx.catalog.families["hydration"]
+        extra = extra_hours(minutes)
+        first.role = "initial"
+        first.codes = [(family.initial, 1), (family.extra_hour, extra)]
+        first.explanation = f"hydration {minutes} min{bags_text}: the initial service" + (
+            f" + {extra} extra hour{'s' if extra != 1 else ''}" if extra else "")
+        return
+    units = hydration_units(minutes)
+    all_minutes = total_minutes(merged(i for s in bags for i in s.intervals), first.timeline.zone)
+    overlapped = all_minutes - minutes
+    why = (f"{minutes} min{bags_text} not overlapping drug infusions" if overlapped
+           else f"{minutes} running min{bags_text}")
     if units == 0:
-        overlapped = s.minutes - own
-        why = (f"{own} min not overlapping other infusions" if overlapped
-               else f"{s.minutes} running min")
-        s.explanation = f"hydration {why}: needs 31+"
+        first.explanation = f"hydration {why}: needs 31+"
         ctx.add("hydration-too-short",
                 f"Hydration not reportable: {why} (more than 30 needed; hydration running "
-                "concurrently with another infusion never counts)", admin=s.admin.id,
-                field=f"{ctx.admin_path(s.admin)}.events")
+                "concurrently with a drug infusion never counts)", admin=first.admin.id,
+                field=f"{ctx.admin_path(first.admin)}.events")
         return
-    s.role = "hydration"
-    s.codes = [(ctx.catalog.families["hydration"].subsequent or "96361", units)]
-    s.explanation = f"hydration {own} min not overlapping other infusions"
+    first.role = "hydration"
+    first.codes = [(ctx.catalog.families["hydration"].subsequent or "96361", units)]
+    first.explanation = f"hydration {why}"
+
+
+def _drop_addons_without_parent(ctx: Context, services: list[Service],
+                                initial: Service | None) -> None:
+    """R12: an add-on is reported only with one of its parent codes on the claim. Dropping one
+    can orphan another (96366 of a dropped 96367), so repeat until nothing changes."""
+    parents = ctx.catalog.addon_parents
+    while True:
+        present = {code for s in services for code, units in s.codes if units > 0}
+        orphans = [(s, code) for s in services for code, units in s.codes
+                   if units > 0 and code in parents and not parents[code] & present]
+        if not orphans:
+            return
+        for service, code in orphans:
+            service.codes = [(c, u) for c, u in service.codes if c != code]
+            needs = ", ".join(sorted(parents[code]))
+            name = ctx.product(service.admin).short
+            path = f"{ctx.admin_path(service.admin)}.events"
+            waiting = initial is not None and not initial.codes and not initial.timeline.usable
+            if waiting:
+                assert initial is not None
+                ctx.add("addons-without-initial",
+                        f"+{code} ({name}) is not reported until "
+                        f"{ctx.product(initial.admin).short}, the initial service, has its "
+                        "times complete", admin=service.admin.id,
+                        field=f"{ctx.admin_path(initial.admin)}.events")
+            else:
+                ctx.add("addon-without-parent",
+                        f"+{code} ({name}) is an add-on and none of its parent codes ({needs}) "
+                        "is on the claim: not reported", admin=service.admin.id, field=path)
+            service.explanation += f"; +{code} not reported without {needs}"
 
 
 def _explain_time(ctx: Context, s: Service, extra: int) -> None:

@@ -67,10 +67,14 @@ class Product(_Model):
     indications: list[str] = Field(default_factory=list)
     source: str
 
+    def codes_on(self, day: date) -> list[ProductCode]:
+        """The product's codes in effect on a day, smallest unit first."""
+        return sorted((c for c in self.codes if c.effective_on(day)), key=lambda c: c.unit_mg)
+
     def code_for(self, total_mg: float, day: date) -> ProductCode | None:
         """The billing code for a total dose: the smallest 'up to' unit that covers it in one
         unit, else the largest unit (methylprednisolone 100 mg -> J2930 x1, 30 mg -> J2920)."""
-        codes = sorted((c for c in self.codes if c.effective_on(day)), key=lambda c: c.unit_mg)
+        codes = self.codes_on(day)
         if not codes:
             return None
         for code in codes:
@@ -78,7 +82,13 @@ class Product(_Model):
                 return code
         return codes[-1]
 
-    def default_ndc(self) -> str | None:
+    def default_ndc(self, code: ProductCode | None = None) -> str | None:
+        """The NDC of a drug line without vials: the package of the code's size (J2930 -> the
+        125 mg vial), else the catalog's first package."""
+        if code is not None:
+            sized = next((v for v in self.vials if abs(v.mg - code.unit_mg) < 1e-9), None)
+            if sized is not None:
+                return sized.ndc
         return self.vials[0].ndc if self.vials else None
 
     def vial_for_ndc(self, ndc: str) -> VialSize | None:
@@ -87,6 +97,21 @@ class Product(_Model):
     @property
     def billable(self) -> bool:
         return bool(self.codes)
+
+
+class UnclassifiedCode(_Model):
+    """A not-otherwise-classified code (J3590, C9399) for a product without a code of its own
+    on the date of service (R10, R11): billed x1 with the NDC and quantity."""
+
+    code: str
+    settings: list[Literal["office", "hospital_outpatient", "home"]]
+    effective_from: date
+    effective_to: date | None = None
+    label: str
+
+    def as_product_code(self) -> ProductCode:
+        return ProductCode(code=self.code, unit_mg=1, effective_from=self.effective_from,
+                           effective_to=self.effective_to, label=self.label)
 
 
 class AdminCode(_Model):
@@ -118,6 +143,8 @@ class RuleEntry(_Model):
 class _ProductsFile(_Model):
     source: str
     products: list[Product]
+    unclassified_source: str
+    unclassified: list[UnclassifiedCode]
 
 
 class _PayersFile(_Model):
@@ -128,6 +155,8 @@ class _PayersFile(_Model):
 class _AdminCodesFile(_Model):
     source: str
     codes: list[AdminCode]
+    addon_parents_source: str
+    addon_parents: dict[str, list[str]]
     families: dict[Literal["therapeutic", "complex", "hydration"], FamilyCodes]
 
 
@@ -140,7 +169,9 @@ class Catalog:
     """All reference data the engine reads, loaded once per process."""
 
     def __init__(self, folder: Path):
-        products = load_data_file(folder / "products.json", _ProductsFile).products
+        products_file = load_data_file(folder / "products.json", _ProductsFile)
+        products = products_file.products
+        self.unclassified = products_file.unclassified
         self.products: dict[str, Product] = {p.id: p for p in products}
         self.payers: dict[str, PayerProfile] = {
             p.id: p for p in load_data_file(folder / "payers.json", _PayersFile).payers
@@ -148,12 +179,23 @@ class Catalog:
         admin = load_data_file(folder / "admin-codes.json", _AdminCodesFile)
         self.admin_labels: dict[str, str] = {c.code: c.label for c in admin.codes}
         self.families = admin.families
+        self.addon_parents: dict[str, set[str]] = {
+            code: set(parents) for code, parents in admin.addon_parents.items()}
         self.rules: dict[str, RuleEntry] = {
             r.id: r for r in load_data_file(folder / "findings.json", _FindingsFile).rules
         }
         self.drug_labels: dict[str, str] = {
             c.code: c.label for p in products for c in p.codes
         }
+        self.drug_labels.update({c.code: c.label for c in self.unclassified})
+
+    def unclassified_code(self, setting: str, day: date) -> ProductCode | None:
+        """The not-otherwise-classified code of a setting in effect on a day."""
+        for entry in self.unclassified:
+            if setting in entry.settings and entry.effective_from <= day and (
+                    entry.effective_to is None or day <= entry.effective_to):
+                return entry.as_product_code()
+        return None
 
     def label(self, code: str) -> str:
         return self.admin_labels.get(code) or self.drug_labels.get(code) or ""
@@ -187,5 +229,8 @@ def default_catalog() -> Catalog:
 
 
 def billing_units(mg: float, unit_mg: float) -> int:
-    """Administered amount / unit size, rounded up to a whole unit (float noise ignored)."""
-    return max(0, math.ceil(round(mg / unit_mg, 6)))
+    """Administered amount / unit size, rounded up to a whole unit (float noise ignored). Any
+    positive amount is at least one unit (R10: less than a billing unit is billed as one)."""
+    if mg <= 0:
+        return 0
+    return max(1, math.ceil(round(mg / unit_mg, 6)))

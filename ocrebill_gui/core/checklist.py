@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ocrebill_gui.core.catalog import Catalog, Product, billing_units, default_catalog
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult, Finding
+from ocrebill_gui.core.drug_lines import vial_parts
 from ocrebill_gui.core.engine import parse_visit, resolve_payer
 from ocrebill_gui.core.timeline import extra_hours, timeline_of
 from ocrebill_gui.core.visit import Administration, PayerProfile, VisitDocument
@@ -56,11 +57,12 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
              ("pa-missing", "pa-dates", "pa-units", "pa-medicare-traditional")),
     ItemSpec("drug-units", "Drug billed in billing units (J2350: 1 mg each), not per vial", "",
              ("proposed-per-vial", "proposed-units", "code-not-effective", "proposed-old-code",
-              "dose-off-label")),
+              "proposed-code-not-effective", "dose-off-label")),
     ItemSpec("initial-service", "One initial administration code for the encounter",
              "not always 96365: the payer may use 96413; an injection visit has no infusion "
              "code.",
-             ("same-drug-infusion", "addons-without-initial")),
+             ("same-drug-infusion", "addons-without-initial", "addon-without-parent",
+              "office-primary-unmarked")),
     ItemSpec("extra-hours",
              "Extra hours only for more than 30 min beyond the last full hour of running time",
              "90 min = initial only, 150 min = 1 extra hour; pauses and observation do not "
@@ -81,7 +83,7 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
              ("proposed-oral-prednisone",)),
     ItemSpec("stop-times", "Start and stop time recorded for every infusion", "",
              ("timeline-no-stop", "timeline-no-start", "timeline-order", "timeline-wrong-event",
-              "timeline-given-missing", "timeline-other-day")),
+              "timeline-given-missing", "timeline-other-day", "time-clock-change")),
     ItemSpec("diagnosis", "Diagnosis billable on the date of service",
              "bare G35 is not billable since Oct 1, 2025 (G35.A-G35.D); Z51.11 is never for "
              "MS.",
@@ -97,7 +99,7 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
 )
 
 # Error and warning rules with no item of their own: the "findings" item counts them.
-SUMMARY_ONLY_RULES = ("dose-interval-short", "route-unusual", "proposed-missing-line",
+SUMMARY_ONLY_RULES = ("dose-interval-short", "previous-dose-after-visit", "route-unusual", "proposed-missing-line",
                       "proposed-extra-line")
 
 MANUAL: tuple[ItemSpec, ...] = (
@@ -193,7 +195,36 @@ class _Visit:
 
     def drug_lines(self) -> list[ClaimLine]:
         codes = {c.code for p in self.catalog.products.values() for c in p.codes}
+        codes |= {c.code for c in self.catalog.unclassified}
         return [line for line in self.claim.lines if line.code in codes]
+
+    def admin(self, admin_id: str) -> Administration:
+        return next(a for a in self.doc.administrations if a.id == admin_id)
+
+    def expected_drug_units(self, line: ClaimLine) -> tuple[Product | None, float, int | None]:
+        """The product of a drug line, the mg it carries and the units the document gives it,
+        worked out again from the doses and vials (a stale claim shows up here)."""
+        first = next((a for a in self.doc.administrations if a.id == line.administration), None)
+        if first is None:
+            return None, 0.0, None
+        product = self.product(first)
+        admins = [a for a in self.doc.administrations if a.product == product.id
+                  and a.source == "purchased" and a.dose_mg is not None]
+        total = sum(a.dose_mg or 0 for a in admins)
+        day = self.doc.date_of_service
+        codes = product.codes_on(day)
+        if not codes:
+            return product, total, 1
+        vials = [vial for a in admins for vial in a.vials]
+        parts = vial_parts(product, codes, total, vials) if vials else None
+        if parts is None:
+            code = product.code_for(total, day)
+            units = billing_units(total, code.unit_mg) if code else None
+            return product, total, units if code and code.code == line.code else None
+        part = next((p for p in parts if p.code.code == line.code), None)
+        if part is None:
+            return product, total, None
+        return product, part.given_mg, billing_units(part.given_mg, part.code.unit_mg)
 
     def purchased(self, code: str) -> list[Administration]:
         """The purchased administrations billed under a drug code."""
@@ -233,19 +264,20 @@ def _prior_authorization(v: _Visit) -> tuple[Verdict, str]:
 def _drug_units(v: _Visit) -> tuple[Verdict, str]:
     parts = []
     for line in v.drug_lines():
-        if "JW" in line.modifiers:
+        if "JW" in line.modifiers or line.units == 0:
             continue
-        admins = v.purchased(line.code)
-        mg = sum(a.dose_mg or 0 for a in admins)
-        code = next((c for a in admins for c in v.product(a).codes if c.code == line.code),
-                    None)
+        product, mg, want = v.expected_drug_units(line)
+        label = v.catalog.label(line.code)
+        unit_mg = next((c.unit_mg for c in product.codes if c.code == line.code), None) \
+            if product else None
         per = ""
-        if code is not None:
-            per = f" ({'up to ' if 'up to' in code.label else ''}{_mg(code.unit_mg)} mg per unit)"
-            want = billing_units(mg, code.unit_mg)
-            if line.units != want:
-                return "not_done", (f"{line.code} x{line.units} for {_mg(mg)} mg: should be "
-                                    f"x{want}{per}, never per vial")
+        if unit_mg is not None:
+            per = f" ({'up to ' if 'up to' in label else ''}{_mg(unit_mg)} mg per unit)"
+        elif product is not None:
+            per = " (not otherwise classified: x1 with the NDC)"
+        if want is not None and line.units != want:
+            return "not_done", (f"{line.code} x{line.units} for {_mg(mg)} mg: should be "
+                                f"x{want}{per}, never per vial")
         parts.append(f"{line.code} x{line.units} for {_mg(mg)} mg{per}")
     if parts:
         return "done", _join(parts)
@@ -261,6 +293,11 @@ def _initial_service(v: _Visit) -> tuple[Verdict, str]:
     if not initial:
         if not coded:
             return "done", "Oral medication only: no administration code"
+        injections = [s for s in v.claim.administrations if s.role == "injection" and s.codes]
+        if injections and all(a.route in ("subcutaneous", "intramuscular") for a in coded):
+            text = ", ".join(f"{s.codes[0]} for {v.product(v.admin(s.id)).name}"
+                             for s in injections)
+            return "done", f"{text}: an injection is coded on its own, no initial IV service"
         names = ", ".join(v.product(a).name for a in coded)
         return "not_done", f"No initial service can be coded: no usable times for {names}"
     summary = initial[0]
@@ -269,8 +306,12 @@ def _initial_service(v: _Visit) -> tuple[Verdict, str]:
         return "not_done", (f"No initial service can be coded: no usable times for "
                             f"{v.product(admin).name}")
     code = summary.codes[0]
-    why = ("by hierarchy (facility)" if v.doc.setting == "hospital_outpatient"
-           else "the primary reason for the visit")
+    if v.doc.setting == "hospital_outpatient":
+        why = "by hierarchy (facility)"
+    elif admin.primary:
+        why = "the primary reason for the visit"
+    else:
+        why = "by hierarchy until the primary reason is marked"
     return "done", f"{code} for {v.product(admin).name}, {why}"
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.diagnoses import diagnosis_rules
 from ocrebill_gui.core.drug_lines import DrugBill
+from ocrebill_gui.core.timeline import Timeline
+from ocrebill_gui.core.visit import Administration
 
 INDUCTION_GAP_DAYS = (10, 21)  # second 300 mg induction dose: two weeks after the first
 MAINTENANCE_MIN_DAYS = 140  # 20 weeks (5 months)
@@ -12,13 +16,19 @@ MAINTENANCE_MIN_DAYS = 140  # 20 weeks (5 months)
 
 def check_prior_authorization(ctx: Context, bills: list[DrugBill]) -> None:
     payer = ctx.payer
+    # R9: administered and JW units both count against the approval (both are billed).
     units = sum(b.billed_units for b in bills if b.product.monoclonal)
-    if payer.program == "medicare" and not payer.medicare_advantage and payer.prior_auth_required:
+    traditional_medicare = payer.program == "medicare" and not payer.medicare_advantage
+    if traditional_medicare and payer.prior_auth_required:
+        # One clear finding about the profile, not an error about a missing authorization
+        # that traditional Medicare never asks for.
         ctx.add("pa-medicare-traditional",
-                f"Profile '{payer.name}' requires prior authorization, but traditional Medicare "
-                "has none for Part B drugs; only Medicare Advantage plans do", field="payer")
+                f"Payer profile '{payer.name}' requires prior authorization, but traditional "
+                "Medicare has none for Part B drugs (only Medicare Advantage plans do): no "
+                "authorization is asked for; correct the profile", field="payer")
     over_limit = payer.prior_auth_unit_limit is not None and units > payer.prior_auth_unit_limit
-    required = units > 0 and (payer.prior_auth_required or over_limit)
+    required = units > 0 and not traditional_medicare and (payer.prior_auth_required
+                                                           or over_limit)
     auth = ctx.document.prior_authorization
     if auth is None:
         if required:
@@ -59,11 +69,8 @@ def check_administrations(ctx: Context) -> None:
             ctx.add("dose-off-label",
                     f"{product.short}: {admin.dose_mg:g} mg is not a label dose ({doses} mg)",
                     admin=admin.id, field=f"{path}.dose_mg")
-        if any(e.at.date() != day for e in admin.events):
-            ctx.add("timeline-other-day",
-                    f"{product.short}: an event is not dated {day.isoformat()}",
-                    admin=admin.id, field=f"{path}.events")
         timeline = ctx.timelines[admin.id]
+        _check_event_dates(ctx, admin, path, timeline)
         typical = product.typical_minutes.get(f"{admin.dose_mg:g}") if admin.dose_mg else None
         if typical and timeline.usable and timeline.running_minutes > typical + 60:
             ctx.add("running-time-long",
@@ -80,10 +87,48 @@ def check_administrations(ctx: Context) -> None:
         _check_interval(ctx, admin, path)
 
 
+def _check_event_dates(ctx: Context, admin: Administration, path: str,
+                       timeline: Timeline) -> None:
+    """Events belong to the date of service; an infusion that started that day and ran past
+    midnight stays billed on it (R8). Times on a daylight-saving change are pointed out (R14)."""
+    day = ctx.document.date_of_service
+    short = ctx.product(admin).short
+    next_day = day + timedelta(days=1)
+    starts_on_day = bool(admin.events) and admin.events[0].at.date() == day
+    for number, event in enumerate(admin.events, start=1):
+        dated = event.at.date()
+        if dated == day or (dated == next_day and starts_on_day
+                            and admin.route == "iv_infusion" and event.kind != "start"):
+            continue
+        ctx.add("timeline-other-day",
+                f"{short}: event {number} ({event.kind} {event.at:%H:%M}) is dated "
+                f"{dated.isoformat()}; expected {day.isoformat()}, the date of service",
+                admin=admin.id, field=f"{path}.events")
+        break
+    else:
+        if starts_on_day and any(e.at.date() == next_day for e in admin.events):
+            ctx.add("infusion-past-midnight",
+                    f"{short} ran past midnight: its codes go on the date of service, "
+                    f"{day.isoformat()}", admin=admin.id, field=f"{path}.events")
+    for number, at, change in timeline.unclear:
+        read = ("happens twice (clocks went back): read as its first occurrence"
+                if change == "repeated" else
+                "never happened (clocks went forward): read as standard time")
+        ctx.add("time-clock-change",
+                f"{short}: event {number} at {at:%H:%M} {read}; check the time",
+                admin=admin.id, field=f"{path}.events")
+
+
 def _check_interval(ctx: Context, admin, path: str) -> None:
     if admin.previous_dose_date is None or admin.product != "ocrevus" or admin.dose_mg is None:
         return
     days = (ctx.document.date_of_service - admin.previous_dose_date).days
+    if days < 0:
+        ctx.add("previous-dose-after-visit",
+                f"Previous Ocrevus dose dated {admin.previous_dose_date.isoformat()}, after this "
+                f"visit's date of service {ctx.document.date_of_service.isoformat()}: correct "
+                "the previous dose's date", admin=admin.id, field=f"{path}.previous_dose_date")
+        return
     low, high = INDUCTION_GAP_DAYS
     if admin.dose_mg == 300 and low <= days <= high:
         return

@@ -22,7 +22,7 @@ from ocrebill_gui.core.diagnoses import check_diagnoses, indication_pointers
 from ocrebill_gui.core.drug_lines import drug_bills
 from ocrebill_gui.core.errors import InvalidVisit, from_validation_error
 from ocrebill_gui.core.proposed import compare_proposed
-from ocrebill_gui.core.timeline import timeline_of
+from ocrebill_gui.core.timeline import timeline_of, zone_of
 from ocrebill_gui.core.visit import PayerProfile, VisitDocument
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -116,8 +116,9 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
         raise InvalidVisit(problems)
 
     ctx = Context(document=doc, payer=payer, catalog=catalog)
+    zone = zone_of(doc)
     for index, admin in enumerate(doc.administrations):
-        timeline = timeline_of(admin)
+        timeline = timeline_of(admin, zone)
         ctx.timelines[admin.id] = timeline
         if timeline.problem is not None:
             rule, message = timeline.problem
@@ -144,7 +145,9 @@ def _ordered_lines(services, bills, admin_lines: list[ClaimLine]) -> list[ClaimL
     lines just before the administration codes of its first administration."""
     order = sorted(services, key=lambda s: (s.role != "initial", s.at is None,
                                             s.at or datetime.min, s.admin.id))
-    drug_by_admin = {b.representative: b.lines for b in bills}
+    drug_by_admin: dict[str, list[ClaimLine]] = {}
+    for bill in bills:  # a product billed under two codes (R13) has two bills
+        drug_by_admin.setdefault(bill.representative, []).extend(bill.lines)
     codes_by_admin: dict[str, list[ClaimLine]] = {}
     for line in admin_lines:
         codes_by_admin.setdefault(line.administration or "", []).append(line)

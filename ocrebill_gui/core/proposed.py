@@ -86,8 +86,33 @@ def _compare_code(ctx: Context, code: str, want: dict, have: dict, bill: DrugBil
                 field=field)
 
 
+def _not_effective(ctx: Context, code: str, field: str) -> bool:
+    """A product code proposed on a date it was not in effect: name the code that was (R10)."""
+    day = ctx.document.date_of_service
+    for product_id in sorted(ctx.products_given):
+        product = ctx.catalog.products[product_id]
+        own = next((c for c in product.codes if c.code == code), None)
+        if own is None or own.effective_on(day):
+            continue
+        when = (f"from {own.effective_from.isoformat()}" if day < own.effective_from
+                else f"until {own.effective_to.isoformat() if own.effective_to else '?'}")
+        current = product.code_for(1, day) or ctx.catalog.unclassified_code(
+            ctx.document.setting, day)
+        instead = (f"; on {day.isoformat()} {product.short} is billed as {current.code}"
+                   + (" x1 with its NDC" if not product.codes_on(day) else "")
+                   if current else "")
+        ctx.add("proposed-code-not-effective",
+                f"{code} was not in effect on {day.isoformat()} (in effect {when}){instead}",
+                field=field)
+        return True
+    return False
+
+
 def _special(ctx: Context, code: str, units: float, field: str) -> bool:
     products = ctx.products_given
+    day = ctx.document.date_of_service
+    if _not_effective(ctx, code, field):
+        return True
     if code == "J7512":
         ctx.add("proposed-oral-prednisone",
                 "J7512 is oral prednisone; IV methylprednisolone is J2920 (up to 40 mg) or "
@@ -103,9 +128,11 @@ def _special(ctx: Context, code: str, units: float, field: str) -> bool:
                     f"{code}: sponsor-supplied trial drug is not billed at all (use Q0/Q1, Z00.6 "
                     "and the NCT number instead)", field=field)
             return True
-        if "ocrevus-zunovo" in products:
-            ctx.add("proposed-old-code", f"{code}: Ocrevus Zunovo has its own code, J2351",
-                    field=field)
+        zunovo = ctx.catalog.products.get("ocrevus-zunovo")
+        own = zunovo.codes_on(day) if zunovo else []
+        if "ocrevus-zunovo" in products and own:
+            ctx.add("proposed-old-code",
+                    f"{code}: Ocrevus Zunovo has its own code, {own[0].code}", field=field)
             return True
     if code in EXTRA_HOUR_CODES:
         ctx.add("proposed-extra-hours",

@@ -1,12 +1,20 @@
-"""Running time of an infusion: start to stop, minus paused intervals, to the minute."""
+"""Running time of an infusion: start to stop, minus paused intervals, to the minute.
+
+Times are the practice's wall clock. With the practice's time zone known (the document's
+`time_zone`, R8), minutes are real elapsed minutes across a daylight-saving change: 01:00 to
+03:31 on the spring change is 91 minutes, not 151. A wall time that happens twice (the repeated
+hour in autumn) is read as its first occurrence, and one that never happened (the skipped hour
+in spring) as standard time; both are kept in `Timeline.unclear` for a warning (R14).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from ocrebill_gui.core.visit import Administration, Event
+from ocrebill_gui.core.visit import Administration, Event, VisitDocument
 
 Interval = tuple[datetime, datetime]
 
@@ -20,6 +28,36 @@ _NEXT = {
 }
 
 
+def zone_of(document: VisitDocument) -> ZoneInfo | None:
+    """The document's time zone (validated on parse), or None for plain wall-clock times."""
+    return ZoneInfo(document.time_zone) if document.time_zone else None
+
+
+def real_time(at: datetime, zone: ZoneInfo | None) -> datetime:
+    """A wall-clock time as a point in time (UTC, naive); itself without a zone. fold=0: the
+    first occurrence of a repeated time, standard time for a skipped one."""
+    if zone is None:
+        return at
+    return at.replace(tzinfo=zone, fold=0).astimezone(UTC).replace(tzinfo=None)
+
+
+def clock_change(at: datetime, zone: ZoneInfo | None) -> str | None:
+    """'repeated' for a wall time that happens twice in `zone`, 'skipped' for one that never
+    happens, else None."""
+    if zone is None:
+        return None
+    first = at.replace(tzinfo=zone, fold=0).utcoffset()
+    second = at.replace(tzinfo=zone, fold=1).utcoffset()
+    if first == second or first is None or second is None:
+        return None
+    return {True: "repeated", False: "skipped"}[first > second]
+
+
+def minutes_between(a: datetime, b: datetime, zone: ZoneInfo | None = None) -> int:
+    """Whole minutes from wall time a to wall time b (real minutes when the zone is known)."""
+    return int((real_time(b, zone) - real_time(a, zone)).total_seconds() // 60)
+
+
 @dataclass(frozen=True)
 class Timeline:
     """What the events of one administration say about time."""
@@ -28,6 +66,10 @@ class Timeline:
     given_at: datetime | None = None
     problem: tuple[str, str] | None = None  # (rule id, message) when the times cannot be used
     paused_minutes: int = 0
+    zone: ZoneInfo | None = None
+    # (event number, wall time, 'repeated' | 'skipped') for times on a clock change
+    unclear: tuple[tuple[int, datetime, str], ...] = ()
+    started_at: datetime | None = None  # the first start, kept when the times are unusable
 
     @property
     def usable(self) -> bool:
@@ -35,7 +77,7 @@ class Timeline:
 
     @property
     def running_minutes(self) -> int:
-        return sum(_minutes(a, b) for a, b in self.intervals)
+        return sum(minutes_between(a, b, self.zone) for a, b in self.intervals)
 
     @property
     def first_time(self) -> datetime | None:
@@ -48,10 +90,6 @@ class Timeline:
         if self.intervals:
             return self.intervals[-1][1]
         return self.given_at
-
-
-def _minutes(a: datetime, b: datetime) -> int:
-    return int((b - a).total_seconds() // 60)
 
 
 def running_since(route: str, events: Iterable[tuple[str, datetime]]) -> datetime | None:
@@ -70,99 +108,118 @@ def running_since(route: str, events: Iterable[tuple[str, datetime]]) -> datetim
     return started
 
 
-def infusion_timeline(events: list[Event]) -> Timeline:
+def _unclear(events: list[Event], zone: ZoneInfo | None) -> tuple[tuple[int, datetime, str], ...]:
+    found = ((index + 1, e.at, clock_change(e.at, zone)) for index, e in enumerate(events))
+    return tuple((n, at, change) for n, at, change in found if change)
+
+
+def infusion_timeline(events: list[Event], zone: ZoneInfo | None = None) -> Timeline:
     """Check the start/pause/resume/stop grammar and collect the running intervals."""
+    unclear = _unclear(events, zone)
+    started = running_since("iv_infusion", ((e.kind, e.at) for e in events))
+
+    def problem(rule: str, message: str) -> Timeline:
+        return Timeline(problem=(rule, message), zone=zone, unclear=unclear, started_at=started)
+
     if any(e.kind == "given" for e in events):
-        return Timeline(problem=("timeline-wrong-event",
-                                 "an infusion is timed with start/pause/resume/stop, not 'given'"))
+        return problem("timeline-wrong-event",
+                       "an infusion is timed with start/pause/resume/stop, not 'given'")
     kinds = [e.kind for e in events]
     if "start" not in kinds:
-        return Timeline(problem=("timeline-no-start", "no start time recorded"))
+        return problem("timeline-no-start", "no start time recorded")
     intervals: list[Interval] = []
     paused = 0
     state: str | None = None
     since: datetime | None = None
     previous: datetime | None = None
     for index, event in enumerate(events):
-        if previous is not None and event.at < previous:
-            return Timeline(problem=(
-                "timeline-order",
-                f"event {index + 1} ({event.kind} {event.at:%H:%M}) is earlier than the one "
-                f"before it ({previous:%H:%M})",
-            ))
+        if previous is not None and real_time(event.at, zone) < real_time(previous, zone):
+            return problem("timeline-order",
+                           f"event {index + 1} ({event.kind} {event.at:%H:%M}) is earlier than "
+                           f"the one before it ({previous:%H:%M})")
         if event.kind not in _NEXT[state]:
             after = f"after '{state}'" if state else "as the first event"
-            return Timeline(problem=("timeline-order",
-                                     f"'{event.kind}' at {event.at:%H:%M} cannot come {after}"))
+            return problem("timeline-order",
+                           f"'{event.kind}' at {event.at:%H:%M} cannot come {after}")
         if event.kind in ("pause", "stop") and state in ("start", "resume"):
             assert since is not None
             intervals.append((since, event.at))  # a stop after a pause adds no running time
         if event.kind == "resume":
             assert since is not None
-            paused += _minutes(since, event.at)
+            paused += minutes_between(since, event.at, zone)
         since = event.at
         state = event.kind
         previous = event.at
     if state == "pause":
-        return Timeline(problem=("timeline-no-stop",
-                                 "paused and never resumed or stopped: no stop time recorded"))
+        return problem("timeline-no-stop",
+                       "paused and never resumed or stopped: no stop time recorded")
     if state != "stop":
-        return Timeline(problem=("timeline-no-stop", "no stop time recorded"))
-    timeline = Timeline(intervals=intervals, paused_minutes=paused)
+        return problem("timeline-no-stop", "no stop time recorded")
+    timeline = Timeline(intervals=intervals, paused_minutes=paused, zone=zone, unclear=unclear)
     if timeline.running_minutes == 0:
-        return Timeline(problem=("timeline-order",
-                                 "stopped in the minute it started: no running time (a push is "
-                                 "recorded with one 'given' time)"))
+        return problem("timeline-order",
+                       "stopped in the minute it started: no running time (a push is recorded "
+                       "with one 'given' time)")
     return timeline
 
 
-def single_time(events: list[Event]) -> Timeline:
+def single_time(events: list[Event], zone: ZoneInfo | None = None) -> Timeline:
     """A push, injection or oral dose: exactly one 'given' event."""
+    unclear = _unclear(events, zone)
     given = [e for e in events if e.kind == "given"]
     if len(given) != len(events):
         return Timeline(problem=("timeline-wrong-event",
                                  "a push, injection or oral dose has one 'given' time, "
-                                 "not start/pause/resume/stop"))
+                                 "not start/pause/resume/stop"), zone=zone, unclear=unclear)
     if len(given) != 1:
         what = "no 'given' time" if not given else f"{len(given)} 'given' times"
         return Timeline(problem=("timeline-given-missing",
-                                 f"{what} recorded: record exactly one (one per dose)"))
-    return Timeline(given_at=given[0].at)
+                                 f"{what} recorded: record exactly one (one per dose)"),
+                        zone=zone, unclear=unclear)
+    return Timeline(given_at=given[0].at, zone=zone, unclear=unclear)
 
 
-def timeline_of(admin: Administration) -> Timeline:
+def timeline_of(admin: Administration, zone: ZoneInfo | None = None) -> Timeline:
     if admin.route == "iv_infusion":
-        return infusion_timeline(list(admin.events))
-    return single_time(list(admin.events))
+        return infusion_timeline(list(admin.events), zone)
+    return single_time(list(admin.events), zone)
 
 
-def overlap_minutes(a: list[Interval], b: list[Interval]) -> int:
-    """Minutes during which both sets of running intervals run."""
-    total = 0
-    for a0, a1 in a:
-        for b0, b1 in b:
-            start, end = max(a0, b0), min(a1, b1)
-            if end > start:
-                total += _minutes(start, end)
-    return total
+def merged(intervals: Iterable[Interval]) -> list[Interval]:
+    """The same time as a sorted list of intervals that do not overlap or touch."""
+    out: list[Interval] = []
+    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
-def minutes_not_overlapping(own: list[Interval], others: list[list[Interval]]) -> int:
-    """Minutes of `own` during which none of `others` runs (for hydration)."""
-    pieces = list(own)
-    for other in others:
-        for o0, o1 in other:
-            cut: list[Interval] = []
-            for p0, p1 in pieces:
-                if o1 <= p0 or o0 >= p1:
-                    cut.append((p0, p1))
-                    continue
-                if p0 < o0:
-                    cut.append((p0, o0))
-                if o1 < p1:
-                    cut.append((o1, p1))
-            pieces = cut
-    return sum(_minutes(a, b) for a, b in pieces)
+def without(own: Iterable[Interval], others: Iterable[Interval]) -> list[Interval]:
+    """The parts of `own` during which none of `others` runs."""
+    pieces = merged(own)
+    for o0, o1 in merged(others):
+        cut: list[Interval] = []
+        for p0, p1 in pieces:
+            if o1 <= p0 or o0 >= p1:
+                cut.append((p0, p1))
+                continue
+            if p0 < o0:
+                cut.append((p0, o0))
+            if o1 < p1:
+                cut.append((o1, p1))
+        pieces = cut
+    return pieces
+
+
+def total_minutes(intervals: Iterable[Interval], zone: ZoneInfo | None = None) -> int:
+    return sum(minutes_between(a, b, zone) for a, b in intervals)
+
+
+def running_at(moment: datetime, intervals: Iterable[Interval]) -> bool:
+    """True when `moment` falls inside one of the intervals (start included, end excluded)."""
+    return any(a <= moment < b for a, b in intervals)
 
 
 def extra_hours(minutes: int) -> int:

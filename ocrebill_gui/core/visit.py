@@ -67,17 +67,51 @@ def normalize_icd10(value: str) -> str:
     return code if len(code) == 3 else f"{code[:3]}.{code[3:]}"
 
 
-def _not_true_or_false(value: object) -> object:
-    """JSON true/false is not an amount (pydantic would read true as 1 mg)."""
+def _json_number(value: object) -> object:
+    """Amounts are JSON numbers (R8): true/false is not an amount (pydantic would read true as
+    1 mg) and neither is text ("600" hides a mistake in the sending system)."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true or false")
+    if isinstance(value, str):
+        raise ValueError("must be a JSON number, not text (600, not \"600\")")
+    return value
+
+
+def _json_date(value: object) -> object:
+    """Dates are ISO text: a number is not read as a timestamp."""
+    if not isinstance(value, str | date):
+        raise ValueError("must be a date such as 2026-03-04")
+    return value
+
+
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+
+
+def _json_date_time(value: object) -> object:
+    """Event times carry a date and a time to the minute (R8): a bare date is not a time and a
+    number is not read as a timestamp."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"has a date but no time: give both, e.g. {value.strip()}T09:00")
+    if not isinstance(value, str) or not _DATE_TIME.match(value.strip()):
+        raise ValueError("must be a local date and time such as 2026-03-04T09:00")
+    return value.strip()
+
+
+def _json_bool(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
     return value
 
 
 Ndc = Annotated[str, AfterValidator(normalize_ndc)]
 DiagnosisCode = Annotated[str, AfterValidator(normalize_icd10)]
-Amount = Annotated[float, BeforeValidator(_not_true_or_false)]
-Count = Annotated[int, BeforeValidator(_not_true_or_false)]
+Amount = Annotated[float, BeforeValidator(_json_number)]
+Count = Annotated[int, BeforeValidator(_json_number)]
+IsoDate = Annotated[date, BeforeValidator(_json_date)]
+Flag = Annotated[bool, BeforeValidator(_json_bool)]
+MIN_DOSE_MG = 0.001  # R10: doses are meaningful to 0.001 mg
 
 
 class _Model(BaseModel):
@@ -88,14 +122,14 @@ class _Model(BaseModel):
 class Patient(_Model):
     id: str | None = None
     name: str | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     member_id: str | None = None
 
 
 class PriorAuthorization(_Model):
     number: str = Field(min_length=1)
-    valid_from: date
-    valid_to: date
+    valid_from: IsoDate
+    valid_to: IsoDate
     approved_units: Count | None = Field(default=None, ge=0)
     # Optional extension: the whole approval, when approved_units is what is left of it for
     # this visit (as the store sends it), so that a finding can say "0 of 1200 left".
@@ -115,12 +149,12 @@ class PriorAuthorization(_Model):
 class Vial(_Model):
     ndc: Ndc
     lot: str | None = None
-    expires: date | None = None
+    expires: IsoDate | None = None
     mg: Amount = Field(gt=0, le=100_000)
 
 
 class Event(_Model):
-    at: datetime
+    at: Annotated[datetime, BeforeValidator(_json_date_time)]
     kind: EventKind
 
     @field_validator("at")
@@ -147,9 +181,17 @@ class Administration(_Model):
     vials: list[Vial] = Field(default_factory=list)
     source: Source = "purchased"
     events: list[Event]
-    primary: bool = False
+    primary: Flag = False
     # Optional extensions (not in the spec's table; the spec allows optional fields):
-    previous_dose_date: date | None = None
+    previous_dose_date: IsoDate | None = None
+
+    @field_validator("dose_mg")
+    @classmethod
+    def _meaningful_dose(cls, value: float | None) -> float | None:
+        if value is not None and value < MIN_DOSE_MG:
+            raise ValueError(f"must be at least {MIN_DOSE_MG} mg (a smaller dose is a typing "
+                             "mistake: any dose from 0.001 mg bills at least one unit)")
+        return value
 
 
 class PayerProfile(_Model):
@@ -160,10 +202,10 @@ class PayerProfile(_Model):
     program: Program = "commercial"
     monoclonal_admin: Literal["therapeutic", "complex"] = "therapeutic"
     waste_modifiers: Literal["jw_jz", "jw_only", "none"] = "jw_jz"
-    prior_auth_required: bool = False
+    prior_auth_required: Flag = False
     prior_auth_unit_limit: Count | None = Field(default=None, ge=0)
     ndc_unit: Literal["ML", "UN"] = "ML"
-    medicare_advantage: bool = False
+    medicare_advantage: Flag = False
     source: str | None = None
     notes: list[str] = Field(default_factory=list)
 
@@ -185,7 +227,7 @@ TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]
 
 class VisitDocument(_Model):
     format: Literal["ocrebill.visit/1"]
-    date_of_service: date
+    date_of_service: IsoDate
     setting: Setting
     payer: str | PayerProfile
     patient: Patient | None = None

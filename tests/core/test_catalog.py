@@ -40,7 +40,7 @@ def test_every_rule_the_engine_raises_is_in_the_catalog_and_vice_versa() -> None
     for source in CORE.glob("*.py"):
         text = source.read_text()
         used |= set(re.findall(r'ctx\.add\(\s*"([a-z0-9-]+)"', text))
-        used |= set(re.findall(r'problem=\(\s*"([a-z0-9-]+)"', text))
+        used |= set(re.findall(r'problem=?\(\s*"([a-z0-9-]+)"', text))
         used |= set(re.findall(r'rule = "([a-z0-9-]+)" if', text))
         used |= set(re.findall(r'else "([a-z0-9-]+)"\n', text))
         used |= set(re.findall(r'"(dx-[a-z0-9-]+)" if code', text))

@@ -113,5 +113,8 @@ def test_an_infusion_without_a_stop_stays_the_initial_service() -> None:
     running = ocrevus(None)
     result = compute(visit(given("dph", "diphenhydramine", 50, "08:35"), running))
     assert role(result, "ocr") == "initial"
-    assert summed(result) == {("J2350", ("JZ",)): 600, ("J1200", ("JZ",)): 1, ("96375", ()): 1}
+    # R12: the premed push's +96375 waits for its parent (the Ocrevus codes come with the stop)
+    assert summed(result) == {("J2350", ("JZ",)): 600, ("J1200", ("JZ",)): 1}
     assert result.has_errors and "addons-without-initial" in rules(result)
+    stopped = compute(visit(given("dph", "diphenhydramine", 50, "08:35"), ocrevus(210)))
+    assert summed(stopped)[("96375", ())] == 1
