@@ -1,4 +1,5 @@
-"""The `ocrebill` command. No arguments starts the app; sub-commands run headless.
+"""The `ocrebill` command. No arguments starts the app (`--smoke` checks it and exits);
+sub-commands run headless.
 
 Each sub-command lives in a module of this package with a `register(subparsers)` function that
 only declares arguments: heavy imports happen inside the handlers, so `ocrebill compute` never
@@ -11,41 +12,97 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
 COMMAND_MODULES = ["compute", "store_commands", "print_commands", "gui_commands"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; `commands=False` leaves out the sub-commands (the windowed
+    `ocrebill-app` of the bundle only starts the app)."""
     parser = argparse.ArgumentParser(
-        prog="ocrebill",
+        prog=prog,
         description="Infusion billing: visit timeline in, claim lines and findings out.",
     )
     parser.add_argument("--db", help="SQLite database file (default: $OCREBILL_DB or the user "
                                      "data folder)")
     parser.add_argument("--demo", action="store_true",
                         help="start the app on a fresh demo database")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"ocrebill_gui.cli.{name}").register(sub)
+    parser.add_argument("--smoke", action="store_true",
+                        help="check this installation and exit: a temporary demo database, "
+                             "the main window, one visit computed and its superbill rendered "
+                             "(exit 0 when all worked)")
+    parser.set_defaults(command=None)
+    if commands:
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name in COMMAND_MODULES:
+            importlib.import_module(f"ocrebill_gui.cli.{name}").register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def missing_display(environ: Mapping[str, str] = os.environ,
+                    platform: str = sys.platform) -> bool:
+    """True when Qt would find no display to open a window on: Linux and the other X11
+    systems need DISPLAY or WAYLAND_DISPLAY, unless QT_QPA_PLATFORM names a platform
+    (offscreen, vnc, eglfs, ...). Without one Qt aborts (SIGABRT, a core dump) after a page of
+    platform plugin advice. Windows and macOS always have a display."""
+    if platform.startswith(("win32", "darwin")):
+        return False
+    return not any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY",
+                                                  "WAYLAND_DISPLAY"))
+
+
+def no_display_message(prog: str) -> str:
+    return (f"{prog}: there is no display to open the window on (neither DISPLAY nor "
+            f"WAYLAND_DISPLAY is set). Start OcreBill in a desktop session, or set "
+            f"QT_QPA_PLATFORM=offscreen for a headless check "
+            f"(QT_QPA_PLATFORM=offscreen {prog} --smoke). The sub-commands of ocrebill "
+            f"(compute, print, demo, ...) need no display.")
+
+
+def start_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """No sub-command: the app, or `--smoke`. The display is checked before Qt is imported."""
+    if args.smoke and (args.demo or args.db):
+        parser.error("--smoke uses a temporary database of its own: leave out --demo and --db")
+    if missing_display():
+        print(no_display_message(parser.prog), file=sys.stderr)
+        return 1
+    if args.smoke:
+        from ocrebill_gui.ui.smoke import run_smoke
+
+        return run_smoke()
+    try:
+        app = importlib.import_module("ocrebill_gui.ui.app")
+    except ModuleNotFoundError:
+        parser.print_help()
+        return 0
+    return app.run(args)
+
+
+def _no_pydantic_plugins() -> None:
     # pydantic looks for plugins (entry points) by reading the metadata of every installed
     # distribution the first time a model is built: ~20 ms and ~1 MB, for plugins this program
     # does not use and that would change how its documents validate. The documented switch:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
+def app_main(argv: Sequence[str] | None = None) -> int:
+    """`ocrebill-app`, the bundle's windowed executable (no console on Windows, so nothing to
+    print to): the app with its options only (--db, --demo, --smoke), no sub-commands."""
+    _no_pydantic_plugins()
+    parser = build_parser(prog="ocrebill-app", commands=False)
+    return start_app(parser, parser.parse_args(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _no_pydantic_plugins()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        try:
-            app = importlib.import_module("ocrebill_gui.ui.app")
-        except ModuleNotFoundError:
-            parser.print_help()
-            return 0
-        return app.run(args)
+        return start_app(parser, args)
+    if args.smoke:
+        parser.error("--smoke takes no sub-command")
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QDate",
         "QDateTime",
         "QEvent",
+        "QEventLoop",
         "QItemSelectionModel",
         "QLocale",
         "QMargins",
