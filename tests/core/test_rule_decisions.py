@@ -1,0 +1,68 @@
+"""The rule decisions of 2026-12-07 (R1-R15), one worked visit each in tests/fixtures/rules.
+
+Each expected file's lines were worked out by hand from billing-rules.md section 10 (its `why`
+says how), not taken from the engine's output. Lines are compared summed by code and
+modifiers, as the contract says consumers compare them; NDC and NDC quantity where given.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ocrebill_gui.core import InvalidVisit, compute
+
+RULES = Path(__file__).parents[1] / "fixtures" / "rules"
+NAMES = sorted(p.stem for p in RULES.glob("*.json") if not p.stem.endswith(".expected"))
+
+
+def load(name: str) -> tuple[dict, dict]:
+    return (json.loads((RULES / f"{name}.json").read_text()),
+            json.loads((RULES / f"{name}.expected.json").read_text()))
+
+
+COMPUTABLE = [n for n in NAMES if "exit_code" not in load(n)[1]]
+INVALID = [n for n in NAMES if "exit_code" in load(n)[1]]
+
+
+def summed(lines) -> dict:
+    totals: dict = {}
+    for line in lines:
+        code, mods, units = (line["code"], tuple(line["modifiers"]), line["units"]) \
+            if isinstance(line, dict) else (line.code, tuple(line.modifiers), line.units)
+        totals[(code, mods)] = totals.get((code, mods), 0) + units
+    return totals
+
+
+@pytest.mark.parametrize("name", COMPUTABLE)
+def test_rule_visit_gives_its_worked_lines(name: str) -> None:
+    document, expected = load(name)
+    result = compute(document)
+    assert summed(result.lines) == summed(expected["lines"]), expected["why"]
+    assert result.has_errors == expected["has_errors"], [f.message for f in result.findings]
+    rules = {f.rule for f in result.findings}
+    assert set(expected["findings_include"]) <= rules, [f.message for f in result.findings]
+    for want in expected["lines"]:
+        if "ndc" not in want:
+            continue
+        match = [line for line in result.lines if line.code == want["code"]
+                 and line.modifiers == want["modifiers"]]
+        assert match and match[0].ndc == want["ndc"], (want, match)
+        if "ndc_quantity" in want:
+            assert match[0].ndc_unit == want["ndc_unit"]
+            assert match[0].ndc_quantity == pytest.approx(want["ndc_quantity"], abs=1e-3)
+
+
+@pytest.mark.parametrize("name", INVALID)
+def test_rule_visit_is_refused_naming_the_field(name: str) -> None:
+    document, expected = load(name)
+    with pytest.raises(InvalidVisit) as caught:
+        compute(document)
+    assert expected["stderr_mentions"] in str(caught.value)
+
+
+def test_every_rule_has_a_worked_visit() -> None:
+    covered = {name.split("-")[0] for name in NAMES}
+    assert covered >= {f"r{n:02d}" for n in range(1, 15)} - {"r15"}, covered
