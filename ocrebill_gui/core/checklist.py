@@ -18,7 +18,7 @@ from ocrebill_gui.core.catalog import Catalog, Product, billing_units, default_c
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult, Finding
 from ocrebill_gui.core.drug_lines import vial_parts
 from ocrebill_gui.core.engine import parse_visit, resolve_payer
-from ocrebill_gui.core.timeline import extra_hours, timeline_of
+from ocrebill_gui.core.timeline import extra_hours, timeline_of, zone_of
 from ocrebill_gui.core.visit import Administration, PayerProfile, VisitDocument
 
 Verdict = Literal["done", "not_done", "attention", "manual"]
@@ -321,7 +321,7 @@ def _extra_hours(v: _Visit) -> tuple[Verdict, str]:
     by_id = {s.id: s for s in v.claim.administrations}
     for admin in v.infusions():
         summary = by_id.get(admin.id)
-        timeline = timeline_of(admin)
+        timeline = timeline_of(admin, zone_of(v.doc))
         if summary is None or not timeline.usable:
             unusable = True
             continue
@@ -441,7 +441,7 @@ def _stop_times(v: _Visit) -> tuple[Verdict, str]:
         return "done", "No IV infusion: one given time per push or injection"
     stops = []
     for admin in infusions:
-        timeline = timeline_of(admin)
+        timeline = timeline_of(admin, zone_of(v.doc))
         if not timeline.usable or timeline.last_time is None:
             assert timeline.problem is not None
             return "not_done", f"{v.product(admin).short}: {timeline.problem[1]}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, KeepTogether, Table
+
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.claim import ClaimResult
@@ -19,7 +21,7 @@ from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES
 from ocrebill_gui.core.engine import resolve_payer
 from ocrebill_gui.core.icd10 import icd10_index
 from ocrebill_gui.core.practice import PracticeSettings
-from ocrebill_gui.core.timeline import timeline_of
+from ocrebill_gui.core.timeline import timeline_of, zone_of
 from ocrebill_gui.core.visit import Administration, VisitDocument, format_ndc
 from ocrebill_gui.reports.fonts import register_fonts
 from ocrebill_gui.reports.layout import (
@@ -150,14 +152,14 @@ def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
         if admin.source != "purchased":
             name += f" ({admin.source.replace('_', ' ')}, not billed)"
         dose = f", {admin.dose_mg:g} mg" if admin.dose_mg is not None else ""
-        time, running = _times(admin)
+        time, running = _times(admin, zone_of(document))
         rows.append([wrap(name, widths[0] - 8), ROUTE_TEXT[admin.route] + dose, time, running,
                      wrap(_vials(admin), widths[4] - 8)])
     return grid(rows, widths, style=[("ALIGN", (3, 0), (3, -1), "RIGHT")])
 
 
-def _times(admin: Administration) -> tuple[str, str]:
-    timeline = timeline_of(admin)
+def _times(admin: Administration, zone: ZoneInfo | None) -> tuple[str, str]:
+    timeline = timeline_of(admin, zone)
     if not timeline.usable:
         first = admin.events[0].at.strftime("%H:%M") if admin.events else ""
         return (f"{first}-?" if first else "?"), "no stop"

@@ -234,3 +234,20 @@ def test_extra_hours_with_only_a_push_and_hydration_are_done() -> None:
                               ("stop", "10:00")))
     assert checklist_of(document).item("extra-hours").verdict == "done"
     assert checklist_of(visit(ocrevus(None))).item("extra-hours").verdict == "not_done"
+
+
+def test_extra_hours_and_drug_units_follow_the_time_zone_and_the_vials() -> None:
+    """The checklist works the claim out again the way the engine does: real minutes across a
+    clock change (R8) and each vial size under its own code (R13)."""
+    spring = infusion("nat", "natalizumab", 300, ("start", "01:00"), ("stop", "03:31"))
+    doc = visit(spring, time_zone="America/Chicago")
+    doc["date_of_service"] = "2026-03-08"
+    for event in doc["administrations"][0]["events"]:
+        event["at"] = event["at"].replace("2026-03-04", "2026-03-08")
+    item = checklist_of(doc).item("extra-hours")
+    assert (item.verdict, item.reason) == ("done", "91 running min: 96366 x1")
+    mixed = given("mp", "methylprednisolone", 165, "08:30",
+                  vials=[{"ndc": "00009-0047-22", "mg": 125}, {"ndc": "00009-0039-28", "mg": 40}])
+    item = checklist_of(visit(mixed, ocrevus(primary=True))).item("drug-units")
+    assert item.verdict == "done"
+    assert "J2930 x1 for 125 mg" in item.reason and "J2920 x1 for 40 mg" in item.reason
