@@ -253,7 +253,8 @@ def run_visits(args: argparse.Namespace) -> int:
         table.append((str(row.id), row.date_of_service.isoformat(),
                       f"{row.patient_name} ({row.patient_ref})",
                       payers.get(row.payer or "", row.payer or ""), row.status,
-                      row.summary, findings))
+                      row.summary + (f" · RUNNING since {row.running_since_text}"
+                                     if row.running_since_text else ""), findings))
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for index, cells in enumerate(table):
         print("  ".join(c.rjust(widths[i]) if i == 0 else c.ljust(widths[i])

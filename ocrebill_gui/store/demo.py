@@ -36,7 +36,7 @@ from ocrebill_gui.store.demo_plan import (
 from ocrebill_gui.store.demo_writer import write_plan
 from ocrebill_gui.store.errors import InvalidRecord, StoreError
 from ocrebill_gui.store.migrations import PAGE_SIZE, migrate
-from ocrebill_gui.store.visits import summary_text
+from ocrebill_gui.store.visits import running_since_of, summary_text
 
 DEFAULT_PATIENTS = 40
 DEFAULT_VISITS = 200
@@ -70,6 +70,7 @@ class Template:
 
     text: str  # JSON with %(name)s placeholders
     summary: str
+    running: str | None  # clock time of the start of an infusion without a stop ('09:30')
     vials: tuple[tuple[str, int], ...]  # (product, vials opened)
 
 
@@ -117,6 +118,8 @@ def _template(kind: str, variant: str, slot: str) -> Template:
     document = {"format": "ocrebill.visit/1", "date_of_service": "@D@", "setting": "@SET@",
                 "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],
                 "administrations": admins}
+    # Every event is on the visit's day: the time is the template's, the day the visit's.
+    since = running_since_of(json.loads(json.dumps(document).replace("@D@", "2000-01-03")))
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("%", "%%")
     for marker, name in (('"@PAYER@"', "payer"), ('"@PATIENT@"', "patient"),
                          ('["@DX@"]', "dx_and_pa")):
@@ -124,7 +127,9 @@ def _template(kind: str, variant: str, slot: str) -> Template:
     text = text.replace("@D@", "%(d)s").replace("@SET@", "%(setting)s")
     for tag in ("MP", "DPH", "ZUN", "OCR"):
         text = text.replace(f"@L_{tag}@", f"%(L_{tag})s").replace(f"@X_{tag}@", f"%(X_{tag})s")
-    return Template(text=text, summary=summary_text(document), vials=tuple(sorted(vials.items())))
+    return Template(text=text, summary=summary_text(document),
+                    running=since[11:] if since else None,
+                    vials=tuple(sorted(vials.items())))
 
 
 

@@ -27,7 +27,8 @@ AUTH_SQL = ("INSERT INTO authorizations (id, coverage_id, number, product, appro
 VISIT_SQL = ("INSERT INTO visits (id, patient_id, coverage_id, authorization_id, "
              "date_of_service, setting, payer, summary, status, document, claim, errors, "
              "warnings, revision, created_at, created_by, changed_at, changed_by, finalized_at, "
-             "finalized_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+             "finalized_by, running_since) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, received_vials, "
            "on_hand, created_at, created_by, changed_at, changed_by) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -98,7 +99,8 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                    changed[:10], patient.setting, patient.payer, template.summary,
                    status, text, claim.text, claim.errors, claim.warnings,
                    2 if visit.finalized else 1, created, actor, changed, actor,
-                   changed if visit.finalized else None, actor if visit.finalized else None)
+                   changed if visit.finalized else None, actor if visit.finalized else None,
+                   None if template.running is None else f"{visit.day}T{template.running}")
 
     conn.executemany(VISIT_SQL, visit_rows())
     conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",

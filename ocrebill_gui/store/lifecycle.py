@@ -42,6 +42,7 @@ from ocrebill_gui.store.visits import (
     dumps,
     get_visit,
     payer_of,
+    running_since_of,
     summary_text,
 )
 
@@ -160,10 +161,12 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
         "UPDATE visits SET status = 'finalized', patient_id = ?, coverage_id = ?, "
         "authorization_id = ?, date_of_service = ?, setting = ?, payer = ?, summary = ?, "
         "document = ?, claim = ?, errors = ?, warnings = ?, revision = revision + 1, "
-        "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ? WHERE id = ?",
+        "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ?, running_since = ? "
+        "WHERE id = ?",
         (patient_id, coverage_id, auth, date_of(final).isoformat(),
          str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
-         claim.model_dump_json(), errors, warnings, now, actor, now, actor, visit_id))
+         claim.model_dump_json(), errors, warnings, now, actor, now, actor,
+         running_since_of(final), visit_id))
     return FinalizeOutcome(visit=get_visit(store, visit_id), vials_taken=taken, units_used=units,
                            notes=notes)
 
@@ -262,7 +265,9 @@ def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
         now = store.now()
         store.conn.execute("UPDATE visits SET status = 'draft', revision = revision + 1, "
                            "changed_at = ?, changed_by = ?, finalized_at = NULL, "
-                           "finalized_by = NULL WHERE id = ?", (now, actor, visit_id))
+                           "finalized_by = NULL, running_since = ? WHERE id = ?",
+                           (now, actor, running_since_of(json.loads(row["document"])),
+                            visit_id))
         store.conn.execute(
             "INSERT INTO visit_amendments (visit_id, at, actor, kind, reason, document_before) "
             "VALUES (?, ?, ?, 'reopen', ?, ?)", (visit_id, now, actor, reason, row["document"]))

@@ -6,6 +6,7 @@ leaves the file at N-1 or at N, never in between. Never edit a released migratio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlite_utils
@@ -152,11 +153,41 @@ def _v2_name_ordered_words(db: sqlite_utils.Database) -> None:
         db[table].create_index([other])
 
 
+def _v3_running_since(db: sqlite_utils.Database) -> None:
+    """visits.running_since: when the visit's earliest infusion without a stop started (ISO
+    date-time to the minute), so that visit lists read it instead of parsing documents or a
+    marker in the summary. Filled for the visits already stored, from their documents, and
+    that marker taken out of their summaries."""
+    from ocrebill_gui.store.visits import running_since_of  # the store's modules import this one
+
+    db.execute("ALTER TABLE visits ADD COLUMN running_since TEXT")
+    marker = " · RUNNING since "  # what versions before 3 appended to a summary
+    updates = []
+    for visit_id, document, summary in db.execute(  # one row at a time: a file may be large
+            "SELECT id, document, summary FROM visits WHERE instr(document, ?) > 0 "
+            "OR instr(summary, ?) > 0", ['"start"', marker]):
+        since = running_since_of(_json_object(document))
+        cleaned = summary.partition(marker)[0]
+        if since is not None or cleaned != summary:
+            updates.append((since, cleaned, visit_id))
+    db.conn.executemany("UPDATE visits SET running_since = ?, summary = ? WHERE id = ?",
+                        updates)
+
+
+def _json_object(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 # New files: a visit row (document + claim JSON, ~5 kB) fits in a page, no overflow chains.
 PAGE_SIZE = 16384
 
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_name_ordered_words]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial, _v2_name_ordered_words, _v3_running_since]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -213,6 +213,22 @@ class VisitSummary(_Record):
     revision: int
     changed_at: str
     changed_by: str
+    # When the visit's earliest infusion without a stop started ('2026-03-10T09:00'), from
+    # core.timeline.running_since at every save; None when nothing is running.
+    running_since: str | None = None
+
+    @property
+    def running(self) -> bool:
+        """An infusion is still running; a finalized visit never counts as running."""
+        return self.status != "finalized" and self.running_since is not None
+
+    @property
+    def running_since_text(self) -> str | None:
+        """'09:00' while running ('2026-03-09 09:00' when not on the visit's day), else None."""
+        if not self.running or self.running_since is None:
+            return None
+        day, _, clock = self.running_since.partition("T")
+        return clock if day == self.date_of_service.isoformat() else f"{day} {clock}"
 
 
 class Visit(_Record):
@@ -238,6 +254,7 @@ class Visit(_Record):
     changed_by: str
     finalized_at: str | None
     finalized_by: str | None
+    running_since: str | None = None  # as in VisitSummary
 
     @property
     def finalized(self) -> bool:

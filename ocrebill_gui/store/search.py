@@ -133,7 +133,7 @@ def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None
 
 _SUMMARY_SQL = """SELECT v.id, v.patient_id, p.ref AS patient_ref, p.name AS patient_name,
     v.date_of_service, v.setting, v.payer, v.summary, v.status, v.errors, v.warnings,
-    v.revision, v.changed_at, v.changed_by
+    v.revision, v.changed_at, v.changed_by, v.running_since
     FROM visits v JOIN patients p ON p.id = v.patient_id"""
 
 

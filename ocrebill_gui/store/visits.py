@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import InvalidVisit
+from ocrebill_gui.core.timeline import running_since
 from ocrebill_gui.core.visit import VisitDocument
 from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
@@ -31,7 +32,8 @@ from ocrebill_gui.store.visit_documents import compute_in_store, engine_document
 
 _VISIT_COLUMNS = ("id, patient_id, coverage_id, authorization_id, date_of_service, setting, "
                   "payer, summary, status, document, claim, errors, warnings, revision, "
-                  "created_at, created_by, changed_at, changed_by, finalized_at, finalized_by")
+                  "created_at, created_by, changed_at, changed_by, finalized_at, finalized_by, "
+                  "running_since")
 
 
 def document_dict(document: VisitDocument | Mapping[str, Any]) -> dict[str, Any]:
@@ -78,24 +80,39 @@ def summary_text(document: Mapping[str, Any]) -> str:
         parts.append(f"{premeds} premed{'s' if premeds > 1 else ''}")
     if other:
         parts.append(f"{other} other")
-    running = running_since(document)
-    return " + ".join(parts) + (f"{RUNNING_MARK}{running}" if running else "")
+    return " + ".join(parts)
 
 
-RUNNING_MARK = " · RUNNING since "  # in a summary: an infusion has a start and no stop
-
-
-def running_since(document: Mapping[str, Any]) -> str | None:
-    """'09:00' when an infusion was started and has no stop yet (a forgotten stop shows in
-    every visit list), else None."""
+def running_since_of(document: Mapping[str, Any]) -> str | None:
+    """When the visit's earliest infusion still running started ('2026-03-10T09:00'), else
+    None: the `running_since` column, as core.timeline.running_since decides it for each
+    administration. A draft may hold anything: events whose `at` is not a date-time to the
+    minute are left out, the rest go to the core as they are."""
+    started: list[datetime] = []
     for admin in document.get("administrations") or []:
-        if not isinstance(admin, Mapping) or admin.get("route") != "iv_infusion":
+        if not isinstance(admin, Mapping) or not isinstance(admin.get("route"), str):
             continue
-        events = [e for e in admin.get("events") or [] if isinstance(e, Mapping)]
-        starts = [e for e in events if e.get("kind") == "start"]
-        if starts and not any(e.get("kind") == "stop" for e in events):
-            return str(starts[0].get("at", "")).rpartition("T")[2][:5] or "?"
-    return None
+        events = []
+        for event in admin.get("events") or []:
+            at = _lenient_at(event.get("at")) if isinstance(event, Mapping) else None
+            if at is not None:
+                events.append((event.get("kind"), at))
+        since = running_since(admin["route"], events)
+        if since is not None:
+            started.append(since)
+    return min(started).isoformat(timespec="minutes") if started else None
+
+
+def _lenient_at(value: object) -> datetime | None:
+    """A local date-time to the minute from an event's `at`, or None (a bare date, another
+    type, an offset, nonsense)."""
+    if not isinstance(value, str) or len(value) < 16:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at.replace(second=0, microsecond=0) if at.tzinfo is None else None
 
 
 def payer_of(document: Mapping[str, Any]) -> str | None:
@@ -149,11 +166,11 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             cur = store.conn.execute(
                 "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
                 "setting, payer, summary, status, document, claim, errors, warnings, revision, "
-                "created_at, created_by, changed_at, changed_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                "created_at, created_by, changed_at, changed_by, running_since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
                 (patient_id, coverage_id, authorization_id, day.isoformat(),
                  str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), text,
-                 claim_text, errors, warnings, now, actor, now, actor))
+                 claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc)))
             new_id = int(cur.lastrowid)
             record(store, actor, "visit", new_id, "create", field_changes(None, {
                 "patient_id": patient_id, "coverage_id": coverage_id,
@@ -194,11 +211,11 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
         store.conn.execute(
             "UPDATE visits SET patient_id = ?, coverage_id = ?, authorization_id = ?, "
             "date_of_service = ?, setting = ?, payer = ?, summary = ?, document = ?, claim = ?, "
-            "errors = ?, warnings = ?, revision = revision + 1, changed_at = ?, changed_by = ? "
-            "WHERE id = ?",
+            "errors = ?, warnings = ?, revision = revision + 1, changed_at = ?, changed_by = ?, "
+            "running_since = ? WHERE id = ?",
             (new_refs["patient_id"], new_refs["coverage_id"], new_refs["authorization_id"],
              day.isoformat(), str(doc.get("setting") or ""), payer_of(doc), summary_text(doc),
-             text, claim_text, errors, warnings, now, actor, visit_id))
+             text, claim_text, errors, warnings, now, actor, running_since_of(doc), visit_id))
         diff = field_changes(old_refs, new_refs) + field_changes(
             json.loads(old_text), doc, prefix="document")
         record(store, actor, "visit", visit_id, "update", diff)

@@ -110,10 +110,13 @@ class TodayPage(QWidget):
         visits = self.model.records()
         drafts = sum(1 for v in visits if v.status == "draft")
         with_errors = sum(1 for v in visits if v.errors)
+        running = sum(1 for v in visits if v.running)
         more = "+" if self.model.canFetchMore() else ""
         self.summary.setText(
             f"{len(visits)}{more} visit{'s' if len(visits) != 1 else ''}  \u00b7  {drafts} "
-            f"draft{'s' if drafts != 1 else ''}  \u00b7  {len(visits) - drafts} finalized  "
+            f"draft{'s' if drafts != 1 else ''}"
+            + (f" ({running} running)" if running else "")
+            + f"  \u00b7  {len(visits) - drafts} finalized  "
             f"\u00b7  {with_errors} with errors to fix before billing" if visits else "")
         if visits:
             self.stack.setCurrentWidget(self.view)

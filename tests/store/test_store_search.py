@@ -105,16 +105,22 @@ def test_letters_only_identifiers_are_found_unless_they_prefix_hundreds(store):
     assert len(st.search_patients(store, "DEMO-0", limit=500)) == 200  # a digit: identifiers
 
 
-def test_a_summary_says_when_an_infusion_has_no_stop() -> None:
-    from ocrebill_gui.store.visits import RUNNING_MARK, summary_text
-
-    admin = {"product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
+def test_a_visit_list_row_says_when_an_infusion_has_no_stop(store) -> None:
+    """The summary says what was given; `running_since` (a column the store keeps from the
+    core's definition) says that an infusion has a start and no stop."""
+    patient = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+    admin = {"id": "ocr", "product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
              "events": [{"at": "2026-03-10T09:05", "kind": "start"}]}
-    assert summary_text({"administrations": [admin]}) == f"Ocrevus 600 mg{RUNNING_MARK}09:05"
+    doc = {"format": "ocrebill.visit/1", "date_of_service": "2026-03-10",
+           "administrations": [admin]}
+    saved = st.save_draft(store, "kim", doc, patient_id=patient.id)
+    [row] = st.find_visits(store, text="riv")
+    assert (row.summary, row.running_since, row.running) == (
+        "Ocrevus 600 mg", "2026-03-10T09:05", True)
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
-    assert summary_text({"administrations": [admin]}) == "Ocrevus 600 mg"
-    messy = {**admin, "events": ["not an event", {"kind": "start", "at": "2026-03-10T09:00"}]}
-    assert summary_text({"administrations": [messy]}).endswith(f"{RUNNING_MARK}09:00")
+    st.save_draft(store, "kim", doc, visit_id=saved.visit_id)
+    [row] = st.find_visits(store, text="riv")
+    assert (row.summary, row.running_since, row.running) == ("Ocrevus 600 mg", None, False)
 
 
 def test_visit_search_keeps_every_matching_patient_beyond_a_thousand(tmp_path) -> None:

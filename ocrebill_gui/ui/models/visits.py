@@ -7,7 +7,6 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, VisitSummary
-from ocrebill_gui.store.visits import RUNNING_MARK
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
@@ -27,22 +26,29 @@ def findings_severity(visit: VisitSummary) -> str | None:
     return "error" if visit.errors else "warning" if visit.warnings else None
 
 
-def running(visit: VisitSummary) -> bool:
-    """An infusion of this visit was started and has no stop yet."""
-    return visit.status != "finalized" and RUNNING_MARK in (visit.summary or "")
-
-
 def status_text(visit: VisitSummary) -> str:
-    return "Finalized" if visit.status == "finalized" else "Running" if running(visit) \
+    return "Finalized" if visit.status == "finalized" else "Running" if visit.running \
         else "Draft"
 
 
-STATUS = Column[VisitSummary]("Status", status_text,
+def status_tooltip(visit: VisitSummary) -> str | None:
+    since = visit.running_since_text  # the store's column; never for a finalized visit
+    return None if since is None else (f"An infusion started at {since} has no stop yet: "
+                                       "stop it in the visit, or record its stop time")
+
+
+def product_text(visit: VisitSummary) -> str:
+    """"Ocrevus 600 mg + 3 premeds", and " · RUNNING since 09:00" while one runs."""
+    since = visit.running_since_text
+    return visit.summary if since is None else f"{visit.summary} · RUNNING since {since}"
+
+
+STATUS = Column[VisitSummary]("Status", status_text, tooltip=status_tooltip,
                               attention=lambda v: "ok" if v.status == "finalized"
-                              else "error" if running(v) else None)
+                              else "error" if v.running else None)
 PATIENT = Column[VisitSummary]("Patient", lambda v: v.patient_name,
                                tooltip=lambda v: f"{v.patient_name} ({v.patient_ref})")
-PRODUCT = Column[VisitSummary]("Product", lambda v: v.summary)
+PRODUCT = Column[VisitSummary]("Product", product_text)
 SETTING = Column[VisitSummary]("Setting", lambda v: SETTINGS.get(v.setting, v.setting or "-"))
 FINDINGS = Column[VisitSummary]("Findings", findings_text, attention=findings_severity,
                                 tooltip=lambda v: "Open the visit to see each finding")
