@@ -73,7 +73,7 @@ def _json_number(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError("must be a number, not true or false")
     if isinstance(value, str):
-        raise ValueError("must be a JSON number, not text (600, not \"600\")")
+        raise ValueError("must be a number")
     return value
 
 
