@@ -9,6 +9,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ocrebill_gui.core.catalog import load_data_file
+from ocrebill_gui.core.visit import TimeZoneName
 from ocrebill_gui.paths import data_dir
 
 
@@ -22,6 +23,15 @@ class PracticeSettings(BaseModel):
     tax_id: str = Field(pattern=r"^\d{2}-?\d{7}$", description="EIN, e.g. 12-3456789")
     # Charge per billing unit, by HCPCS/CPT code.
     fee_schedule: dict[str, Decimal] = Field(default_factory=dict)
+    # The practice's IANA time zone (R8), written into every visit document the app builds so
+    # that running minutes are real elapsed minutes across a daylight-saving change.
+    time_zone: TimeZoneName | None = Field(
+        default=None, description="IANA time zone name, e.g. America/Chicago")
+
+    @field_validator("time_zone", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("fee_schedule")
     @classmethod

@@ -73,7 +73,11 @@ from ocrebill_gui.store.payers import (
     store_catalog,
     user_payers,
 )
-from ocrebill_gui.store.practice import practice_settings, save_practice
+from ocrebill_gui.store.practice import (
+    practice_settings,
+    save_practice,
+    with_practice_time_zone,
+)
 from ocrebill_gui.store.records import (
     Amendment,
     AuditEntry,
@@ -126,5 +130,5 @@ __all__ = [
     "reopen_visit", "resolve_db_path", "save_draft", "save_payer", "save_practice",
     "search_patients", "store_catalog", "update_authorization", "update_coverage",
     "update_patient", "user_payers", "visit_amendments", "visit_document",
-    "visit_engine_document", "visits_on",
+    "visit_engine_document", "visits_on", "with_practice_time_zone",
 ]

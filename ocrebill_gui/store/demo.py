@@ -118,6 +118,8 @@ def _template(kind: str, variant: str, slot: str) -> Template:
     document = {"format": "ocrebill.visit/1", "date_of_service": "@D@", "setting": "@SET@",
                 "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],
                 "administrations": admins}
+    if demo_practice().time_zone:
+        document["time_zone"] = demo_practice().time_zone
     # Every event is on the visit's day: the time is the template's, the day the visit's.
     since = running_since_of(json.loads(json.dumps(document).replace("@D@", "2000-01-03")))
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("%", "%%")

@@ -23,6 +23,7 @@ from ocrebill_gui.store.errors import InvalidRecord
 from ocrebill_gui.store.lifecycle import finalize_visit
 from ocrebill_gui.store.patients import add_patient, patient_by_ref
 from ocrebill_gui.store.payers import payer_profiles, save_payer, store_catalog
+from ocrebill_gui.store.practice import with_practice_time_zone
 from ocrebill_gui.store.search import fold
 from ocrebill_gui.store.visit_documents import (
     authorized_product,
@@ -52,7 +53,7 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
     identical document already stored for the same patient and day is not stored twice.
     """
     actor = check_actor(actor)
-    doc = document_dict(document)
+    doc = with_practice_time_zone(store, document_dict(document))
     patient = doc.get("patient") or {}
     if not patient.get("id") and not patient.get("name"):
         raise InvalidRecord([("patient", "is required to import: give at least its id or name")])

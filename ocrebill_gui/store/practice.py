@@ -1,4 +1,4 @@
-"""Practice settings (name, address, NPI, tax id, fee schedule), validated by core's
+"""Practice settings (name, address, NPI, tax id, fee schedule, time zone), validated by core's
 PracticeSettings and kept as one row."""
 
 from __future__ import annotations
@@ -39,3 +39,14 @@ def save_practice(store: Store, actor: str,
             (text, now, actor, now, actor))
         record(store, actor, "practice", 1, "update" if row else "create", diff)
     return parsed
+
+
+def with_practice_time_zone(store: Store, document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document with the practice's time zone (R8) when it names none; a document's own
+    time zone is kept, and without one in the settings the document is returned as it is."""
+    doc = dict(document)
+    if not doc.get("time_zone"):
+        practice = practice_settings(store)
+        if practice is not None and practice.time_zone:
+            doc["time_zone"] = practice.time_zone
+    return doc

@@ -85,6 +85,8 @@ class VisitEditor(EditorActions, QWidget):
                 billed = visit.claim
         else:
             document = blank_document(clock.now().date())
+        if self.status != "finalized":  # what the app writes carries the practice's time zone
+            document = services.with_practice_time_zone(store, document)
         self.presenter = VisitPresenter(document, catalog=catalog, billed=billed)
         self.presenter.read_only = self.status == "finalized"
         self.registry = FieldRegistry()

@@ -81,6 +81,11 @@ def _vial_mg(product_id: str, ndc: str) -> float:
     return vial.mg if vial else (product.vials[0].mg if product and product.vials else 0)
 
 
+def with_practice_time_zone(store: Store, document: dict[str, Any]) -> dict[str, Any]:
+    """The document with the practice's time zone when it has none of its own (R8)."""
+    return api.with_practice_time_zone(store, document)
+
+
 def completed_document(store: Store, document: dict[str, Any], *, patient_id: int | None,
                        coverage_id: int | None, authorization_id: int | None,
                        visit_id: int | None) -> dict[str, Any]:
