@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from example_visits import example_names, load_example
+from example_visits import example_names, load_example, summed
 
 from ocrebill_gui.core import InvalidVisit, compute
 
 COMPUTABLE = [n for n in example_names() if "exit_code" not in load_example(n)[1]]
 INVALID = [n for n in example_names() if "exit_code" in load_example(n)[1]]
-
-
-def summed(lines) -> dict:
-    totals: dict = {}
-    for line in lines:
-        code, mods, units = (line["code"], tuple(line["modifiers"]), line["units"]) \
-            if isinstance(line, dict) else (line.code, tuple(line.modifiers), line.units)
-        totals[(code, mods)] = totals.get((code, mods), 0) + units
-    return totals
 
 
 @pytest.mark.parametrize("name", COMPUTABLE)

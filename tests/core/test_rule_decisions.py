@@ -7,33 +7,20 @@ modifiers, as the contract says consumers compare them; NDC and NDC quantity whe
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+from example_visits import RULE_VISITS, example_names, load_example, summed
 
 from ocrebill_gui.core import InvalidVisit, compute
 
-RULES = Path(__file__).parents[1] / "fixtures" / "rules"
-NAMES = sorted(p.stem for p in RULES.glob("*.json") if not p.stem.endswith(".expected"))
+NAMES = example_names(RULE_VISITS)
 
 
 def load(name: str) -> tuple[dict, dict]:
-    return (json.loads((RULES / f"{name}.json").read_text()),
-            json.loads((RULES / f"{name}.expected.json").read_text()))
+    return load_example(name, RULE_VISITS)
 
 
 COMPUTABLE = [n for n in NAMES if "exit_code" not in load(n)[1]]
 INVALID = [n for n in NAMES if "exit_code" in load(n)[1]]
-
-
-def summed(lines) -> dict:
-    totals: dict = {}
-    for line in lines:
-        code, mods, units = (line["code"], tuple(line["modifiers"]), line["units"]) \
-            if isinstance(line, dict) else (line.code, tuple(line.modifiers), line.units)
-        totals[(code, mods)] = totals.get((code, mods), 0) + units
-    return totals
 
 
 @pytest.mark.parametrize("name", COMPUTABLE)
