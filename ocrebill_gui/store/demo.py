@@ -100,6 +100,7 @@ def _template(kind: str, variant: str, slot: str) -> Template:
     if kind == "zunovo":
         admins.append(given("zun", "ocrevus-zunovo", "subcutaneous", 920, 30, "ZUN"))
         vials["ocrevus-zunovo"] = 1
+        admins[0]["primary"] = True  # an injection is never the initial IV service (R2)
     else:
         dose = 300 if kind == "ind" else 600
         run = _RUN_MINUTES[(kind, variant)]
@@ -113,7 +114,7 @@ def _template(kind: str, variant: str, slot: str) -> Template:
                            "kind": "stop"})
         admins.append({"id": "ocr", "product": "ocrevus", "route": "iv_infusion",
                        "dose_mg": dose, "vials": [_vial("ocrevus", "OCR")] * (dose // 300),
-                       "events": events})
+                       "events": events, "primary": True})  # as the nurse marks it (R1)
         vials["ocrevus"] = dose // 300
     document = {"format": "ocrebill.visit/1", "date_of_service": "@D@", "setting": "@SET@",
                 "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],

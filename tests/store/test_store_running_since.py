@@ -91,15 +91,17 @@ def test_import_sets_the_column(store):
     assert column(store, result.visit_id) == "2026-03-04T09:00"
 
 
-def test_demo_rows_carry_the_column(tmp_path):
+def test_demo_rows_carry_the_column_and_a_primary_mark(tmp_path):
     path = tmp_path / "demo.sqlite"
     st.create_demo_database(path, seed=5, today=date(2026, 3, 10))
     with st.open_store(path) as store:
-        rows = store.conn.execute("SELECT document, running_since, status FROM visits")
+        rows = store.conn.execute("SELECT document, running_since, status, claim FROM visits")
         checked = running = 0
-        for text, since, status in rows:
+        for text, since, status, claim in rows:
             document = json.loads(text)
             assert since == running_since_of(document)
+            # The demo's nurses mark the primary administration (R1, R15).
+            assert '"office-primary-unmarked"' not in claim
             checked += 1
             running += since is not None and status == "draft"
         assert checked == 200 and running > 0  # today's infusions still running

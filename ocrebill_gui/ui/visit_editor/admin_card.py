@@ -28,6 +28,20 @@ from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
 
 ROUTES = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "Subcutaneous",
           "intramuscular": "Intramuscular", "oral": "Oral"}
+# What the "Primary reason for the visit" mark does in each setting (spec 5, R1, R12, R15).
+_CHOOSES = ("the administration marked here is the initial service (e.g. 96365) and the others "
+            "are coded after it. Mark one when several drugs were given: unmarked, the "
+            "hierarchy decides and the claim asks for a mark. One per visit.")
+PRIMARY_TIPS = {
+    "office": f"Office: {_CHOOSES}",
+    "home": f"Home: {_CHOOSES}",
+    "hospital_outpatient": "Hospital outpatient: the hierarchy chooses the initial service "
+                           "(complex > therapeutic > hydration, infusion > push); this mark "
+                           "only breaks a tie between equal services. One per visit.",
+}
+PRIMARY_TIP = ("The primary reason for the encounter: in the office and at home it is the "
+               "initial service; in hospital outpatient it breaks a tie. One per visit.")
+
 SOURCES = {"purchased": "Purchased (buy and bill)",
            "patient_supplied": "Patient / specialty pharmacy",
            "free_drug_program": "Free drug program", "trial_sponsor": "Clinical-trial sponsor"}
@@ -91,9 +105,8 @@ class AdministrationCard(QGroupBox):
         self.source.currentIndexChanged.connect(
             lambda _i: presenter.set(f"{path}.source", self.source.currentData()))
         self.primary = QCheckBox("Primary reason for the visit", self)
-        self.primary.setToolTip("Office setting: marks the primary reason for the encounter")
-        self.primary.toggled.connect(
-            lambda on: presenter.set(f"{path}.primary", True if on else None))
+        self.primary.setObjectName("primary")
+        self.primary.toggled.connect(lambda on: presenter.set_primary(self.index, on))
 
         self.vials = VialsWidget(presenter, index, lots, self)
         self.timeline = TimelineWidget(presenter, index, clock, self)
@@ -164,6 +177,7 @@ class AdministrationCard(QGroupBox):
         self.primary.blockSignals(True)
         self.primary.setChecked(bool(admin.get("primary")))
         self.primary.blockSignals(False)
+        self.primary.setToolTip(PRIMARY_TIPS.get(self.presenter.get("setting"), PRIMARY_TIP))
         hydration = product is not None and product.role == "hydration"
         self.dose.setPlaceholderText("optional" if hydration else "mg given")
         read_only = self.presenter.read_only

@@ -214,6 +214,25 @@ class VisitPresenter:
         self._drop_local(f"administrations[{index}]")
         self._changed()
 
+    def set_primary(self, index: int, primary: bool) -> None:
+        """Mark (or unmark) an administration as the primary reason for the visit: one per
+        visit, so marking one unmarks the others, in one edit."""
+        if self.read_only:
+            return
+        admins = self.administrations
+        if primary:
+            wanted = [i == index for i in range(len(admins))]
+        else:
+            wanted = [bool(a.get("primary")) and i != index for i, a in enumerate(admins)]
+        if wanted == [bool(a.get("primary")) for a in admins]:
+            return
+        for admin, on in zip(admins, wanted, strict=True):
+            if on:
+                admin["primary"] = True
+            else:
+                admin.pop("primary", None)
+        self._changed()
+
     def add_vial(self, index: int, vial: dict) -> None:
         if self.read_only:
             return

@@ -62,6 +62,15 @@ def answer_next_reason(qtbot, reason: str | None, *, action: str) -> None:
     QTimer.singleShot(0, fill)
 
 
+def click_finding(qtbot, editor, rule: str) -> None:
+    """Click the preview's first finding of `rule`, as a person would."""
+    model = editor.preview.findings_model
+    row = next(r for r in range(model.rowCount()) if model.finding(r).rule == rule)
+    view = editor.preview.findings_view
+    rect = view.visualRect(model.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
 def preview_lines(editor) -> dict[tuple[str, tuple[str, ...]], int]:
     """The preview's claim lines, summed per (code, modifiers), read from the Qt model."""
     model = editor.preview.lines_model

@@ -3,7 +3,7 @@ their fields while the last good preview stays, greyed."""
 
 from __future__ import annotations
 
-from editor_helpers import preview_lines
+from editor_helpers import click_finding, preview_lines
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import QApplication, Qt
@@ -14,14 +14,6 @@ def erase(qtbot, line_edit) -> None:
     line_edit.setFocus()
     qtbot.keyClick(line_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(line_edit, Qt.Key.Key_Backspace)
-
-
-def click_finding(qtbot, editor, rule: str) -> None:
-    model = editor.preview.findings_model
-    row = next(r for r in range(model.rowCount()) if model.finding(r).rule == rule)
-    view = editor.preview.findings_view
-    rect = view.visualRect(model.index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def test_clicking_the_missing_stop_focuses_the_timeline(qtbot, ocrevus_editor, clock):

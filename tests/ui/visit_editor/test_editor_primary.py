@@ -1,0 +1,104 @@
+"""The primary administration (R1, R15): one per visit, a tooltip that says what it does in
+each setting, and the finding asking for it goes to the checkbox."""
+
+from __future__ import annotations
+
+import pytest
+from editor_helpers import click_finding
+
+from ocrebill_gui import store as api
+from ocrebill_gui.ui.qt import Qt
+from ocrebill_gui.ui.visit_editor.admin_card import PRIMARY_TIPS
+from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
+
+DAY = "2026-03-04"
+VIAL = {"ndc": "50242-0150-01", "lot": "H0123", "expires": "2027-08-31", "mg": 300}
+
+
+def two_drugs(setting: str = "office", **marks: bool) -> dict:
+    """Methylprednisolone pushed at 09:00, then Ocrevus 600 mg 09:30-13:00; `marks` sets
+    `primary` by administration id."""
+    admins = [
+        {"id": "mp", "product": "methylprednisolone", "route": "iv_push", "dose_mg": 100,
+         "events": [{"at": f"{DAY}T09:00", "kind": "given"}]},
+        {"id": "ocr", "product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
+         "vials": [VIAL, VIAL], "events": [{"at": f"{DAY}T09:30", "kind": "start"},
+                                           {"at": f"{DAY}T13:00", "kind": "stop"}]}]
+    for admin in admins:
+        if marks.get(admin["id"]):
+            admin["primary"] = True
+    return {"format": "ocrebill.visit/1", "date_of_service": DAY, "setting": setting,
+            "payer": "medicare", "diagnoses": ["G35.A"], "administrations": admins}
+
+
+def primaries(document: dict) -> list[str]:
+    return [a["id"] for a in document["administrations"] if a.get("primary")]
+
+
+def test_marking_one_administration_primary_unmarks_the_others():
+    presenter = VisitPresenter(two_drugs(mp=True))
+    revision = presenter.revision
+    presenter.set_primary(1, True)
+    assert primaries(presenter.document) == ["ocr"]
+    assert presenter.revision == revision + 1  # one edit, one recompute
+    presenter.set_primary(1, True)
+    assert presenter.revision == revision + 1  # nothing changed
+    presenter.set_primary(0, False)  # unmarking another leaves this one
+    assert primaries(presenter.document) == ["ocr"]
+    presenter.set_primary(1, False)
+    assert primaries(presenter.document) == []
+    assert all("primary" not in a for a in presenter.document["administrations"])
+    presenter.read_only = True
+    presenter.set_primary(0, True)
+    assert primaries(presenter.document) == []
+
+
+@pytest.fixture
+def two_drug_visit(store, patient):
+    return api.save_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
+
+
+def test_the_cards_checkboxes_keep_one_primary(qtbot, make_editor, two_drug_visit):
+    editor = make_editor(two_drug_visit)
+    push, infusion = editor.cards
+    qtbot.mouseClick(push.primary, Qt.MouseButton.LeftButton)
+    assert push.primary.isChecked() and not infusion.primary.isChecked()
+    qtbot.mouseClick(infusion.primary, Qt.MouseButton.LeftButton)
+    assert infusion.primary.isChecked() and not push.primary.isChecked()
+    assert primaries(editor.presenter.document) == ["ocr"]
+    assert editor.save_now()
+    assert primaries(editor.presenter.document) == ["ocr"]
+    qtbot.mouseClick(infusion.primary, Qt.MouseButton.LeftButton)
+    assert primaries(editor.presenter.document) == []
+
+
+def test_the_tooltip_says_what_the_mark_does_in_the_setting(make_editor, two_drug_visit):
+    editor = make_editor(two_drug_visit)
+    assert editor.cards[0].primary.toolTip() == PRIMARY_TIPS["office"]
+    assert "initial service" in PRIMARY_TIPS["office"]
+    editor.presenter.set("setting", "hospital_outpatient")
+    assert editor.cards[0].primary.toolTip() == PRIMARY_TIPS["hospital_outpatient"]
+    assert "tie" in PRIMARY_TIPS["hospital_outpatient"]
+    editor.presenter.set("setting", "home")
+    assert editor.cards[1].primary.toolTip() == PRIMARY_TIPS["home"]
+
+
+def test_a_primary_path_focuses_that_cards_checkbox(make_editor, two_drug_visit):
+    editor = make_editor(two_drug_visit)
+    editor.diagnoses.search.setFocus()
+    editor.focus_finding("administrations[1].primary", "ocr")
+    assert editor.focusWidget() is editor.cards[1].primary
+
+
+def test_clicking_the_unmarked_primary_finding_focuses_the_checkbox(
+        qtbot, make_editor, two_drug_visit):
+    editor = make_editor(two_drug_visit)
+    found = [f for f in editor.presenter.result.findings if f.rule == "office-primary-unmarked"]
+    assert [f.severity for f in found] == ["warning"]
+    index = int(found[0].field.removeprefix("administrations[").partition("]")[0])
+    assert found[0].field == f"administrations[{index}].primary"
+    editor.diagnoses.search.setFocus()
+    click_finding(qtbot, editor, "office-primary-unmarked")
+    assert editor.focusWidget() is editor.cards[index].primary
+    qtbot.mouseClick(editor.cards[index].primary, Qt.MouseButton.LeftButton)
+    assert "office-primary-unmarked" not in {f.rule for f in editor.presenter.result.findings}
