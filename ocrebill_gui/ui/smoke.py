@@ -3,7 +3,10 @@
 Each step goes through the code the app itself runs, so a module or data file missing from a
 bundle fails here and not in front of a nurse:
 
-1. a demo database in a new temp folder (mkdtemp: 0700), removed afterwards whatever happens;
+0. Qt started first: a platform plugin that cannot start aborts the process (no Python
+   cleanup runs), so it must do so before any patient data, even fictional, is in the temp area;
+1. a demo database in a new temp folder (mkdtemp: 0700), removed afterwards whatever happens
+   short of a crash or SIGKILL;
 2. the main window on it, shown until it has painted (the real platform plugin, or offscreen);
 3. a draft visit opened in the visit editor, which computes its claim (catalog, payer
    profiles, ICD-10 code table), and the diagnosis search the editor's type-ahead runs;
@@ -36,13 +39,18 @@ class SmokeFailed(Exception):
 
 def run_smoke(say: Callable[[str], None] = print) -> int:
     """Run every step; 0 when all worked, 1 after saying on stderr which step failed."""
-    work = Path(tempfile.mkdtemp(prefix="ocrebill-smoke-"))
+    work: Path | None = None
     closing: list[Callable[[], Any]] = []
-    step = "start"
+    step = "start Qt"
     try:
+        from ocrebill_gui.ui.app import create_application
+
+        create_application(["ocrebill"])
+
         step = "create the demo database"
         from ocrebill_gui import store as api
 
+        work = Path(tempfile.mkdtemp(prefix="ocrebill-smoke-"))
         path = work / "smoke.sqlite"
         summary = api.create_demo_database(path)
         store = api.open_store(path)
@@ -91,6 +99,7 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
         step = "close the window and the database"
         _close(closing)
         shutil.rmtree(work)
+        work = None
         say("temporary database removed; done")
         return 0
     except Exception as exc:  # noqa: BLE001 - every failure is reported, with its step
@@ -98,18 +107,18 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
         return 1
     finally:
         _close(closing, quiet=True)  # after a failure: whatever is still open
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _show_main_window(store: Any, work: Path, closing: list[Callable[[], Any]]) -> Any:
     """The main window on `store` (its layout file in `work`), once it has painted."""
-    from ocrebill_gui.ui.app import AfterFirstPaint, create_application
+    from ocrebill_gui.ui.app import AfterFirstPaint
     from ocrebill_gui.ui.clock import SystemClock
     from ocrebill_gui.ui.main_window import MainWindow
     from ocrebill_gui.ui.qt import QEventLoop
     from ocrebill_gui.ui.settings import WindowLayout
 
-    create_application(["ocrebill"])
     window = MainWindow(WindowLayout(work / "layout.ini"), clock=SystemClock(), actor=ACTOR)
     closing.insert(0, window.close)  # before the store: the editors save their drafts
     window.attach_store(store)

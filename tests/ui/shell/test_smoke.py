@@ -13,11 +13,12 @@ from pathlib import Path
 from smoke_steps import check_smoke_output
 
 
-def smoke(tmp_path: Path, *python: str) -> subprocess.CompletedProcess:
+def smoke(tmp_path: Path, *python: str, **env: str) -> subprocess.CompletedProcess:
     """`ocrebill --smoke` in a fresh process, offscreen, with its temp folder in tmp_path;
     `python` code (e.g. breaking a step) runs first when given."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path),
-           "OCREBILL_CONFIG_DIR": str(tmp_path / "config"), "OCREBILL_DB": str(tmp_path / "no")}
+           "OCREBILL_CONFIG_DIR": str(tmp_path / "config"), "OCREBILL_DB": str(tmp_path / "no"),
+           **env}
     code = [*python, "from ocrebill_gui.cli import main", "raise SystemExit(main(['--smoke']))"]
     return subprocess.run([sys.executable, "-c", "\n".join(code)], env=env, text=True,
                           capture_output=True, timeout=120)
@@ -57,3 +58,13 @@ def test_an_error_says_what_and_where(tmp_path: Path) -> None:
         run.stderr
     assert "Traceback" not in run.stderr
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("ocrebill-smoke-")]
+
+
+def test_qt_that_cannot_start_leaves_no_database_behind(tmp_path: Path) -> None:
+    """A platform plugin that cannot start (a DISPLAY with no server behind it, a plugin
+    missing from a bundle) aborts the process: no cleanup runs, so Qt starts before the demo
+    database is written."""
+    run = smoke(tmp_path, QT_QPA_PLATFORM="no-such-platform")
+    assert run.returncode != 0
+    assert "database created" not in run.stdout
+    assert list(tmp_path.iterdir()) == []
