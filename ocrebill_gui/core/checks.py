@@ -54,7 +54,6 @@ def check_prior_authorization(ctx: Context, bills: list[DrugBill]) -> None:
 
 
 def check_administrations(ctx: Context) -> None:
-    day = ctx.document.date_of_service
     for admin in ctx.document.administrations:
         product = ctx.product(admin)
         path = ctx.admin_path(admin)

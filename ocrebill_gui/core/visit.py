@@ -218,7 +218,8 @@ def _known_time_zone(value: str) -> str:
     try:
         ZoneInfo(name)
     except (ValueError, OSError, ZoneInfoNotFoundError):  # bad key, missing file
-        raise ValueError(f"'{name}' is not a known IANA time zone (e.g. America/Chicago)")
+        raise ValueError(
+            f"'{name}' is not a known IANA time zone (e.g. America/Chicago)") from None
     return name
 
 

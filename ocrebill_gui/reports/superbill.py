@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from reportlab.platypus import Flowable, KeepTogether, Table
 
-
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 
-from builders import PAYER, visit
 import pytest
+from builders import PAYER, visit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
