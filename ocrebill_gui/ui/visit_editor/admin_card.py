@@ -17,6 +17,8 @@ from ocrebill_gui.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -139,7 +141,7 @@ class AdministrationCard(QGroupBox):
         registry.register(f"{path}.route", self.route, self.message)
         registry.register(f"{path}.dose_mg", self.dose, self.dose_message)
         registry.register(f"{path}.source", self.source, self.message)
-        registry.register(f"{path}.primary", self.primary, self.message)
+        registry.register(f"{path}.primary", self.primary, self.message, self._focus_primary)
         registry.register(f"{path}.vials", self.vials.picker, self.vials.message,
                           self.vials.focus_vial)
         registry.register(f"{path}.events", self.timeline.events_view, self.timeline.message,
@@ -150,6 +152,16 @@ class AdministrationCard(QGroupBox):
         QWidget.setTabOrder(self.source, self.primary)
         QWidget.setTabOrder(self.primary, self.vials.picker)
         self.refresh()
+
+    def _focus_primary(self, _path: str) -> None:
+        """A finding asks for the mark: focus the box as the keyboard would, so that its
+        focus frame shows where to look (after a mouse click the style draws none)."""
+        self.primary.setFocus(Qt.FocusReason.TabFocusReason)
+        QTimer.singleShot(0, self.primary, self._show_focus_frame)  # after the click is done
+
+    def _show_focus_frame(self) -> None:
+        self.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+        self.primary.update()
 
     def _product_chosen(self, _index: int) -> None:
         product_id = self.product.currentData()

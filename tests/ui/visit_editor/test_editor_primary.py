@@ -93,6 +93,7 @@ def test_a_primary_path_focuses_that_cards_checkbox(make_editor, two_drug_visit)
 def test_clicking_the_unmarked_primary_finding_focuses_the_checkbox(
         qtbot, make_editor, two_drug_visit):
     editor = make_editor(two_drug_visit)
+    qtbot.wait(50)  # shown, its first focus placed: now a person clicks
     found = [f for f in editor.presenter.result.findings if f.rule == "office-primary-unmarked"]
     assert [f.severity for f in found] == ["warning"]
     index = int(found[0].field.removeprefix("administrations[").partition("]")[0])
@@ -100,5 +101,8 @@ def test_clicking_the_unmarked_primary_finding_focuses_the_checkbox(
     editor.diagnoses.search.setFocus()
     click_finding(qtbot, editor, "office-primary-unmarked")
     assert editor.focusWidget() is editor.cards[index].primary
+    # ... with its focus frame, as if tabbed to (a checkbox focused by a click shows none)
+    qtbot.waitUntil(lambda: editor.window().testAttribute(
+        Qt.WidgetAttribute.WA_KeyboardFocusChange))
     qtbot.mouseClick(editor.cards[index].primary, Qt.MouseButton.LeftButton)
     assert "office-primary-unmarked" not in {f.rule for f in editor.presenter.result.findings}
