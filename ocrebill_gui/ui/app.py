@@ -19,6 +19,7 @@ from ocrebill_gui.ui.memory import freeze_start_up_objects
 from ocrebill_gui.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget
 from ocrebill_gui.ui.settings import WindowLayout, default_layout_path
 from ocrebill_gui.ui.style import install as install_style
+from ocrebill_gui.ui.temp_files import ended_by_signals
 
 
 def current_actor() -> str:
@@ -98,5 +99,6 @@ def run(args: argparse.Namespace) -> int:
 
     AfterFirstPaint(window, load)
     window.show()
-    app.exec()
-    return status["code"]
+    with ended_by_signals(app) as ending:  # the --demo folder goes on leaving, SIGTERM too
+        app.exec()
+    return ending.status or status["code"]

@@ -35,6 +35,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QRect",
         "QRegularExpression",
         "QSettings",
+        "QSocketNotifier",
         "QSize",
         "QSortFilterProxyModel",
         "QStringListModel",

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.ui.qt import QApplication, QMainWindow, QMessageBox, Qt, QWidget
+from ocrebill_gui.ui.temp_files import folder_until_quit
 
 
 class DemoOffer:
@@ -40,8 +40,9 @@ class StartupError:
 
 
 def fresh_demo_path() -> Path:
-    """A new, empty folder in the temp area for `ocrebill --demo`."""
-    return Path(tempfile.mkdtemp(prefix="ocrebill-demo-")) / "ocrebill-demo.sqlite"
+    """A new, private folder in the temp area for `ocrebill --demo`, removed when the app
+    quits: the demo's patients are fictional, but what is typed into them need not be."""
+    return folder_until_quit("ocrebill-demo-") / "ocrebill-demo.sqlite"
 
 
 def _busy(window: QWidget, message: str) -> None:

@@ -8,6 +8,9 @@ is 6.12, which aborts under Python 3.11), so the PDF reaches the printer by, in 
 - CUPS `lp` (Linux, macOS): the PDF is sent to the chosen printer, which prints it natively;
 - poppler's `pdftoppm`: pages rasterised at the printer's resolution and painted with QPainter;
 - otherwise the system PDF viewer opens it, to print from there.
+The PDF on its way holds patient data: it is written 0600 into a 0700 temp folder that is
+removed once the job is spooled (lp has sent it to CUPS, or the pages are painted), or, when a
+viewer has it, when OcreBill quits.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     print_support,
 )
+from ocrebill_gui.ui.temp_files import folder_until_quit, write_private
 from ocrebill_gui.ui.visit_editor.services import catalog as store_catalog
 
 KIND_TITLES = {"superbill": "superbill", "checklist": "billing checklist"}
@@ -104,19 +108,18 @@ def new_printer(document_name: str) -> Any:
 def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[str, Any],
               claim: ClaimResult, *, draft: bool = False) -> str | None:
     """Ask Qt's print dialog for a printer and print; say how it went (None when cancelled)."""
-    from ocrebill_gui.reports import write_pdf
-
     data = pdf_bytes(store, kind, document, claim, draft)
     name = default_name(document, kind)
     printer = new_printer(name)
     if not PrintDialog.ask(parent, printer):
         return None
-    folder = Path(tempfile.mkdtemp(prefix="ocrebill-print-"))
-    return send_to_printer(printer, write_pdf(data, folder / name), data)
+    with tempfile.TemporaryDirectory(prefix="ocrebill-print-") as folder:  # 0700
+        return send_to_printer(printer, write_private(Path(folder) / name, data), data)
 
 
 def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
-    """Hand the PDF at `path` to the printer the dialog configured."""
+    """Hand the PDF at `path` to the printer the dialog configured; `path` may be removed as
+    soon as this returns."""
     support = print_support()
     target = printer.outputFileName()
     if printer.outputFormat() == support.QPrinter.OutputFormat.PdfFormat and target:
@@ -133,7 +136,9 @@ def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
     if shutil.which("pdftoppm"):
         pages = paint_pages(printer, path)
         return f"printed {pages} page{'s' if pages != 1 else ''} on {printer.printerName()}"
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    # The viewer reads the file after this returns: a copy that stays until OcreBill quits.
+    kept = write_private(folder_until_quit("ocrebill-print-") / path.name, data)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(kept)))
     return f"no print service found: opened {path.name} to print from the viewer"
 
 

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.main_window import MainWindow
@@ -102,12 +105,74 @@ def test_ocrebill_demo_opens_a_fresh_demo_database(tmp_path):
     stages = [line.split()[1] for line in result.stdout.splitlines()
               if line.startswith("probe ")]
     assert stages == ["first-paint", "ready"]
-    demos = list(tmp_path.glob("ocrebill-demo-*/ocrebill-demo.sqlite"))
-    assert len(demos) == 1
-    with api.open_store(demos[0], read_only=True) as demo:
-        assert api.count_visits(demo) > 0
+    assert not list(tmp_path.glob("ocrebill-demo-*")), "the demo folder is removed on quit"
     layout = (tmp_path / "config" / "layout.ini").read_text()
     assert "geometry=" in layout  # the window layout was saved on quit
+
+
+# `ocrebill --demo` in a fresh process with a timer that reports the open demo database (its
+# path, its folder's mode, its visits) once the window has it, then does what QUIT says.
+DEMO_RUN = """
+import os, sys
+from ocrebill_gui import store as api
+from ocrebill_gui.cli import main
+from ocrebill_gui.ui.app import create_application
+from ocrebill_gui.ui.qt import QTimer
+
+app = create_application(["ocrebill"])
+
+def look():
+    window = next((w for w in app.topLevelWidgets() if getattr(w, "store", None)), None)
+    if window is None:
+        QTimer.singleShot(50, look)
+        return
+    path = window.store.path
+    print(path, oct(path.parent.stat().st_mode & 0o777), api.count_visits(window.store),
+          flush=True)
+    if os.environ["QUIT"] == "close":
+        window.close()
+
+QTimer.singleShot(0, look)
+sys.exit(main(["--demo"]))
+"""
+
+
+def _start_demo(tmp_path: Path, quit: str) -> tuple[subprocess.Popen, Path]:
+    """The app on a fresh demo database with its temp area in tmp_path; returns the process
+    and the database's path once the window shows it (a fictional centre: visits in it)."""
+    run = subprocess.Popen([sys.executable, "-c", DEMO_RUN], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=_env(tmp_path, TMPDIR=str(tmp_path), QUIT=quit))
+    try:
+        path, mode, visits = run.stdout.readline().split()
+        assert Path(path).parent.parent == tmp_path and Path(path).exists()
+        assert mode == "0o700" and int(visits) > 0
+    except BaseException:
+        run.kill()
+        run.communicate()
+        raise
+    return run, Path(path)
+
+
+def test_closing_the_demo_removes_its_database(tmp_path):
+    run, path = _start_demo(tmp_path, quit="close")
+    _out, err = run.communicate(timeout=60)
+    assert run.returncode == 0, err
+    assert not path.parent.exists()
+    assert not list(tmp_path.glob("ocrebill-demo-*"))
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_quit_signal_closes_the_app_and_removes_the_demo_database(tmp_path, signal_number):
+    """A logout (SIGHUP), `kill` (SIGTERM) or Ctrl+C: the windows close as on a normal quit
+    (the layout is saved), the exit status tells the signal, nothing is left behind."""
+    run, path = _start_demo(tmp_path, quit="signal")
+    run.send_signal(signal_number)
+    _out, err = run.communicate(timeout=60)
+    assert run.returncode == 128 + signal_number, err
+    assert not path.parent.exists()
+    assert not list(tmp_path.glob("ocrebill-demo-*"))
+    assert "geometry=" in (tmp_path / "config" / "layout.ini").read_text()
 
 
 def test_the_database_loads_after_the_first_paint_or_anyway_soon_after(qtbot):
