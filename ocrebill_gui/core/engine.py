@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from ocrebill_gui.core.admin_codes import code_services, summaries
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.checks import (
@@ -20,77 +18,14 @@ from ocrebill_gui.core.claim import ClaimLine, ClaimResult
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.diagnoses import check_diagnoses, indication_pointers
 from ocrebill_gui.core.drug_lines import drug_bills
-from ocrebill_gui.core.errors import InvalidVisit, from_validation_error
 from ocrebill_gui.core.proposed import compare_proposed
 from ocrebill_gui.core.timeline import timeline_of, zone_of
-from ocrebill_gui.core.visit import PayerProfile, VisitDocument
+from ocrebill_gui.core.validation import parse_visit, resolve_payer, validate_document
+from ocrebill_gui.core.visit import VisitDocument
+
+__all__ = ["compute", "parse_visit", "resolve_payer"]  # the last two moved to core.validation
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def parse_visit(document: VisitDocument | Mapping[str, Any]) -> VisitDocument:
-    """Validate a visit document; raise InvalidVisit naming every bad field."""
-    if isinstance(document, VisitDocument):
-        return document
-    if not isinstance(document, Mapping):
-        raise InvalidVisit([("document", "must be a JSON object")])
-    try:
-        return VisitDocument.model_validate(dict(document))
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
-
-
-def resolve_payer(document: VisitDocument, catalog: Catalog) -> PayerProfile:
-    if isinstance(document.payer, PayerProfile):
-        return document.payer
-    payer = catalog.payers.get(document.payer)
-    if payer is None:
-        raise InvalidVisit([("payer", _unknown_payer(document.payer, catalog))])
-    return payer
-
-
-def _unknown_payer(payer_id: str, catalog: Catalog) -> str:
-    return f"unknown payer profile '{payer_id}' (known: {', '.join(sorted(catalog.payers))})"
-
-
-def _unknown_product(product_id: str, catalog: Catalog) -> str:
-    return f"unknown product '{product_id}' (known: {', '.join(sorted(catalog.products))})"
-
-
-def _check_references(document: VisitDocument, catalog: Catalog) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for index, admin in enumerate(document.administrations):
-        path = f"administrations[{index}]"
-        if admin.id in seen:
-            problems.append((f"{path}.id", f"'{admin.id}' is used by another administration"))
-        seen.add(admin.id)
-        product = catalog.products.get(admin.product)
-        if product is None:
-            problems.append((f"{path}.product", _unknown_product(admin.product, catalog)))
-        elif admin.dose_mg is None and product.role != "hydration":
-            problems.append((f"{path}.dose_mg", "is required"))
-    return problems
-
-
-def _raw_references(document: Any, catalog: Catalog,
-                    known: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Unknown payer and product ids of a document that failed validation elsewhere, so that
-    one run names every problem (paths already named are left to their first message)."""
-    if not isinstance(document, Mapping):
-        return []
-    named = {path for path, _ in known}
-    problems: list[tuple[str, str]] = []
-    payer = document.get("payer")
-    if isinstance(payer, str) and payer and payer not in catalog.payers and "payer" not in named:
-        problems.append(("payer", _unknown_payer(payer, catalog)))
-    admins = document.get("administrations")
-    for index, admin in enumerate(admins if isinstance(admins, list) else []):
-        product = admin.get("product") if isinstance(admin, Mapping) else None
-        path = f"administrations[{index}].product"
-        if isinstance(product, str) and product not in catalog.products and path not in named:
-            problems.append((path, _unknown_product(product, catalog)))
-    return problems
 
 
 def compute(document: VisitDocument | Mapping[str, Any], *,
@@ -102,18 +37,8 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
     problems are findings.
     """
     catalog = catalog or default_catalog()
-    try:
-        doc = parse_visit(document)
-    except InvalidVisit as exc:  # name an unknown payer or product too, all in one answer
-        unknown = _raw_references(document, catalog, exc.problems)
-        raise InvalidVisit(exc.problems + unknown) from None
-    problems = _check_references(doc, catalog)
-    try:
-        payer = resolve_payer(doc, catalog)
-    except InvalidVisit as exc:
-        problems = exc.problems + problems
-    if problems:
-        raise InvalidVisit(problems)
+    doc = validate_document(document, catalog)
+    payer = resolve_payer(doc, catalog)
 
     ctx = Context(document=doc, payer=payer, catalog=catalog)
     zone = zone_of(doc)

@@ -18,6 +18,20 @@ class InvalidVisit(ValueError):
         return [f"{path}: {message}" for path, message in self.problems]
 
 
+def shown(value: object, limit: int = 40, *, quote: bool = True) -> str:
+    """A value someone typed, as a message may repeat it: at most `limit` characters (a 1 MB
+    string is not echoed back), and every character that is not printable (a line break, an
+    escape sequence, a lone surrogate) escaped as Python writes it, so that a message stays
+    one line that any terminal can show."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                       for ch in text)
+    return f"'{text}'" if quote else text
+
+
 def format_path(loc: Iterable[str | int]) -> str:
     """('administrations', 0, 'dose_mg') -> 'administrations[0].dose_mg'."""
     out = ""
