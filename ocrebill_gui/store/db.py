@@ -107,11 +107,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
         if read_only or not create:
             raise StoreError(f"{target}: no such database (create one with `ocrebill demo` or "
                              "by starting the app)")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the folder {target.parent}: "
-                             f"{exc.strerror or exc}") from exc
+        folder_for(target)
     if exists and not read_only and not _writable(target):
         read_only = True
     timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
@@ -138,7 +134,11 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                         f"{target} uses an older database schema ({version}) and is read-only, "
                         "so it cannot be upgraded: open a writable copy.")
             else:
-                if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+                if version == 0 and conn.execute("SELECT 1 FROM sqlite_master").fetchone():
+                    raise UnreadableDatabase(f"{target} is not an OcreBill database (it holds "
+                                             "tables of another program): it was not changed. "
+                                             "Choose another file.")
+                if version == 0:
                     conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
@@ -155,6 +155,21 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
         conn.close()
         raise
     return Store(db=db, path=target, read_only=read_only, clock=clock or utc_now)
+
+
+def folder_for(target: Path) -> None:
+    """Make sure the folder of a new database file exists: the user data folder is created
+    when needed, any other folder must exist already (a mistyped --db is not a new folder)."""
+    if target.parent.is_dir():
+        return
+    if target != default_db_path():
+        raise StoreError(f"{target.parent}: no such folder, so {target.name} cannot be created "
+                         "there. Create the folder first, or choose another file.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot create the folder {target.parent}: "
+                         f"{exc.strerror or exc}") from exc
 
 
 def page_size(conn: sqlite3.Connection) -> int:

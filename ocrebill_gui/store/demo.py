@@ -258,15 +258,11 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
 
 
 def _refuse_if_in_use(target: Path) -> None:
-    if not target.exists():
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the folder {target.parent}: "
-                             f"{exc.strerror or exc}") from exc
-        return
-    from ocrebill_gui.store.db import open_store
+    from ocrebill_gui.store.db import folder_for, open_store
 
+    if not target.exists():
+        folder_for(target)
+        return
     with open_store(target, create=False) as existing:
         people = existing.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
         seen = existing.conn.execute("SELECT count(*) FROM visits").fetchone()[0]

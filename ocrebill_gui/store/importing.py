@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocrebill_gui.core.errors import InvalidVisit
-from ocrebill_gui.core.visit import PayerProfile
+from ocrebill_gui.core.errors import InvalidVisit, shown
+from ocrebill_gui.core.validation import validate_document
+from ocrebill_gui.core.visit import Patient, PayerProfile, VisitDocument
 from ocrebill_gui.store.audit import check_actor
 from ocrebill_gui.store.authorizations import add_authorization, authorizations_of
 from ocrebill_gui.store.coverages import add_coverage, coverages_of
@@ -30,7 +31,7 @@ from ocrebill_gui.store.visit_documents import (
     compute_in_store,
     engine_document,
 )
-from ocrebill_gui.store.visits import date_of, document_dict, dumps, save_draft
+from ocrebill_gui.store.visits import document_dict, dumps, save_draft
 
 
 class ImportResult(BaseModel):
@@ -53,14 +54,14 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
     identical document already stored for the same patient and day is not stored twice.
     """
     actor = check_actor(actor)
+    if not isinstance(document, Mapping | VisitDocument):
+        validated_for_import(store, document)  # refused, in the words compute uses
     doc = with_practice_time_zone(store, document_dict(document))
-    patient = doc.get("patient") or {}
-    if not patient.get("id") and not patient.get("name"):
-        raise InvalidRecord([("patient", "is required to import: give at least its id or name")])
+    visit = validated_for_import(store, doc)
     notes: list[str] = []
     with writing(store):
-        day = date_of(doc)
-        patient_id, ref, created = _patient(store, actor, patient)
+        day = visit.date_of_service
+        patient_id, ref, created = _patient(store, actor, visit.patient)
         text = dumps(doc)
         same = store.conn.execute("SELECT id, status FROM visits WHERE patient_id = ? AND "
                                   "date_of_service = ? AND document = ?",
@@ -76,8 +77,8 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                                 patient_created=False, duplicate=True,
                                 finalized=same[1] == "finalized",
                                 notes=[f"already stored as visit {same[0]}: not imported again"])
-        coverage_id = _coverage(store, actor, patient_id, doc, patient.get("member_id"), notes)
-        auth_id = _authorization(store, actor, coverage_id, doc, notes)
+        coverage_id = _coverage(store, actor, patient_id, visit, notes)
+        auth_id = _authorization(store, actor, coverage_id, visit, doc, notes)
         try:  # computed once, as the draft will hold it; a rejection rolls everything back
             claim = compute_in_store(store, engine_document(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
@@ -93,34 +94,64 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                         patient_created=created, finalized=finalize, notes=notes)
 
 
-def _patient(store: Store, actor: str, block: Mapping[str, Any]) -> tuple[int, str, bool]:
-    ref = str(block.get("id") or "").strip()
-    name = str(block.get("name") or "").strip()
+def validated_for_import(store: Store, doc: object) -> VisitDocument:
+    """The document validated as compute() validates it, with this database's payer profiles
+    (core.validation), plus what only an import needs: a patient with an id or a name.
+    Every problem at once, before anything is written."""
+    problems: list[tuple[str, str]] = []
+    try:
+        visit: VisitDocument | None = validate_document(doc, store_catalog(store))
+    except InvalidVisit as exc:
+        problems, visit = exc.problems, None
+    if isinstance(doc, Mapping) and _no_patient(doc.get("patient")):
+        problems.append(("patient", "is required to import: give at least its id or name"))
+    if problems or visit is None:
+        raise InvalidRecord(problems)
+    return visit
+
+
+def _no_patient(block: object) -> bool:
+    """Whether a document's patient block is missing or names no one (neither id nor name;
+    a block of another type is the schema's to refuse)."""
+    return block is None or (isinstance(block, Mapping) and all(
+        block.get(key) is None or (isinstance(block[key], str) and not block[key].strip())
+        for key in ("id", "name")))
+
+
+def _patient(store: Store, actor: str, block: Patient | None) -> tuple[int, str, bool]:
+    ref = ((block and block.id) or "").strip()
+    name = ((block and block.name) or "").strip()
     if ref:
         found = patient_by_ref(store, ref)
         if found is not None:
-            if name and fold(name) != fold(found.name):
-                raise InvalidRecord([("patient.name", f"patient {ref} is '{found.name}' in this "
-                                                      f"database, not '{name}'")])
+            if name and fold(name) != fold(found.name):  # the stored name is not told
+                raise InvalidRecord([("patient.name", f"patient {shown(ref, quote=False)} has "
+                                                      f"another name in this database than "
+                                                      f"{shown(name)}: check the patient id")])
             return found.id, found.ref, False
     if not name:
-        raise InvalidRecord([("patient.name", f"patient {ref} is not in this database: its "
-                                              "name is needed to create it")])
+        raise InvalidRecord([("patient.name", f"patient {shown(ref, quote=False)} is not in "
+                                              "this database: its name is needed to create it")])
     fields: dict[str, Any] = {"name": name, "ref": ref or None}
-    if block.get("birth_date"):
-        fields["birth_date"] = block["birth_date"]
+    if block is not None and block.birth_date:
+        fields["birth_date"] = block.birth_date
     try:
         created = add_patient(store, actor, fields)
     except InvalidRecord as exc:
-        raise InvalidRecord([(f"patient.{f}", m) for f, m in exc.problems]) from None
+        raise InvalidRecord([(_DOCUMENT_FIELD.get(f"patient.{f}", f"patient.{f}"), m)
+                             for f, m in exc.problems]) from None
     return created.id, created.ref, True
 
 
-def _coverage(store: Store, actor: str, patient_id: int, doc: Mapping[str, Any],
-              member_id: object, notes: list[str]) -> int:
-    payer = doc["payer"]
-    if isinstance(payer, Mapping):
-        profile = PayerProfile.model_validate(payer)
+# A record's field -> the visit document's (for messages that name the field).
+_DOCUMENT_FIELD = {"patient.ref": "patient.id", "member_id": "patient.member_id"}
+
+
+def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
+              notes: list[str]) -> int:
+    payer = visit.payer
+    if isinstance(payer, PayerProfile):
+        profile = payer
         if profile.id not in store_catalog(store).payers:
             names = {p.name.strip().casefold() for p, _mine in payer_profiles(store)}
             if profile.name.strip().casefold() in names:  # two "Aetna" would be one too many
@@ -129,38 +160,47 @@ def _coverage(store: Store, actor: str, patient_id: int, doc: Mapping[str, Any],
                 save_payer(store, actor, profile)
             except InvalidRecord as exc:
                 raise InvalidRecord([(f"payer.{f}", m) for f, m in exc.problems]) from None
-            notes.append(f"payer profile '{profile.id}' saved from the document as "
-                         f"'{profile.name}'")
+            notes.append(f"payer profile {shown(profile.id)} saved from the document as "
+                         f"{shown(profile.name, 80)}")
         payer_id = profile.id
     else:
         payer_id = str(payer)
-    member = str(member_id or "").strip().upper()
+    member = ((visit.patient and visit.patient.member_id) or "").strip().upper()
     existing = coverages_of(store, patient_id)
     for coverage in existing:
         if coverage.payer == payer_id and (not member or coverage.member_id in ("", member)):
             return coverage.id
     priority = max((c.priority for c in existing), default=0) + 1
-    created = add_coverage(store, actor, {"patient_id": patient_id, "payer": payer_id,
-                                          "member_id": member, "priority": min(priority, 9)})
-    notes.append(f"coverage added: {payer_id}" + (f" member {member}" if member else ""))
+    try:
+        created = add_coverage(store, actor, {"patient_id": patient_id, "payer": payer_id,
+                                              "member_id": member, "priority": min(priority, 9)})
+    except InvalidRecord as exc:
+        raise InvalidRecord([(_DOCUMENT_FIELD.get(f, f), m) for f, m in exc.problems]) from None
+    notes.append(f"coverage added: {shown(payer_id, quote=False)}"
+                 + (f" member {shown(member, quote=False)}" if member else ""))
     return created.id
 
 
-def _authorization(store: Store, actor: str, coverage_id: int, doc: Mapping[str, Any],
-                   notes: list[str]) -> int | None:
-    pa = doc.get("prior_authorization")
-    if not pa:
+def _authorization(store: Store, actor: str, coverage_id: int, visit: VisitDocument,
+                   doc: Mapping[str, Any], notes: list[str]) -> int | None:
+    pa = visit.prior_authorization
+    if pa is None:
         return None
     for auth in authorizations_of(store, coverage_id=coverage_id):
-        if auth.number == pa["number"]:
+        if auth.number == pa.number:
             return auth.id
     product = authorized_product(doc)
     if product is None:
-        notes.append(f"authorization {pa['number']} not recorded: no monoclonal in the visit")
+        notes.append(f"authorization {shown(pa.number, quote=False)} not recorded: no "
+                     "monoclonal in the visit")
         return None
-    created = add_authorization(store, actor, {
-        "coverage_id": coverage_id, "number": pa["number"], "product": product,
-        "approved_units": pa.get("approved_units"), "valid_from": pa["valid_from"],
-        "valid_to": pa["valid_to"]})
-    notes.append(f"authorization {created.number} recorded")
+    try:
+        created = add_authorization(store, actor, {
+            "coverage_id": coverage_id, "number": pa.number, "product": product,
+            "approved_units": pa.approved_units, "valid_from": pa.valid_from,
+            "valid_to": pa.valid_to})
+    except InvalidRecord as exc:
+        raise InvalidRecord([(f"prior_authorization.{f}", m) for f, m in exc.problems]
+                            ) from None
+    notes.append(f"authorization {shown(created.number, quote=False)} recorded")
     return created.id
