@@ -186,8 +186,12 @@ def _choose_initial(ctx: Context, services: list[Service],
         return max(marked, key=lambda s: _rank(ctx, s))
     if len({s.admin.product for s in drugs}) > 1:
         names = " or ".join(dict.fromkeys(ctx.product(s.admin).short for s in drugs))
+        elsewhere = [a for a in ctx.document.administrations if a.primary]
+        why = (f"{ctx.product(elsewhere[0]).short} is marked, but only an IV drug (infusion or "
+               "push) can be the initial service: an injection is coded on its own, hydration "
+               "is never initial beside a drug. " if elsewhere else "")
         ctx.add("office-primary-unmarked",
-                f"Mark the primary reason for the visit ({names}): in the office it is the "
+                f"{why}Mark the primary reason for the visit ({names}): in the office it is the "
                 f"initial service; until one is marked, {ctx.product(by_hierarchy.admin).short} "
                 "is chosen by the hierarchy", admin=by_hierarchy.admin.id,
                 field=f"{ctx.admin_path(by_hierarchy.admin)}.primary")
@@ -371,32 +375,35 @@ def _code_hydration(ctx: Context, bags: list[Service], drug_time: list[Interval]
 def _drop_addons_without_parent(ctx: Context, services: list[Service],
                                 initial: Service | None) -> None:
     """R12: an add-on is reported only with one of its parent codes on the claim. Dropping one
-    can orphan another (96366 of a dropped 96367), so repeat until nothing changes."""
+    can orphan another (96366 of a dropped 96367), so repeat until nothing changes. While the
+    initial infusion waits for its stop, the add-ons waiting for it are named in one finding."""
     parents = ctx.catalog.addon_parents
+    waiting = initial is not None and not initial.codes and not initial.timeline.usable
+    held: list[str] = []
     while True:
         present = {code for s in services for code, units in s.codes if units > 0}
         orphans = [(s, code) for s in services for code, units in s.codes
                    if units > 0 and code in parents and not parents[code] & present]
         if not orphans:
-            return
+            break
         for service, code in orphans:
             service.codes = [(c, u) for c, u in service.codes if c != code]
             needs = ", ".join(sorted(parents[code]))
             name = ctx.product(service.admin).short
-            path = f"{ctx.admin_path(service.admin)}.events"
-            waiting = initial is not None and not initial.codes and not initial.timeline.usable
-            if waiting:
-                assert initial is not None
-                ctx.add("addons-without-initial",
-                        f"+{code} ({name}) is not reported until "
-                        f"{ctx.product(initial.admin).short}, the initial service, has its "
-                        "times complete", admin=service.admin.id,
-                        field=f"{ctx.admin_path(initial.admin)}.events")
-            else:
-                ctx.add("addon-without-parent",
-                        f"+{code} ({name}) is an add-on and none of its parent codes ({needs}) "
-                        "is on the claim: not reported", admin=service.admin.id, field=path)
             service.explanation += f"; +{code} not reported without {needs}"
+            if waiting:
+                held.append(f"+{code} ({name})")
+                continue
+            ctx.add("addon-without-parent",
+                    f"+{code} ({name}) is an add-on and none of its parent codes ({needs}) "
+                    "is on the claim: not reported", admin=service.admin.id,
+                    field=f"{ctx.admin_path(service.admin)}.events")
+    if held:
+        assert initial is not None
+        ctx.add("addons-without-initial",
+                f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} not reported until "
+                f"{ctx.product(initial.admin).short}, the initial service, has its times "
+                "complete", admin=initial.admin.id, field=f"{ctx.admin_path(initial.admin)}.events")
 
 
 def _explain_time(ctx: Context, s: Service, extra: int) -> None:

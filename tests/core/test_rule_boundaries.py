@@ -264,3 +264,20 @@ def test_an_add_on_of_a_dropped_add_on_goes_too() -> None:
     assert {c for c, _ in summed(result)} == {"J2930", "J2350"}
     dropped = [f.message for f in result.findings if f.rule == "addons-without-initial"]
     assert any("+96367" in m for m in dropped) and any("+96366" in m for m in dropped)
+
+
+def test_waiting_add_ons_are_named_in_one_finding() -> None:
+    result = compute(visit(given("dph", "diphenhydramine", 50, "08:30"),
+                           given("mp", "methylprednisolone", 100, "08:35"),
+                           ocrevus(None, primary=True)))
+    waiting = [f.message for f in result.findings if f.rule == "addons-without-initial"]
+    assert waiting == ["+96375 (Diphenhydramine), +96375 (Methylprednisolone) are not reported "
+                       "until Ocrevus, the initial service, has its times complete"]
+
+
+def test_a_primary_mark_on_an_injection_is_explained() -> None:
+    zunovo = given("zun", "ocrevus-zunovo", 920, "09:30", route="subcutaneous", primary=True)
+    result = compute(visit(zunovo, given("dph", "diphenhydramine", 50, "08:30"),
+                           given("mp", "methylprednisolone", 100, "08:35")))
+    finding = next(f for f in result.findings if f.rule == "office-primary-unmarked")
+    assert finding.message.startswith("Ocrevus Zunovo is marked, but only an IV drug")
