@@ -103,13 +103,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return start_app(parser, args)
     if args.smoke:
         parser.error("--smoke takes no sub-command")
+    _never_unprintable()
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        sys.stderr.close()
-        return 0
+    except BrokenPipeError:  # the reader left before the command was done: not done
+        _stdout_to_devnull()
+        return 1
+    try:
+        sys.stdout.flush()  # a reader gone shows here (then the exit's own flush cannot fail)
+    except BrokenPipeError:  # the command was done: its own code stands
+        _stdout_to_devnull()
+    return code
+
+
+def _never_unprintable() -> None:
+    """Output that the terminal's encoding cannot show (a name on an ASCII console) comes out
+    escaped, never as a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _stdout_to_devnull() -> None:
+    """Python's documented answer to a broken pipe (library/signal.html, "Note on SIGPIPE"):
+    point stdout at devnull so that nothing more is written to the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (captured in tests)
+        pass
 
 
 if __name__ == "__main__":

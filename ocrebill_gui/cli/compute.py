@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,19 +20,64 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(handler=run_rules)
 
 
+MAX_BYTES = 20 * 1024 * 1024  # a visit document is a few KB; a 20 MB one is a mistake
+MAX_DIGITS = 100  # longer integers are read as HUGE (Python refuses 4,300 digits and more)
+HUGE = 10**MAX_DIGITS  # any field refuses it, by name (core.validation: at most 15 digits)
+MAX_PROBLEM_LINES = 50
+
+
 def read_document(name: str) -> tuple[object | None, str | None]:
-    """Read a JSON document from a file or stdin; return (document, error message)."""
+    """Read a JSON document from a file or stdin (`-`); return (document, error message).
+
+    The one reader of every command that takes a document (compute, import, print): at most
+    MAX_BYTES are read, nesting too deep for the parser is a message, an integer of more than
+    MAX_DIGITS digits reads as +-HUGE (core.validation then names its field as too large).
+    What the values may be is core.validation's to say."""
+    from ocrebill_gui.core.errors import shown
+    from ocrebill_gui.core.validation import MAX_DEPTH
+
+    label = shown(name, 200, quote=False)
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            if stream is None:  # no stdin at all (a windowed program)
+                return None, "-: cannot read: there is no standard input"
+            data = stream.read(MAX_BYTES + 1)
+        else:
+            with open(name, "rb") as file:
+                data = file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, f"{label}: cannot read: {exc.strerror or exc}"
+    if len(data) > MAX_BYTES:
+        return None, (f"{label}: larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a "
+                      "visit document: not read")
     try:
         # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark.
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        return None, f"{name}: cannot read: {exc.strerror or exc}"
-    except UnicodeDecodeError:
-        return None, f"{name}: not UTF-8 text"
+        text = data if isinstance(data, str) else data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, f"{label}: not UTF-8 text (byte {exc.start + 1} is not UTF-8)"
     try:
-        return json.loads(text), None
+        return json.loads(text, parse_int=_parse_int), None
     except json.JSONDecodeError as exc:
-        return None, f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        return None, (f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                      f"{exc.msg})")
+    except RecursionError:
+        return None, (f"{label}: nested too deeply for a visit document (at most "
+                      f"{MAX_DEPTH} levels)")
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        return -HUGE if text.startswith("-") else HUGE
+    return int(text)
+
+
+def print_problems(lines: list[str], *, indent: str = "") -> None:
+    """Problem lines on stderr, the first MAX_PROBLEM_LINES of them."""
+    for line in lines[:MAX_PROBLEM_LINES]:
+        print(f"{indent}{line}", file=sys.stderr)
+    if len(lines) > MAX_PROBLEM_LINES:
+        print(f"{indent}... and {len(lines) - MAX_PROBLEM_LINES} more", file=sys.stderr)
 
 
 def run_compute(args: argparse.Namespace) -> int:
@@ -47,8 +91,7 @@ def run_compute(args: argparse.Namespace) -> int:
     try:
         result = compute(document)  # type: ignore[arg-type]
     except InvalidVisit as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
+        print_problems(exc.lines())
         return 2
     except DataFileError as exc:
         print(f"broken data file: {exc}", file=sys.stderr)

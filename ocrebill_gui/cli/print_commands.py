@@ -55,10 +55,11 @@ class UsageProblem(Exception):
 
 
 def run_print(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.compute import print_problems
     from ocrebill_gui.core.catalog import DataFileError
     from ocrebill_gui.core.errors import InvalidVisit
     from ocrebill_gui.reports import MissingForPrint
-    from ocrebill_gui.store import StoreError
+    from ocrebill_gui.store import InvalidRecord, NotFound, StoreError
 
     try:
         if (args.visit is None) == (args.date is None):
@@ -67,10 +68,12 @@ def run_print(args: argparse.Namespace) -> int:
             return _print_day(args)
         return _print_one(args)
     except InvalidVisit as exc:
-        for line in exc.lines():
-            print(line, file=sys.stderr)
-    except (UsageProblem, MissingForPrint, StoreError, DataFileError) as exc:
+        print_problems(exc.lines())
+    except (UsageProblem, MissingForPrint, InvalidRecord, NotFound, DataFileError) as exc:
         print(f"ocrebill print: {exc}", file=sys.stderr)
+    except StoreError as exc:  # the database refused: in use, damaged, newer, read-only
+        print(f"ocrebill print: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"ocrebill print: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -174,12 +177,13 @@ def visit_for_print(store: Store, visit_id: int,
 
 def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
     from ocrebill_gui.cli.compute import read_document
-    from ocrebill_gui.core.engine import compute, parse_visit
+    from ocrebill_gui.core.engine import compute
+    from ocrebill_gui.core.validation import validate_document
 
     raw, error = read_document(name)
     if error:
         raise UsageProblem(error)
-    document = parse_visit(raw)  # type: ignore[arg-type]
+    document = validate_document(raw, catalog)  # type: ignore[arg-type]
     return document, compute(document, catalog=catalog)
 
 
@@ -210,18 +214,39 @@ def _catalog(store: Store | None) -> Catalog:
 
 def _practice(path: str | None, store: Store | None) -> PracticeSettings:
     """--practice FILE, else the database's settings, else the demo practice (with a note)."""
-    from ocrebill_gui.core.catalog import load_data_file
-    from ocrebill_gui.core.practice import PracticeSettings, demo_practice
+    from ocrebill_gui.core.practice import demo_practice
     from ocrebill_gui.store import practice_settings
 
     if path:
-        return load_data_file(Path(path), PracticeSettings)
+        return _practice_file(path)
     saved = practice_settings(store) if store is not None else None
     if saved is not None:
         return saved
     print("note: no practice settings saved; printing with the demo practice "
           "(set them up in the app, or pass --practice FILE.json)", file=sys.stderr)
     return demo_practice()
+
+
+def _practice_file(path: str) -> PracticeSettings:
+    """--practice FILE.json, read as a visit document is (size, depth, characters)."""
+    from pydantic import ValidationError
+
+    from ocrebill_gui.cli.compute import read_document
+    from ocrebill_gui.core.errors import from_validation_error
+    from ocrebill_gui.core.practice import PracticeSettings
+    from ocrebill_gui.core.validation import raw_problems
+
+    raw, error = read_document(path)
+    if error:
+        raise UsageProblem(f"--practice {error}")
+    problems = raw_problems(raw)
+    if not problems:
+        try:
+            return PracticeSettings.model_validate(raw)
+        except ValidationError as exc:
+            problems = from_validation_error(exc).problems
+    raise UsageProblem(f"--practice {path}: " + "; ".join(f"{where}: {message}"
+                                                          for where, message in problems[:10]))
 
 
 class Progress:

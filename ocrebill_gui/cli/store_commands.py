@@ -142,7 +142,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ocrebill_gui.cli.compute import read_document
+    from ocrebill_gui.cli.compute import print_problems, read_document
+    from ocrebill_gui.core.errors import shown
     from ocrebill_gui.store import (
         InvalidRecord,
         StoreError,
@@ -158,8 +159,9 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     rejected = imported = duplicates = 0
     with store:
-        for name in args.files:
-            document, error = read_document(name)
+        for index, path in enumerate(args.files):
+            name = shown(path, 200, quote=False)
+            document, error = read_document(path)
             problems: list[str] = []
             if error:
                 problems = [error]
@@ -169,26 +171,29 @@ def run_import(args: argparse.Namespace) -> int:
                                              finalize=args.finalize,
                                              allow_errors=args.allow_errors)
                 except InvalidRecord as exc:
-                    problems = [f"  {line}" for line in exc.lines()]
+                    problems = exc.lines()
                 except VisitHasErrors as exc:
-                    found = [f"  - {f.message}" for f in exc.findings]  # type: ignore[attr-defined]
-                    problems = ([f"  not finalized: {len(found)} error finding(s) on its claim:",
-                                 *found] if found else [f"  not finalized: {exc}"])
-                    problems.append("  fix them, or import again with --allow-errors to "
+                    found = [f"- {f.message}" for f in exc.findings]  # type: ignore[attr-defined]
+                    problems = ([f"not finalized: {len(found)} error finding(s) on its claim:",
+                                 *found] if found else [f"not finalized: {exc}"])
+                    problems.append("fix them, or import again with --allow-errors to "
                                     "finalize anyway")
                 except StoreError as exc:  # in use, read-only, disk full: stop here
                     print(f"{name}: not imported: {exc}", file=sys.stderr)
+                    print(f"{imported} imported, {duplicates} already stored, {rejected} "
+                          f"rejected, {len(args.files) - index} not imported (stopped at "
+                          f"{name})")
                     return EXIT_STORE
             if problems:
                 rejected += 1
                 print(f"{name}: rejected, nothing saved:", file=sys.stderr)
-                for line in problems:
-                    print(line if line.startswith("  ") else f"  {line}", file=sys.stderr)
+                print_problems(problems, indent="  ")
                 continue
             duplicates += result.duplicate
             imported += not result.duplicate
             what = ("already stored as" if result.duplicate else "imported as")
-            who = f"patient {result.patient_ref}" + (" (new)" if result.patient_created else "")
+            who = (f"patient {shown(result.patient_ref, 60, quote=False)}"
+                   + (" (new)" if result.patient_created else ""))
             state = "finalized" if result.finalized else "draft"
             print(f"{name}: {what} visit {result.visit_id} ({state}, {who})")
             for note in result.notes:
