@@ -33,13 +33,18 @@ def shown(value: object, limit: int = 40, *, quote: bool = True) -> str:
 
 
 def format_path(loc: Iterable[str | int]) -> str:
-    """('administrations', 0, 'dose_mg') -> 'administrations[0].dose_mg'."""
+    """('administrations', 0, 'dose_mg') -> 'administrations[0].dose_mg'. A name from the
+    document (a key of an extra field or of a fee schedule) is shown() as a value is; a path
+    deeper than a message can hold keeps its first and last steps."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = shown(part, 30, quote=False)
+            out += f".{name}" if out else name
+    if len(out) > 120:
+        out = f"{out[:60]}...{out[-40:]}"
     return out or "document"
 
 

@@ -83,21 +83,21 @@ def raw_problems(document: object) -> list[tuple[str, str]]:
         value, loc = stack.pop()
         if isinstance(value, str):
             if not value.isascii() and _SURROGATE.search(value):
-                problems.append((_path(loc), LONE_SURROGATE))
+                problems.append((format_path(loc), LONE_SURROGATE))
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int | float):
             if math.isfinite(value) and abs(value) >= MAX_MAGNITUDE:
-                problems.append((_path(loc), TOO_LARGE))
+                problems.append((format_path(loc), TOO_LARGE))
         elif isinstance(value, Mapping | list | tuple):
             if len(loc) >= MAX_DEPTH:
-                problems.append((_path(loc), f"is nested more than {MAX_DEPTH} levels deep"))
+                problems.append((format_path(loc), f"is nested more than {MAX_DEPTH} levels deep"))
                 continue
             items = value.items() if isinstance(value, Mapping) else enumerate(value)
             children = []
             for key, item in items:
                 if isinstance(key, str) and not key.isascii() and _SURROGATE.search(key):
-                    problems.append((_path(loc), f"a field name {LONE_SURROGATE}"))
+                    problems.append((format_path(loc), f"a field name {LONE_SURROGATE}"))
                     continue
                 children.append((item, (*loc, key)))
             stack.extend(reversed(children))  # document order
@@ -125,15 +125,6 @@ def _clean(value: object, depth: int) -> bool:
 
 
 TOO_LARGE = "is too large a number (no field takes one of more than 15 digits)"
-
-
-def _path(loc: tuple[str | int, ...]) -> str:
-    """The document path, each name shortened; a deep path by its first and last steps."""
-    parts = [p if isinstance(p, int) else shown(p, 30, quote=False) for p in loc]
-    path = format_path(parts)
-    if len(path) > 120:
-        path = f"{path[:60]}...{path[-40:]}"
-    return path
 
 
 def _merge(first: list[tuple[str, str]],
