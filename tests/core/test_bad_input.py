@@ -283,3 +283,12 @@ def test_a_broken_pipe_never_turns_a_failure_into_success(tmp_path: Path) -> Non
     # A claim computed in full (2 KB: still in stdout's buffer) whose reader left before it
     # was flushed: done, as far as the command goes.
     assert closed_reader("compute", str(STANDARD), "--json").returncode == 0
+
+
+def test_a_field_name_in_a_path_is_escaped_and_cut(capsys, tmp_path: Path, standard_visit) -> None:
+    standard_visit["patient"]["note\nline two" + "z" * 100] = "\ud800"
+    code, _, err = run(capsys, "compute", written(tmp_path, as_text(standard_visit)))
+    assert code == 2
+    name = "note\\nline two" + "z" * 17 + "..."  # its first 30 characters, the break escaped
+    assert err.splitlines() == [f"patient.{name}: contains an invalid character (a lone "
+                                "surrogate)"]
