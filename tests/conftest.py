@@ -9,6 +9,19 @@ import pytest
 from example_visits import load_example
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing():
+    """argon2id at 64 MiB and 3 passes takes ~0.1 s a hash: tests use the same algorithm at
+    its cheapest (test_accounts checks the real parameters once)."""
+    from argon2 import PasswordHasher
+
+    from ocrebill_gui.store import accounts
+
+    previous = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    accounts.use_hasher(previous)
+
+
 @pytest.fixture
 def standard_visit() -> dict:
     """A valid 600 mg Ocrevus visit (example 01) to vary in tests."""

@@ -174,6 +174,26 @@ def _v3_running_since(db: sqlite_utils.Database) -> None:
                         updates)
 
 
+def _v4_accounts(db: sqlite_utils.Database) -> None:
+    """Staff accounts (store/accounts.py): login, display name, roles, active, the argon2id
+    password hash, must-change mark, failed attempts and the lock they set. `key_wrap` is for
+    the database key wrapped with a key derived from the account's password (encryption)."""
+    db.execute("""CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    login TEXT NOT NULL UNIQUE,
+                    display_name TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    password_hash TEXT NOT NULL,
+                    must_change INTEGER NOT NULL DEFAULT 0,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    locked_until TEXT,
+                    last_sign_in TEXT,
+                    key_wrap TEXT,
+                    created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+                    changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)""")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -187,7 +207,7 @@ PAGE_SIZE = 16384
 
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1_initial, _v2_name_ordered_words, _v3_running_since]
+    _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

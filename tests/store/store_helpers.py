@@ -25,6 +25,9 @@ class TickingClock:
         self.now += timedelta(seconds=1)
         return self.now
 
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
 
 def example(name: str = "01-standard-600mg") -> dict:
     return json.loads((FIXTURES / f"{name}.json").read_text())
