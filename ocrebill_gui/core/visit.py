@@ -78,8 +78,11 @@ def _json_number(value: object) -> object:
 
 
 def _json_date(value: object) -> object:
-    """Dates are ISO text: a number is not read as a timestamp."""
-    if not isinstance(value, str | date):
+    """Dates are ISO text: a number is not read as a timestamp, nor is text of digits ("0"
+    would be 1970-01-01), and a date-time is not a date."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError("must be a date such as 2026-03-04")
     return value
 

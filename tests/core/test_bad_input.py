@@ -202,6 +202,9 @@ def _set(document: dict, path: tuple, value: object) -> dict:
     (("payer", "program"), "private", "payer.program: input should be 'medicare', 'medicaid' "
                                       "or 'commercial'"),
     (("payer", "id"), " test-payer ", "payer.id: must not begin or end with a space"),
+    (("date_of_service",), "0", "date_of_service: must be a date such as 2026-03-04"),  # 1970
+    (("patient", "birth_date"), "1984-02-17T00:00", "patient.birth_date: must be a date such "
+                                                    "as 2026-03-04"),
     (("administrations", 0, "product"), ["ocrevus"], "administrations[0].product: input "
                                                      "should be a valid string"),
 ])
