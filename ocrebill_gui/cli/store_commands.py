@@ -304,6 +304,9 @@ def run_check(args: argparse.Namespace) -> int:
     print("Bookkeeping: " + ("ok" if not report.consistency else "FAILED"))
     for line in report.consistency:
         print(f"  {line}")
+    print("Audit trail: " + ("ok" if not report.audit else "FAILED"))
+    for line in report.audit:
+        print(f"  {line}")
     for line in report.notices:
         print(f"Note: {line}")
     if report.ok:

@@ -1,17 +1,23 @@
-"""The append-only audit log: who changed what, when, field by field, and why.
+"""The append-only audit log: who changed what, when, field by field, and why; and who read
+which patient's data.
 
 Every write in the store calls `record()` inside its transaction, so the change and its trace
-are saved together. Triggers refuse UPDATE and DELETE on the table.
+are saved together. Triggers refuse UPDATE and DELETE on the table, and each row is hash-chained
+to the one before it (audit_chain.py: what that proves and what it cannot). Reads of patient
+data go through `record_read()`, once per record and action in a session. `audit_entries()`
+pages through the log by visit, patient, user and date range; `write_audit_csv()` exports it.
 """
 
 from __future__ import annotations
 
-import json
+import os
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from ocrebill_gui.store.audit_chain import append_entries, changes_json
 from ocrebill_gui.store.db import Store
-from ocrebill_gui.store.records import AuditEntry, FieldChange
+from ocrebill_gui.store.records import AuditEntry
 
 Change = tuple[str, Any, Any]  # (field, before, after)
 
@@ -39,12 +45,36 @@ def check_actor(actor: str) -> str:
 def record(store: Store, actor: str, entity: str, entity_id: object, action: str,
            changes: list[Change], reason: str | None = None) -> None:
     """Append one entry; call it inside the write transaction of the change it describes."""
-    payload = json.dumps([{"field": f, "before": b, "after": a} for f, b, a in changes],
-                         ensure_ascii=False, default=str)
-    store.conn.execute(
-        "INSERT INTO audit_log (at, actor, entity, entity_id, action, reason, changes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (store.now(), actor, entity, str(entity_id), action, reason, payload))
+    append_entries(store.conn, [(store.now(), actor, entity, str(entity_id), action, reason,
+                                 changes_json(changes))], store.audit_key)
+
+
+READ_ACTIONS = {"open": "opened", "view": "viewed", "print": "printed", "export": "exported"}
+
+
+def record_read(store: Store, actor: str, entity: str, entity_id: object, action: str, *,
+                session_id: str | None = None, details: list[Change] | None = None) -> bool:
+    """Audit a read of patient data ("open" a visit, "view" a patient record, "print",
+    "export"): one entry per (session, record, action), so reopening the same visit in a
+    session writes nothing more. `session_id` defaults to this Store object's own (one per
+    app run or CLI command). True when the read is on record; False when it cannot be (the
+    database is read-only). Its own write transaction: call it outside others."""
+    actor = check_actor(actor)
+    if action not in READ_ACTIONS:
+        raise ValueError(f"unknown read action {action!r}")
+    session = session_id or store.session_id
+    seen = (session, entity, str(entity_id), action)
+    if seen in store.audited_reads:
+        return True
+    if store.read_only:
+        return False
+    from ocrebill_gui.store.db import writing
+
+    with writing(store):
+        record(store, actor, entity, entity_id, action,
+               [("session", None, session), *(details or [])])
+    store.audited_reads.add(seen)
+    return True
 
 
 def insert_recorded(store: Store, actor: str, table: str, entity: str,
@@ -97,21 +127,26 @@ def _diff(before: Any, after: Any, path: str, out: list[Change]) -> None:
 
 
 def audit_entries(store: Store, entity: str | None = None, entity_id: object | None = None, *,
-                  limit: int = 100, offset: int = 0) -> list[AuditEntry]:
-    """Entries newest first, optionally for one entity kind ("visit", "patient"...) or record."""
-    where, params = [], []
-    if entity is not None:
-        where.append("entity = ?")
-        params.append(entity)
-    if entity_id is not None:
-        where.append("entity_id = ?")
-        params.append(str(entity_id))
-    sql = "SELECT * FROM audit_log"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY id DESC LIMIT ? OFFSET ?"
-    rows = store.db.query(sql, [*params, limit, offset])
-    return [AuditEntry(id=r["id"], at=r["at"], actor=r["actor"], entity=r["entity"],
-                       entity_id=r["entity_id"], action=r["action"], reason=r["reason"],
-                       changes=[FieldChange(**c) for c in json.loads(r["changes"])])
-            for r in rows]
+                  visit_id: int | None = None, patient_id: int | None = None,
+                  actor: str | None = None, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 100,
+                  offset: int = 0) -> list[AuditEntry]:
+    """Entries newest first, a page at a time, optionally for one entity kind ("visit",
+    "patient"...) or record, one visit, everything about one patient (the patient, its
+    coverages, authorizations and visits), one user (actor), and local dates from/to
+    (inclusive)."""
+    from ocrebill_gui.store.audit_query import entries_page
+
+    return entries_page(store, entity=entity, entity_id=entity_id, visit_id=visit_id,
+                        patient_id=patient_id, actor=actor, date_from=date_from,
+                        date_to=date_to, limit=limit, offset=offset)
+
+
+def write_audit_csv(store: Store, path: str | os.PathLike[str], *, force: bool = False,
+                    **filters: Any) -> int:
+    """The entries matching `filters` (as audit_entries takes them), oldest first, to a CSV
+    file (0600, written whole or not at all; an existing file is replaced only with `force`,
+    FileExistsError otherwise); returns how many rows."""
+    from ocrebill_gui.store.audit_csv import write_csv
+
+    return write_csv(store, path, force=force, **filters)

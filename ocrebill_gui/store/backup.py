@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocrebill_gui.store.audit_chain import verify_audit
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.errors import StoreError, as_store_error, translate
 from ocrebill_gui.store.migrations import SCHEMA_VERSION, user_version
@@ -31,12 +32,14 @@ class CheckReport(BaseModel):
     integrity: list[str] = Field(default_factory=list)  # ["ok"] when sound
     foreign_keys: list[str] = Field(default_factory=list)
     consistency: list[str] = Field(default_factory=list)
+    audit: list[str] = Field(default_factory=list)  # the audit chain and the claims it covers
     notices: list[str] = Field(default_factory=list)  # worth a look, not damage
     counts: dict[str, int] = Field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return self.integrity == ["ok"] and not self.foreign_keys and not self.consistency
+        return (self.integrity == ["ok"] and not self.foreign_keys and not self.consistency
+                and not self.audit)
 
 
 def backup_database(store: Store, dest: str | os.PathLike[str], *,
@@ -89,8 +92,9 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
 
 
 def check_database(store: Store) -> CheckReport:
-    """Integrity check, foreign-key check and the store's own bookkeeping rules. Damage is
-    reported, not raised: each part says what it could not read."""
+    """Integrity check, foreign-key check, the store's own bookkeeping rules and the audit
+    trail (its hash chain, head anchor and the claims it covers: audit_chain.verify_audit).
+    Damage is reported, not raised: each part says what it could not read."""
     conn = store.conn
 
     def attempt(what: str, run):
@@ -117,10 +121,13 @@ def check_database(store: Store) -> CheckReport:
     consistency = consistency if error is None else [error]
     notices, error = attempt("authorization use", lambda: _notices(conn))
     notices = notices if error is None else [error]
+    verdict, error = attempt("audit trail", lambda: verify_audit(conn, store.audit_key))
+    audit = verdict.problems if verdict is not None else [error]
+    notices += verdict.notices if verdict is not None else []
     version, error = attempt("schema version", lambda: user_version(store.db))
     return CheckReport(path=store.path, schema_version=version if version is not None else -1,
                        integrity=integrity, foreign_keys=fk, consistency=consistency,
-                       notices=notices, counts=counts)
+                       audit=audit, notices=notices, counts=counts)
 
 
 def _consistency(conn: sqlite3.Connection) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +64,13 @@ class Store:
     path: Path
     read_only: bool = False
     clock: Callable[[], datetime] = utc_now
+    # Makes the audit chain an HMAC (the database key, once files are encrypted); None: plain
+    # SHA-256 (store/audit_chain.py).
+    audit_key: bytes | None = field(default=None, repr=False)
+    # Reads of patient data are audited once per (session, record, action): the default
+    # session is this Store object (one per app run or CLI command); see audit.record_read.
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    audited_reads: set[tuple[str, str, str, str]] = field(default_factory=set, repr=False)
     _depth: int = field(default=0, repr=False)
 
     def now(self) -> str:

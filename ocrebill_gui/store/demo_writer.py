@@ -2,6 +2,8 @@
 
 Rows go in with the ids the plan implies (patient n and its coverage are both n), so no
 lookups are needed; vial lots are written last, once the visits have counted what they took.
+The audit log gets a finalize entry per finalized visit (covering its stored claim, in the
+order of their times) and the demo's creation, hash-chained like any other (audit_chain.py).
 """
 
 from __future__ import annotations
@@ -9,9 +11,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
+from ocrebill_gui.store.audit_chain import (
+    CLAIM_FIELD,
+    Entry,
+    append_entries,
+    changes_json,
+    claim_digest,
+)
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
 
@@ -77,6 +86,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     vial_uses: list[tuple[int, int, int]] = []
     auth_uses: list[tuple[int, int, int]] = []
     tally = {"finalized": 0, "drafts": 0}
+    finalized: list[tuple[str, int, str]] = []  # (at, visit id, claim SHA-256)
 
     def visit_rows() -> Iterator[tuple]:
         for number, (visit, text, claim, template, lots) in enumerate(documents, start=1):
@@ -95,6 +105,8 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                         auth_uses.append((number, auth_id, units))
             created = _stamp(visit.day, visit.slot)
             changed = _stamp(visit.day, "17:30") if visit.finalized else created
+            if visit.finalized:
+                finalized.append((changed, number, claim_digest(claim.text)))
             yield (number, visit.patient + 1, visit.patient + 1, auth_id,
                    changed[:10], patient.setting, patient.payer, template.summary,
                    status, text, claim.text, claim.errors, claim.warnings,
@@ -118,11 +130,22 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                  (json.loads(user_payer)["id"], user_payer, now, actor, now, actor))
     conn.execute("INSERT INTO practice (id, settings, created_at, created_by, changed_at, "
                  "changed_by) VALUES (1, ?, ?, ?, ?, ?)", (practice, now, actor, now, actor))
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, entity, entity_id, action, reason, changes) "
-        "VALUES (?, ?, 'database', 'demo', 'create', ?, ?)",
-        (now, actor, "demo data", json.dumps(
-            [{"field": name, "before": None, "after": value} for name, value in (
-                ("patients", len(plan.patients)), ("visits", len(plan.visits)),
-                ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots)))])))
+    # Never later than the real time it is written (a demo's today may lie ahead, and the log
+    # never goes backwards: later entries would get its future time).
+    written = datetime.now(UTC).isoformat(timespec="milliseconds")
+    ordered = sorted((min(at, written), visit_id, digest) for at, visit_id, digest in finalized)
+    append_entries(conn, _audit_entries(ordered, actor, min(now, written), changes_json(
+        (name, None, value) for name, value in (
+            ("patients", len(plan.patients)), ("visits", len(plan.visits)),
+            ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots))))))
     return tally["finalized"], tally["drafts"]
+
+
+def _audit_entries(finalized: list[tuple[str, int, str]], actor: str, now: str,
+                   created: str) -> Iterator[Entry]:
+    for at, visit_id, digest in finalized:
+        # changes_json's output for [status draft -> finalized, claim_sha256 None -> digest]
+        yield (at, actor, "visit", str(visit_id), "finalize", None,
+               f'[{{"field": "status", "before": "draft", "after": "finalized"}}, '
+               f'{{"field": "{CLAIM_FIELD}", "before": null, "after": "{digest}"}}]')
+    yield (now, actor, "database", "demo", "create", "demo data", created)

@@ -20,6 +20,7 @@ from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import InvalidVisit
 from ocrebill_gui.core.visit import VisitDocument, normalize_ndc
 from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_changes, record
+from ocrebill_gui.store.audit_chain import CLAIM_FIELD, claim_digest
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
     InvalidRecord,
@@ -132,8 +133,11 @@ def _refuse_a_second_bill(store: Store, visit_id: int, patient_id: int, day: dat
 
 def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any],
              patient_id: int, coverage_id: int | None, authorization_id: int | None,
-             allow_errors: bool, changes: list[Change]) -> FinalizeOutcome:
-    """Compute the engine's document, check it, take stock and units, and save it finalized."""
+             allow_errors: bool, changes: list[Change],
+             claim_before: str | None = None) -> FinalizeOutcome:
+    """Compute the engine's document, check it, take stock and units, and save it finalized.
+    `changes` gets the SHA-256 of the claim JSON exactly as stored (and of `claim_before`,
+    the one it replaces): the audit entry covers the stored claim (audit_chain.py)."""
     auth = authorization_id
     if auth is None:
         picked = pick_authorization(store, coverage_id, document)
@@ -156,6 +160,9 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
         _refuse_a_second_bill(store, visit_id, patient_id, date_of(final))
     taken, units, notes = _take(store, visit_id, final, claim, auth, changes)
     errors, warnings = claim_counts(claim)
+    claim_json = claim.model_dump_json()
+    changes.append((CLAIM_FIELD, claim_digest(claim_before) if claim_before else None,
+                    claim_digest(claim_json)))
     now = store.now()
     store.conn.execute(
         "UPDATE visits SET status = 'finalized', patient_id = ?, coverage_id = ?, "
@@ -165,7 +172,7 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
         "WHERE id = ?",
         (patient_id, coverage_id, auth, date_of(final).isoformat(),
          str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
-         claim.model_dump_json(), errors, warnings, now, actor, now, actor,
+         claim_json, errors, warnings, now, actor, now, actor,
          running_since_of(final), visit_id))
     return FinalizeOutcome(visit=get_visit(store, visit_id), vials_taken=taken, units_used=units,
                            notes=notes)
@@ -238,7 +245,7 @@ def amend_visit(store: Store, actor: str, visit_id: int,
         coverage = row["coverage_id"] if coverage_id is None else coverage_id
         auth = row["authorization_id"] if authorization_id is None else authorization_id
         outcome = _lock_in(store, actor, visit_id, doc, row["patient_id"], coverage, auth,
-                           allow_errors, changes)
+                           allow_errors, changes, claim_before=row["claim"])
         before = json.loads(row["document"])
         after = outcome.visit.document
         changes += field_changes(before, after, prefix="document")

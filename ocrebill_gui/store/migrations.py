@@ -194,6 +194,16 @@ def _v4_accounts(db: sqlite_utils.Database) -> None:
                     changed_at TEXT NOT NULL, changed_by TEXT NOT NULL)""")
 
 
+def _v5_audit_chain(db: sqlite_utils.Database) -> None:
+    """The audit log proves itself (store/audit_chain.py): `prev_hash` and `hash` on every row,
+    chained over the rows already there in id order; the `audit_head` anchor (newest id and
+    hash); and, for a file with history, a chain-start entry and one seal entry per finalized
+    visit covering its claim as stored now (actor ocrebill-migration)."""
+    from ocrebill_gui.store.audit_chain import install_chain
+
+    install_chain(db.conn)
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -207,7 +217,8 @@ PAGE_SIZE = 16384
 
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts]
+    _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
+    _v5_audit_chain]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -276,6 +276,12 @@ class AuditEntry(_Record):
     action: str
     reason: str | None
     changes: list[FieldChange]
+    # The patient the entry is about (a patient, or one of its visits, coverages or
+    # authorizations), when there is one; and the row's chain hash.
+    patient_id: int | None = None
+    patient_ref: str | None = None
+    patient_name: str | None = None
+    hash: str | None = None
 
 
 class Amendment(_Record):
