@@ -15,7 +15,8 @@ import sys
 from collections.abc import Mapping, Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
-COMMAND_MODULES = ["compute", "store_commands", "print_commands", "gui_commands"]
+COMMAND_MODULES = ["compute", "store_commands", "audit_commands", "print_commands",
+                   "gui_commands"]
 
 
 def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.ArgumentParser:

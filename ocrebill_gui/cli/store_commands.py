@@ -73,11 +73,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(p, writes=True)
     p.set_defaults(handler=run_import)
 
-    p = sub.add_parser("export", help="print a visit's document as JSON")
+    p = sub.add_parser("export", help="print a visit's document as JSON",
+                       description="Print a visit's document (or claim result) as JSON. The "
+                                   "export is recorded in the audit log, with who made it.")
     p.add_argument("visit_id", type=int, metavar="VISIT_ID")
     p.add_argument("--claim", action="store_true",
                    help="print the visit's last claim result instead")
-    _common(p, writes=False)
+    _common(p, writes=True)
     p.set_defaults(handler=run_export)
 
     p = sub.add_parser("visits", help="list visits (a day's, a patient's, a date range)")
@@ -211,10 +213,15 @@ def _open_existing(args: argparse.Namespace, *, read_only: bool = True):
 
 def run_export(args: argparse.Namespace) -> int:
     from ocrebill_gui.store import NotFound, StoreError, get_visit
+    from ocrebill_gui.store.audit import record_read
 
-    try:
-        with _open_existing(args) as store:
+    try:  # writable when it may be: the export is a read of patient data, audited
+        with _open_existing(args, read_only=False) as store:
             visit = get_visit(store, args.visit_id)
+            if not record_read(store, _actor(args), "visit", visit.id, "export",
+                               details=[("what", None, "claim" if args.claim else "document")]):
+                print("note: the database is read-only: this export is not in its audit log",
+                      file=sys.stderr)
     except NotFound as exc:
         return _fail(str(exc), EXIT_INPUT)
     except StoreError as exc:
