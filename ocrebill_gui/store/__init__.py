@@ -5,10 +5,12 @@ Open it, pass the Store to repository functions, close it::
     from ocrebill_gui import store
     db = store.open_store()                      # --db > $OCREBILL_DB > user data folder
     patient = store.add_patient(db, "nurse.kim", {"name": "Rivera, Ana"})
-    saved = store.save_draft(db, "nurse.kim", document, patient_id=patient.id)
-    store.finalize_visit(db, "biller.joe", saved.visit_id)
+    saved = store.create_draft(db, "nurse.kim", document, patient_id=patient.id)
+    store.finalize_visit(db, "biller.joe", saved.visit_id, expected_revision=saved.revision)
 
 Every write takes `actor` (who) and goes to the append-only audit log in the same transaction.
+Every write to an existing visit takes `expected_revision`, the revision it is based on (as
+read): a visit saved by someone else meanwhile is refused (VisitChanged), never overwritten.
 Reads return plain frozen records (records.py), lists are paged (limit/offset). Errors are
 StoreError subclasses whose messages are for people.
 
@@ -106,6 +108,7 @@ from ocrebill_gui.store.visit_documents import (
     visit_engine_document,
 )
 from ocrebill_gui.store.visits import (
+    create_draft,
     discard_draft,
     get_visit,
     save_draft,
@@ -122,7 +125,8 @@ __all__ = [
     "add_authorization", "add_coverage", "add_patient", "add_vial_lot", "amend_visit",
     "audit_entries", "authorization_for", "authorizations_of", "backup_database",
     "check_database", "compute_in_store", "count_on_hand", "count_patients", "count_visits",
-    "coverage_on", "coverages_of", "create_demo_database", "default_db_path", "delete_payer",
+    "coverage_on", "coverages_of", "create_demo_database", "create_draft", "default_db_path",
+    "delete_payer",
     "discard_draft", "engine_document", "expiring_authorizations", "expiring_lots",
     "finalize_visit", "find_visits", "fold", "get_authorization", "get_coverage", "get_patient",
     "get_vial_lot", "get_visit", "import_document", "list_patients", "list_vial_lots",

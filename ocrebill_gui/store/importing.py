@@ -31,7 +31,7 @@ from ocrebill_gui.store.visit_documents import (
     compute_in_store,
     engine_document,
 )
-from ocrebill_gui.store.visits import document_dict, dumps, save_draft
+from ocrebill_gui.store.visits import create_draft, document_dict, dumps
 
 
 class ImportResult(BaseModel):
@@ -63,11 +63,12 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
         day = visit.date_of_service
         patient_id, ref, created = _patient(store, actor, visit.patient)
         text = dumps(doc)
-        same = store.conn.execute("SELECT id, status FROM visits WHERE patient_id = ? AND "
-                                  "date_of_service = ? AND document = ?",
+        same = store.conn.execute("SELECT id, status, revision FROM visits WHERE patient_id = ? "
+                                  "AND date_of_service = ? AND document = ?",
                                   (patient_id, day.isoformat(), text)).fetchone()
         if same and finalize and same[1] == "draft":  # asked to finalize what is stored
-            outcome = finalize_visit(store, actor, same[0], allow_errors=allow_errors)
+            outcome = finalize_visit(store, actor, same[0], allow_errors=allow_errors,
+                                     expected_revision=same[2])
             return ImportResult(visit_id=same[0], patient_id=patient_id, patient_ref=ref,
                                 patient_created=False, duplicate=True, finalized=True,
                                 notes=[f"already stored as visit {same[0]}: finalized now",
@@ -85,10 +86,11 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                 authorization_id=auth_id))
         except InvalidVisit as exc:
             raise InvalidRecord(exc.problems) from None
-        saved = save_draft(store, actor, doc, patient_id=patient_id, coverage_id=coverage_id,
-                           authorization_id=auth_id, claim=claim)
+        saved = create_draft(store, actor, doc, patient_id=patient_id, coverage_id=coverage_id,
+                             authorization_id=auth_id, claim=claim)
         if finalize:
-            outcome = finalize_visit(store, actor, saved.visit_id, allow_errors=allow_errors)
+            outcome = finalize_visit(store, actor, saved.visit_id, allow_errors=allow_errors,
+                                     expected_revision=saved.revision)
             notes.extend(outcome.notes)
     return ImportResult(visit_id=saved.visit_id, patient_id=patient_id, patient_ref=ref,
                         patient_created=created, finalized=finalize, notes=notes)

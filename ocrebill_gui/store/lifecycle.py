@@ -26,7 +26,6 @@ from ocrebill_gui.store.errors import (
     InvalidRecord,
     NotFound,
     StoreError,
-    VisitChanged,
     VisitHasErrors,
 )
 from ocrebill_gui.store.records import FinalizeOutcome, Visit
@@ -37,6 +36,7 @@ from ocrebill_gui.store.visit_documents import (
     with_payer_profile,
 )
 from ocrebill_gui.store.visits import (
+    check_revision,
     claim_counts,
     date_of,
     document_dict,
@@ -178,12 +178,11 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
                            notes=notes)
 
 
-def _load(store: Store, visit_id: int, expected_revision: int | None) -> dict[str, Any]:
+def _load(store: Store, visit_id: int, expected_revision: int) -> dict[str, Any]:
     row = next(store.db.query("SELECT * FROM visits WHERE id = ?", [visit_id]), None)
     if row is None:
         raise NotFound(f"There is no visit {visit_id}.")
-    if expected_revision is not None and expected_revision != row["revision"]:
-        raise VisitChanged(f"Visit {visit_id} was changed by someone else meanwhile: reload it.")
+    check_revision(visit_id, expected_revision, row["revision"])
     return row
 
 
@@ -193,13 +192,15 @@ def _reason(reason: str | None) -> str:
 
 def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: bool = False,
                    override_reason: str | None = None,
-                   expected_revision: int | None = None) -> FinalizeOutcome:
+                   expected_revision: int) -> FinalizeOutcome:
     """Lock a draft: compute it with the store's data, take its vials from the inventory and
     its units from the authorization (picked automatically when the visit names none).
 
     Raises InvalidRecord (naming each field) when the document cannot be computed, and
     VisitHasErrors when the claim has error findings, unless `allow_errors` or an
     `override_reason` (which, with the errors it overrides, goes into the audit entry).
+    `expected_revision` is the revision the caller read: a visit saved by someone else since
+    is refused (VisitChanged), as in every write to a visit.
     """
     actor = check_actor(actor)
     if override_reason is not None:
@@ -228,7 +229,7 @@ def amend_visit(store: Store, actor: str, visit_id: int,
                 document: VisitDocument | Mapping[str, Any], reason: str, *,
                 coverage_id: int | None = None, authorization_id: int | None = None,
                 allow_errors: bool = False,
-                expected_revision: int | None = None) -> FinalizeOutcome:
+                expected_revision: int) -> FinalizeOutcome:
     """Change a finalized visit. The reason is required and kept with the before and after
     documents; stock and authorization units are given back and taken again for the new
     version. All or nothing."""
@@ -258,7 +259,7 @@ def amend_visit(store: Store, actor: str, visit_id: int,
 
 
 def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
-                 expected_revision: int | None = None) -> Visit:
+                 expected_revision: int) -> Visit:
     """Turn a finalized visit back into a draft (reason required), giving back its vials and
     authorization units. Returns the visit."""
     actor = check_actor(actor)

@@ -128,55 +128,77 @@ def claim_counts(claim: ClaimResult | None) -> tuple[int, int]:
     return claim.count("error"), claim.count("warning")
 
 
-def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
-               visit_id: int | None = None, patient_id: int | None = None,
-               coverage_id: int | None = None, authorization_id: int | None = None,
-               claim: ClaimResult | None = None,
-               expected_revision: int | None = None,
-               clear: Collection[str] = ()) -> DraftSaved:
-    """Save a draft visit as it is now (new when `visit_id` is None); cheap enough to call on
-    every pause in typing. Returns the visit id and its revision.
-
-    A new draft needs `patient_id`. `coverage_id`/`authorization_id` left None keep the saved
-    ones (a new draft takes the patient's coverage in effect on its date); name them in
-    `clear` to unlink them ("coverage_id", "authorization_id"). `claim` is the
-    result the caller already computed (the live preview); None computes it here from
-    engine_document() (the store's patient, payer and remaining authorization units), and a
-    document that cannot be computed yet is saved with no claim. `expected_revision` guards
-    against overwriting someone else's newer save (VisitChanged). A finalized visit raises
-    VisitLocked: amend it with a reason, or reopen it.
-    """
+def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
+                 patient_id: int, coverage_id: int | None = None,
+                 authorization_id: int | None = None,
+                 claim: ClaimResult | None = None) -> DraftSaved:
+    """Save a new draft visit of `patient_id` (revision 1). `coverage_id` None takes the
+    patient's coverage in effect on the visit's date; `claim` is as for save_draft."""
     from ocrebill_gui.store.coverages import coverage_on
 
+    actor = check_actor(actor)
+    doc = document_dict(document)
+    day = date_of(doc)
+    now = store.now()
+    with writing(store):
+        if patient_id is None:
+            raise InvalidRecord([("patient_id", "choose the patient of the visit")])
+        _check_refs(store, patient_id, coverage_id, authorization_id)
+        if coverage_id is None:
+            coverage = coverage_on(store, patient_id, day)
+            coverage_id = coverage.id if coverage else None
+        claim_text, errors, warnings = _claim_columns(
+            store, doc, claim, patient_id, coverage_id, authorization_id, None)
+        cur = store.conn.execute(
+            "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
+            "setting, payer, summary, status, document, claim, errors, warnings, revision, "
+            "created_at, created_by, changed_at, changed_by, running_since) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            (patient_id, coverage_id, authorization_id, day.isoformat(),
+             str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), dumps(doc),
+             claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc)))
+        new_id = int(cur.lastrowid)
+        record(store, actor, "visit", new_id, "create", field_changes(None, {
+            "patient_id": patient_id, "coverage_id": coverage_id,
+            "authorization_id": authorization_id, "status": "draft", "document": doc}))
+        return DraftSaved(visit_id=new_id, revision=1, saved=True)
+
+
+def check_revision(visit_id: int, expected: int, current: int) -> None:
+    """Refuse a write based on an older revision of the visit than the saved one
+    (VisitChanged): someone else saved it meanwhile, and their change would be lost."""
+    if isinstance(expected, bool) or not isinstance(expected, int):
+        raise TypeError(f"expected_revision: the revision of visit {visit_id} the change is "
+                        f"based on (an int), not {expected!r}")
+    if expected != current:
+        raise VisitChanged(f"Visit {visit_id} was saved by someone else meanwhile (it is at "
+                           f"revision {current}; your change is based on revision {expected}): "
+                           "reload it, then make your change again.")
+
+
+def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
+               visit_id: int, expected_revision: int, patient_id: int | None = None,
+               coverage_id: int | None = None, authorization_id: int | None = None,
+               claim: ClaimResult | None = None,
+               clear: Collection[str] = ()) -> DraftSaved:
+    """Save a draft visit as it is now; cheap enough to call on every pause in typing.
+    Returns the visit id and its new revision (`saved` False when nothing changed).
+
+    `expected_revision` is the revision the change is based on (as read, or as the last save
+    returned): when someone else saved the visit meanwhile it is refused (VisitChanged), never
+    written over their change. `patient_id`/`coverage_id`/`authorization_id` left None keep the
+    saved ones; name them in `clear` to unlink them ("coverage_id", "authorization_id").
+    `claim` is the result the caller already computed (the live preview); None computes it
+    here from engine_document() (the store's patient, payer and remaining authorization
+    units), and a document that cannot be computed yet is saved with no claim. A finalized
+    visit raises VisitLocked: amend it with a reason, or reopen it. New visits: create_draft.
+    """
     actor = check_actor(actor)
     doc = document_dict(document)
     day = date_of(doc)
     text = dumps(doc)
     now = store.now()
     with writing(store):
-        if visit_id is None:
-            if patient_id is None:
-                raise InvalidRecord([("patient_id", "choose the patient of the visit")])
-            _check_refs(store, patient_id, coverage_id, authorization_id)
-            if coverage_id is None:
-                coverage = coverage_on(store, patient_id, day)
-                coverage_id = coverage.id if coverage else None
-            claim_text, errors, warnings = _claim_columns(
-                store, doc, claim, patient_id, coverage_id, authorization_id, None)
-            cur = store.conn.execute(
-                "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
-                "setting, payer, summary, status, document, claim, errors, warnings, revision, "
-                "created_at, created_by, changed_at, changed_by, running_since) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-                (patient_id, coverage_id, authorization_id, day.isoformat(),
-                 str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), text,
-                 claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc)))
-            new_id = int(cur.lastrowid)
-            record(store, actor, "visit", new_id, "create", field_changes(None, {
-                "patient_id": patient_id, "coverage_id": coverage_id,
-                "authorization_id": authorization_id, "status": "draft", "document": doc}))
-            return DraftSaved(visit_id=new_id, revision=1, saved=True)
-
         row = store.conn.execute(
             "SELECT status, revision, document, patient_id, coverage_id, authorization_id "
             "FROM visits WHERE id = ?", (visit_id,)).fetchone()
@@ -186,10 +208,7 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
         if status != "draft":
             raise VisitLocked(f"Visit {visit_id} is finalized: change it with an amendment "
                               "(a reason is required) or reopen it first.")
-        if expected_revision is not None and expected_revision != revision:
-            raise VisitChanged(f"Visit {visit_id} was saved by someone else meanwhile "
-                               f"(revision {revision}, you edited {expected_revision}): reload "
-                               "it, then make your change again.")
+        check_revision(visit_id, expected_revision, revision)
         new_refs = {"patient_id": old_patient if patient_id is None else patient_id,
                     "coverage_id": old_coverage if coverage_id is None else coverage_id,
                     "authorization_id": old_auth if authorization_id is None
@@ -286,15 +305,17 @@ def visit_document(store: Store, visit_id: int) -> dict[str, Any]:
     return json.loads(row[0])
 
 
-def discard_draft(store: Store, actor: str, visit_id: int) -> None:
+def discard_draft(store: Store, actor: str, visit_id: int, *, expected_revision: int) -> None:
     """Delete a draft that was never finalized; its last document stays in the audit log.
-    A visit that was ever finalized cannot be deleted: amend it instead."""
+    A visit that was ever finalized cannot be deleted: amend it instead. A draft saved by
+    someone else since `expected_revision` is not deleted (VisitChanged)."""
     actor = check_actor(actor)
     with writing(store):
-        row = store.conn.execute("SELECT status, document, patient_id FROM visits WHERE id = ?",
-                                 (visit_id,)).fetchone()
+        row = store.conn.execute("SELECT status, document, patient_id, revision FROM visits "
+                                 "WHERE id = ?", (visit_id,)).fetchone()
         if row is None:
             raise NotFound(f"There is no visit {visit_id}.")
+        check_revision(visit_id, expected_revision, row[3])
         history = store.conn.execute("SELECT count(*) FROM visit_amendments WHERE visit_id = ?",
                                      (visit_id,)).fetchone()[0]
         if row[0] != "draft" or history:

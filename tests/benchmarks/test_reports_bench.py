@@ -68,9 +68,10 @@ def _week_database(path: Path) -> None:
         for i in range(BATCH):
             patient = store.add_patient(db, "bench", {"name": f"Demo{i:03d}, Patient",
                                                       "birth_date": "1980-01-01"})
-            saved = store.save_draft(db, "bench", example(names[i % len(names)]),
-                                     patient_id=patient.id)
-            store.finalize_visit(db, "bench", saved.visit_id, allow_errors=True)
+            saved = store.create_draft(db, "bench", example(names[i % len(names)]),
+                                       patient_id=patient.id)
+            store.finalize_visit(db, "bench", saved.visit_id, allow_errors=True,
+                                 expected_revision=saved.revision)
     finally:
         db.close()
 

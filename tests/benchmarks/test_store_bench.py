@@ -88,14 +88,16 @@ def test_search_day_list_and_open_visit(big_db):
         it = iter(ids * 3)
         open_ms = median_ms(lambda: st.get_visit(store, next(it)), repeat=400)
         patient = st.list_patients(store, limit=1)[0]
-        draft = st.save_draft(store, "bench", st.visit_document(store, 1),
-                              patient_id=patient.id).visit_id
+        draft = st.create_draft(store, "bench", st.visit_document(store, 1),
+                                patient_id=patient.id)
         counter = iter(range(10_000))
+        revision = [draft.revision]
 
         def edit() -> None:
             doc = st.visit_document(store, 1)
             doc["note"] = f"typing {next(counter)}"
-            st.save_draft(store, "bench", doc, visit_id=draft)
+            revision[0] = st.save_draft(store, "bench", doc, visit_id=draft.visit_id,
+                                        expected_revision=revision[0]).revision
 
         save_ms = median_ms(edit, repeat=100)
     report("store-queries-100k", {

@@ -45,9 +45,9 @@ def database(tmp_path: Path) -> tuple[str, dict[str, int]]:
             document = load_example(example)[0]
             if key == "grace":
                 document["payer"] = "medicare"
-            ids[key] = store.save_draft(db, "nurse", document, patient_id=patient.id).visit_id
-        store.finalize_visit(db, "biller", ids["grace"])
-        store.finalize_visit(db, "biller", ids["ana"])
+            ids[key] = store.create_draft(db, "nurse", document, patient_id=patient.id).visit_id
+        store.finalize_visit(db, "biller", ids["grace"], expected_revision=1)
+        store.finalize_visit(db, "biller", ids["ana"], expected_revision=1)
     finally:
         db.close()
     return str(path), ids

@@ -34,15 +34,17 @@ def writer(db: str, round_no: int, out: int) -> None:
         doc = visit_doc(day=f"2026-{1 + n % 12:02d}-{1 + n % 27:02d}", dose=300)
         doc["note"] = f"{round_no}-{n} {NOTE}"
         os.write(out, b"B\n")  # a save begins: a kill before its report line is mid-save
-        saved = st.save_draft(store, "killer", doc, patient_id=patient_id)
+        saved = st.create_draft(store, "killer", doc, patient_id=patient_id)
         os.write(out, f"D {saved.visit_id} {round_no}-{n}\n".encode())
         doc["note"] = f"{round_no}-{n}b {NOTE}"
         os.write(out, b"B\n")
-        st.save_draft(store, "killer", doc, visit_id=saved.visit_id)
+        updated = st.save_draft(store, "killer", doc, visit_id=saved.visit_id,
+                                expected_revision=saved.revision)
         os.write(out, f"U {saved.visit_id} {round_no}-{n}b\n".encode())
         if n % 2:
             os.write(out, b"B\n")
-            st.finalize_visit(store, "killer", saved.visit_id, allow_errors=True)
+            st.finalize_visit(store, "killer", saved.visit_id, allow_errors=True,
+                              expected_revision=updated.revision)
             os.write(out, f"F {saved.visit_id}\n".encode())
         n += 1
 

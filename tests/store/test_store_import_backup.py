@@ -131,7 +131,7 @@ def test_an_inline_payer_with_a_name_in_use_is_saved_under_its_own(store):
 
 
 def test_backup_is_a_checked_copy(store, setup, tmp_path):
-    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
+    saved = st.create_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
     with pytest.raises(st.StoreError, match="does not exist"):
         st.backup_database(store, tmp_path / "backups" / "copy.sqlite")
     (tmp_path / "backups").mkdir()
@@ -154,7 +154,7 @@ def test_check_reports_a_sound_database(store, setup):
 
 
 def test_check_finds_broken_foreign_keys_and_bookkeeping(store, setup):
-    saved = st.save_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
+    saved = st.create_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
     store.conn.execute("PRAGMA foreign_keys = OFF")
     store.conn.execute("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, 999, 1)",
                        (saved.visit_id,))
@@ -168,7 +168,7 @@ def test_check_finds_broken_foreign_keys_and_bookkeeping(store, setup):
 
 def test_check_finds_a_damaged_file(setup, store):
     for _ in range(300):
-        st.save_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
+        st.create_draft(store, "nurse", visit_doc(), patient_id=setup[0].id)
     path = store.path
     page = store.conn.execute("PRAGMA page_size").fetchone()[0]
     roots = [r[0] for r in store.conn.execute(

@@ -90,8 +90,9 @@ WRITER = """
         for n in range(count):
             doc = visit_doc(dose=300)
             doc["note"] = f"{tag}-{n}"
-            saved = st.save_draft(store, tag, doc, patient_id=patient.id)
-            st.finalize_visit(store, tag, saved.visit_id, allow_errors=True)
+            saved = st.create_draft(store, tag, doc, patient_id=patient.id)
+            st.finalize_visit(store, tag, saved.visit_id, allow_errors=True,
+                              expected_revision=saved.revision)
     print("done")
 """
 
@@ -146,7 +147,7 @@ def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeyp
         with st.open_store(db, busy_timeout=0.3) as store:
             assert st.get_patient(store, patient.id).name == "Müller, Ada"  # reading works
             with pytest.raises(st.DatabaseInUse):
-                st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+                st.create_draft(store, "nurse", visit_doc(), patient_id=patient.id)
     finally:
         holder.communicate(input="\n", timeout=30)
     assert holder.returncode == 0
@@ -195,32 +196,32 @@ def test_a_read_only_file_gives_a_clear_error_and_no_half_written_visit(read_onl
     with st.open_store(read_only_file) as store:
         assert store.read_only
         with pytest.raises(st.ReadOnlyError):
-            st.save_draft(store, "nurse", visit_doc(), patient_id=1)
+            st.create_draft(store, "nurse", visit_doc(), patient_id=1)
     assert hashlib.sha256(read_only_file.read_bytes()).hexdigest() == digest
 
 
 def test_a_full_database_refuses_the_save_and_keeps_everything_else(store, setup):
     """PRAGMA max_page_count caps the file: SQLite then fails exactly as on a full disk."""
     patient, _, auth, lot = setup
-    kept = st.save_draft(store, "nurse", visit_doc(), patient_id=patient.id)
-    waiting = [st.save_draft(store, "nurse", visit_doc(day=f"2026-04-{d:02d}"),
-                             patient_id=patient.id).visit_id for d in range(1, 29)]
+    kept = st.create_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+    waiting = [st.create_draft(store, "nurse", visit_doc(day=f"2026-04-{d:02d}"),
+                               patient_id=patient.id).visit_id for d in range(1, 29)]
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = visit_doc(day="2026-04-01")
     big["note"] = "y" * 200_000
     with pytest.raises(st.DiskFullError, match="is full: the change was not saved"):
-        st.save_draft(store, "nurse", big, patient_id=patient.id)
+        st.create_draft(store, "nurse", big, patient_id=patient.id)
     assert st.count_visits(store) == 29
     filler = visit_doc(day="2026-05-01")
     with pytest.raises(st.DiskFullError):  # use up the free space left in the pages
         for _ in range(1000):
-            st.save_draft(store, "nurse", filler, patient_id=patient.id)
+            st.create_draft(store, "nurse", filler, patient_id=patient.id)
     # Finalizing when the disk fills up fails whole: still a draft, nothing taken.
     failed = None
     for visit_id in waiting:
         try:
-            st.finalize_visit(store, "biller", visit_id, allow_errors=True)
+            st.finalize_visit(store, "biller", visit_id, allow_errors=True, expected_revision=1)
         except st.DiskFullError:
             failed = visit_id
             break
@@ -233,8 +234,9 @@ def test_a_full_database_refuses_the_save_and_keeps_everything_else(store, setup
     assert st.get_authorization(store, auth.id).used_units == 600 * finalized
     assert len(st.audit_entries(store, "visit", failed)) == 1  # its creation only
     store.conn.execute("PRAGMA max_page_count = 1073741823")
-    assert st.save_draft(store, "nurse", big, patient_id=patient.id).saved
-    assert st.finalize_visit(store, "biller", failed, allow_errors=True).visit.finalized
+    assert st.create_draft(store, "nurse", big, patient_id=patient.id).saved
+    assert st.finalize_visit(store, "biller", failed, allow_errors=True,
+                             expected_revision=1).visit.finalized
     assert st.get_visit(store, kept.visit_id).document == visit_doc()
     assert st.check_database(store).ok
 
@@ -251,7 +253,7 @@ FILL_TMPFS = """
             doc = visit_doc()
             doc["note"] = f"{n} " + "z" * 30_000
             try:
-                saved[st.save_draft(store, "nurse", doc, patient_id=patient.id).visit_id] = n
+                saved[st.create_draft(store, "nurse", doc, patient_id=patient.id).visit_id] = n
             except st.StoreError as exc:
                 error = [type(exc).__name__, str(exc)]
                 break

@@ -51,34 +51,38 @@ def test_the_column_asks_the_core_and_reads_a_draft_leniently() -> None:
 
 def test_drafts_set_and_clear_the_column(store, setup):
     patient = setup[0]
-    saved = st.save_draft(store, "nurse", running_doc(), patient_id=patient.id)
+    saved = st.create_draft(store, "nurse", running_doc(), patient_id=patient.id)
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     [row] = st.visits_on(store, date(2026, 3, 4))
     assert row.running_since == "2026-03-04T09:00" and row.running
     assert "RUNNING" not in row.summary
     assert st.get_visit(store, saved.visit_id).running_since == "2026-03-04T09:00"
-    st.save_draft(store, "nurse", visit_doc(), visit_id=saved.visit_id)  # stopped
+    st.save_draft(store, "nurse", visit_doc(), visit_id=saved.visit_id,  # stopped
+                  expected_revision=saved.revision)
     assert column(store, saved.visit_id) is None
     assert not st.visits_on(store, date(2026, 3, 4))[0].running
 
 
 def test_finalize_amend_and_reopen_keep_the_column_true_to_the_document(store, setup):
     patient = setup[0]
-    saved = st.save_draft(store, "nurse", running_doc(), patient_id=patient.id)
-    st.finalize_visit(store, "biller", saved.visit_id, override_reason="stop time on paper")
+    saved = st.create_draft(store, "nurse", running_doc(), patient_id=patient.id)
+    visit = st.finalize_visit(store, "biller", saved.visit_id, expected_revision=1,
+                              override_reason="stop time on paper").visit
     # The document still has no stop; the list never shows a finalized visit as running.
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     [row] = st.find_visits(store, patient_id=patient.id)
     assert row.status == "finalized" and not row.running
-    st.amend_visit(store, "biller", saved.visit_id, visit_doc(), "stop time from the chart")
+    visit = st.amend_visit(store, "biller", saved.visit_id, visit_doc(), "stop time from the "
+                           "chart", expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) is None
-    st.amend_visit(store, "biller", saved.visit_id, running_doc(), "stop was a typo",
-                   allow_errors=True)
+    visit = st.amend_visit(store, "biller", saved.visit_id, running_doc(), "stop was a typo",
+                           allow_errors=True, expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     store.conn.execute("UPDATE visits SET running_since = NULL WHERE id = ?", (saved.visit_id,))
     if store.conn.in_transaction:
         store.conn.commit()
-    st.reopen_visit(store, "biller", saved.visit_id, "record the stop")
+    st.reopen_visit(store, "biller", saved.visit_id, "record the stop",
+                    expected_revision=visit.revision)
     assert column(store, saved.visit_id) == "2026-03-04T09:00"  # recomputed, not carried
     [row] = st.find_visits(store, patient_id=patient.id)
     assert row.status == "draft" and row.running

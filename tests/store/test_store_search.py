@@ -73,10 +73,10 @@ def test_day_lists_date_ranges_and_patient_filters(store, setup):
     patient = setup[0]
     other = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
     days = ["2026-03-02", "2026-03-04", "2026-03-04", "2026-03-09"]
-    ids = [st.save_draft(store, "nurse", visit_doc(day=d), patient_id=patient.id).visit_id
+    ids = [st.create_draft(store, "nurse", visit_doc(day=d), patient_id=patient.id).visit_id
            for d in days]
-    rivera = st.save_draft(store, "nurse", visit_doc(day="2026-03-04"),
-                           patient_id=other.id).visit_id
+    rivera = st.create_draft(store, "nurse", visit_doc(day="2026-03-04"),
+                             patient_id=other.id).visit_id
     day = st.visits_on(store, date(2026, 3, 4))
     assert [v.id for v in day] == [ids[1], ids[2], rivera]
     assert day[0].patient_name == "Müller, Ada" and day[0].summary == "Ocrevus 600 mg"
@@ -113,12 +113,12 @@ def test_a_visit_list_row_says_when_an_infusion_has_no_stop(store) -> None:
              "events": [{"at": "2026-03-10T09:05", "kind": "start"}]}
     doc = {"format": "ocrebill.visit/1", "date_of_service": "2026-03-10",
            "administrations": [admin]}
-    saved = st.save_draft(store, "kim", doc, patient_id=patient.id)
+    saved = st.create_draft(store, "kim", doc, patient_id=patient.id)
     [row] = st.find_visits(store, text="riv")
     assert (row.summary, row.running_since, row.running) == (
         "Ocrevus 600 mg", "2026-03-10T09:05", True)
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
-    st.save_draft(store, "kim", doc, visit_id=saved.visit_id)
+    st.save_draft(store, "kim", doc, visit_id=saved.visit_id, expected_revision=saved.revision)
     [row] = st.find_visits(store, text="riv")
     assert (row.summary, row.running_since, row.running) == ("Ocrevus 600 mg", None, False)
 

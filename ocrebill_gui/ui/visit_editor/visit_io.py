@@ -21,8 +21,14 @@ def load_visit(store: Store, visit_id: int) -> Visit:
 def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: int | None,
                patient_id: int | None, coverage_id: int | None, authorization_id: int | None,
                claim: ClaimResult | None, revision: int | None) -> DraftSaved:
-    """Save the form as it is: a coverage or authorization set back to none (automatic) is
-    unlinked from the draft, not kept from an earlier save."""
+    """Save the form as it is: a new visit (no `visit_id` yet) is created; an existing one
+    is saved over the `revision` the editor holds, and refused when someone else saved it
+    meanwhile. A coverage or authorization set back to none (automatic) is unlinked from the
+    draft, not kept from an earlier save."""
+    if visit_id is None:
+        return api.create_draft(store, actor, document, patient_id=patient_id,
+                                coverage_id=coverage_id, authorization_id=authorization_id,
+                                claim=claim)
     clear = [name for name, value in (("coverage_id", coverage_id),
                                       ("authorization_id", authorization_id)) if value is None]
     return api.save_draft(store, actor, document, visit_id=visit_id, patient_id=patient_id,
@@ -30,7 +36,7 @@ def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: 
                           claim=claim, expected_revision=revision, clear=clear)
 
 
-def finalize(store: Store, actor: str, visit_id: int, *, revision: int | None = None,
+def finalize(store: Store, actor: str, visit_id: int, *, revision: int,
              override_reason: str | None = None) -> FinalizeOutcome:
     """Finalize a draft. With an override reason the claim may carry error findings; the
     reason and the errors it overrides go to the audit log with the finalization."""
@@ -39,7 +45,7 @@ def finalize(store: Store, actor: str, visit_id: int, *, revision: int | None = 
 
 
 def reopen_for_amendment(store: Store, actor: str, visit_id: int, reason: str, *,
-                         revision: int | None = None) -> Visit:
+                         revision: int) -> Visit:
     """A finalized visit becomes an editable draft again (stock and units given back); the
     reason is kept with the visit's amendment history."""
     return api.reopen_visit(store, actor, visit_id, reason, expected_revision=revision)

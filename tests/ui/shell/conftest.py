@@ -37,10 +37,10 @@ def clinic(store: api.Store) -> dict[str, int]:
     api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})
-    ids["done"] = api.save_draft(store, "nurse", visit_document(),
-                                 patient_id=ids["rivera"]).visit_id
-    ids["running"] = api.save_draft(store, "nurse", visit_document(stop=False),
-                                    patient_id=ids["muller"]).visit_id
+    ids["done"] = api.create_draft(store, "nurse", visit_document(),
+                                   patient_id=ids["rivera"]).visit_id
+    ids["running"] = api.create_draft(store, "nurse", visit_document(stop=False),
+                                      patient_id=ids["muller"]).visit_id
     return ids
 
 

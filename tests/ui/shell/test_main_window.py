@@ -106,7 +106,7 @@ def test_new_visit_for_a_patient_from_the_patient_page(window, qtbot, clinic):
 def test_a_saved_visit_refreshes_the_day_list(window, qtbot, store, clinic):
     from ocrebill_gui import store as api
 
-    api.save_draft(store, "nurse", visit_document(), patient_id=clinic["mulligan"])
+    api.create_draft(store, "nurse", visit_document(), patient_id=clinic["mulligan"])
     window._visit_changed(0)  # what an editor's saved signal does
     assert column_texts(window.page("today").model, 1)[-1] == "Mulligan, Tom"
 

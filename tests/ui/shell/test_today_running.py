@@ -37,7 +37,8 @@ def test_the_today_list_reads_running_from_the_column(window, store, clinic):
 
 
 def test_a_finalized_visit_is_never_running_in_the_list(window, store, clinic):
-    api.finalize_visit(store, "biller", clinic["running"], override_reason="stop on paper")
+    api.finalize_visit(store, "biller", clinic["running"], override_reason="stop on paper",
+                       expected_revision=1)
     assert api.get_visit(store, clinic["running"]).running_since == "2026-03-10T09:00"
     today = window.page("today")
     today.refresh()

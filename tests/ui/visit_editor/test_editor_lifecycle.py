@@ -295,8 +295,8 @@ def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor,
     """Codes, labels and rules change between releases: a finalized visit is shown and printed
     with the claim it was finalized with, never recomputed behind the biller's back."""
     document = load_example("01-standard-600mg")[0]
-    saved = api.save_draft(store, "nurse", document, patient_id=patient.id)
-    api.finalize_visit(store, "biller", saved.visit_id)
+    saved = api.create_draft(store, "nurse", document, patient_id=patient.id)
+    api.finalize_visit(store, "biller", saved.visit_id, expected_revision=saved.revision)
     claim = json.loads(store.conn.execute("SELECT claim FROM visits WHERE id = ?",
                                           (saved.visit_id,)).fetchone()[0])
     claim["lines"][0]["label"] = "Ocrelizumab 1 mg (as labelled by release 0.9)"

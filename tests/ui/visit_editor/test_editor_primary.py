@@ -55,7 +55,7 @@ def test_marking_one_administration_primary_unmarks_the_others():
 
 @pytest.fixture
 def two_drug_visit(store, patient):
-    return api.save_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
+    return api.create_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
 
 
 def test_the_cards_checkboxes_keep_one_primary(qtbot, make_editor, two_drug_visit):

@@ -40,9 +40,9 @@ def test_a_new_visit_carries_the_practice_time_zone(store, make_editor, patient)
 
 def test_an_opened_draft_gets_the_time_zone_but_keeps_its_own(store, make_editor, patient):
     api.save_practice(store, "admin", PRACTICE)
-    plain = api.save_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
-    own = api.save_draft(store, "nurse", {**two_drugs(), "time_zone": "America/Denver"},
-                         patient_id=patient.id).visit_id
+    plain = api.create_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
+    own = api.create_draft(store, "nurse", {**two_drugs(), "time_zone": "America/Denver"},
+                           patient_id=patient.id).visit_id
     editor = make_editor(plain)
     assert editor.presenter.document["time_zone"] == "America/Chicago"
     editor.presenter.set("setting", "home")  # the next save writes it
@@ -53,9 +53,9 @@ def test_an_opened_draft_gets_the_time_zone_but_keeps_its_own(store, make_editor
 
 def test_a_finalized_visit_reads_as_billed_without_a_time_zone_added(store, make_editor,
                                                                      patient):
-    visit_id = api.save_draft(store, "nurse", two_drugs(ocr=True),
-                              patient_id=patient.id).visit_id
-    api.finalize_visit(store, "biller", visit_id)
+    visit_id = api.create_draft(store, "nurse", two_drugs(ocr=True),
+                                patient_id=patient.id).visit_id
+    api.finalize_visit(store, "biller", visit_id, expected_revision=1)
     api.save_practice(store, "admin", PRACTICE)
     editor = make_editor(visit_id)
     assert "time_zone" not in editor.presenter.document
