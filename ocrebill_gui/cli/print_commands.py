@@ -4,8 +4,10 @@
     ocrebill print checklist visit.json -o checklist.pdf      # a visit document file
     ocrebill print superbill --date 2026-03-04 -o paper-run/  # every finalized visit that day
 
-The database (`--db`, $OCREBILL_DB or the user data folder) is opened read-only. A finalized
-visit prints the claim result it was finalized with; a draft is computed as the app shows it.
+The database (`--db`, $OCREBILL_DB or the user data folder) is opened for reading; printing
+one of its visits is a read on record in its audit log (once per visit and command). A
+finalized visit prints the claim result it was finalized with; a draft is computed as the app
+shows it.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def _print_one(args: argparse.Namespace) -> int:
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
-            document, claim, draft = visit_for_print(store, int(source), catalog)
+            document, claim, draft = visit_for_print(store, int(source), catalog,
+                                                     reader=reader(args))
         practice = _practice(args.practice, store)
         data = render_pdf(args.document, document, claim, practice, catalog=catalog,
                           draft=draft)
@@ -138,7 +141,8 @@ def _print_day(args: argparse.Namespace) -> int:
         progress = Progress(len(finalized), f"{args.document}s", sys.stderr)
         for summary in finalized:
             try:
-                document, claim, _draft = visit_for_print(store, summary.id, catalog)
+                document, claim, _draft = visit_for_print(store, summary.id, catalog,
+                                                          reader=reader(args))
                 data = render_pdf(args.document, document, claim, practice, catalog=catalog)
             except (InvalidVisit, MissingForPrint) as exc:
                 failed += 1
@@ -158,21 +162,39 @@ def _print_day(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def visit_for_print(store: Store, visit_id: int,
-                    catalog: Catalog) -> tuple[VisitDocument, ClaimResult, bool]:
+def visit_for_print(store: Store, visit_id: int, catalog: Catalog, *,
+                    reader: str | None = None) -> tuple[VisitDocument, ClaimResult, bool]:
     """A saved visit as the app shows it, and whether it is still a draft: a finalized visit
     with the claim it was finalized with, a draft computed now from the store's view of it
-    (patient, coverage, authorization). The visit is read once."""
+    (patient, coverage, authorization). The visit is read once; printed for `reader`, the
+    read is on record in the audit log (once per visit and command)."""
     from ocrebill_gui.core.engine import compute, parse_visit
     from ocrebill_gui.store import engine_document, get_visit
+    from ocrebill_gui.store.audit import record_read
 
     visit = get_visit(store, visit_id)
+    if reader is not None:
+        record_read(store, reader, "visit", visit_id, "print")
     if visit.finalized and visit.claim is not None:
         return parse_visit(visit.document), visit.claim, False
     document = parse_visit(engine_document(
         store, visit.document, patient_id=visit.patient_id, coverage_id=visit.coverage_id,
         authorization_id=visit.authorization_id, visit_id=visit.id))
     return document, compute(document, catalog=catalog), not visit.finalized
+
+
+def reader(args: argparse.Namespace) -> str:
+    """Who prints, for the audit log: the signed-in account when there is one, else the
+    login name."""
+    session = getattr(args, "session", None)
+    if session is not None:
+        return session.actor
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
+        return "cli"
 
 
 def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:
@@ -189,7 +211,10 @@ def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult
 
 @contextmanager
 def _open_store(db: str | None, *, required: bool) -> Iterator[Store | None]:
-    """The database read-only; None when it does not exist and a file visit needs none."""
+    """The database, writable when it may be (a print is a read on record in its audit log;
+    a read-only file prints, and says it is not on record), never upgraded (an older schema
+    is refused, as a read-only open refuses it); None when it does not exist and a file visit
+    needs none."""
     from ocrebill_gui.store import StoreError, open_store, resolve_db_path
 
     path = resolve_db_path(db)
@@ -198,7 +223,11 @@ def _open_store(db: str | None, *, required: bool) -> Iterator[Store | None]:
             raise StoreError(f"{path}: no such database (give --db, or set $OCREBILL_DB)")
         yield None
         return
-    store = open_store(path, read_only=True)
+    open_store(path, read_only=True).close()  # refused as before: damaged, newer, older
+    store = open_store(path, create=False)  # then writable when it may be: prints on record
+    if store.read_only:
+        print("note: the database is read-only: printing from it is not in its audit log",
+              file=sys.stderr)
     try:
         yield store
     finally:

@@ -158,3 +158,32 @@ def test_an_export_from_a_read_only_file_says_it_is_not_on_record(demo_db, capsy
     code, out, err = run(capsys, "--db", str(demo_db), "export", str(_finalized(demo_db)))
     assert code == 0 and out.startswith("{")
     assert err == "note: the database is read-only: this export is not in its audit log\n"
+
+
+def test_a_print_is_on_record_per_visit(demo_db, tmp_path, capsys):
+    visit_id = _finalized(demo_db)
+    for _ in range(2):
+        code, _, err = run(capsys, "--db", str(demo_db), "print", "superbill", str(visit_id),
+                           "-o", str(tmp_path / f"one-{_}.pdf"))
+        assert code == 0, err
+    with st.open_store(demo_db, read_only=True) as store:
+        day = st.get_visit(store, visit_id).date_of_service
+        that_day = [v.id for v in st.visits_on(store, day) if v.status == "finalized"]
+    code, _, err = run(capsys, "--db", str(demo_db), "print", "checklist", "--date",
+                       day.isoformat(), "-o", str(tmp_path / "day"))
+    assert code == 0, err
+    with st.open_store(demo_db, read_only=True) as store:
+        printed = [e for e in st.audit_entries(store, limit=1000) if e.action == "print"]
+    assert sorted(int(e.entity_id) for e in printed) == sorted([visit_id, visit_id, *that_day])
+    assert {e.entity for e in printed} == {"visit"}
+
+
+def test_a_print_from_a_read_only_file_says_it_is_not_on_record(demo_db, tmp_path, capsys,
+                                                                monkeypatch):
+    from ocrebill_gui.store import db as store_db
+
+    monkeypatch.setattr(store_db, "_writable", lambda _path: False)
+    code, _, err = run(capsys, "--db", str(demo_db), "print", "superbill",
+                       str(_finalized(demo_db)), "-o", str(tmp_path / "ro.pdf"))
+    assert code == 0 and (tmp_path / "ro.pdf").exists()
+    assert "note: the database is read-only: printing from it is not in its audit log" in err
