@@ -33,7 +33,7 @@ def main() -> None:
         document = parse_visit(json.loads((VISITS / f"{example}.json").read_text()))
         data = render_pdf(kind, document, compute(document), demo_practice(),
                           printed_at=PRINTED_AT)
-        pdf = write_pdf(data, OUT / f"{kind}.pdf")
+        pdf = write_pdf(data, OUT / f"{kind}.pdf", force=True)  # regenerated in place
         for old in OUT.glob(f"{kind}-*.png"):
             old.unlink()
         subprocess.run(["pdftoppm", "-png", "-r", "100", str(pdf), str(OUT / kind)], check=True)

@@ -13,6 +13,7 @@ shows it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -36,8 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "print", help="print a visit's superbill or billing checklist to PDF",
         description="Render the superbill or the billing checklist of one visit (a visit id "
                     "from the database, or a visit document file; - reads stdin), or of every "
-                    "finalized visit of a day with --date. Exit 0 when everything was written, "
-                    "1 when some visits of a day could not be printed, 2 for bad input.")
+                    "finalized visit of a day with --date. The PDFs are private (0600). Exit 0 "
+                    "when everything was written, 1 when some visits of a day could not be "
+                    "printed, 2 for bad input (an existing file without --force).")
     p.add_argument("document", choices=KINDS, help="which document")
     p.add_argument("visit", nargs="?", metavar="VISIT_ID|FILE.json",
                    help="a visit id in the database, or a visit document JSON file")
@@ -46,10 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT",
                    help="the PDF to write (a folder: a file named after patient and date in "
                         "it); with --date, the folder for the PDFs")
+    p.add_argument("--force", action="store_true",
+                   help="replace PDFs that exist already (without it, an existing file is "
+                        "refused and left as it is)")
     p.add_argument("--practice", metavar="FILE.json",
                    help="practice settings (name, address_lines, npi, tax_id, fee_schedule) "
                         "to print with instead of the database's")
     p.set_defaults(handler=run_print)
+
+
+FORCE_HINT = "Give --force to replace it, or choose another name."
 
 
 class UsageProblem(Exception):
@@ -71,6 +79,9 @@ def run_print(args: argparse.Namespace) -> int:
         return _print_one(args)
     except InvalidVisit as exc:
         print_problems(exc.lines())
+    except FileExistsError as exc:
+        print(f"ocrebill print: {exc.filename} already exists: nothing was written. "
+              f"{FORCE_HINT}", file=sys.stderr)
     except (UsageProblem, MissingForPrint, InvalidRecord, NotFound, DataFileError) as exc:
         print(f"ocrebill print: {exc}", file=sys.stderr)
     except StoreError as exc:  # the database refused: in use, damaged, newer, read-only
@@ -83,6 +94,7 @@ def run_print(args: argparse.Namespace) -> int:
 
 
 def _print_one(args: argparse.Namespace) -> int:
+    from ocrebill_gui.files import exists_error
     from ocrebill_gui.reports import default_file_name, render_pdf, write_pdf
 
     source = args.visit
@@ -98,18 +110,21 @@ def _print_one(args: argparse.Namespace) -> int:
             document, claim, draft = visit_for_print(store, int(source), catalog,
                                                      reader=reader(args))
         practice = _practice(args.practice, store)
+        out = Path(args.output)
+        if out.is_dir():
+            out = out / default_file_name(document, args.document)
+        if not args.force and os.path.lexists(out):
+            raise exists_error(out)  # before rendering; write_pdf checks again
         data = render_pdf(args.document, document, claim, practice, catalog=catalog,
                           draft=draft)
-    out = Path(args.output)
-    if out.is_dir():
-        out = out / default_file_name(document, args.document)
-    write_pdf(data, out)
+    write_pdf(data, out, force=args.force)
     print(f"Wrote {out}")
     return 0
 
 
 def _print_day(args: argparse.Namespace) -> int:
-    from ocrebill_gui.core.errors import InvalidVisit
+    from ocrebill_gui.core.errors import InvalidVisit, shown
+    from ocrebill_gui.files import exists_error, private_folder
     from ocrebill_gui.reports import MissingForPrint, default_file_name, render_pdf, write_pdf
     from ocrebill_gui.reports.file_names import unique_path
     from ocrebill_gui.store import visits_on
@@ -133,33 +148,44 @@ def _print_day(args: argparse.Namespace) -> int:
         if not finalized:
             print(f"No finalized visits on {day.isoformat()}{note}")
             return 0
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            private_folder(folder)  # made here, so private; an existing one is left as it is
         catalog = _catalog(store)
         practice = _practice(args.practice, store)
         taken: set[str] = set()
-        failed = 0
+        failed = kept = 0
         progress = Progress(len(finalized), f"{args.document}s", sys.stderr)
         for summary in finalized:
+            # Ids, never names, on stderr: it often ends in a log.
+            who = f"visit {summary.id} (patient {shown(summary.patient_ref, 60, quote=False)})"
             try:
                 document, claim, _draft = visit_for_print(store, summary.id, catalog,
                                                           reader=reader(args))
+                out = unique_path(folder, default_file_name(document, args.document), taken)
+                if not args.force and os.path.lexists(out):
+                    raise exists_error(out)  # before rendering; write_pdf checks again
                 data = render_pdf(args.document, document, claim, practice, catalog=catalog)
+                write_pdf(data, out, force=args.force)
             except (InvalidVisit, MissingForPrint) as exc:
                 failed += 1
-                progress.interject(f"visit {summary.id} ({summary.patient_name}): {exc}")
-            else:
-                write_pdf(data, unique_path(folder, default_file_name(document, args.document),
-                                            taken))
+                progress.interject(f"{who}: {exc}")
+            except FileExistsError:  # the file's name would tell the patient's: not shown
+                kept += 1
+                progress.interject(f"{who}: its {args.document} is in {folder} already: left "
+                                   "as it is")
             progress.step()
         progress.done()
-    written = len(finalized) - failed
+    written = len(finalized) - failed - kept
     seconds = time.perf_counter() - started
     print(f"Wrote {written} {args.document}{'s' if written != 1 else ''} for "
           f"{day.isoformat()} to {folder} in {seconds:.1f} s{note}")
+    if kept:
+        print(f"Not replaced, as they existed already: {kept} file{'s' if kept != 1 else ''}. "
+              "Give --force to replace them.", file=sys.stderr)
     if failed:
         print(f"{failed} visit{'s' if failed != 1 else ''} could not be printed (see above)",
               file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if failed else 2 if kept else 0
 
 
 def visit_for_print(store: Store, visit_id: int, catalog: Catalog, *,

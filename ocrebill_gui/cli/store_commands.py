@@ -98,7 +98,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Online backup of the database to DEST, then an integrity "
                                    "check of the copy. DEST may be a folder.")
     p.add_argument("dest", metavar="DEST")
-    p.add_argument("--overwrite", action="store_true", help="replace DEST if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace DEST if it exists (without it, an existing file is refused)")
+    p.add_argument("--overwrite", dest="force", action="store_true",
+                   help=argparse.SUPPRESS)  # its name before --force
     _common(p, writes=False)
     p.set_defaults(handler=run_backup)
 
@@ -279,11 +282,14 @@ def run_visits(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from ocrebill_gui.store import StoreError, backup_database
+    from ocrebill_gui.store import BackupExists, StoreError, backup_database
 
     try:
         with _open_existing(args) as store:
-            report = backup_database(store, args.dest, overwrite=args.overwrite)
+            report = backup_database(store, args.dest, force=args.force)
+    except BackupExists as exc:
+        return _fail(f"ocrebill backup: {exc.path} already exists: nothing was written. Give "
+                     "--force to replace it, or choose another file name.", EXIT_INPUT)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"Backup written to {report.path} ({report.bytes / 1e6:.1f} MB, {report.visits} "

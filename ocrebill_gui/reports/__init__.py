@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from ocrebill_gui.core.catalog import Catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.visit import VisitDocument
+from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.reports.checklist import checklist_pdf
 from ocrebill_gui.reports.file_names import default_file_name
 from ocrebill_gui.reports.superbill import MissingForPrint, superbill_pdf
@@ -41,37 +41,29 @@ def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
                               draft=draft)
 
 
-def write_pdf(data: bytes, out_path: str | os.PathLike[str]) -> Path:
-    """Write a PDF atomically: a printer or viewer never sees half a file."""
+def write_pdf(data: bytes, out_path: str | os.PathLike[str], *, force: bool) -> Path:
+    """Write a PDF privately (0600) and atomically: a printer or viewer never sees half a file.
+    An existing file is replaced only with `force` (FileExistsError names it otherwise)."""
     path = Path(out_path)
     if not path.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, "no such folder", str(path.parent))
-    # open(..., "x") rather than mkstemp: the file gets the user's usual permissions (umask).
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(temporary, "xb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    return write_private_bytes(path, data, force=force)
 
 
 def render_superbill(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings,
                      out_path: str | os.PathLike[str], *, catalog: Catalog | None = None,
-                     printed_at: datetime | None = None) -> Path:
-    """Write the superbill PDF to `out_path` and return the path."""
+                     printed_at: datetime | None = None, force: bool = False) -> Path:
+    """Write the superbill PDF to `out_path` (a new file, or any with `force`)."""
     return write_pdf(superbill_pdf(document, claim, practice, catalog=catalog,
-                                   printed_at=printed_at), out_path)
+                                   printed_at=printed_at), out_path, force=force)
 
 
 def render_checklist(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings,
                      out_path: str | os.PathLike[str], *, catalog: Catalog | None = None,
-                     printed_at: datetime | None = None) -> Path:
-    """Write the billing checklist PDF to `out_path` and return the path."""
+                     printed_at: datetime | None = None, force: bool = False) -> Path:
+    """Write the billing checklist PDF to `out_path` (a new file, or any with `force`)."""
     return write_pdf(checklist_pdf(document, claim, practice, catalog=catalog,
-                                   printed_at=printed_at), out_path)
+                                   printed_at=printed_at), out_path, force=force)
 
 
 __all__ = [

@@ -45,6 +45,7 @@ from ocrebill_gui.store.db import (
 )
 from ocrebill_gui.store.demo import DemoSummary, create_demo_database
 from ocrebill_gui.store.errors import (
+    BackupExists,
     DatabaseInUse,
     DiskFullError,
     InvalidRecord,
@@ -117,7 +118,8 @@ from ocrebill_gui.store.visits import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "Amendment", "AuditEntry", "Authorization", "BackupReport", "CheckReport",
+    "SCHEMA_VERSION", "Amendment", "AuditEntry", "Authorization", "BackupExists", "BackupReport",
+    "CheckReport",
     "Coverage", "DatabaseInUse", "DemoSummary", "DiskFullError", "DraftSaved", "FieldChange",
     "FinalizeOutcome", "ImportResult", "InvalidRecord", "NewerSchemaError", "NotFound",
     "Patient", "ReadOnlyError", "Store", "StoreError", "UnreadableDatabase", "VialLot", "Visit",

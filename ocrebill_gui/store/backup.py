@@ -9,10 +9,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ocrebill_gui.files import create_private, partial_path, put_in_place
 from ocrebill_gui.store.audit_chain import verify_audit
 from ocrebill_gui.store.db import Store
-from ocrebill_gui.store.errors import StoreError, as_store_error, translate
+from ocrebill_gui.store.errors import BackupExists, StoreError, as_store_error, translate
 from ocrebill_gui.store.migrations import SCHEMA_VERSION, user_version
+from ocrebill_gui.store.unfinished_backups import COMPANIONS, noted, remove_unfinished
 
 
 class BackupReport(BaseModel):
@@ -43,9 +45,12 @@ class CheckReport(BaseModel):
 
 
 def backup_database(store: Store, dest: str | os.PathLike[str], *,
-                    overwrite: bool = False) -> BackupReport:
+                    force: bool = False) -> BackupReport:
     """Copy the open database to `dest` while it stays in use, check the copy's integrity,
-    and only then put it in place (a failed backup never leaves a half-written file)."""
+    and only then put it in place: a failed backup never leaves a half-written file, and a
+    killed one leaves a partial file that the next start removes (unfinished_backups). The
+    copy is private (0600). An existing `dest` is replaced only with `force`
+    (BackupExists otherwise, before anything is written)."""
     text = os.fspath(dest)
     target = Path(text).expanduser()
     if text.endswith(("/", os.sep)) and not target.is_dir():
@@ -56,39 +61,53 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
         target = target / store.path.name
     if target.resolve() == store.path.resolve():
         raise StoreError("The backup cannot overwrite the database itself: choose another file.")
-    if target.exists() and not overwrite:
-        raise StoreError(f"{target} already exists: choose a new file name (or overwrite).")
+    if os.path.lexists(target) and not force:
+        raise BackupExists(target)
     if not target.parent.is_dir():
         raise StoreError(f"The folder {target.parent} does not exist (is the drive "
                          "connected?): nothing was written.")
-    partial = target.with_name(f".{target.name}.partial")
-    for stale in (partial, Path(f"{partial}-journal")):
-        stale.unlink(missing_ok=True)
-    try:
-        copy = sqlite3.connect(partial)
-    except sqlite3.Error as exc:
-        raise as_store_error(exc, target) from exc
-    except OSError as exc:
-        raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc
-    try:
-        with translate(target):
-            store.conn.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-            result = [r[0] for r in copy.execute("PRAGMA integrity_check").fetchall()]
-            visits = copy.execute("SELECT count(*) FROM visits").fetchone()[0]
-        copy.close()
-        if result != ["ok"]:
-            raise StoreError(f"The backup copy failed its integrity check ({'; '.join(result)}):"
-                             " it was not kept. Run `ocrebill check` on the database.")
-        with open(partial, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        copy.close()
-        partial.unlink(missing_ok=True)
-        raise
+    remove_unfinished(store.path)
+    partial = partial_path(target)
+    with noted(store.path, partial):
+        try:
+            create_private(partial)  # SQLite gives its journals the same mode
+            copy = sqlite3.connect(partial)
+        except sqlite3.Error as exc:
+            partial.unlink(missing_ok=True)
+            raise as_store_error(exc, target) from exc
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc
+        try:
+            with translate(target):
+                copy_into(store, copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                result = [r[0] for r in copy.execute("PRAGMA integrity_check").fetchall()]
+                visits = copy.execute("SELECT count(*) FROM visits").fetchone()[0]
+            copy.close()
+            if result != ["ok"]:
+                raise StoreError(f"The backup copy failed its integrity check "
+                                 f"({'; '.join(result)}): it was not kept. Run `ocrebill "
+                                 "check` on the database.")
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            try:
+                put_in_place(partial, target, force=force)
+            except FileExistsError:  # made while the copy was being written
+                raise BackupExists(target) from None
+        except BaseException:
+            copy.close()
+            for suffix in COMPANIONS:
+                Path(f"{partial}{suffix}").unlink(missing_ok=True)
+            raise
     return BackupReport(path=target, bytes=target.stat().st_size, visits=visits,
                         integrity="ok")
+
+
+def copy_into(store: Store, copy: sqlite3.Connection) -> None:
+    """SQLite's online backup of the open database into `copy` (a step of its own, so that a
+    test can stop a backup half-way)."""
+    store.conn.backup(copy)
 
 
 def check_database(store: Store) -> CheckReport:

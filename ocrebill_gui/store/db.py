@@ -5,6 +5,10 @@ repository function takes it as its first argument. The file is opened with WAL,
 on, synchronous=FULL (a committed visit survives a crash or power loss) and a busy timeout, and
 migrated to the current schema. A file from a newer OcreBill is refused before anything is
 written to it.
+
+The files are private (POSIX): the user data folder 0700, the database and its -wal and -shm
+0600 whatever the umask; opening an existing database for writing makes its files owner-only
+(keep_private). Opening also removes what killed backups of it left (unfinished_backups).
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from ocrebill_gui.files import POSIX, create_private, make_private, private_folder
 from ocrebill_gui.store.errors import (
     NewerSchemaError,
     ReadOnlyError,
@@ -28,6 +33,7 @@ from ocrebill_gui.store.errors import (
     translate,
 )
 from ocrebill_gui.store.migrations import PAGE_SIZE, SCHEMA_VERSION, migrate
+from ocrebill_gui.store.unfinished_backups import remove_unfinished
 
 ENV_VAR = "OCREBILL_DB"
 DB_FILENAME = "ocrebill.sqlite"
@@ -116,8 +122,12 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
             raise StoreError(f"{target}: no such database (create one with `ocrebill demo` or "
                              "by starting the app)")
         folder_for(target)
+        _create(target)
     if exists and not read_only and not _writable(target):
         read_only = True
+    if not read_only:
+        keep_private(target)
+    remove_unfinished(target)
     timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     conn = _connect(target, read_only, timeout)
     try:
@@ -174,10 +184,36 @@ def folder_for(target: Path) -> None:
         raise StoreError(f"{target.parent}: no such folder, so {target.name} cannot be created "
                          "there. Create the folder first, or choose another file.")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
     except OSError as exc:
         raise StoreError(f"Cannot create the folder {target.parent}: "
                          f"{exc.strerror or exc}") from exc
+
+
+def _create(target: Path) -> None:
+    """The new database file, 0600 before SQLite opens it: SQLite then gives its -wal and
+    -shm files the same mode."""
+    try:
+        create_private(target)
+    except FileExistsError:  # another process made it meanwhile: it opens as any other
+        pass
+    except OSError as exc:
+        raise StoreError(f"Cannot create {target}: {exc.strerror or exc}. Check that the "
+                         "folder is writable, or choose another file.") from exc
+
+
+def keep_private(target: Path) -> None:
+    """On POSIX, the database's files as a new database has them: the file, its -wal and
+    -shm owner-only (an older OcreBill made them with the umask, often readable by all) and
+    the user data folder 0700. Only this user's files change; a file system without POSIX
+    modes, or a refusal, leaves them as they are (best effort: the database still opens)."""
+    if not POSIX:
+        return
+    for suffix in ("", "-wal", "-shm"):
+        make_private(f"{target}{suffix}")
+    if target.parent == default_db_path().parent:
+        with suppress(OSError):
+            private_folder(target.parent)
 
 
 def page_size(conn: sqlite3.Connection) -> int:

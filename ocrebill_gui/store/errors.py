@@ -54,6 +54,15 @@ class InvalidRecord(StoreError):
         return [f"{field}: {message}" for field, message in self.problems]
 
 
+class BackupExists(StoreError):
+    """The backup's destination exists and replacing it was not asked for; `path` names it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{path} already exists: nothing was written. Choose another file "
+                         "name, or replace it.")
+
+
 class VisitLocked(StoreError):
     """A finalized visit cannot be saved as a draft: amend it with a reason, or reopen it."""
 

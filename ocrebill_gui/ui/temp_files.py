@@ -2,18 +2,17 @@
 
 A PDF on its way to the printer and the `--demo` database sit in the temp area, which other
 users of the machine can list and which outlives the app. So folders made here are 0700
-(mkdtemp) and files 0600, and each goes as soon as it is no longer needed: a print job's PDF
-once the job is spooled (a `with` block), and what must outlive the call that made it (the
-demo database, a PDF handed to a viewer) when OcreBill quits. "Quits" covers closing the
-window, the end of the interpreter (atexit) and SIGTERM, SIGINT or SIGHUP, which
-`ended_by_signals` turns into an ordinary quit of the event loop. A SIGKILL or a crash still
-leaves them behind (in the 0700 folder).
+(mkdtemp) and files 0600 (ocrebill_gui.files), and each goes as soon as it is no longer
+needed: a print job's PDF once the job is spooled (a `with` block), and what must outlive the
+call that made it (the demo database, a PDF handed to a viewer) when OcreBill quits. "Quits"
+covers closing the window, the end of the interpreter (atexit) and SIGTERM, SIGINT or SIGHUP,
+which `ended_by_signals` turns into an ordinary quit of the event loop. A SIGKILL or a crash
+still leaves them behind (in the 0700 folder).
 """
 
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import signal
 import socket
@@ -43,14 +42,6 @@ def remove_folders() -> None:
 
 
 atexit.register(remove_folders)
-
-
-def write_private(path: Path, data: bytes) -> Path:
-    """Write a new file that only this user can read (0600, whatever the umask)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(data)
-    return path
 
 
 # SIGHUP: the terminal or the session ended. Windows has only the first two.

@@ -94,7 +94,8 @@ def test_bytes_variant_matches_the_file(tmp_path: Path) -> None:
     assert path.read_bytes() == checklist_pdf(document, claim, demo_practice(), printed_at=at)
 
 
-def test_written_file_gets_the_usual_permissions_and_no_temporary_is_left(tmp_path: Path) -> None:
+def test_written_file_is_private_whatever_the_umask_and_no_temporary_is_left(
+        tmp_path: Path) -> None:
     import os
 
     mask = os.umask(0o022)
@@ -102,5 +103,5 @@ def test_written_file_gets_the_usual_permissions_and_no_temporary_is_left(tmp_pa
         path = write_checklist("01-standard-600mg", tmp_path)
     finally:
         os.umask(mask)
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o600  # it names a patient
     assert [p.name for p in tmp_path.iterdir()] == ["checklist.pdf"]

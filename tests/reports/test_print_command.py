@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -166,6 +168,68 @@ def test_batch_on_an_empty_day_writes_nothing(database, tmp_path: Path, capsys) 
                  "-o", str(tmp_path / "none")]) == 0
     assert "No finalized visits on 2026-03-05" in capsys.readouterr().out
     assert not (tmp_path / "none").exists()
+
+
+@pytest.fixture
+def usual_umask():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_pdf_is_private_and_replaced_only_with_force(database, tmp_path: Path, usual_umask,
+                                                       capsys) -> None:
+    path, ids = database
+    out = tmp_path / "grace.pdf"
+    command = ["--db", path, "print", "superbill", str(ids["grace"]), "-o"]
+    assert main([*command, str(out)]) == 0
+    assert _mode(out) == 0o600
+    out.write_bytes(b"kept")
+    os.chmod(out, 0o644)
+    capsys.readouterr()
+    assert main([*command, str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"ocrebill print: {out} already exists: nothing was written. Give --force to " \
+           "replace it" in err and "Traceback" not in err
+    assert out.read_bytes() == b"kept"
+    assert main([*command, str(out), "--force"]) == 0
+    assert out.read_bytes().startswith(b"%PDF") and _mode(out) == 0o600
+    assert main([*command, str(tmp_path)]) == 0  # a folder: the default name in it
+    assert main([*command, str(tmp_path)]) == 2
+    assert "Okafor-Grace_2026-03-04_superbill.pdf already exists" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_a_days_batch_is_private_and_keeps_existing_files_without_force(
+        database, tmp_path: Path, usual_umask, capsys) -> None:
+    path, ids = database
+    folder = tmp_path / "paper-run"
+    command = ["--db", path, "print", "superbill", "--date", "2026-03-04", "-o", str(folder)]
+    assert main(command) == 0
+    pdfs = sorted(folder.iterdir())
+    assert _mode(folder) == 0o700 and [_mode(pdf) for pdf in pdfs] == [0o600, 0o600]
+    pdfs[0].write_bytes(b"kept")
+    capsys.readouterr()
+    assert main(command) == 2  # nothing replaced: bad input, as an import that refuses
+    captured = capsys.readouterr()
+    assert "Wrote 0 superbills" in captured.out
+    assert f"visit {ids['grace']} (patient P-2001): its superbill is in {folder} already" \
+        in captured.err
+    assert "Not replaced, as they existed already: 2 files. Give --force" in captured.err
+    assert "Okafor" not in captured.err and "Rivera" not in captured.err  # ids, never names
+    assert pdfs[0].read_bytes() == b"kept"
+    assert main([*command, "--force"]) == 0
+    assert pdfs[0].read_bytes().startswith(b"%PDF")
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o755)
+    assert main([*command[:-1], str(mine)]) == 0
+    assert _mode(mine) == 0o755  # a folder that was there keeps its mode
 
 
 class _Terminal(io.StringIO):

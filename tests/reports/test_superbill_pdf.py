@@ -37,7 +37,7 @@ def write_superbill(document: dict, folder: Path, practice: PracticeSettings | N
                     ) -> Path:
     parsed = parse_visit(document)
     return render_superbill(parsed, compute(parsed), practice or demo_practice(),
-                            folder / "superbill.pdf", printed_at=PRINTED_AT)
+                            folder / "superbill.pdf", printed_at=PRINTED_AT, force=True)
 
 
 def money(amount: Decimal) -> str:

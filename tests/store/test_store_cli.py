@@ -145,7 +145,10 @@ def test_backup_and_check(demo_db, tmp_path, capsys):
     assert code == 0 and "Integrity: ok" in out and "Foreign keys: ok" in out
     assert "The database is sound." in out
     code, _, err = run(capsys, "--db", str(demo_db), "backup", str(dest))
-    assert code == 1 and "already exists" in err
+    assert code == 2 and f"{dest} already exists: nothing was written" in err
+    assert "Give --force to replace it" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "--db", str(demo_db), "backup", str(dest), "--force")
+    assert code == 0 and "integrity check of the copy: ok" in out
 
 
 def test_check_fails_clearly_on_damage(demo_db, capsys):

@@ -142,10 +142,11 @@ def test_backup_is_a_checked_copy(store, setup, tmp_path):
     with pytest.raises(st.StoreError, match="already exists"):
         st.backup_database(store, report.path)
     with pytest.raises(st.StoreError, match="cannot overwrite the database itself"):
-        st.backup_database(store, store.path, overwrite=True)
+        st.backup_database(store, store.path, force=True)
     into_folder = st.backup_database(store, tmp_path / "backups")
     assert into_folder.path == tmp_path / "backups" / store.path.name
     assert not list((tmp_path / "backups").glob(".*partial*"))
+    assert not list(tmp_path.glob(".*.note"))
 
 
 def test_check_reports_a_sound_database(store, setup):

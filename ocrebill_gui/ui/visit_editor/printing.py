@@ -23,18 +23,20 @@ from typing import Any
 
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
+from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.store import Store, practice_settings
 from ocrebill_gui.ui.qt import (
     QDesktopServices,
     QFileDialog,
     QImage,
+    QMessageBox,
     QPageSize,
     QPainter,
     QUrl,
     QWidget,
     print_support,
 )
-from ocrebill_gui.ui.temp_files import folder_until_quit, write_private
+from ocrebill_gui.ui.temp_files import folder_until_quit
 from ocrebill_gui.ui.visit_editor.services import catalog as store_catalog
 
 KIND_TITLES = {"superbill": "superbill", "checklist": "billing checklist"}
@@ -74,7 +76,9 @@ def default_name(document: dict[str, Any], kind: str) -> str:
 def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, Any],
                 claim: ClaimResult, folder: Path | None = None, *,
                 draft: bool = False) -> Path | None:
-    """Ask where (default name in `folder`), write the PDF there; None when cancelled."""
+    """Ask where (default name in `folder`), write the PDF there (0600); None when cancelled.
+    The save dialog asks before replacing the file chosen; when .pdf is added to the name,
+    replacing that other file is asked here."""
     data = pdf_bytes(store, kind, document, claim, draft)
     suggested = str((folder or Path.home()) / default_name(document, kind))
     chosen, _filter = QFileDialog.getSaveFileName(
@@ -84,7 +88,24 @@ def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, An
     from ocrebill_gui.reports import write_pdf
 
     path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
-    return write_pdf(data, path)
+    force = str(path) == chosen  # the dialog asked before replacing it
+    if not force and path.exists():
+        if not ReplaceQuestion.ask(parent, path):
+            return None
+        force = True
+    return write_pdf(data, path, force=force)
+
+
+class ReplaceQuestion:
+    """"Replace NAME?" as a function that returns the answer (tests replace `ask`)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, path: Path) -> bool:
+        answer = QMessageBox.question(
+            parent, "Replace the file?", f"{path.name} already exists in {path.parent}. "
+            "Replace it?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 class PrintDialog:
@@ -114,7 +135,8 @@ def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[st
     if not PrintDialog.ask(parent, printer):
         return None
     with tempfile.TemporaryDirectory(prefix="ocrebill-print-") as folder:  # 0700
-        return send_to_printer(printer, write_private(Path(folder) / name, data), data)
+        job = write_private_bytes(Path(folder) / name, data, force=False)
+        return send_to_printer(printer, job, data)
 
 
 def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
@@ -123,7 +145,7 @@ def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
     support = print_support()
     target = printer.outputFileName()
     if printer.outputFormat() == support.QPrinter.OutputFormat.PdfFormat and target:
-        Path(target).write_bytes(data)
+        write_private_bytes(target, data, force=True)  # the dialog asked before replacing
         return f"printed to {Path(target).name}"
     lp = shutil.which("lp")
     if lp and printer.printerName():
@@ -137,7 +159,8 @@ def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
         pages = paint_pages(printer, path)
         return f"printed {pages} page{'s' if pages != 1 else ''} on {printer.printerName()}"
     # The viewer reads the file after this returns: a copy that stays until OcreBill quits.
-    kept = write_private(folder_until_quit("ocrebill-print-") / path.name, data)
+    kept = write_private_bytes(folder_until_quit("ocrebill-print-") / path.name, data,
+                               force=False)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(kept)))
     return f"no print service found: opened {path.name} to print from the viewer"
 

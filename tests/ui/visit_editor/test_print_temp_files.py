@@ -15,6 +15,7 @@ from example_visits import load_example
 from ocrebill_gui import store as api
 from ocrebill_gui.core.engine import compute
 from ocrebill_gui.core.practice import demo_practice
+from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.ui import temp_files
 from ocrebill_gui.ui.visit_editor import printing
 
@@ -124,9 +125,9 @@ def test_a_pdf_handed_to_a_viewer_stays_private_until_the_app_quits(qtbot, temp_
 def test_private_files_ignore_a_permissive_umask(tmp_path):
     old = os.umask(0)
     try:
-        path = temp_files.write_private(tmp_path / "claim.pdf", b"%PDF-1.4")
+        path = write_private_bytes(tmp_path / "claim.pdf", b"%PDF-1.4", force=False)
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(FileExistsError):  # never writes into a file someone else made
-        temp_files.write_private(path, b"again")
+        write_private_bytes(path, b"again", force=False)
