@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,15 @@ def cheap_password_hashing():
 def standard_visit() -> dict:
     """A valid 600 mg Ocrevus visit (example 01) to vary in tests."""
     return copy.deepcopy(load_example("01-standard-600mg")[0])
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most sessions have (022: new files readable by all), restored afterwards:
+    the files OcreBill keeps private are checked under it."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

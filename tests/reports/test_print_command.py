@@ -170,13 +170,6 @@ def test_batch_on_an_empty_day_writes_nothing(database, tmp_path: Path, capsys) 
     assert not (tmp_path / "none").exists()
 
 
-@pytest.fixture
-def usual_umask():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

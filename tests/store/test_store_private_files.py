@@ -17,15 +17,8 @@ from store_helpers import PYTHON, REPO, populated, visit_doc
 from ocrebill_gui import store as st
 from ocrebill_gui.files import make_private, private_folder, write_private_bytes
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
-
-
-@pytest.fixture(autouse=True)
-def usual_umask():
-    """The umask most systems give a session (022: files readable by all)."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"),
+              pytest.mark.usefixtures("usual_umask")]
 
 
 def mode(path: Path) -> int:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
 
 @pytest.fixture
-def saving(ocrevus_editor, store, clock, tmp_path, monkeypatch):
+def saving(ocrevus_editor, store, clock, tmp_path, monkeypatch, usual_umask):
     """The editor with a computable, printable visit; `choose(name)` answers the dialog."""
     from ocrebill_gui.ui.visit_editor import printing
 
@@ -28,9 +28,7 @@ def saving(ocrevus_editor, store, clock, tmp_path, monkeypatch):
     chosen = {}
     monkeypatch.setattr(printing.QFileDialog, "getSaveFileName", staticmethod(
         lambda parent, title, suggested, filters: (str(tmp_path / chosen["name"]), filters)))
-    old = os.umask(0o022)
-    yield ocrevus_editor, chosen
-    os.umask(old)
+    return ocrevus_editor, chosen
 
 
 def test_a_saved_pdf_is_private(saving, tmp_path):
