@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
-         ("visits", "&Visits", "Ctrl+5")]
+         ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6")]
 
 
 class MainWindow(QMainWindow):
@@ -176,6 +176,12 @@ class MainWindow(QMainWindow):
             from ocrebill_gui.ui.payers.page import PayersPage
 
             return PayersPage(store, actor, layout)
+        if key == "audit":  # the audit log viewer: for administrators and billers
+            from ocrebill_gui.ui.audit.page import AuditPage
+
+            page = AuditPage(store, layout)
+            page.open_visit.connect(self.open_visit)
+            return page
         raise KeyError(key)
 
     def show_page(self, key: str) -> Any:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Patient, Store
+from ocrebill_gui.store.audit import record_read
 from ocrebill_gui.store.records import PatientFields
 from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, save_or_say, validator
 from ocrebill_gui.ui.patients.dialogs import SEXES
@@ -81,6 +82,8 @@ class PatientForm(QWidget):
     def set_patient(self, patient: Patient | None) -> None:
         """Show `patient` (None: an empty form for a new patient)."""
         self._patient = patient
+        if patient is not None:  # the record shown: a read on record, once a session
+            record_read(self._store, self._actor, "patient", patient.id, "view")
         self.name.setText(patient.name if patient else "")
         self.birth_date.set_value(patient.birth_date if patient else None)
         self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex if patient else None)))

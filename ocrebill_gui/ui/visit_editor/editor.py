@@ -77,7 +77,7 @@ class VisitEditor(EditorActions, QWidget):
         catalog = services.catalog(store)
         billed = None  # a finalized visit shows the claim it was finalized with
         if visit_id is not None:
-            visit = visit_io.load_visit(store, visit_id)
+            visit = visit_io.load_visit(store, visit_id, self.actor)
             document, self.revision, self.status = visit.document, visit.revision, visit.status
             links = (visit.patient_id, visit.coverage_id, visit.authorization_id)
             if visit.finalized:

@@ -190,6 +190,15 @@ class EditorActions:
             return False
         return True
 
+    def _printed(self: VisitEditor, kind: str) -> None:
+        """The visit's data left the app, on paper or in a PDF: a read on record."""
+        if self.visit_id is None:
+            return
+        try:
+            visit_io.record_print(self.store, self.actor, self.visit_id, kind)
+        except StoreError as exc:
+            self._say(f"Printed, but not in the audit log: {exc}", problem=True)
+
     def save_pdf(self: VisitEditor, kind: str = "superbill") -> None:
         if not self._printable():
             return
@@ -201,6 +210,7 @@ class EditorActions:
             self._say(str(exc), problem=True)
             return
         if path is not None:
+            self._printed(kind)
             self._say(f"saved {path.name}")
 
     def print_report(self: VisitEditor, kind: str = "superbill") -> None:
@@ -214,4 +224,5 @@ class EditorActions:
             self._say(str(exc), problem=True)
             return
         if outcome is not None:
+            self._printed(kind)
             self._say(outcome)

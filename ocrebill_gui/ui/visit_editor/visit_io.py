@@ -12,10 +12,21 @@ from typing import Any
 from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.store import DraftSaved, FinalizeOutcome, Store, Visit
+from ocrebill_gui.store.audit import record_read
 
 
-def load_visit(store: Store, visit_id: int) -> Visit:
-    return api.get_visit(store, visit_id)
+def load_visit(store: Store, visit_id: int, reader: str | None = None) -> Visit:
+    """The visit; opened for `reader` (the editor), a read on record in the audit log, once
+    per visit in a session (store.audit.record_read)."""
+    visit = api.get_visit(store, visit_id)
+    if reader is not None:
+        record_read(store, reader, "visit", visit_id, "open")
+    return visit
+
+
+def record_print(store: Store, reader: str, visit_id: int, kind: str) -> None:
+    """The visit's superbill or checklist printed or saved as PDF: a read on record."""
+    record_read(store, reader, "visit", visit_id, "print", details=[("document", None, kind)])
 
 
 def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: int | None,

@@ -302,6 +302,7 @@ def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor,
     claim["lines"][0]["label"] = "Ocrelizumab 1 mg (as labelled by release 0.9)"
     store.conn.execute("UPDATE visits SET claim = ? WHERE id = ?",
                        (json.dumps(claim), saved.visit_id))
+    store.conn.commit()  # sqlite3 opened a transaction for the UPDATE: the editor writes too
     editor = make_editor(saved.visit_id)
     model = editor.preview.lines_model
     labels = [model.index(row, model.DESCRIPTION).data().splitlines()[0]
