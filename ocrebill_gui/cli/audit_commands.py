@@ -44,6 +44,7 @@ def _fail(message: str, code: int) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.tables import text_table
     from ocrebill_gui.core.errors import shown
     from ocrebill_gui.store import StoreError, open_store
     from ocrebill_gui.store.audit import audit_entries, write_audit_csv
@@ -90,12 +91,7 @@ def run_audit(args: argparse.Namespace) -> int:
                       e.action, f"{e.entity} {shown(e.entity_id, 20, quote=False)}",
                       shown(e.patient_ref or "", 20, quote=False),
                       shown(e.reason or "", 60, quote=False)))
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    for index, cells in enumerate(table):
-        print("  ".join(c.rjust(widths[i]) if i == 0 else c.ljust(widths[i])
-                        for i, c in enumerate(cells)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print("\n".join(text_table(table)))
     if len(entries) == args.limit:
         print(f"(newest {args.limit}; use --limit for more, or --csv for all)")
     return 0

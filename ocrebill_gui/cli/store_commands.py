@@ -240,6 +240,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_visits(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.tables import text_table
     from ocrebill_gui.store import StoreError, find_visits, payer_profiles
 
     if args.date and (args.date_from or args.date_to):
@@ -270,12 +271,7 @@ def run_visits(args: argparse.Namespace) -> int:
                       payers.get(row.payer or "", row.payer or ""), row.status,
                       row.summary + (f" · RUNNING since {row.running_since_text}"
                                      if row.running_since_text else ""), findings))
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    for index, cells in enumerate(table):
-        print("  ".join(c.rjust(widths[i]) if i == 0 else c.ljust(widths[i])
-                        for i, c in enumerate(cells)).rstrip())
-        if index == 0:
-            print("  ".join("-" * w for w in widths))
+    print("\n".join(text_table(table)))
     if len(rows) == args.limit:
         print(f"(first {args.limit}; use --limit for more)")
     return 0

@@ -7,6 +7,19 @@ from ocrebill_gui.core.claim import ClaimResult
 SEVERITY_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
 
 
+def text_table(rows: list[tuple[str, ...]], *, right: tuple[int, ...] = (0,)) -> list[str]:
+    """Rows as aligned lines (the first row a header, ruled under): columns in `right` are
+    aligned right (ids), the others left."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for index, cells in enumerate(rows):
+        out.append("  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i])
+                             for i, c in enumerate(cells)).rstrip())
+        if index == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
 def claim_table(result: ClaimResult) -> str:
     rows = [("Code", "Mod", "Units", "NDC", "Description", "Why")]
     for line in result.lines:

@@ -293,11 +293,15 @@ def verify_audit(conn: sqlite3.Connection, key: bytes | None = None) -> AuditVer
         chain.append(f"the audit head says the log ends at row {head[0]}, but it {ends}: rows "
                      "were deleted from or added at the end")
     if chain:
-        verdict.problems.append(chain[0] + (f" (and {len(chain) - 1} more mismatch"
-                                            f"{'es' if len(chain) > 2 else ''} after it)"
-                                            if len(chain) > 1 else ""))
+        verdict.problems.append(_first(chain, "mismatch", "mismatches", " after it"))
     _verify_claims(conn, covering, verdict)
     return verdict
+
+
+def _first(found: list[str], one: str, many: str, where: str = "") -> str:
+    """The first problem found, and how many more ("(and 3 more visits)")."""
+    more = len(found) - 1
+    return found[0] + (f" (and {more} more {one if more == 1 else many}{where})" if more else "")
 
 
 def _chain_start(conn: sqlite3.Connection) -> int:
@@ -335,9 +339,7 @@ def _verify_claims(conn: sqlite3.Connection, covering: dict[str, tuple[int, str,
             bad.append(f"visit {visit_id}: its stored claim does not match {by} (the claim "
                        "was changed outside OcreBill)")
     if bad:
-        verdict.problems.append(bad[0] + (f" (and {len(bad) - 1} more visit"
-                                          f"{'s' if len(bad) > 2 else ''})"
-                                          if len(bad) > 1 else ""))
+        verdict.problems.append(_first(bad, "visit", "visits"))
     if sealed:
         verdict.notices.append(
             f"{sealed} finalized visit{'s were' if sealed != 1 else ' was'} finalized before "

@@ -53,6 +53,16 @@ def _raw(path) -> sqlite3.Connection:
     return conn
 
 
+def _tamper(path, *statements: str | tuple[str, tuple]) -> None:
+    """Run SQL on the file as someone who edits it behind OcreBill's back."""
+    conn = _raw(path)
+    for statement in statements:
+        sql, params = (statement, ()) if isinstance(statement, str) else statement
+        conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
 def _check(path) -> st.CheckReport:
     with st.open_store(path) as store:
         return st.check_database(store)
@@ -157,20 +167,14 @@ def test_an_edited_row_with_its_hash_recomputed_breaks_the_next_link(history):
 
 def test_a_deleted_row_in_the_middle_is_named(history):
     path, _, _ = history
-    conn = _raw(path)
-    conn.execute("DELETE FROM audit_log WHERE id = 6")
-    conn.commit()
-    conn.close()
+    _tamper(path, "DELETE FROM audit_log WHERE id = 6")
     problem = _check(path).audit[0]
     assert problem.startswith("audit row 7 ") and "row 6 is missing" in problem
 
 
 def test_the_deleted_last_row_is_caught_by_the_head(history):
     path, _, rows = history
-    conn = _raw(path)
-    conn.execute("DELETE FROM audit_log WHERE id = ?", (rows,))
-    conn.commit()
-    conn.close()
+    _tamper(path, ("DELETE FROM audit_log WHERE id = ?", (rows,)))
     report = _check(path)
     assert report.audit == [f"the audit head says the log ends at row {rows}, but it ends at "
                             f"{_describe_row(path, rows - 1)}: rows were deleted from or added "
@@ -329,10 +333,7 @@ def test_the_migration_chains_old_rows_and_seals_finalized_claims(db_path):
     assert [e.action for e in start] == ["chain-start"]
     assert {c.field: c.after for c in start[0].changes} == {"chained_rows": 2,
                                                            "sealed_visits": 1}
-    conn = _raw(db_path)
-    conn.execute("UPDATE visits SET claim = '{\"visit\": 99}' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    _tamper(db_path, "UPDATE visits SET claim = '{\"visit\": 99}' WHERE id = 1")
     assert _check(db_path).audit == [
         f"visit 1: its stored claim does not match the seal the schema-5 migration wrote "
         f"(audit row {seal.id}: the claim as stored when the chain began) (the claim was "
@@ -361,10 +362,7 @@ def test_a_new_database_has_a_head_only_once_something_is_written(db_path):
 
 def test_the_head_row_deleted_is_reported(history):
     path, _, _ = history
-    conn = _raw(path)
-    conn.execute("DELETE FROM audit_head")
-    conn.commit()
-    conn.close()
+    _tamper(path, "DELETE FROM audit_head")
     assert _check(path).audit[0].startswith("the audit head is missing")
 
 
