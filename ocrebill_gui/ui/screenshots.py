@@ -50,7 +50,8 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     work.mkdir()
     say(f"demo database: {work / 'demo.sqlite'}")
     api.create_demo_database(work / "demo.sqlite", today=DEMO_DAY)
-    store = api.open_store(work / "demo.sqlite")
+    # The store's clock stands still too: the audit log's times are the pictures' own.
+    store = api.open_store(work / "demo.sqlite", clock=lambda: CLOCK.astimezone())
     clock = FakeClock(CLOCK)
     window = MainWindow(WindowLayout(work / "layout.ini"), clock=clock, actor="nurse.kim")
     window.resize(size)
@@ -91,6 +92,10 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
             payers.select(mine.profile.id)
         _settle(app)
         written.append(_save(window, out_dir / "payer-profile.png"))
+
+        window.show_page("audit")  # the audit log, newest first: the reads above among them
+        _settle(app)
+        written.append(_save(window, out_dir / "audit-log.png"))
     finally:
         window.close()
         store.close()

@@ -63,8 +63,9 @@ class AuditPage(QWidget):
         self.user.setObjectName("auditUser")
         self.user.setPlaceholderText("login name")
         self.date_from, self.date_to = DateField(), DateField()
-        self.date_from.setObjectName("auditFrom")
-        self.date_to.setObjectName("auditTo")
+        for field, name in ((self.date_from, "auditFrom"), (self.date_to, "auditTo")):
+            field.setObjectName(name)
+            field.setPlaceholderText("YYYY-MM-DD")
         self.apply_button = QPushButton("&Show")
         self.apply_button.setObjectName("auditApply")
         self.apply_button.clicked.connect(self.apply)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ocrebill_gui.store import AuditEntry, FieldChange, Store
 from ocrebill_gui.store.audit import audit_entries
+from ocrebill_gui.store.audit_chain import CLAIM_FIELD
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 READS = {"open": "opened", "view": "viewed", "print": "printed", "export": "exported"}
@@ -28,6 +29,9 @@ def _value(value: Any, limit: int = 40) -> str:
 
 
 def change_text(change: FieldChange, limit: int = 40) -> str:
+    if change.field == CLAIM_FIELD:  # the stored claim's SHA-256: its first characters say it
+        return f"claim {str(change.after)[:12]}\u2026" if limit < 64 else \
+            f"claim SHA-256 {change.after}"
     if change.before is None:
         return f"{change.field}: {_value(change.after, limit)}"
     return f"{change.field}: {_value(change.before, limit)} \u2192 {_value(change.after, limit)}"

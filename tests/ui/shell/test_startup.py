@@ -199,7 +199,7 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
                             text=True, capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert names == ["inventory.png", "main-window.png", "patient-form.png",
+    assert names == ["audit-log.png", "inventory.png", "main-window.png", "patient-form.png",
                      "payer-profile.png", "visit-editor.png"]
     for name in names:
         header = (tmp_path / "shots" / name).read_bytes()[:24]
