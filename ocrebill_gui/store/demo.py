@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.practice import demo_practice
 from ocrebill_gui.core.visit import PayerProfile
+from ocrebill_gui.files import create_private
 from ocrebill_gui.store.demo_claims import ClaimCache, period_of
 from ocrebill_gui.store.demo_plan import (
     FY2026,
@@ -239,6 +240,7 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     building = target.with_name(f".{target.name}.demo-{os.getpid()}")
     building.unlink(missing_ok=True)
     try:
+        create_private(building)  # 0600 like every database: os.replace keeps the mode
         summary_counts, computed = _build(building, plan)
         with open(building, "rb+") as handle:
             os.fsync(handle.fileno())

@@ -73,6 +73,12 @@ def test_an_older_readable_database_is_made_owner_only_when_opened_for_writing(t
     assert mode(path) == 0o600
 
 
+def test_a_demo_database_is_private(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    st.create_demo_database(path, patients=2, visits=3)
+    assert mode(path) == 0o600
+
+
 def test_a_folder_given_with_db_keeps_its_mode(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir(mode=0o755)
