@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -251,45 +252,26 @@ def verify_audit(conn: sqlite3.Connection, key: bytes | None = None) -> AuditVer
     for row in conn.execute(_ROWS_SQL):
         row_id, at, actor, entity, entity_id, action, reason, changes, prev, digest = row
         verdict.rows += 1
-        name = describe(row_id, at, action, entity, entity_id)
-        trusted = row_id >= start_id
-        if row_id != expected_id:
-            missing = (f"row {expected_id} is" if row_id == expected_id + 1
-                       else f"rows {expected_id}..{row_id - 1} are")
-            gap = (f"{name}: {missing} missing before it (deleted)" if row_id > expected_id
-                   else f"{name}: its id is out of order")
-            if trusted:
-                chain.append(gap)
-            else:
-                verdict.notices.append(f"before the audit chain began: {gap}")
-        if prev != last_hash:
-            chain.append(f"{name}: does not link to the row before it (a row was inserted, "
-                         "deleted or changed before it)")
-        content = canonical(row_id, at, actor, entity, entity_id, action, reason, changes)
-        if not digest or not isinstance(prev, str) \
-                or not hmac.compare_digest(str(digest), entry_hash(prev, content, key)):
-            chain.append(f"{name}: its content does not match its hash (the row was edited, "
-                         "or written without the chain)")
         when = _when(at)
-        if when is None:
-            chain.append(f"{name}: its time is not a date-time with a time zone")
-        elif last_when is not None and when < last_when:
-            back = f"{name}: its time is earlier than the row before it (back-dated)"
-            if trusted:
-                chain.append(back)
-            else:
-                verdict.notices.append(f"before the audit chain began: {back}")
+        found = _row_mismatches(row, expected_id, last_hash, last_when, when, key)
+        if found:
+            name = describe(row_id, at, action, entity, entity_id)
+            for what, before_start_is_a_note in found:
+                if before_start_is_a_note and row_id < start_id:
+                    verdict.notices.append(f"before the audit chain began: {name}: {what}")
+                else:
+                    chain.append(f"{name}: {what}")
         if entity == "visit" and action in COVERING_ACTIONS:
             covering[entity_id] = (row_id, action, actor, changes)
         expected_id = row_id + 1
         last_hash = digest if isinstance(digest, str) else ""
         last_when = when or last_when
-        last = (row_id, digest, name)
+        last = (row_id, digest, at, action, entity, entity_id)
     if head is None:
         if last is not None:
-            chain.append(f"the audit head is missing (the log ends at {last[2]})")
+            chain.append(f"the audit head is missing (the log ends at {describe(*_at(last))})")
     elif last is None or head[0] != last[0] or head[1] != last[1]:
-        ends = "is empty" if last is None else f"ends at {last[2]}"
+        ends = "is empty" if last is None else f"ends at {describe(*_at(last))}"
         chain.append(f"the audit head says the log ends at row {head[0]}, but it {ends}: rows "
                      "were deleted from or added at the end")
     if chain:
@@ -302,6 +284,37 @@ def _first(found: list[str], one: str, many: str, where: str = "") -> str:
     """The first problem found, and how many more ("(and 3 more visits)")."""
     more = len(found) - 1
     return found[0] + (f" (and {more} more {one if more == 1 else many}{where})" if more else "")
+
+
+def _row_mismatches(row: tuple, expected_id: int, last_hash: str, last_when: datetime | None,
+                    when: datetime | None, key: bytes | None) -> list[tuple[str, bool]]:
+    """What is wrong with one row, each with whether it is only a note before the chain
+    began (gaps and clock steps in rows chained as they were found)."""
+    row_id, at, actor, entity, entity_id, action, reason, changes, prev, digest = row
+    found = []
+    if row_id != expected_id:
+        missing = (f"row {expected_id} is" if row_id == expected_id + 1
+                   else f"rows {expected_id}..{row_id - 1} are")
+        found.append((f"{missing} missing before it (deleted)" if row_id > expected_id
+                      else "its id is out of order", True))
+    if prev != last_hash:
+        found.append(("does not link to the row before it (a row was inserted, deleted or "
+                      "changed before it)", False))
+    content = canonical(row_id, at, actor, entity, entity_id, action, reason, changes)
+    if not digest or not isinstance(prev, str) \
+            or not hmac.compare_digest(str(digest), entry_hash(prev, content, key)):
+        found.append(("its content does not match its hash (the row was edited, or written "
+                      "without the chain)", False))
+    if when is None:
+        found.append(("its time is not a date-time with a time zone", False))
+    elif last_when is not None and when < last_when:
+        found.append(("its time is earlier than the row before it (back-dated)", True))
+    return found
+
+
+def _at(last: tuple) -> tuple:
+    row_id, _digest, at, action, entity, entity_id = last
+    return row_id, at, action, entity, entity_id
 
 
 def _chain_start(conn: sqlite3.Connection) -> int:
@@ -347,7 +360,16 @@ def _verify_claims(conn: sqlite3.Connection, covering: dict[str, tuple[int, str,
             "seal (the claim as stored then), not by their finalize entries")
 
 
+# How changes_json writes the claim's digest; a quote inside a JSON string is escaped, so this
+# can only match the structure itself. Anything else is read as JSON.
+_CLAIM_AFTER = re.compile(r'"field": "claim_sha256", "before": (?:null|"[0-9a-f]{64}"), '
+                          r'"after": "([0-9a-f]{64})"')
+
+
 def _claim_digest_in(changes: str) -> str | None:
+    found = _CLAIM_AFTER.search(changes) if isinstance(changes, str) else None
+    if found is not None:
+        return found.group(1)
     try:
         items = json.loads(changes)
     except (TypeError, ValueError):
