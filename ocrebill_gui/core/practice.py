@@ -27,6 +27,12 @@ class PracticeSettings(BaseModel):
     # that running minutes are real elapsed minutes across a daylight-saving change.
     time_zone: TimeZoneName | None = Field(
         default=None, description="IANA time zone name, e.g. America/Chicago")
+    # Automatic logoff (HIPAA 164.312(a)(2)(iii)): the app hides patient data behind the
+    # sign-in after this many minutes without a key press or mouse input.
+    idle_lock_minutes: int = Field(default=5, ge=1, le=240,
+                                   description="minutes without input before the app locks")
+    # A database made by `ocrebill demo`: its sign-in screen lists the demo accounts.
+    demo: bool = False
 
     @field_validator("time_zone", mode="before")
     @classmethod

@@ -370,6 +370,22 @@ def _account(store: Store, row) -> Account:
                    row["locked_until"] if still else None)
 
 
+def account_problems(login: str, display_name: str = "",
+                     password: str | None = None) -> dict[str, str]:
+    """What the store would refuse in these fields of an account, by field (`login`,
+    `display_name`, `password`), in the words it would use: forms check as the person types.
+    `password` None: not checked."""
+    problems: dict[str, str] = {}
+    for check in (lambda: _check_names(login, display_name),
+                  lambda: password is None or _check_password(password, login)):
+        try:
+            check()
+        except InvalidRecord as error:
+            for name, message in error.problems:
+                problems.setdefault(name, message)
+    return problems
+
+
 def _check_names(login: str, display_name: str) -> tuple[str, str]:
     problems = []
     login = (login or "").strip()

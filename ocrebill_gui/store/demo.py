@@ -25,6 +25,8 @@ from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.practice import demo_practice
 from ocrebill_gui.core.visit import PayerProfile
 from ocrebill_gui.files import create_private
+from ocrebill_gui.store.db import Store
+from ocrebill_gui.store.demo_accounts import add_demo_accounts
 from ocrebill_gui.store.demo_claims import ClaimCache, period_of
 from ocrebill_gui.store.demo_plan import (
     FY2026,
@@ -268,9 +270,13 @@ def _refuse_if_in_use(target: Path) -> None:
     with open_store(target, create=False) as existing:
         people = existing.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
         seen = existing.conn.execute("SELECT count(*) FROM visits").fetchone()[0]
+        staff = existing.conn.execute("SELECT count(*) FROM users").fetchone()[0]
     if people or seen:
         raise StoreError(f"{target} already holds {people} patients and {seen} visits: demo "
                          "data only goes into a new file (choose one with --db).")
+    if staff:
+        raise StoreError(f"{target} already has {staff} staff account(s): demo data only goes "
+                         "into a new file (choose one with --db).")
 
 
 def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
@@ -289,12 +295,17 @@ def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
         conn.execute("BEGIN")
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
+        practice = demo_practice().model_copy(update={"demo": True})
         counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
-                            practice=demo_practice().model_dump_json(),
+                            practice=practice.model_dump_json(),
                             user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json())
         for _, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")
+        # Through the accounts module (its rules, its audit entries), on this connection.
+        morning = datetime.combine(plan.today, datetime.min.time().replace(hour=6)).astimezone()
+        add_demo_accounts(Store(db=sqlite_utils.Database(conn, execute_plugins=False),
+                                path=building, clock=lambda: morning))
         # Foreign keys hold by construction (ids come from the plan); the tests check them
         # with PRAGMA foreign_key_check on demo databases.
         conn.execute("PRAGMA journal_mode = WAL")

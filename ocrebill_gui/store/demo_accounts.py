@@ -1,0 +1,64 @@
+"""The staff accounts of a demo database: one per role, each with the password "demo".
+
+`ocrebill demo` and `ocrebill --demo` make them so that the demo can be tried in every role at
+once; the sign-in screen of a demo database lists them, and `ocrebill demo` prints them. The
+password is public, so its hashes are made with argon2id at its cheapest (a few milliseconds,
+not ~0.25 s each) and with salts that depend on nothing random, so that a demo database is the
+same for the same seed and day; the first sign-in re-hashes it with the full parameters and a
+random salt, as for any hash made with older parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from argon2 import PasswordHasher
+
+from ocrebill_gui.store import accounts
+from ocrebill_gui.store.db import Store
+
+DEMO_PASSWORD = "demo"
+
+# (login, display name, role)
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("admin", "Pat Admin", "admin"),
+    ("frontdesk", "Amy Desk", "front_desk"),
+    ("nurse", "Kim Nurse", "nurse"),
+    ("biller", "Joe Biller", "biller"),
+)
+
+
+
+class _DemoHasher(PasswordHasher):
+    """argon2id at its cheapest, the n-th hash with the n-th salt of a fixed sequence."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+        self._made = 0
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self._made += 1
+        fixed = hashlib.sha256(f"ocrebill-demo-account-{self._made}".encode()).digest()[:16]
+        return super().hash(password, salt=salt or fixed)
+
+
+def demo_accounts_text() -> str:
+    """One line naming the accounts: 'admin (administrator), frontdesk (front desk), ...'."""
+    return ", ".join(f"{login} ({accounts.ROLES[role]})" for login, _name, role in DEMO_ACCOUNTS)
+
+
+def add_demo_accounts(store: Store, *, cheap: bool = True) -> None:
+    """The four demo accounts in a database that has none yet (the first is its
+    administrator); the password rule is waived for "demo", and none must change it."""
+    previous = accounts.use_hasher(_DemoHasher()) if cheap else None
+    try:
+        (login, name, _role), *others = DEMO_ACCOUNTS
+        admin = accounts.create_first_admin(store, login, name, DEMO_PASSWORD,
+                                            password_rule=False)
+        for login, name, role in others:
+            accounts.add_user(store, admin, login, name, [role], DEMO_PASSWORD,
+                              must_change=False, password_rule=False)
+    finally:
+        if previous is not None:
+            accounts.use_hasher(previous)
+
