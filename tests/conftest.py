@@ -25,6 +25,19 @@ def cheap_password_hashing():
 
 
 @pytest.fixture
+def cli_staff(tmp_path_factory, monkeypatch):
+    """The `ocrebill` commands of this test sign in as `staff` ($OCREBILL_USER) with a private
+    password file ($OCREBILL_PASSWORD_FILE); returns `add_staff`, which gives a database (a
+    demo one too) that account. `--user admin` signs in as its administrator."""
+    from staff import STAFF, add_staff, password_file
+
+    monkeypatch.setenv("OCREBILL_PASSWORD_FILE",
+                       str(password_file(tmp_path_factory.mktemp("password"))))
+    monkeypatch.setenv("OCREBILL_USER", STAFF)
+    return add_staff
+
+
+@pytest.fixture
 def standard_visit() -> dict:
     """A valid 600 mg Ocrevus visit (example 01) to vary in tests."""
     return copy.deepcopy(load_example("01-standard-600mg")[0])

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
 COMMAND_MODULES = ["compute", "store_commands", "audit_commands", "print_commands",
-                   "gui_commands"]
+                   "user_commands", "gui_commands"]
 
 
 def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.ArgumentParser:
@@ -28,6 +28,10 @@ def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.A
     )
     parser.add_argument("--db", help="SQLite database file (default: $OCREBILL_DB or the user "
                                      "data folder)")
+    if commands:
+        from ocrebill_gui.cli.sign_in import add_user_option
+
+        add_user_option(parser, top=True)
     parser.add_argument("--demo", action="store_true",
                         help="start the app on a fresh demo database")
     parser.add_argument("--smoke", action="store_true",

@@ -5,8 +5,10 @@ CSV file.
     ocrebill audit --patient P-1001 --from 2026-03-01 --to 2026-03-31
     ocrebill audit --user biller.joe --csv march.csv
 
-Exit 0 when listed or written, 1 when the database refuses, 2 for bad input (a patient that
-matches no one or several, a CSV file that exists without --force).
+It signs in as an administrator or biller: `ocrebill --user NAME audit ...` or $OCREBILL_USER
+(after the command, --user is the user whose entries are listed). Exit 0 when listed or
+written, 1 when the database or the sign-in refuses, 2 for bad input (a patient that matches no
+one or several, a CSV file that exists without --force).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--patient", metavar="REF",
                    help="a patient's entries (the patient, its coverages, authorizations and "
                         "visits): patient id, MRN, or a name prefix that finds one patient")
-    p.add_argument("--user", metavar="NAME", help="one user's entries")
+    p.add_argument("--user", metavar="NAME",
+                   help="one user's entries (to sign in as someone: ocrebill --user NAME audit, "
+                        "or $OCREBILL_USER)")
     p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD, local)")
     p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD, local)")
     p.add_argument("--limit", type=_count, default=200, help="at most this many rows in the "
@@ -44,6 +48,7 @@ def _fail(message: str, code: int) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.sign_in import signed_in
     from ocrebill_gui.cli.tables import text_table
     from ocrebill_gui.core.errors import shown
     from ocrebill_gui.store import StoreError, open_store
@@ -57,6 +62,7 @@ def run_audit(args: argparse.Namespace) -> int:
         return _fail("--force goes with --csv", EXIT_INPUT)
     try:
         with open_store(_path(args), create=False, read_only=True) as store:
+            signed_in(args, store, "audit.read")  # --user before the command: see --user below
             filters = {"visit_id": args.visit, "actor": args.user,
                        "date_from": args.date_from, "date_to": args.date_to}
             if args.patient is not None:

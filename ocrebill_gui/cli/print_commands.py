@@ -5,7 +5,8 @@
     ocrebill print superbill --date 2026-03-04 -o paper-run/  # every finalized visit that day
 
 The database (`--db`, $OCREBILL_DB or the user data folder) is opened for reading; printing
-one of its visits is a read on record in its audit log (once per visit and command). A
+one of its visits needs a signed-in account that may print (cli/sign_in.py; a visit document
+file needs none) and is a read on record in its audit log (once per visit and command). A
 finalized visit prints the claim result it was finalized with; a draft is computed as the app
 shows it.
 """
@@ -33,6 +34,8 @@ KINDS = ("superbill", "checklist")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ocrebill_gui.cli.sign_in import add_user_option
+
     p = sub.add_parser(
         "print", help="print a visit's superbill or billing checklist to PDF",
         description="Render the superbill or the billing checklist of one visit (a visit id "
@@ -54,6 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--practice", metavar="FILE.json",
                    help="practice settings (name, address_lines, npi, tax_id, fee_schedule) "
                         "to print with instead of the database's")
+    add_user_option(p)
     p.set_defaults(handler=run_print)
 
 
@@ -94,6 +98,7 @@ def run_print(args: argparse.Namespace) -> int:
 
 
 def _print_one(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.sign_in import signed_in
     from ocrebill_gui.files import exists_error
     from ocrebill_gui.reports import default_file_name, render_pdf, write_pdf
 
@@ -102,6 +107,8 @@ def _print_one(args: argparse.Namespace) -> int:
     if not from_file and not source.isdigit():
         raise UsageProblem(f"{source}: neither a visit id nor a visit document file")
     with _open_store(args.db, required=not from_file) as store:
+        if not from_file:  # a visit of the database: patient data, for a signed-in person
+            args.session = signed_in(args, store, "visits.print")
         catalog = _catalog(store)
         draft = False
         if from_file:
@@ -123,6 +130,7 @@ def _print_one(args: argparse.Namespace) -> int:
 
 
 def _print_day(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.sign_in import signed_in
     from ocrebill_gui.core.errors import InvalidVisit, shown
     from ocrebill_gui.files import exists_error, private_folder
     from ocrebill_gui.reports import MissingForPrint, default_file_name, render_pdf, write_pdf
@@ -138,6 +146,7 @@ def _print_day(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{folder}: with --date, -o names a folder")
     started = time.perf_counter()
     with _open_store(args.db, required=True) as store:
+        args.session = signed_in(args, store, "visits.print")
         summaries = []
         while batch := visits_on(store, day, limit=500, offset=len(summaries)):
             summaries += batch

@@ -2,14 +2,16 @@
 line, on the same functions the app uses.
 
 The database is `--db PATH` (before or after the command), else $OCREBILL_DB, else the user
-data folder. Exit 0 on success, 1 when the store refuses (in use, read-only, newer schema,
-failed check), 2 for bad input (a rejected document, a bad argument).
+data folder. Every command but `demo` signs in as a staff account (--user NAME before or after
+the command, or $OCREBILL_USER; cli/sign_in.py), whose login the audit log records. Exit 0 on
+success, 1 when the store refuses (in use, read-only, newer schema, failed check, sign-in
+refused, a role that does not allow the command), 2 for bad input (a rejected document, a bad
+argument).
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
@@ -39,13 +41,16 @@ def _count(text: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser, *, writes: bool) -> None:
+    """--db after the command; `writes`: the command writes as the signed-in account."""
     parser.add_argument("--db", default=argparse.SUPPRESS,
                         help="SQLite database file (default: $OCREBILL_DB or the user data "
                              "folder)")
-    if writes:
-        parser.add_argument("--actor", default=None,
-                            help="who makes the change, for the audit log (default: your "
-                                 "login name)")
+
+
+def _signs_in(parser: argparse.ArgumentParser) -> None:
+    from ocrebill_gui.cli.sign_in import add_user_option
+
+    add_user_option(parser)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,6 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-errors", action="store_true",
                    help="with --finalize: finalize even when the claim has error findings")
     _common(p, writes=True)
+    _signs_in(p)
     p.set_defaults(handler=run_import)
 
     p = sub.add_parser("export", help="print a visit's document as JSON",
@@ -80,6 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--claim", action="store_true",
                    help="print the visit's last claim result instead")
     _common(p, writes=True)
+    _signs_in(p)
     p.set_defaults(handler=run_export)
 
     p = sub.add_parser("visits", help="list visits (a day's, a patient's, a date range)")
@@ -92,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=_count, default=200, help="at most this many (default 200)")
     p.add_argument("--json", action="store_true", help="one JSON object per visit")
     _common(p, writes=False)
+    _signs_in(p)
     p.set_defaults(handler=run_visits)
 
     p = sub.add_parser("backup", help="copy the database safely while it is in use",
@@ -103,10 +111,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--overwrite", dest="force", action="store_true",
                    help=argparse.SUPPRESS)  # its name before --force
     _common(p, writes=False)
+    _signs_in(p)
     p.set_defaults(handler=run_backup)
 
     p = sub.add_parser("check", help="check the database's integrity and foreign keys")
     _common(p, writes=False)
+    _signs_in(p)
     p.set_defaults(handler=run_check)
 
 
@@ -116,13 +126,18 @@ def _path(args: argparse.Namespace) -> Path:
     return resolve_db_path(getattr(args, "db", None))
 
 
+def _sign_in(args: argparse.Namespace, store, action: str | None):
+    """Sign in for this command (cli/sign_in.py), checking that the account may do `action`;
+    raises a StoreError (SignInRefused, NotAllowed) that the command reports (exit 1)."""
+    from ocrebill_gui.cli.sign_in import signed_in
+
+    args.session = signed_in(args, store, action)
+    return args.session
+
+
 def _actor(args: argparse.Namespace) -> str:
-    if args.actor and args.actor.strip():
-        return args.actor.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
-        return "cli"
+    """Who the audit log records: the account signed in for this command."""
+    return args.session.actor
 
 
 def _fail(message: str, code: int = EXIT_STORE) -> int:
@@ -132,6 +147,7 @@ def _fail(message: str, code: int = EXIT_STORE) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     from ocrebill_gui.store import InvalidRecord, StoreError, create_demo_database
+    from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD, demo_accounts_text
 
     path = _path(args)
     try:
@@ -143,6 +159,8 @@ def run_demo(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     print(f"Demo database {summary.path}: {summary.patients} patients, {summary.visits} visits "
           f"({summary.finalized} finalized, {summary.drafts} drafts) in {summary.seconds:.1f} s")
+    print(f"Staff accounts, password \"{DEMO_PASSWORD}\": {demo_accounts_text()} (e.g. "
+          "ocrebill --user nurse visits --date today)")
     return 0
 
 
@@ -156,14 +174,21 @@ def run_import(args: argparse.Namespace) -> int:
         import_document,
         open_store,
     )
+    from ocrebill_gui.store.accounts import require
 
-    actor = _actor(args)
     try:
         store = open_store(_path(args))
     except StoreError as exc:
         return _fail(str(exc))
     rejected = imported = duplicates = 0
     with store:
+        try:
+            session = _sign_in(args, store, "visits.import")
+            if args.finalize:
+                require(session, "visits.finalize")
+        except StoreError as exc:
+            return _fail(str(exc))
+        actor = _actor(args)
         for index, path in enumerate(args.files):
             name = shown(path, 200, quote=False)
             document, error = read_document(path)
@@ -220,6 +245,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     try:  # writable when it may be: the export is a read of patient data, audited
         with _open_existing(args, read_only=False) as store:
+            _sign_in(args, store, "visits.export")
             visit = get_visit(store, args.visit_id)
             if not record_read(store, _actor(args), "visit", visit.id, "export",
                                details=[("what", None, "claim" if args.claim else "document")]):
@@ -250,6 +276,7 @@ def run_visits(args: argparse.Namespace) -> int:
         return _fail(f"--from {start.isoformat()} is after --to {end.isoformat()}", EXIT_INPUT)
     try:
         with _open_existing(args) as store:
+            _sign_in(args, store, "patients.read")
             rows = find_visits(store, text=args.patient, date_from=start, date_to=end,
                                status=args.status, limit=args.limit)
             payers = {p.id: p.name for p, _mine in payer_profiles(store)}
@@ -282,6 +309,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
     try:
         with _open_existing(args) as store:
+            _sign_in(args, store, "backup")
             report = backup_database(store, args.dest, force=args.force)
     except BackupExists as exc:
         return _fail(f"ocrebill backup: {exc.path} already exists: nothing was written. Give "
@@ -298,6 +326,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     try:
         with _open_existing(args) as store:
+            _sign_in(args, store, None)
             report = check_database(store)
     except StoreError as exc:
         return _fail(str(exc))

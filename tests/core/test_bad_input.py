@@ -12,10 +12,19 @@ from pathlib import Path
 
 import pytest
 from example_visits import VISITS, load_example
+from staff import add_staff
 
 from ocrebill_gui.cli import main
 
 STANDARD = VISITS / "01-standard-600mg.json"
+
+
+@pytest.fixture(autouse=True)
+def staffed_databases(tmp_path: Path, cli_staff) -> None:
+    """The databases these tests import into have staff, and the commands sign in (what is
+    tested here comes after the sign-in: tests/store/test_users_cli.py tests that)."""
+    for name in ("import.sqlite", "db.sqlite", "x.sqlite"):
+        cli_staff(tmp_path / name)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -276,6 +285,7 @@ def closed_reader(*args: str) -> subprocess.CompletedProcess:
 def test_a_broken_pipe_never_turns_a_failure_into_success(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite"
     assert ocrebill("--db", str(db), "demo", "--visits", "300").returncode == 0
+    add_staff(db)
     # The listing is cut short: not done.
     assert closed_reader("--db", str(db), "visits", "--limit", "300").returncode == 1
     # A failure stays a failure.

@@ -25,15 +25,18 @@ import re
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from example_visits import VISITS, example_names
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from staff import STAFF, add_staff, password_file
 
 from ocrebill_gui.cli import main
-from ocrebill_gui.store import open_store
+from ocrebill_gui.store import accounts
 
 settings.register_profile(
     "ocrebill-fuzz",
@@ -183,20 +186,35 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def counts(db: Path) -> dict[str, int]:
+    """Rows per table; the audit log's without the import's sign-in (made before it reads the
+    document), and the audit chain's head, which moves with it."""
     conn = sqlite3.connect(db)
     try:
         tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'audit_head'")]
+        found = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        found["audit_log"] = conn.execute("SELECT count(*) FROM audit_log WHERE action NOT IN "
+                                          "('sign-in', 'sign-in-failed')").fetchone()[0]
+        return found
     finally:
         conn.close()
 
 
 @pytest.fixture(scope="module")
-def empty_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "empty.sqlite"
-    open_store(path).close()
-    return path
+def empty_store(tmp_path_factory) -> Iterator[Path]:
+    """A database without patients or visits, whose `staff` the imports sign in as (hashed
+    as cheaply as the tests' hasher: this fixture is made before that one is in place)."""
+    previous = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    try:
+        path = add_staff(tmp_path_factory.mktemp("fuzz") / "empty.sqlite")
+    finally:
+        accounts.use_hasher(previous)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("OCREBILL_PASSWORD_FILE",
+                   str(password_file(tmp_path_factory.mktemp("password"))))
+        env.setenv("OCREBILL_USER", STAFF)
+        yield path
 
 
 def import_lines(err: str) -> list[str]:

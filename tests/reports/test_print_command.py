@@ -28,8 +28,9 @@ def no_db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> tuple[str, dict[str, int]]:
-    """Two patients on 2026-03-04: two finalized visits, one draft; practice set up."""
+def database(tmp_path: Path, cli_staff) -> tuple[str, dict[str, int]]:
+    """Two patients on 2026-03-04: two finalized visits, one draft; practice set up; the
+    commands sign in as `staff` (tests/staff.py)."""
     path = tmp_path / "ocrebill.sqlite"
     db = store.open_store(path)
     try:
@@ -52,7 +53,7 @@ def database(tmp_path: Path) -> tuple[str, dict[str, int]]:
         store.finalize_visit(db, "biller", ids["ana"], expected_revision=1)
     finally:
         db.close()
-    return str(path), ids
+    return str(cli_staff(path)), ids
 
 
 def test_prints_a_visit_document_file_with_the_demo_practice(no_db: str, tmp_path: Path,

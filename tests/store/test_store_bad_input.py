@@ -17,7 +17,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_bad_file_between_two_good_ones(tmp_path, capsys):
+def test_a_bad_file_between_two_good_ones(tmp_path, capsys, cli_staff):
     a, bad, b = tmp_path / "a.json", tmp_path / "bad.json", tmp_path / "b.json"
     a.write_text(json.dumps(example("01-standard-600mg")))
     broken = example("05-waste-jw-line")
@@ -27,7 +27,7 @@ def test_a_bad_file_between_two_good_ones(tmp_path, capsys):
     other = example("06-facility-premeds")
     other["patient"]["id"] = "P-OTHER"
     b.write_text(json.dumps(other))
-    db = tmp_path / "db.sqlite"
+    db = cli_staff(tmp_path / "db.sqlite")
     code, out, err = run(capsys, "--db", str(db), "import", str(a), str(bad), str(b))
     assert code == 2
     assert out.splitlines()[0].startswith(f"{a}: imported as visit 1 (draft")
@@ -60,9 +60,10 @@ def test_import_refuses_a_sqlite_file_of_another_program(tmp_path, capsys):
     conn.close()
 
 
-def test_an_empty_file_becomes_a_database(tmp_path, capsys):
+def test_an_empty_file_becomes_a_database(tmp_path, capsys, cli_staff):
     empty = tmp_path / "new.sqlite"
     empty.touch()  # what a "new file" menu or `touch` makes
+    cli_staff(empty)  # opened as a new database, given its staff
     source = tmp_path / "visit.json"
     source.write_text(json.dumps(example()))
     code, out, _ = run(capsys, "--db", str(empty), "import", str(source))
@@ -97,8 +98,8 @@ def test_the_user_data_folder_is_still_created_on_first_run(tmp_path, monkeypatc
 
 
 def test_a_database_that_refuses_stops_the_import_with_a_summary(tmp_path, capsys,
-                                                                 monkeypatch):
-    db = tmp_path / "db.sqlite"
+                                                                 monkeypatch, cli_staff):
+    db = cli_staff(tmp_path / "db.sqlite")
     files = [tmp_path / f"{name}.json" for name in ("a", "b", "c")]
     for index, path in enumerate(files):
         document = example()

@@ -1,4 +1,6 @@
-"""The store's commands: demo, import, export, visits, backup, check."""
+"""The store's commands: demo, import, export, visits, backup, check. They sign in as `staff`
+(front desk, nurse, biller) or `admin` (tests/staff.py); cli sign-in itself is tested in
+test_users_cli.py."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from store_helpers import FIXTURES, PYTHON, REPO, example
 from ocrebill_gui import store as st
 from ocrebill_gui.cli import main
 
+pytestmark = pytest.mark.usefixtures("cli_staff")
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -21,11 +25,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def demo_db(tmp_path, capsys):
+def demo_db(tmp_path, capsys, cli_staff):
     path = tmp_path / "demo.sqlite"
     code, out, _ = run(capsys, "--db", str(path), "demo", "--today", "2026-03-04")
     assert code == 0 and "200 visits" in out
-    return path
+    return cli_staff(path)
 
 
 def test_demo_then_a_days_visits(demo_db, capsys):
@@ -87,8 +91,8 @@ def test_demo_refuses_a_database_with_data(demo_db, capsys):
     assert code == 1 and "already holds 40 patients and 200 visits" in err
 
 
-def test_import_reports_each_file_and_rejects_bad_ones_whole(tmp_path, capsys):
-    db = tmp_path / "imp.sqlite"
+def test_import_reports_each_file_and_rejects_bad_ones_whole(tmp_path, capsys, cli_staff):
+    db = cli_staff(tmp_path / "imp.sqlite")
     bad = tmp_path / "bad.json"
     doc = example()
     doc["administrations"][0]["dose_mg"] = 0
@@ -98,7 +102,7 @@ def test_import_reports_each_file_and_rejects_bad_ones_whole(tmp_path, capsys):
     broken.write_text("{not json")
     good = FIXTURES / "01-standard-600mg.json"
     code, out, err = run(capsys, "--db", str(db), "import", str(good), str(bad), str(broken),
-                         str(good), "--actor", "importer")
+                         str(good))
     assert code == 2
     assert f"{good}: imported as visit 1 (draft, patient P-2001 (new))" in out
     assert f"{good}: already stored as visit 1" in out
@@ -110,18 +114,19 @@ def test_import_reports_each_file_and_rejects_bad_ones_whole(tmp_path, capsys):
     assert "Traceback" not in err
     with st.open_store(db) as store:
         assert st.count_visits(store) == 1
-        assert st.audit_entries(store, "visit")[0].actor == "importer"
+        assert st.audit_entries(store, "visit")[0].actor == "staff"  # who signed in
 
 
-def test_import_finalize(tmp_path, capsys):
-    db = tmp_path / "imp.sqlite"
+def test_import_finalize(tmp_path, capsys, cli_staff):
+    db = cli_staff(tmp_path / "imp.sqlite")
     code, out, _ = run(capsys, "--db", str(db), "import", "--finalize",
                        str(FIXTURES / "09-zunovo-subcutaneous.json"))
     assert code == 0 and "(finalized, patient" in out
 
 
-def test_import_finalize_of_a_stored_draft_and_of_a_claim_with_errors(tmp_path, capsys):
-    db = tmp_path / "imp.sqlite"
+def test_import_finalize_of_a_stored_draft_and_of_a_claim_with_errors(tmp_path, capsys,
+                                                                      cli_staff):
+    db = cli_staff(tmp_path / "imp.sqlite")
     draft = str(FIXTURES / "01-standard-600mg.json")
     run(capsys, "--db", str(db), "import", draft)
     code, out, _ = run(capsys, "--db", str(db), "import", "--finalize", draft)
@@ -135,19 +140,20 @@ def test_import_finalize_of_a_stored_draft_and_of_a_claim_with_errors(tmp_path, 
 
 def test_backup_and_check(demo_db, tmp_path, capsys):
     dest = tmp_path / "copies" / "monday.sqlite"
-    code, _, err = run(capsys, "--db", str(demo_db), "backup", f"{dest.parent}/")
+    backup = ["--db", str(demo_db), "--user", "admin", "backup"]  # the administrator's task
+    code, _, err = run(capsys, *backup, f"{dest.parent}/")
     assert code == 1 and "does not exist (is the drive connected?)" in err
     assert not dest.parent.exists(), "a missing folder is never made up"
     dest.parent.mkdir()
-    code, out, _ = run(capsys, "--db", str(demo_db), "backup", str(dest))
+    code, out, _ = run(capsys, *backup, str(dest))
     assert code == 0 and "integrity check of the copy: ok" in out
     code, out, _ = run(capsys, "--db", str(dest), "check")
     assert code == 0 and "Integrity: ok" in out and "Foreign keys: ok" in out
     assert "The database is sound." in out
-    code, _, err = run(capsys, "--db", str(demo_db), "backup", str(dest))
+    code, _, err = run(capsys, *backup, str(dest))
     assert code == 2 and f"{dest} already exists: nothing was written" in err
     assert "Give --force to replace it" in err and "Traceback" not in err
-    code, out, _ = run(capsys, "--db", str(demo_db), "backup", str(dest), "--force")
+    code, out, _ = run(capsys, *backup, str(dest), "--force")
     assert code == 0 and "integrity check of the copy: ok" in out
 
 

@@ -128,10 +128,12 @@ HOLDER = """
 """
 
 
-def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeypatch):
+def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeypatch,
+                                                       cli_staff):
     db = tmp_path / "busy.sqlite"
     with st.open_store(db) as store:
         patient, *_ = populated(store)
+    cli_staff(db)
     doc_file = tmp_path / "visit.json"
     doc_file.write_text(json.dumps(visit_doc()))
     holder = subprocess.Popen([PYTHON, "-c", textwrap.dedent(HOLDER), str(db)], env=_env(),
@@ -158,12 +160,13 @@ def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeyp
 
 
 @pytest.fixture
-def read_only_file(tmp_path):
+def read_only_file(tmp_path, cli_staff):
     """A database file the OS refuses to write, even for root (immutable attribute), or by
-    permissions when not root."""
+    permissions when not root; the commands sign in as `staff`."""
     db = tmp_path / "locked.sqlite"
     with st.open_store(db) as store:
         populated(store)
+    cli_staff(db)
     if os.geteuid() == 0:
         if shutil.which("chattr") is None:
             pytest.skip("needs chattr to make a file read-only for root")
