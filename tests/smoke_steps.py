@@ -7,6 +7,7 @@ import re
 
 STEPS = [r"database created at (?P<db>\S+): (?P<visits>\d+) demo visits, \d+ patients",
          r"main window shown: '[^']*smoke\.sqlite[^']*' \(Qt platform (?P<platform>\w+)\)",
+         r"signed in as nurse \(Kim Nurse, nurse\)",
          r"visit (?P<visit>\d+) \(\S+, draft\) computed: (?P<lines>\d+) claim lines "
          r"\((?P<codes>[^)]*)\), \d+ findings",
          r"diagnosis search 'G35': \d+ codes, first G35 'Multiple sclerosis'",

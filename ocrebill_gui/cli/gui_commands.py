@@ -26,9 +26,9 @@ def _size(text: str) -> tuple[int, int]:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("screenshots", help="render each main screen with demo data to PNG",
                        description="Build a fresh demo database in a temp folder and save a PNG "
-                                   "of the main window, the visit editor (a running infusion "
-                                   "with findings), the patient form, the inventory and a payer"
-                                   " profile to OUT_DIR.")
+                                   "of the sign-in screen, the main window, the visit editor (a "
+                                   "running infusion with findings), the patient form, the "
+                                   "inventory and a payer profile to OUT_DIR.")
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder for the PNG files")
     p.add_argument("--size", type=_size, default=(1400, 900), metavar="WxH",
                    help="window size in device-independent pixels (default 1400x900)")

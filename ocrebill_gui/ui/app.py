@@ -8,7 +8,6 @@ first paint, and the visit editor, reportlab and the ICD-10 index only when firs
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -20,17 +19,6 @@ from ocrebill_gui.ui.qt import QApplication, QEvent, QObject, QTimer, QWidget
 from ocrebill_gui.ui.settings import WindowLayout, default_layout_path
 from ocrebill_gui.ui.style import install as install_style
 from ocrebill_gui.ui.temp_files import ended_by_signals
-
-
-def current_actor() -> str:
-    """Who is using the app, for the audit log: $OCREBILL_USER or the login name."""
-    name = os.environ.get("OCREBILL_USER", "").strip()
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):  # no passwd entry (containers)
-            name = "ocrebill"
-    return name
 
 
 class AfterFirstPaint(QObject):
@@ -75,9 +63,12 @@ def run(args: argparse.Namespace) -> int:
         from ocrebill_gui.ui.probe import Probe
 
         probe = Probe(os.environ["OCREBILL_PROBE"], app)
-    window = MainWindow(WindowLayout(default_layout_path()), clock=SystemClock(),
-                        actor=current_actor())
+    window = MainWindow(WindowLayout(default_layout_path()), clock=SystemClock())
     status = {"code": 0}
+
+    def freeze_once() -> None:  # once the first screen is up (ui/memory.py)
+        window.session_started.disconnect(freeze_once)
+        freeze_start_up_objects()
 
     def load() -> None:
         if probe is not None and probe.painted():
@@ -91,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
             window.close()
             app.quit()
             return
+        window.session_started.connect(freeze_once)
         window.attach_store(store)
         app.aboutToQuit.connect(store.close)
-        freeze_start_up_objects()
         if probe is not None:
             probe.ready(window)
 

@@ -1,8 +1,14 @@
 """The main window: a toolbar (New visit, the four screens, Find patient) over the current
-screen. It opens in two steps so the first paint is quick: the frame is shown at once, then
-`attach_store` adds the screens once the database is open. Screens other than Today are built
-the first time they are shown; the visit editor is imported on the first visit opened, in the
-visit window (one tab per open visit).
+screen. It opens in steps so the first paint is quick: the frame is shown at once, then
+`attach_store` shows the sign-in once the database is open, and the screens come once someone
+has signed in. Screens other than Today are built the first time they are shown; the visit
+editor is imported on the first visit opened, in the visit window (one tab per open visit).
+
+Signed in, the screens follow the session's roles (ui/permissions.py). After the practice's
+idle minutes without input (ui/idle_lock.py), or File > Lock now (Ctrl+L), the window saves the
+drafts, closes its dialogs and hides every screen behind the sign-in: the same person goes on
+where they were, someone else (File > Switch user too) gets fresh screens, the open visits saved
+and closed.
 
 This module imports only Qt: the store, the engine and the editor load after the first paint.
 """
@@ -12,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.ui.clock import Clock
+from ocrebill_gui.ui.idle_lock import IdleWatch
 from ocrebill_gui.ui.qt import (
     QAction,
     QActionGroup,
@@ -29,12 +36,17 @@ from ocrebill_gui.ui.qt import (
     QTimer,
     QToolBar,
     QWidget,
+    Signal,
 )
+from ocrebill_gui.ui.session_control import SessionControl
 from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
 
 SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
@@ -42,17 +54,22 @@ PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6")]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SessionControl, QMainWindow):
     """Today's visits, Patients, Inventory and Payers; open visits are tabs of the Visits
-    page."""
+    page. `session_started` once someone has signed in and their first screen is up."""
 
-    def __init__(self, layout: WindowLayout, *, clock: Clock, actor: str,
+    session_started = Signal()
+
+    def __init__(self, layout: WindowLayout, *, clock: Clock,
+                 idle_seconds: Callable[[], float] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("")  # the application display name ("OcreBill") alone
-        self._layout, self._clock, self._actor = layout, clock, actor
+        self._layout, self._clock = layout, clock
         self.store: Store | None = None
+        self.session: Session | None = None
+        self.sign_in_panel: QWidget | None = None
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()  # pages to reload before they are shown again
         self.visit_window: QWidget | None = None
@@ -62,14 +79,23 @@ class MainWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_role(self.placeholder, "muted")
         self.stack.addWidget(self.placeholder)
-        self.setCentralWidget(self.stack)
+        # The screens, or the sign-in in their place: a hidden screen shows nothing.
+        self.gate = QStackedWidget()
+        self.gate.addWidget(self.stack)
+        self.setCentralWidget(self.gate)
+        self._build_menu()
         self._build_toolbar()
-        self.statusBar().showMessage(f"Signed in as {actor}")
+        self.user_label = QLabel("Not signed in")
+        self.user_label.setObjectName("signedInAs")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.idle = IdleWatch(self, **({"seconds": idle_seconds} if idle_seconds else {}))
+        self.idle.idle.connect(self.lock)
         if not layout.restore_window("main", self):
             self._default_geometry()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main")
+        self.toolbar = bar
         bar.setObjectName("mainToolbar")
         bar.setMovable(False)
         bar.setFloatable(False)
@@ -131,16 +157,16 @@ class MainWindow(QMainWindow):
 
     # -- the database ---------------------------------------------------------------------
 
-    def attach_store(self, store: Store) -> None:
-        """The database is open: show today's visits and enable everything."""
+    def attach_store(self, store: Store, session: Session | None = None) -> None:
+        """The database is open: the sign-in, or straight to `session`'s screens (tests,
+        smoke test)."""
         self.store = store
         self.setWindowTitle(store.path.name)  # shown as "NAME - OcreBill"
-        self.statusBar().showMessage(f"Database {store.path}  \u00b7  signed in as {self._actor}")
-        for action in (self.new_visit_action, *self.page_actions.values()):
-            action.setEnabled(True)
-        self.page_actions["visits"].setEnabled(False)  # until a visit is open
-        self.search.setEnabled(True)
-        self.show_page("today").focus_table()  # the day's worklist first, whatever was last
+        self.statusBar().showMessage(f"Database {store.path}")
+        if session is not None:
+            self.start_session(session)
+        else:
+            self._ask_sign_in()
 
     def page(self, key: str) -> Any:
         """The screen `key`, built on first use."""
@@ -150,32 +176,32 @@ class MainWindow(QMainWindow):
         return self.pages[key]
 
     def _build_page(self, key: str) -> QWidget:
-        assert self.store is not None, "attach_store first"
-        store, layout, clock, actor = self.store, self._layout, self._clock, self._actor
+        assert self.store is not None and self.session is not None, "sign in first"
+        store, layout, clock, session = self.store, self._layout, self._clock, self.session
         if key == "today":
             from ocrebill_gui.ui.today import TodayPage
 
-            page = TodayPage(store, clock.now().date(), layout)
+            page = TodayPage(store, clock.now().date(), layout, session)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(lambda: self.new_visit(None))
             return page
         if key == "patients":
             from ocrebill_gui.ui.patients.page import PatientsPage
 
-            page = PatientsPage(store, actor, clock, layout)
+            page = PatientsPage(store, session, clock, layout)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(self.new_visit)
             return page
         if key == "inventory":
             from ocrebill_gui.ui.inventory.page import InventoryPage
 
-            return InventoryPage(store, actor, clock, layout)
+            return InventoryPage(store, session, clock, layout)
         if key == "visits":
             return self._visits()
         if key == "payers":
             from ocrebill_gui.ui.payers.page import PayersPage
 
-            return PayersPage(store, actor, layout)
+            return PayersPage(store, session, layout)
         if key == "audit":  # the audit log viewer: for administrators and billers
             from ocrebill_gui.ui.audit.page import AuditPage
 
@@ -187,6 +213,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> Any:
         if key not in self.page_actions or self.store is None:
             key = "today"
+        key = self.page_for_session(key)  # a screen the roles do not open: their first one
         page = self.page(key)
         if key in self._stale:
             self._stale.discard(key)
@@ -215,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _search_now(self) -> None:
         text = self.search.text()
-        if self.store is None:
+        if self.store is None or self.locked or not self.may("patients.read"):
             return
         if not text.strip() and self.current_page != "patients":
             return
@@ -238,10 +265,14 @@ class MainWindow(QMainWindow):
 
     def open_visit(self, visit_id: int) -> QWidget | None:
         """Bring up the editor of this visit (its tab, made if needed)."""
-        return self._visits().open(visit_id) if self.store is not None else None
+        if self.store is None or self.locked or not self.may("patients.read"):
+            return None
+        return self._visits().open(visit_id)
 
     def new_visit(self, patient_id: int | None = None) -> QWidget | None:
-        return self._visits().open(None, patient_id) if self.store is not None else None
+        if self.store is None or self.locked or not self.may("visits.draft"):
+            return None
+        return self._visits().open(None, patient_id)
 
     def _visits(self) -> Any:
         if self.visit_window is None:
@@ -266,7 +297,7 @@ class MainWindow(QMainWindow):
     def _make_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget:
         from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: loaded on first use
 
-        return VisitEditor(self.store, visit_id, clock=self._clock, actor=self._actor,
+        return VisitEditor(self.store, visit_id, clock=self._clock, session=self.session,
                            patient_id=patient_id)
 
     def _visit_changed(self, _visit_id: int) -> None:
@@ -287,6 +318,7 @@ class MainWindow(QMainWindow):
         if self.visit_window is not None and not self.visit_window.close_all():
             event.ignore()  # an editor could not save its draft: keep everything open
             return
+        self.idle.stop()
         self.save_layout()
         super().closeEvent(event)
 

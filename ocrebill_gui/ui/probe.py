@@ -5,7 +5,8 @@ stdout; the app quits after the stage asked for:
 Each line is `probe STAGE PERF_COUNTER PEAK_KB`.
 
 - `first-paint`: the main window has painted (the figure compared with a bare Qt window);
-- `ready`: the database is open and today's visits are listed;
+- `ready`: the database is open, the demo nurse signed in on the sign-in screen (the
+  benchmark's database is a demo one) and today's visits are listed;
 - `open-visits=N`: N visits opened in visit editors, all left open (for peak memory);
 - `browse-visits=N`: N visits opened one after another, each closed before the next (a biller
   going through a day's list).
@@ -41,6 +42,11 @@ class Probe:
         return False
 
     def ready(self, window: QWidget) -> None:
+        panel = getattr(window, "sign_in_panel", None)
+        if panel is not None:
+            from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
+
+            panel.submit("nurse", DEMO_PASSWORD)
         self._say("ready")
         if self.stage == "ready":
             self._quit()

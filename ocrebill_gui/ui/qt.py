@@ -106,6 +106,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QStackedWidget",
         "QStatusBar",
         "QStyle",
+        "QTabBar",
         "QTableView",
         "QTabWidget",
         "QTextEdit",

@@ -2,8 +2,10 @@
 
 A fresh demo database in a temp folder, a fixed day and a clock standing at 10:15 on it (so
 today's infusions are running and the pictures do not change from run to run), and a layout
-file of its own (the user's remembered layout is left alone). Run with QT_SCALE_FACTOR=2 or
-OCREBILL_COLOR_SCHEME=dark to check 200 % scaling and the dark palette.
+file of its own (the user's remembered layout is left alone). The sign-in screen first; then
+each screen as the demo account whose work it is (the nurse's day and visit, the front desk's
+patient form, the biller's payer profile), signed in on the sign-in screen. Run with
+QT_SCALE_FACTOR=2 or OCREBILL_COLOR_SCHEME=dark to check 200 % scaling and the dark palette.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
                        ) -> list[Path]:
     """Write one PNG per screen to `out_dir`; returns their paths."""
     from ocrebill_gui import store as api
+    from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
     from ocrebill_gui.ui.app import create_application
     from ocrebill_gui.ui.clock import FakeClock
     from ocrebill_gui.ui.main_window import MainWindow
@@ -53,13 +56,23 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     # The store's clock stands still too: the audit log's times are the pictures' own.
     store = api.open_store(work / "demo.sqlite", clock=lambda: CLOCK.astimezone())
     clock = FakeClock(CLOCK)
-    window = MainWindow(WindowLayout(work / "layout.ini"), clock=clock, actor="nurse.kim")
+    window = MainWindow(WindowLayout(work / "layout.ini"), clock=clock)
     window.resize(size)
     window.show()
     window.attach_store(store)
     written: list[Path] = []
+
+    def sign_in(login: str) -> None:
+        if not window.locked:
+            window.switch_user()
+        if window.sign_in_panel.submit(login, DEMO_PASSWORD) is None:
+            raise OSError(f"the demo account {login} could not sign in")
+        _settle(app)
+
     try:
         _settle(app)
+        written.append(_save(window, out_dir / "sign-in.png"))
+        sign_in("nurse")
         written.append(_save(window, out_dir / "main-window.png"))
 
         visits = api.visits_on(store, DEMO_DAY)
@@ -73,6 +86,11 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
                 written.append(_save(editor.window(), out_dir / "visit-editor.png"))
                 editor.close()
 
+        window.show_page("inventory")
+        _settle(app)
+        written.append(_save(window, out_dir / "inventory.png"))
+
+        sign_in("frontdesk")
         patients = window.show_page("patients")
         candidates = [v.patient_id for v in visits] + [
             p.id for p in api.list_patients(store, limit=100)]
@@ -82,10 +100,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))
 
-        window.show_page("inventory")
-        _settle(app)
-        written.append(_save(window, out_dir / "inventory.png"))
-
+        sign_in("biller")
         payers = window.show_page("payers")
         mine = next((r for r in payers.model.records() if r.is_users), None)
         if mine is not None:

@@ -8,6 +8,7 @@ bundle fails here and not in front of a nurse:
 1. a demo database in a new temp folder (mkdtemp: 0700), removed afterwards whatever happens
    short of a crash or SIGKILL;
 2. the main window on it, shown until it has painted (the real platform plugin, or offscreen);
+   the demo nurse signs in on its sign-in screen (argon2id, the real parameters);
 3. a draft visit opened in the visit editor, which computes its claim (catalog, payer
    profiles, ICD-10 code table), and the diagnosis search the editor's type-ahead runs;
 4. that visit's superbill rendered by the editor's Save-as-PDF path (reportlab, fonts), in
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ACTOR = "smoke"
+SIGN_IN_AS = "nurse"  # a demo account (store/demo_accounts.py)
 PAINT_TIMEOUT_MS = 10_000
 SEARCH = "G35"  # multiple sclerosis: the diagnosis of nearly every Ocrevus visit
 
@@ -62,6 +63,17 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
         window = _show_main_window(store, work, closing)
         say(f"main window shown: {window.windowHandle().title()!r} "
             f"(Qt platform {_platform_name()})")
+
+        step = "sign in"
+        from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
+
+        panel = window.sign_in_panel
+        if panel is None or panel.submit(SIGN_IN_AS, DEMO_PASSWORD) is None:
+            why = (getattr(panel.form, "message", None) if panel is not None else None)
+            raise SmokeFailed(f"the demo account {SIGN_IN_AS} could not sign in: "
+                              f"{why.text() if why is not None else 'no sign-in screen'}")
+        session = window.session
+        say(f"signed in as {session.login} ({session.display_name}, {session.roles_text})")
 
         step = "open a visit in the visit editor"
         visit = _visit_to_open(api, store)
@@ -119,7 +131,7 @@ def _show_main_window(store: Any, work: Path, closing: list[Callable[[], Any]]) 
     from ocrebill_gui.ui.qt import QEventLoop
     from ocrebill_gui.ui.settings import WindowLayout
 
-    window = MainWindow(WindowLayout(work / "layout.ini"), clock=SystemClock(), actor=ACTOR)
+    window = MainWindow(WindowLayout(work / "layout.ini"), clock=SystemClock())
     closing.insert(0, window.close)  # before the store: the editors save their drafts
     window.attach_store(store)
     loop = QEventLoop()

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, VisitSummary
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.models.visits import DayVisitsModel
+from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
     QDate,
     QDateEdit,
@@ -32,7 +34,7 @@ class TodayPage(QWidget):
     open_visit = Signal(int)
     new_visit = Signal()
 
-    def __init__(self, store: Store, today: date, layout: WindowLayout,
+    def __init__(self, store: Store, today: date, layout: WindowLayout, session: Session,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("todayPage")
@@ -64,6 +66,7 @@ class TodayPage(QWidget):
         self.new_button = QPushButton("&New visit")
         self.new_button.setToolTip("Start a visit (Ctrl+N)")
         self.new_button.clicked.connect(self.new_visit)
+        gate(self.new_button, session, "visits.draft")
         self.view = record_table(self.model, name="todayTable",
                                  on_activate=self._activated)
         self.empty = QLabel()
@@ -121,7 +124,9 @@ class TodayPage(QWidget):
         if visits:
             self.stack.setCurrentWidget(self.view)
         else:
-            self.empty.setText("No visits on this day. Press Ctrl+N to start one.")
+            self.empty.setText("No visits on this day."
+                               + (" Press Ctrl+N to start one."
+                                  if self.new_button.isEnabled() else ""))
             self.stack.setCurrentWidget(self.empty)
 
     def _activated(self, visit: VisitSummary) -> None:

@@ -182,6 +182,18 @@ class VisitWindow(QWidget):
                 return False
         return True
 
+    def close_all_unasked(self) -> int:
+        """Close every tab without a question (another person signs in): each editor saves its
+        draft, and one that cannot is closed anyway. Returns how many could not be saved."""
+        unsaved = 0
+        for tab in self.visit_tabs():
+            editor = tab.editor
+            if editor is not None:
+                unsaved += not editor.save_now()
+                editor.release()
+            self._closed(tab)
+        return unsaved
+
     def save_layout(self) -> None:
         """Nothing of its own to keep: each editor's split is saved as it moves."""
 

@@ -13,6 +13,7 @@ import time
 from itertools import cycle
 
 import pytest
+import staff
 from bench_util import report
 
 from ocrebill_gui import store as api
@@ -34,7 +35,8 @@ def editor(qtbot, tmp_path):
                                       "lot": "H0123", "expires": "2027-08-31",
                                       "received": "2026-02-01", "received_vials": 6})
     clock = FakeClock("2026-03-04T09:00")
-    widget = VisitEditor(store, None, clock=clock, actor="bench", patient_id=person.id)
+    session = staff.session(store, "bench", ["nurse"])
+    widget = VisitEditor(store, None, clock=clock, session=session, patient_id=person.id)
     qtbot.addWidget(widget)
     widget.resize(1400, 900)
     widget.show()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.inventory.receive_dialog import ReceiveLotDialog
 from ocrebill_gui.ui.models.inventory import SOON_DAYS, VialLotsModel
+from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
@@ -19,11 +21,12 @@ FILTERS = [("In stock", "in_stock"), (f"Expiring within {SOON_DAYS} days", "expi
 class InventoryPage(QWidget):
     """Lots on hand; the banner counts those expiring within SOON_DAYS."""
 
-    def __init__(self, store: Store, actor: str, clock: Clock, layout: WindowLayout,
+    def __init__(self, store: Store, session: Session, clock: Clock, layout: WindowLayout,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inventoryPage")
-        self._store, self._actor, self._clock, self._layout = store, actor, clock, layout
+        self._store, self._clock, self._layout = store, clock, layout
+        self._actor = session.actor
         catalog = api.store_catalog(store)
         self._products = [p for p in catalog.products.values() if p.vials]
         names = {p.id: p.name for p in catalog.products.values()}
@@ -39,6 +42,7 @@ class InventoryPage(QWidget):
         self.receive_button = QPushButton("&Receive lot...")
         self.receive_button.setObjectName("receiveLot")
         self.receive_button.clicked.connect(self.receive)
+        gate(self.receive_button, session, "inventory.write")
         self.banner = QLabel()
         self.banner.setObjectName("expiryBanner")
         self.view = record_table(self.model, name="lotTable")
@@ -69,6 +73,8 @@ class InventoryPage(QWidget):
             set_role(self.banner, "banner-ok")
 
     def receive(self) -> None:
+        if not self.receive_button.isEnabled():
+            return
         lot = ReceiveLotDialog.ask(self, self._products, self._clock.now().date(),
                                    lambda values: api.add_vial_lot(self._store, self._actor,
                                                                    values))

@@ -1,4 +1,5 @@
-"""The patient form: checked as it is typed, saved with Save (or Ctrl+S)."""
+"""The patient form: checked as it is typed, saved with Save (or Ctrl+S); read-only for a
+session that may not change patient records."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Patient, Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import record_read
 from ocrebill_gui.store.records import PatientFields
 from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, save_or_say, validator
 from ocrebill_gui.ui.patients.dialogs import SEXES
+from ocrebill_gui.ui.permissions import allowed, gate, needs
 from ocrebill_gui.ui.qt import (
     QComboBox,
     QHBoxLayout,
@@ -33,9 +36,10 @@ class PatientForm(QWidget):
 
     saved = Signal(int)
 
-    def __init__(self, store: Store, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store, self._actor = store, actor
+        self._store, self._session, self._actor = store, session, session.actor
+        self.editable = allowed(session, "patients.write")
         self._patient: Patient | None = None
         self._loaded: dict[str, Any] = {}
         self.title = QLabel("New patient")
@@ -59,8 +63,21 @@ class PatientForm(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("Re&vert")
         self.revert_button.clicked.connect(lambda: self.set_patient(self._patient))
+        if not self.editable:
+            for field in self.grid.fields.values():
+                if isinstance(field, QLineEdit):
+                    field.setReadOnly(True)
+                else:
+                    field.setEnabled(False)
+            self.general.show_message(None)
+            self.read_only_note = QLabel(f"Read-only. {needs('patients.write')}.")
+            self.read_only_note.setObjectName("patientReadOnly")
+            set_role(self.read_only_note, "muted")
+            self.read_only_note.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.general, 1)
+        if not self.editable:
+            buttons.addWidget(self.read_only_note, 1)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -109,11 +126,15 @@ class PatientForm(QWidget):
     def _check(self) -> bool:
         problems = _check(self.values())
         self.general.show_message(self.grid.show_problems(problems))
-        self.save_button.setEnabled(not problems and (self.dirty or self._patient is None))
-        self.revert_button.setEnabled(self.dirty and self._patient is not None)
+        gate(self.save_button, self._session, "patients.write",
+             when=not problems and (self.dirty or self._patient is None))
+        gate(self.revert_button, self._session, "patients.write",
+             when=self.dirty and self._patient is not None)
         return not problems
 
     def save(self) -> None:
+        if not self.editable:
+            return
         if not self._check():
             self.grid.reveal_all()
             return

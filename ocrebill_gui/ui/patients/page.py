@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Patient, Store, VisitSummary
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.models.patients import (
     AuthorizationsModel,
@@ -18,6 +19,7 @@ from ocrebill_gui.ui.patients.dialogs import (
     authorization_products,
 )
 from ocrebill_gui.ui.patients.form import PatientForm
+from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
     QGroupBox,
     QHBoxLayout,
@@ -46,11 +48,12 @@ class PatientsPage(QWidget):
     open_visit = Signal(int)  # a visit id to open in the editor
     new_visit = Signal(int)  # a patient id to start a visit for
 
-    def __init__(self, store: Store, actor: str, clock: Clock, layout: WindowLayout,
+    def __init__(self, store: Store, session: Session, clock: Clock, layout: WindowLayout,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("patientsPage")
-        self._store, self._actor, self._clock, self._layout = store, actor, clock, layout
+        self._store, self._session, self._clock, self._layout = store, session, clock, layout
+        self._actor = session.actor
         today = clock.now().date()
         self._payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
         self.patients = PatientListModel(store, parent=self)
@@ -76,7 +79,7 @@ class PatientsPage(QWidget):
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(self.list_view, 1)
 
-        self.form = PatientForm(store, actor)
+        self.form = PatientForm(store, session)
         self.form.saved.connect(self._patient_saved)
         self.coverage_view = record_table(self.coverages, name="coverageTable")
         self.add_coverage_button = QPushButton("Add &coverage...")
@@ -90,6 +93,9 @@ class PatientsPage(QWidget):
                                        on_activate=self._open_visit)
         self.new_visit_button = QPushButton("New &visit for this patient")
         self.new_visit_button.clicked.connect(self._new_visit)
+        gate(self.new_button, session, "patients.write")
+        gate(self.add_coverage_button, session, "coverage.write")
+        gate(self.new_visit_button, session, "visits.draft")
         self.coverage_box = self._group("Coverage", self.coverage_view,
                                         [self.add_coverage_button])
         self.auth_box = self._group("Prior authorizations", self.auth_view,
@@ -159,6 +165,8 @@ class PatientsPage(QWidget):
         self._show(self.patients.record(current.row()) if current.isValid() else None)
 
     def start_new_patient(self) -> None:
+        if not self.new_button.isEnabled():
+            return
         self.list_view.clearSelection()
         self.list_view.setCurrentIndex(self.patients.index(-1, -1))
         self._show(None)
@@ -182,7 +190,7 @@ class PatientsPage(QWidget):
             view.resizeColumnsToContents()  # a few rows: fit them
             fit_height(view)
         has_coverage = self.coverages.rowCount() > 0
-        self.add_auth_button.setEnabled(has_coverage)
+        gate(self.add_auth_button, self._session, "coverage.write", when=has_coverage)
         self.auth_hint.setVisible(not has_coverage)
 
     def _patient_saved(self, patient_id: int) -> None:

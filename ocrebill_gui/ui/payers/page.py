@@ -13,9 +13,11 @@ import re
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.store import Store, StoreError
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.forms import Confirm, save_or_say
 from ocrebill_gui.ui.models.payers import PayerProfilesModel, PayerRow
 from ocrebill_gui.ui.payers.form import PayerProfileForm
+from ocrebill_gui.ui.permissions import allowed, gate
 from ocrebill_gui.ui.qt import (
     QHBoxLayout,
     QKeySequence,
@@ -50,11 +52,13 @@ def new_payer_id(name: str, taken: set[str]) -> str:
 class PayersPage(QWidget):
     """Payer profiles list beside the chosen profile."""
 
-    def __init__(self, store: Store, actor: str, layout: WindowLayout,
+    def __init__(self, store: Store, session: Session, layout: WindowLayout,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("payersPage")
-        self._store, self._actor, self._layout = store, actor, layout
+        self._store, self._session, self._layout = store, session, layout
+        self._actor = session.actor
+        self._may_edit = allowed(session, "payers.write")
         self.model = PayerProfilesModel(store, parent=self)
         self.view = record_table(self.model, name="payerTable")
         self.view.selectionModel().currentRowChanged.connect(
@@ -115,7 +119,8 @@ class PayersPage(QWidget):
             select_row(self.view, row)
 
     def _show(self, row: PayerRow | None) -> None:
-        self.form.set_profile(row.profile if row else None, editable=bool(row and row.is_users))
+        self.form.set_profile(row.profile if row else None,
+                              editable=bool(row and row.is_users) and self._may_edit)
         if row is None:
             self.state.setText("")
         elif row.is_users:
@@ -134,7 +139,9 @@ class PayersPage(QWidget):
         row = self._current_row()
         mine = bool(row and row.is_users)
         self.copy_button.setVisible(row is not None and not mine)
-        self.new_button.setEnabled(row is not None)
+        gate(self.copy_button, self._session, "payers.write")
+        gate(self.new_button, self._session, "payers.write", when=row is not None)
+        gate(self.delete_button, self._session, "payers.write")
         self.delete_button.setVisible(mine)
         if mine and row is not None:
             shipped = row.profile.id in default_catalog().payers
@@ -142,22 +149,23 @@ class PayersPage(QWidget):
                                        else "&Delete profile")
         self.save_button.setVisible(mine)
         self.revert_button.setVisible(mine)
-        self.save_button.setEnabled(self.form.dirty and not self.form.problems())
-        self.revert_button.setEnabled(self.form.dirty)
+        gate(self.save_button, self._session, "payers.write",
+             when=self.form.dirty and not self.form.problems())
+        gate(self.revert_button, self._session, "payers.write", when=self.form.dirty)
 
     # -- actions --------------------------------------------------------------------------
 
     def make_copy(self) -> None:
         """The shipped profile becomes the user's own, same id, ready to edit."""
         row = self._current_row()
-        if row is None or row.is_users:
+        if row is None or row.is_users or not self._may_edit:
             return
         self._save_profile(row.profile.model_dump())
         self.form.name.setFocus()
 
     def new_from_current(self) -> None:
         row = self._current_row()
-        if row is None:
+        if row is None or not self._may_edit:
             return
         name = Confirm.text(self, "New payer profile", "Name of the payer (as on the card):",
                             f"{row.profile.name} (copy)")
@@ -183,7 +191,7 @@ class PayersPage(QWidget):
 
     def delete_current(self) -> None:
         row = self._current_row()
-        if row is None or not row.is_users:
+        if row is None or not row.is_users or not self._may_edit:
             return
         if not Confirm.ask(self, "Delete payer profile",
                            f"Delete your profile \u201c{row.profile.name}\u201d?"):

@@ -1,7 +1,9 @@
 """VisitEditor: the form on the left, the live superbill preview on the right.
 
-Constructed as `VisitEditor(store, visit_id, clock=..., actor=..., patient_id=None)`
-(visit_id None = a new visit). Every edit goes through the presenter, which recomputes the
+Constructed as `VisitEditor(store, visit_id, clock=..., session=..., patient_id=None)`
+(visit_id None = a new visit). The session's roles decide what it allows: without
+visits.draft every field is read-only, Finalize and Amend need visits.finalize, Print and Save
+as PDF visits.print (ui/permissions.py). Every edit goes through the presenter, which recomputes the
 claim at once; the editor redraws the form and the preview, saves the draft after a short
 pause in typing (and on close), and finalizes or amends through the store's lifecycle.
 Signals: saved(visit id), finalized(visit id), closed().
@@ -10,9 +12,11 @@ Signals: saved(visit id), finalized(visit id), closed().
 from __future__ import annotations
 
 from ocrebill_gui.store import Store, StoreError
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.visit_documents import authorized_product
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
+from ocrebill_gui.ui.permissions import allowed
 from ocrebill_gui.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -64,11 +68,13 @@ class VisitEditor(EditorActions, QWidget):
     finalized = Signal(int)
     closed = Signal()
 
-    def __init__(self, store: Store, visit_id: int | None = None, *, clock: Clock, actor: str,
-                 patient_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, visit_id: int | None = None, *, clock: Clock,
+                 session: Session, patient_id: int | None = None,
+                 parent: QWidget | None = None) -> None:
         QWidget.__init__(self, parent)
         self.setObjectName("visitEditor")
-        self.store, self.clock, self.actor = store, clock, actor
+        self.store, self.clock, self.session = store, clock, session
+        self.actor = session.actor
         self.visit_id = visit_id
         self.revision: int | None = None
         self.status = "draft"
@@ -87,8 +93,9 @@ class VisitEditor(EditorActions, QWidget):
             document = blank_document(clock.now().date())
         if self.status != "finalized":  # what the app writes carries the practice's time zone
             document = services.with_practice_time_zone(store, document)
-        self.presenter = VisitPresenter(document, catalog=catalog, billed=billed)
-        self.presenter.read_only = self.status == "finalized"
+        self.presenter = VisitPresenter(document, catalog=catalog, billed=billed,
+                                        may_edit=allowed(session, "visits.draft"))
+        self.presenter.read_only = self.status == "finalized" or not self.presenter.may_edit
         self.registry = FieldRegistry()
         self.cards: list[AdministrationCard] = []
         self._lots: dict[str, list] = {}
@@ -132,7 +139,7 @@ class VisitEditor(EditorActions, QWidget):
 
         form = QWidget()
         form.setObjectName("visitForm")
-        self.patient = PatientSection(self.store, self.actor, self.registry, form)
+        self.patient = PatientSection(self.store, self.session, self.registry, form)
         self.patient.links_changed.connect(self._links_changed)
         self.visit_section = VisitSection(self.presenter, self.registry, form)
         self.diagnoses = DiagnosesSection(self.presenter, self.registry, form)

@@ -10,6 +10,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 from ocrebill_gui.store import StoreError, VisitHasErrors
+from ocrebill_gui.ui.permissions import allowed, gate, needs
 from ocrebill_gui.ui.qt import QMenu, QPushButton, Qt, QToolButton, QWidget
 from ocrebill_gui.ui.visit_editor import printing, visit_io
 from ocrebill_gui.ui.visit_editor.reason_dialog import ReasonDialog
@@ -61,13 +62,22 @@ class EditorActions:
     def update_buttons(self: VisitEditor) -> None:
         finalized = self.status == "finalized"
         computable = self.presenter.result is not None and not self.presenter.stale
-        self.finalize_button.setEnabled(not finalized)
+        gate(self.finalize_button, self.session, "visits.finalize", when=not finalized)
+        gate(self.amend_button, self.session, "visits.finalize")
         self.amend_button.setVisible(finalized)
-        self.pdf_button.setEnabled(computable)
-        self.print_button.setEnabled(computable)
-        self.add_button.setEnabled(not finalized)
-        self.add_product.setEnabled(not finalized)
-        self.patient.set_read_only(finalized)
+        gate(self.pdf_button, self.session, "visits.print", when=computable)
+        gate(self.print_button, self.session, "visits.print", when=computable)
+        self.add_button.setEnabled(not self.presenter.read_only)
+        self.add_product.setEnabled(not self.presenter.read_only)
+        self.patient.set_read_only(self.presenter.read_only)
+
+    def _refused(self: VisitEditor, action: str) -> bool:
+        """True (and says which role it needs) when the session may not do `action`: the
+        keyboard shortcuts reach here even while the buttons are disabled."""
+        if allowed(self.session, action):
+            return False
+        self._say(f"{needs(action)}.", problem=True)
+        return True
 
     def _say(self: VisitEditor, text: str | None, *, problem: bool = False) -> None:
         if problem:
@@ -108,7 +118,7 @@ class EditorActions:
     # -- finalizing and amending -------------------------------------------------------------
     def finalize(self: VisitEditor) -> bool:
         """Finalize: refused while the form has problems; error findings need a reason."""
-        if self.status == "finalized":
+        if self.status == "finalized" or self._refused("visits.finalize"):
             return False
         if self.presenter.stale or self.presenter.result is None:
             self._say("Cannot finalize: fix the fields marked in red first.", problem=True)
@@ -158,7 +168,7 @@ class EditorActions:
 
     def amend(self: VisitEditor) -> bool:
         """Reopen a finalized visit for changes, with a reason; finalize it again after."""
-        if self.status != "finalized":
+        if self.status != "finalized" or self._refused("visits.finalize"):
             return False
         reason = ReasonDialog.ask(
             self, "Amend a finalized visit",
@@ -185,6 +195,8 @@ class EditorActions:
 
     # -- printing ----------------------------------------------------------------------------
     def _printable(self: VisitEditor) -> bool:
+        if self._refused("visits.print"):
+            return False
         if self.presenter.result is None or self.presenter.stale:
             self._say("Cannot print yet: fix the fields marked in red first.", problem=True)
             return False

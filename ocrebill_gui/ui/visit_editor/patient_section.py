@@ -12,6 +12,7 @@ from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.store import Authorization, Patient, Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.patients.dialogs import (
     AuthorizationDialog,
@@ -19,6 +20,7 @@ from ocrebill_gui.ui.patients.dialogs import (
     PatientDialog,
     authorization_products,
 )
+from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
     QAbstractListModel,
     QComboBox,
@@ -88,10 +90,10 @@ class PatientsModel(QAbstractListModel):
 class PatientSection(QWidget):
     links_changed = Signal()
 
-    def __init__(self, store: Store, actor: str, registry: FieldRegistry,
+    def __init__(self, store: Store, session: Session, registry: FieldRegistry,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store, self.actor = store, actor
+        self.store, self.session, self.actor = store, session, session.actor
         self.patient_id: int | None = None
         self.coverage_id: int | None = None
         self.authorization_id: int | None = None
@@ -271,12 +273,13 @@ class PatientSection(QWidget):
     def _enable(self) -> None:
         editable = not self.read_only
         self.search.setReadOnly(not editable)
-        self.new_patient.setEnabled(editable)
+        gate(self.new_patient, self.session, "patients.write", when=editable)
         has_patient = self.patient_id is not None
         self.coverage.setEnabled(editable and has_patient)
-        self.new_coverage.setEnabled(editable and has_patient)
+        gate(self.new_coverage, self.session, "coverage.write", when=editable and has_patient)
         self.authorization.setEnabled(editable and self.coverage_id is not None)
-        self.new_authorization.setEnabled(editable and self.coverage_id is not None)
+        gate(self.new_authorization, self.session, "coverage.write",
+             when=editable and self.coverage_id is not None)
 
     # -- creating ----------------------------------------------------------------------------
     def create_patient(self) -> None:

@@ -41,16 +41,18 @@ class VisitPresenter:
     """Holds one visit document being edited and its latest claim result."""
 
     def __init__(self, document: dict, *, catalog: Catalog | None = None,
-                 billed: ClaimResult | None = None) -> None:
+                 billed: ClaimResult | None = None, may_edit: bool = True) -> None:
         """`billed`: a finalized visit's claim as it was finalized, shown as it is (read-only)
-        rather than recomputed with today's catalog and payer profiles."""
+        rather than recomputed with today's catalog and payer profiles. `may_edit` False: the
+        person's roles do not allow recording the visit, so it stays read-only (amended too)."""
         self.document: dict = copy.deepcopy(document)
         self.catalog = catalog or default_catalog()
         self.result: ClaimResult | None = None  # the last good result
         self.document_problems: dict[str, str] = {}
         self.local_problems: dict[str, str] = {}
         self.revision = 0  # bumped by every edit; autosave compares it
-        self.read_only = billed is not None
+        self.may_edit = may_edit
+        self.read_only = billed is not None or not may_edit
         self._listeners: list[Callable[[], None]] = []
         self._event_undo: dict[str, list[list[dict]]] = {}
         if billed is None:
@@ -83,8 +85,9 @@ class VisitPresenter:
             self.result = claim
 
     def make_editable(self) -> None:
-        """Amending: edits are allowed again and the claim is recomputed from here on."""
-        self.read_only = False
+        """Amending: edits are allowed again (to whom may make them) and the claim is
+        recomputed from here on."""
+        self.read_only = not self.may_edit
         self.recompute()
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import staff
 from shell_helpers import DAY, visit_document
 
 from ocrebill_gui import store as api
@@ -46,13 +47,14 @@ def clinic(store: api.Store) -> dict[str, int]:
 
 @pytest.fixture
 def window(qtbot, store, clinic, layout, clock):
-    """The main window on the clinic's database, shown."""
+    """The main window on the clinic's database, shown, signed in as desk.amy (front desk,
+    nurse and biller)."""
     from ocrebill_gui.ui.main_window import MainWindow
 
-    main = MainWindow(layout, clock=clock, actor="desk.amy")
+    main = MainWindow(layout, clock=clock)
     qtbot.addWidget(main)
     main.show()
-    main.attach_store(store)
+    main.attach_store(store, staff.session(store, "desk.amy"))
     qtbot.waitExposed(main)
     yield main
     for editor in list(main.editors):

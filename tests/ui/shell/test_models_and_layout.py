@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import staff
 from shell_helpers import DAY, visit_document
 
 from ocrebill_gui import store as api
@@ -72,9 +73,9 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, store, clinic, layo
     from ocrebill_gui.ui.main_window import MainWindow
     from ocrebill_gui.ui.settings import WindowLayout
 
-    first = MainWindow(layout, clock=clock, actor="desk")
+    first = MainWindow(layout, clock=clock)
     qtbot.addWidget(first)
-    first.attach_store(store)
+    first.attach_store(store, staff.session(store, "desk"))
     first.resize(QSize(780, 560))
     first.show()
     qtbot.waitExposed(first)
@@ -83,9 +84,9 @@ def test_window_geometry_and_splitters_are_remembered(qtbot, store, clinic, layo
     sizes = patients.splitter.sizes()
     first.close()
 
-    second = MainWindow(WindowLayout(tmp_path / "layout.ini"), clock=clock, actor="desk")
+    second = MainWindow(WindowLayout(tmp_path / "layout.ini"), clock=clock)
     qtbot.addWidget(second)
-    second.attach_store(store)
+    second.attach_store(store, staff.session(store, "desk"))
     second.show()
     qtbot.waitExposed(second)
     assert second.size() == QSize(780, 560)

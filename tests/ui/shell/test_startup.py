@@ -55,7 +55,7 @@ def test_modules_imported_after_qt_leave_no_source_in_memory(tmp_path):
 
 
 def test_empty_database_is_offered_demo_data(qtbot, tmp_path, layout, clock, monkeypatch):
-    window = MainWindow(layout, clock=clock, actor="desk")
+    window = MainWindow(layout, clock=clock)
     qtbot.addWidget(window)
     asked = []
     monkeypatch.setattr(DemoOffer, "ask", classmethod(
@@ -68,7 +68,7 @@ def test_empty_database_is_offered_demo_data(qtbot, tmp_path, layout, clock, mon
 
 def test_declining_the_offer_starts_empty_and_asks_once(qtbot, tmp_path, layout, clock,
                                                         monkeypatch):
-    window = MainWindow(layout, clock=clock, actor="desk")
+    window = MainWindow(layout, clock=clock)
     qtbot.addWidget(window)
     asked = []
     monkeypatch.setattr(DemoOffer, "ask", classmethod(
@@ -83,7 +83,7 @@ def test_declining_the_offer_starts_empty_and_asks_once(qtbot, tmp_path, layout,
 
 
 def test_an_unreadable_database_is_explained(qtbot, tmp_path, layout, clock, monkeypatch):
-    window = MainWindow(layout, clock=clock, actor="desk")
+    window = MainWindow(layout, clock=clock)
     qtbot.addWidget(window)
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
@@ -200,7 +200,7 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert names == ["audit-log.png", "inventory.png", "main-window.png", "patient-form.png",
-                     "payer-profile.png", "visit-editor.png"]
+                     "payer-profile.png", "sign-in.png", "visit-editor.png"]
     for name in names:
         header = (tmp_path / "shots" / name).read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n", name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import staff
 from editor_helpers import enter_ocrevus
 
 from ocrebill_gui import store as api
@@ -21,8 +22,11 @@ def make_editor(qtbot, store, clock) -> Callable:
     from ocrebill_gui.ui.visit_editor import VisitEditor
 
     def make(visit_id: int | None = None, *, actor: str = "nurse.kim",
+             roles: tuple[str, ...] = staff.EVERY_ROLE_BUT_ADMIN,
              patient_id: int | None = None) -> VisitEditor:
-        editor = VisitEditor(store, visit_id, clock=clock, actor=actor, patient_id=patient_id)
+        """An editor for `actor` signed in (made with `roles` if missing)."""
+        editor = VisitEditor(store, visit_id, clock=clock, session=staff.session(
+            store, actor, roles), patient_id=patient_id)
         qtbot.addWidget(editor)
         editor.resize(1400, 900)
         editor.show()

@@ -1,0 +1,200 @@
+"""The main window's staff session: the sign-in in place of the screens, the screens for the
+signed-in person's roles, the idle lock and File > Switch user / Lock now / Change password.
+
+A mixin of MainWindow (which provides store, pages, stack, toolbar, search, page_actions,
+editors, visit_window and save_layout), kept apart from the screens' own wiring:
+
+- `attach_store` without a session shows the sign-in (ui/sign_in.py); `start_session` shows
+  the screens, each built for the session's roles (ui/permissions.py);
+- after the practice's `idle_lock_minutes` without input (ui/idle_lock.py), or Ctrl+L, `lock`
+  saves the drafts, closes every dialog and popup and puts the sign-in over the screens (a
+  hidden screen shows nothing, the search box is emptied);
+- the same person signing in again goes on where they were; someone else (or after File >
+  Switch user) gets new screens: the open visits are saved and closed first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ocrebill_gui.ui.qt import QApplication, QDialog, QKeySequence, QWidget
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.main_window import MainWindow
+
+# What each screen needs (store/accounts.py PERMISSIONS); the others are open to everyone.
+PAGE_NEEDS = {"today": "patients.read", "patients": "patients.read", "visits": "patients.read",
+              "audit": "audit.read"}
+DEFAULT_IDLE_MINUTES = 5
+
+
+class SessionControl:
+    """Mixed into MainWindow."""
+
+    session: Session | None = None
+    sign_in_panel: QWidget | None = None
+
+    def _build_menu(self: MainWindow) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.switch_user_action = menu.addAction("&Switch user...", self.switch_user)
+        self.lock_action = menu.addAction("&Lock now", self.lock)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.change_password_action = menu.addAction("Change &password...",
+                                                     self.change_password)
+        menu.addSeparator()
+        quit_action = menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._session_actions = (self.switch_user_action, self.lock_action,
+                                 self.change_password_action)
+        for action in self._session_actions:
+            action.setEnabled(False)
+
+    @property
+    def locked(self: MainWindow) -> bool:
+        """The sign-in is showing instead of the screens."""
+        return self.sign_in_panel is not None
+
+    def may(self: MainWindow, action: str) -> bool:
+        from ocrebill_gui.ui.permissions import allowed
+
+        return allowed(self.session, action)
+
+    def start_session(self: MainWindow, session: Session) -> None:
+        """`session` signed in: its screens, its roles' buttons, the idle lock."""
+        from ocrebill_gui.ui.permissions import gate
+
+        assert self.store is not None, "attach_store first"
+        self.session = session
+        gate(self.new_visit_action, session, "visits.draft")
+        for key, action in self.page_actions.items():
+            if key in PAGE_NEEDS:  # Visits: once a visit is open
+                gate(action, session, PAGE_NEEDS[key], when=key != "visits")
+            else:
+                action.setEnabled(True)
+        gate(self.search, session, "patients.read")
+        self._show_screens()
+        if self.may("patients.read"):
+            self.show_page("today").focus_table()  # the day's worklist first
+        else:
+            self.show_page("inventory")
+            self.statusBar().showMessage(
+                f"{session.display_name} ({session.roles_text}): no patient data for this "
+                "account. Today, Patients and Visits are for the front desk, nurses and "
+                "billers.")
+        self.session_started.emit()
+
+    def page_for_session(self: MainWindow, key: str) -> str:
+        """`key`, or the first screen of the session's roles when they do not open it."""
+        if key not in PAGE_NEEDS or self.may(PAGE_NEEDS[key]):
+            return key
+        return "today" if self.may("patients.read") else "inventory"
+
+    def _idle_minutes(self: MainWindow) -> int:
+        from ocrebill_gui.store import StoreError, practice_settings
+
+        try:
+            practice = practice_settings(self.store)
+        except StoreError:
+            practice = None
+        return practice.idle_lock_minutes if practice is not None else DEFAULT_IDLE_MINUTES
+
+    def _show_screens(self: MainWindow) -> None:
+        """The sign-in goes, the screens come back and the idle lock watches again."""
+        panel, self.sign_in_panel = self.sign_in_panel, None
+        self.gate.setCurrentWidget(self.stack)
+        session = self.session
+        if session is not None:
+            self.user_label.setText(f"Signed in as {session.display_name} "
+                                    f"({session.roles_text})")
+        if panel is not None:
+            self.gate.removeWidget(panel)
+            panel.deleteLater()
+        self.toolbar.show()
+        for action in self._session_actions:
+            action.setEnabled(True)
+        self.idle.start(self._idle_minutes() * 60)
+
+    def _ask_sign_in(self: MainWindow, *, switching: bool = False) -> None:
+        from ocrebill_gui.store import StoreError, practice_settings
+        from ocrebill_gui.ui.sign_in import SignInPanel
+
+        assert self.store is not None
+        try:
+            practice = practice_settings(self.store)
+        except StoreError:
+            practice = None
+        panel = SignInPanel(self.store, demo=bool(practice and practice.demo),
+                            locked=self.session, switching=switching)
+        panel.signed_in.connect(self._signed_in)
+        if self.sign_in_panel is not None:
+            self.gate.removeWidget(self.sign_in_panel)
+            self.sign_in_panel.deleteLater()
+        self.sign_in_panel = panel
+        self.gate.addWidget(panel)
+        self.gate.setCurrentWidget(panel)
+        self.toolbar.hide()
+        for action in self._session_actions:
+            action.setEnabled(False)
+        self.user_label.setText("Locked" if self.session is not None else "Not signed in")
+
+    def _signed_in(self: MainWindow, session: Session) -> None:
+        previous = self.session
+        if (previous is not None and previous.user_id == session.user_id
+                and previous.roles == session.roles):
+            self._show_screens()  # the same person: everything as they left it
+            return
+        if previous is not None:
+            self._end_session()
+        self.start_session(session)
+
+    def lock(self: MainWindow) -> None:
+        """Hide every screen behind the sign-in: drafts saved first, dialogs closed."""
+        if self.session is None or self.locked:
+            return
+        self.idle.stop()
+        for editor in self.editors:
+            editor.save_now()  # one that cannot save keeps its edits, hidden with it
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and widget.isVisible():
+                if isinstance(widget, QDialog):
+                    widget.reject()
+                else:  # menus, completer and combo popups, tooltips
+                    widget.close()
+        self.search.clear()
+        self._ask_sign_in()
+
+    def switch_user(self: MainWindow) -> None:
+        """Lock, with an empty sign-in for the next person."""
+        if self.session is None:
+            return
+        if not self.locked:
+            self.lock()
+        self._ask_sign_in(switching=True)
+
+    def _end_session(self: MainWindow) -> None:
+        """Someone else signs in: the open visits are saved and closed, the screens built
+        again for the new roles."""
+        lost = self.visit_window.close_all_unasked() if self.visit_window is not None else 0
+        self.save_layout()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self._stale.clear()
+        self.visit_window = None
+        self.page_actions["visits"].setEnabled(False)
+        self.session = None
+        if lost:
+            self.statusBar().showMessage(f"{lost} visit(s) of the previous user could not be "
+                                         "saved and were closed.")
+
+    def change_password(self: MainWindow) -> None:
+        from ocrebill_gui.ui.sign_in import ChangePasswordDialog
+
+        if self.session is None or self.store is None or self.locked:
+            return
+        changed = ChangePasswordDialog.ask(self, self.store, self.session)
+        if changed is not None:
+            self.session = changed
+            self.statusBar().showMessage("Password changed.")
