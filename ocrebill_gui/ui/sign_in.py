@@ -159,110 +159,27 @@ class SignInForm(QWidget):
         return session  # type: ignore[return-value]
 
 
-class FirstAdminForm(QWidget):
-    """The first account of a database: its administrator. `signed_in(session, password)`."""
+class _CheckedForm(QWidget):
+    """Rows checked as they are typed (a FormGrid), a general message and one button: Enter
+    moves from field to field and presses the button on the last one. `_save` runs the store
+    call and shows its refusal at the fields."""
 
-    signed_in = Signal(object, str)
-
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, button: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("firstAdminForm")
-        self._store = store
+        self.setObjectName(name)
         self.grid = FormGrid(self.check)
-        self.login = self.grid.add("login", "&Login", QLineEdit(),
-                                   note="Letters, digits, '.', '-' or '_', e.g. pat.lee")
-        self.display_name = self.grid.add("display_name", "&Name", QLineEdit(),
-                                          note="As the status bar and the audit log show it")
-        self.password = self.grid.add("password", "&Password", _password_field(),
-                                      note=f"At least {staff.MIN_PASSWORD} characters")
-        self.repeat = self.grid.add("repeat", "&Again", _password_field())
-        self.grid.go_live()
         self.general = FieldMessage()
-        self.button = QPushButton("&Create the administrator account")
-        self.button.setObjectName("createAdmin")
+        self.button = QPushButton(button)
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
-        for field in (self.login, self.display_name, self.password):
+
+    def _lay_out(self, intro: str = "") -> None:
+        """Once the rows are in: wire Enter, place everything, check once."""
+        self.grid.go_live()
+        fields = [field for field in self.grid.fields.values() if isinstance(field, QLineEdit)]
+        for field in fields[:-1]:
             field.returnPressed.connect(self.focusNextChild)
-        self.repeat.returnPressed.connect(self.submit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_text(
-            "This database has no staff accounts yet. Create the administrator's: the "
-            "administrator adds the other accounts (front desk, nurses, billers)."))
-        layout.addLayout(self.grid)
-        layout.addWidget(self.general)
-        layout.addLayout(buttons)
-        self.check()
-
-    def first_focus(self) -> None:
-        self.login.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def problems(self) -> dict[str, str]:
-        found = staff.account_problems(self.login.text(), self.display_name.text(),
-                                       self.password.text())
-        if self.repeat.text() != self.password.text():
-            found["repeat"] = "does not match the password above"
-        return found
-
-    def check(self) -> bool:
-        problems = self.problems()
-        self.general.show_message(self.grid.show_problems(problems) or None)
-        self.button.setEnabled(not problems)
-        return not problems
-
-    def submit(self) -> Session | None:
-        if not self.check():
-            self.grid.reveal_all()
-            return None
-        password = self.password.text()
-        try:
-            session = _busy(lambda: staff.create_first_admin(
-                self._store, self.login.text(), self.display_name.text(), password))
-        except InvalidRecord as error:
-            self.grid.reveal_all()
-            self.general.show_message(self.grid.show_problems(dict(error.problems)) or None)
-            return None
-        except StoreError as error:
-            self.general.show_message(str(error))
-            return None
-        self.signed_in.emit(session, password)
-        return session  # type: ignore[return-value]
-
-
-class NewPasswordForm(QWidget):
-    """Choose a new password (twice); the current one is asked for unless it was just typed
-    to sign in. `changed(session)` carries the session without the must-change mark."""
-
-    changed = Signal(object)
-
-    def __init__(self, store: Store, session: Session, *, current: str | None = None,
-                 intro: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("newPasswordForm")
-        self._store, self._session, self._current = store, session, current
-        self.grid = FormGrid(self.check)
-        self.current = None
-        if current is None:
-            self.current = self.grid.add("current_password", "&Current password",
-                                         _password_field())
-        self.new = self.grid.add("new_password", "&New password", _password_field(),
-                                 note=f"At least {staff.MIN_PASSWORD} characters, not your "
-                                      "login name")
-        self.repeat = self.grid.add("repeat", "&Again", _password_field())
-        self.grid.go_live()
-        self.general = FieldMessage()
-        self.button = QPushButton("&Change password")
-        self.button.setObjectName("changePassword")
-        self.button.setDefault(True)
-        self.button.clicked.connect(self.submit)
-        for field in (self.current, self.new):
-            if field is not None:
-                field.returnPressed.connect(self.focusNextChild)
-        self.repeat.returnPressed.connect(self.submit)
+        fields[-1].returnPressed.connect(self.submit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.button)
@@ -274,6 +191,97 @@ class NewPasswordForm(QWidget):
         layout.addWidget(self.general)
         layout.addLayout(buttons)
         self.check()
+
+    def problems(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def submit(self) -> Session | None:
+        raise NotImplementedError
+
+    def check(self) -> bool:
+        problems = self.problems()
+        self.general.show_message(self.grid.show_problems(problems) or None)
+        self.button.setEnabled(not problems)
+        return not problems
+
+    def _save(self, write: Callable[[], Session], renamed: dict[str, str] | None = None,
+              ) -> Session | None:
+        """`write()`'s session, or None after saying why (at its field when the store names
+        one, `renamed` mapping the store's field names to the form's)."""
+        if not self.check():
+            self.grid.reveal_all()
+            return None
+        try:
+            return _busy(write)  # type: ignore[return-value]
+        except InvalidRecord as error:
+            problems = {(renamed or {}).get(name, name): message
+                        for name, message in error.problems}
+            self.grid.reveal_all()
+            self.general.show_message(self.grid.show_problems(problems) or None)
+        except StoreError as error:  # the database busy, read-only...
+            self.general.show_message(str(error))
+        return None
+
+
+class FirstAdminForm(_CheckedForm):
+    """The first account of a database: its administrator. `signed_in(session, password)`."""
+
+    signed_in = Signal(object, str)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__("firstAdminForm", "&Create the administrator account", parent)
+        self.button.setObjectName("createAdmin")
+        self._store = store
+        self.login = self.grid.add("login", "&Login", QLineEdit(),
+                                   note="Letters, digits, '.', '-' or '_', e.g. pat.lee")
+        self.display_name = self.grid.add("display_name", "&Name", QLineEdit(),
+                                          note="As the status bar and the audit log show it")
+        self.password = self.grid.add("password", "&Password", _password_field(),
+                                      note=f"At least {staff.MIN_PASSWORD} characters")
+        self.repeat = self.grid.add("repeat", "&Again", _password_field())
+        self._lay_out("This database has no staff accounts yet. Create the administrator's: "
+                      "the administrator adds the other accounts (front desk, nurses, "
+                      "billers).")
+
+    def first_focus(self) -> None:
+        self.login.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def problems(self) -> dict[str, str]:
+        found = staff.account_problems(self.login.text(), self.display_name.text(),
+                                       self.password.text())
+        if self.repeat.text() != self.password.text():
+            found["repeat"] = "does not match the password above"
+        return found
+
+    def submit(self) -> Session | None:
+        password = self.password.text()
+        session = self._save(lambda: staff.create_first_admin(
+            self._store, self.login.text(), self.display_name.text(), password))
+        if session is not None:
+            self.signed_in.emit(session, password)
+        return session
+
+
+class NewPasswordForm(_CheckedForm):
+    """Choose a new password (twice); the current one is asked for unless it was just typed
+    to sign in. `changed(session)` carries the session without the must-change mark."""
+
+    changed = Signal(object)
+
+    def __init__(self, store: Store, session: Session, *, current: str | None = None,
+                 intro: str = "", parent: QWidget | None = None) -> None:
+        super().__init__("newPasswordForm", "&Change password", parent)
+        self.button.setObjectName("changePassword")
+        self._store, self._session, self._current = store, session, current
+        self.current = None
+        if current is None:
+            self.current = self.grid.add("current_password", "&Current password",
+                                         _password_field())
+        self.new = self.grid.add("new_password", "&New password", _password_field(),
+                                 note=f"At least {staff.MIN_PASSWORD} characters, not your "
+                                      "login name")
+        self.repeat = self.grid.add("repeat", "&Again", _password_field())
+        self._lay_out(intro)
 
     def first_focus(self) -> None:
         (self.current or self.new).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -294,30 +302,13 @@ class NewPasswordForm(QWidget):
             found["repeat"] = "does not match the new password"
         return found
 
-    def check(self) -> bool:
-        problems = self.problems()
-        self.general.show_message(self.grid.show_problems(problems) or None)
-        self.button.setEnabled(not problems)
-        return not problems
-
     def submit(self) -> Session | None:
-        if not self.check():
-            self.grid.reveal_all()
-            return None
-        try:
-            session = _busy(lambda: staff.change_password(self._store, self._session,
-                                                          self._old(), self.new.text()))
-        except InvalidRecord as error:
-            problems = {("new_password" if name == "password" else name): message
-                        for name, message in error.problems}
-            self.grid.reveal_all()
-            self.general.show_message(self.grid.show_problems(problems) or None)
-            return None
-        except StoreError as error:
-            self.general.show_message(str(error))
-            return None
-        self.changed.emit(session)
-        return session  # type: ignore[return-value]
+        session = self._save(lambda: staff.change_password(
+            self._store, self._session, self._old(), self.new.text()),
+            renamed={"password": "new_password"})
+        if session is not None:
+            self.changed.emit(session)
+        return session
 
 
 class SignInPanel(QWidget):
