@@ -66,11 +66,19 @@ _ROWS_SQL = ("SELECT id, at, actor, entity, entity_id, action, reason, changes, 
 
 
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # json.dumps's output
+_text = json.encoder.encode_basestring  # the encoder's own, for a string (ensure_ascii=False)
 
 
 def canonical(row_id: int, at: str, actor: str, entity: str, entity_id: str, action: str,
               reason: str | None, changes: str) -> str:
     """The content a row's hash covers (see the module docstring); never change it."""
+    if type(row_id) is int and all(type(v) is str for v in (at, actor, entity, entity_id,
+                                                             action, changes)) \
+            and (reason is None or type(reason) is str):
+        # What the encoder writes for these types, in a third of its time (100k-row logs).
+        return (f"[{row_id},{_text(at)},{_text(actor)},{_text(entity)},{_text(entity_id)},"
+                f"{_text(action)},{'null' if reason is None else _text(reason)},"
+                f"{_text(changes)}]")
     return _CANONICAL.encode([row_id, at, actor, entity, entity_id, action, reason, changes])
 
 

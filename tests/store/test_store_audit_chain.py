@@ -393,3 +393,13 @@ def test_times_are_utc_with_a_zone(history):
     for (at,) in conn.execute("SELECT at FROM audit_log"):
         assert datetime.fromisoformat(at).utcoffset() == UTC.utcoffset(None)
     conn.close()
+
+
+@pytest.mark.parametrize("row", [
+    (7, "2026-03-04T08:00:00.000+00:00", "nurse", "visit", "12", "update", None, "[]"),
+    (8, "at", 'dé "x"\n\u2028\\', "e", "1", "a", "reason ü\t", '[{"k": "\\u00e9"}]'),
+    (9, 123, None, "e", "1", "a", 4.5, "[]"),  # a hand-written row of other types
+    (True, "at", "x", "e", "1", "a", None, "[]"),
+])
+def test_the_canonical_content_is_compact_json(row):
+    assert canonical(*row) == json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
