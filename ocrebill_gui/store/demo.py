@@ -303,7 +303,10 @@ def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
             conn.execute(sql)
         conn.execute("COMMIT")
         # Through the accounts module (its rules, its audit entries), on this connection.
-        morning = datetime.combine(plan.today, datetime.min.time().replace(hour=6)).astimezone()
+        # Never later than now: the audit log never goes backwards, so an entry in the future
+        # would give every real entry after it that future time (a demo's today may lie ahead).
+        morning = min(datetime.combine(plan.today, datetime.min.time().replace(hour=6)
+                                       ).astimezone(), datetime.now().astimezone())
         add_demo_accounts(Store(db=sqlite_utils.Database(conn, execute_plugins=False),
                                 path=building, clock=lambda: morning))
         # Foreign keys hold by construction (ids come from the plan); the tests check them

@@ -403,3 +403,16 @@ def test_times_are_utc_with_a_zone(history):
 ])
 def test_the_canonical_content_is_compact_json(row):
     assert canonical(*row) == json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
+
+
+def test_a_demo_whose_today_lies_ahead_leaves_real_entries_their_own_time(tmp_path):
+    path = tmp_path / "ahead.sqlite"
+    started = datetime.now(UTC)
+    st.create_demo_database(path, today=started.date() + timedelta(days=40))
+    with st.open_store(path) as store:
+        latest = store.conn.execute("SELECT max(at) FROM audit_log").fetchone()[0]
+        assert datetime.fromisoformat(latest) <= datetime.now(UTC)
+        st.add_patient(store, "frontdesk", {"name": "Now, Nora"})
+        written = datetime.fromisoformat(st.audit_entries(store, limit=1)[0].at)
+        assert started - timedelta(seconds=1) <= written <= datetime.now(UTC)
+        assert st.check_database(store).ok
