@@ -26,6 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ocrebill_gui.store.audit import record
 from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.keys import keep_active, keep_wrap
 from ocrebill_gui.store.errors import InvalidRecord, StoreError
 
 ROLES: dict[str, str] = {
@@ -216,6 +217,7 @@ def set_active(store: Store, session: Session, login: str, active: bool) -> Acco
             store.conn.execute("UPDATE users SET active = ?, changed_at = ?, changed_by = ? "
                                "WHERE id = ?", (int(active), store.now(), session.actor,
                                                 row["id"]))
+            keep_active(store, row["login"], active)
             record(store, session.actor, "user", row["id"], "enable" if active else "disable",
                    [("active", bool(row["active"]), active)])
     return get_account(store, session, row["id"])
@@ -232,6 +234,7 @@ def reset_password(store: Store, session: Session, login: str, temporary: str) -
             "UPDATE users SET password_hash = ?, must_change = 1, failures = 0, "
             "locked_until = NULL, changed_at = ?, changed_by = ? WHERE id = ?",
             (_hasher.hash(temporary), store.now(), session.actor, row["id"]))
+        keep_wrap(store, row["login"], temporary)  # an encrypted store's key file
         record(store, session.actor, "user", row["id"], "reset-password",
                [("must_change_password", bool(row["must_change"]), True)])
 
@@ -252,6 +255,7 @@ def change_password(store: Store, session: Session, old: str, new: str) -> Sessi
             "UPDATE users SET password_hash = ?, must_change = 0, changed_at = ?, "
             "changed_by = ? WHERE id = ?",
             (_hasher.hash(new), store.now(), session.actor, row["id"]))
+        keep_wrap(store, row["login"], new)
         record(store, session.actor, "user", row["id"], "change-password", [])
     return Session(session.user_id, session.login, session.display_name, session.roles,
                    must_change_password=False, token=session.token)
@@ -319,6 +323,7 @@ def _insert(store: Store, actor: str, login: str, display_name: str, roles: Iter
         (login, display_name, ",".join(sorted(roles)), _hasher.hash(password),
          int(must_change), now, actor, now, actor))
     user_id = int(cursor.lastrowid or 0)
+    keep_wrap(store, login, password)
     record(store, actor, "user", user_id, "create",
            [("login", None, login), ("display_name", None, display_name),
             ("roles", None, ",".join(sorted(roles)))])

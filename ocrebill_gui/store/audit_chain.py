@@ -177,7 +177,14 @@ def _chain_of(*parts: Iterable[Entry]) -> Iterator[Entry]:
         yield from part
 
 
-def _chain_existing(conn: sqlite3.Connection) -> int:
+def key_chain(conn: sqlite3.Connection, key: bytes) -> int:
+    """Chain the whole log again as an HMAC under `key`, in the caller's transaction: a plain
+    database being encrypted (`ocrebill encrypt`, an encrypted demo), whose unkeyed chain was
+    verified first. Returns the number of rows."""
+    return _chain_existing(conn, key)
+
+
+def _chain_existing(conn: sqlite3.Connection, key: bytes | None = None) -> int:
     """Hash the rows already in the log, in id order (the update trigger is lifted for it)."""
     last_hash, count = GENESIS, 0
     updates = []
@@ -185,7 +192,7 @@ def _chain_existing(conn: sqlite3.Connection) -> int:
             "SELECT id, at, actor, entity, entity_id, action, reason, changes FROM audit_log "
             "ORDER BY id").fetchall():
         digest = entry_hash(last_hash, canonical(row_id, at, actor, entity, entity_id, action,
-                                                 reason, changes))
+                                                 reason, changes), key)
         updates.append((last_hash, digest, row_id))
         last_hash = digest
         count += 1
@@ -198,7 +205,7 @@ def _chain_existing(conn: sqlite3.Connection) -> int:
         if trigger:
             conn.execute(trigger[0])
         last = conn.execute("SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        conn.execute(HEAD_SQL, (last[0], last_hash, last[1], 0))
+        conn.execute(HEAD_SQL, (last[0], last_hash, last[1], 1 if key else 0))
     return count
 
 

@@ -1,5 +1,9 @@
 """Backups (SQLite's online backup, then an integrity check of the copy) and the health check
-behind `ocrebill check`."""
+behind `ocrebill check`.
+
+The backup of an encrypted database is encrypted with the same key (SQLCipher's backup between
+two connections keyed alike) and gets a copy of its key file (`NAME.keys`, written first): it
+opens with the same accounts and recovery key, wherever it is restored."""
 
 from __future__ import annotations
 
@@ -9,10 +13,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ocrebill_gui.files import create_private, partial_path, put_in_place
+from ocrebill_gui.files import create_private, partial_path, put_in_place, write_private_bytes
 from ocrebill_gui.store.audit_chain import verify_audit
-from ocrebill_gui.store.db import Store
-from ocrebill_gui.store.errors import BackupExists, StoreError, as_store_error, translate
+from ocrebill_gui.store.db import Store, connect_encrypted
+from ocrebill_gui.store.errors import (
+    DATABASE_ERRORS,
+    SQLITE_ERRORS,
+    BackupExists,
+    StoreError,
+    as_store_error,
+    translate,
+)
 from ocrebill_gui.store.migrations import SCHEMA_VERSION, user_version
 from ocrebill_gui.store.unfinished_backups import COMPANIONS, noted, remove_unfinished
 
@@ -71,8 +82,9 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
     with noted(store.path, partial):
         try:
             create_private(partial)  # SQLite gives its journals the same mode
-            copy = sqlite3.connect(partial)
-        except sqlite3.Error as exc:
+            copy = (connect_encrypted(os.fspath(partial), store.key) if store.key is not None
+                    else sqlite3.connect(partial))
+        except SQLITE_ERRORS as exc:
             partial.unlink(missing_ok=True)
             raise as_store_error(exc, target) from exc
         except OSError as exc:
@@ -91,6 +103,8 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
                                  "check` on the database.")
             with open(partial, "rb+") as handle:
                 os.fsync(handle.fileno())
+            if store.key is not None:
+                _copy_key_file(store, target)
             try:
                 put_in_place(partial, target, force=force)
             except FileExistsError:  # made while the copy was being written
@@ -102,6 +116,17 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
             raise
     return BackupReport(path=target, bytes=target.stat().st_size, visits=visits,
                         integrity="ok")
+
+
+def _copy_key_file(store: Store, target: Path) -> None:
+    """The key file beside the backup: the same wraps, without the failed attempts."""
+    import json
+
+    from ocrebill_gui.store.keys import read_sidecar, sidecar_path
+
+    data = dict(read_sidecar(store.path).data, failures={})
+    write_private_bytes(sidecar_path(target), (json.dumps(data, indent=1, sort_keys=True)
+                                               + "\n").encode("utf-8"), force=True)
 
 
 def copy_into(store: Store, copy: sqlite3.Connection) -> None:
@@ -119,7 +144,7 @@ def check_database(store: Store) -> CheckReport:
     def attempt(what: str, run):
         try:
             return run(), None
-        except sqlite3.DatabaseError as exc:
+        except DATABASE_ERRORS as exc:
             return None, f"{what}: cannot be read ({exc})"
 
     integrity, error = attempt("integrity check", lambda: [

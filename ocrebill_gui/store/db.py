@@ -9,6 +9,14 @@ written to it.
 The files are private (POSIX): the user data folder 0700, the database and its -wal and -shm
 0600 whatever the umask; opening an existing database for writing makes its files owner-only
 (keep_private). Opening also removes what killed backups of it left (unfinished_backups).
+
+Encrypted files (SQLCipher): `open_store(path, key=KEY)` with the 32-byte database key
+(store/keys.py unwraps it for a signed-in account) sets the key before anything is read, in
+SQLCipher's raw form (no key derivation: the key is random) with 16 KiB pages, and the audit
+chain becomes an HMAC under a key derived from it. A new file opened with a key is created
+encrypted; without one, plain (the store's default, which the tests use: the user-facing
+paths choose encryption). An encrypted file opened without its key, a plain file opened with
+one, or a wrong key is a StoreError that says so, and nothing is written.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import sqlite_utils
 
 from ocrebill_gui.files import POSIX, create_private, make_private, private_folder
 from ocrebill_gui.store.errors import (
+    DATABASE_ERRORS,
     NewerSchemaError,
     ReadOnlyError,
     StoreError,
@@ -73,6 +82,8 @@ class Store:
     # Makes the audit chain an HMAC (the database key, once files are encrypted); None: plain
     # SHA-256 (store/audit_chain.py).
     audit_key: bytes | None = field(default=None, repr=False)
+    # The database key of an encrypted file (None: a plain file): account changes re-wrap it.
+    key: bytes | None = field(default=None, repr=False)
     # Reads of patient data are audited once per (session, record, action): the default
     # session is this Store object (one per app run or CLI command); see audit.record_read.
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -103,7 +114,7 @@ class Store:
 
 def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True,
                read_only: bool = False, busy_timeout: float | None = None,
-               clock: Callable[[], datetime] | None = None) -> Store:
+               clock: Callable[[], datetime] | None = None, key: bytes | None = None) -> Store:
     """Open (and if needed create and migrate) the database at `path`.
 
     `path` None means resolve_db_path(). Raises NewerSchemaError for a file from a newer
@@ -111,9 +122,12 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
     DatabaseInUse when another process keeps it locked past `busy_timeout` seconds (default
     DEFAULT_BUSY_TIMEOUT), and
     StoreError when it does not exist and `create` is false. A file the process may not write is
-    opened read-only (writes then raise ReadOnlyError).
+    opened read-only (writes then raise ReadOnlyError). `key`: the database key of an encrypted
+    file (a new file is then created encrypted); a mismatch is a StoreError naming it.
     """
     target = resolve_db_path() if path is None else Path(path).expanduser()
+    if key is None:
+        key = _remembered.get(_identity(target))
     exists = target.exists()
     if exists and target.is_dir():
         raise StoreError(f"{target} is a folder, not a database file")
@@ -123,14 +137,18 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                              "by starting the app)")
         folder_for(target)
         _create(target)
+    if exists:
+        _check_encryption(target, key)
     if exists and not read_only and not _writable(target):
         read_only = True
     if not read_only:
         keep_private(target)
     remove_unfinished(target)
     timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
-    conn = _connect(target, read_only, timeout)
+    conn = _connect(target, read_only, timeout, key)
     try:
+        if key is not None:
+            _check_key(conn, target)
         with translate(target):
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             conn.execute("PRAGMA schema_version").fetchone()  # reads the header: not a db?
@@ -166,13 +184,78 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                 conn.execute(f"PRAGMA wal_autocheckpoint = {4 * 1024 * 1024 // page_size(conn)}")
                 if version < SCHEMA_VERSION:
                     migrate(db)
-    except sqlite3.DatabaseError as exc:  # e.g. raised outside translate by sqlite-utils
+    except DATABASE_ERRORS as exc:  # e.g. raised outside translate by sqlite-utils
         conn.close()
         raise UnreadableDatabase(f"{target}: {exc}") from exc
     except BaseException:
         conn.close()
         raise
-    return Store(db=db, path=target, read_only=read_only, clock=clock or utc_now)
+    store = Store(db=db, path=target, read_only=read_only, clock=clock or utc_now)
+    if key is not None:
+        from ocrebill_gui.store.keys import audit_key
+
+        store.key, store.audit_key = key, audit_key(key)
+    return store
+
+
+# Keys unlocked for this process (a command signs in once, then opens its file as often as it
+# needs): remember_key() after keys.unlock; open_store uses it when given no key.
+_remembered: dict[str, bytes] = {}
+
+
+def _identity(target: Path) -> str:
+    return os.path.normcase(os.path.abspath(target))
+
+
+def remember_key(path: str | os.PathLike[str], key: bytes) -> None:
+    _remembered[_identity(Path(path).expanduser())] = key
+
+
+def forget_keys() -> None:
+    _remembered.clear()
+
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+CIPHER_PAGE_SIZE = PAGE_SIZE  # not stored in the file: set at every open of an encrypted one
+
+
+def file_is_encrypted(target: Path) -> bool | None:
+    """True for a file that does not start with SQLite's header (encrypted, or not a database
+    at all), False for a plain one, None for an empty or unreadable file."""
+    try:
+        with open(target, "rb") as handle:
+            head = handle.read(len(PLAIN_HEADER))
+    except OSError:
+        return None
+    if not head:
+        return None
+    return head != PLAIN_HEADER
+
+
+def _check_encryption(target: Path, key: bytes | None) -> None:
+    encrypted = file_is_encrypted(target)
+    if encrypted is None:
+        return
+    if encrypted and key is None:
+        from ocrebill_gui.store.keys import sidecar_path
+
+        if sidecar_path(target).exists():
+            raise StoreError(f"{target} is encrypted: sign in to open it")
+        raise UnreadableDatabase(f"{target} is not a readable OcreBill database (it is "
+                                 "encrypted without a key file beside it, damaged, or another "
+                                 "kind of file): it was not changed")
+    if not encrypted and key is not None:
+        raise StoreError(f"{target} is not encrypted but a key was given: open it without one "
+                         "(or encrypt it with `ocrebill encrypt`)")
+
+
+def _check_key(conn, target: Path) -> None:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DATABASE_ERRORS as exc:
+        conn.close()
+        raise UnreadableDatabase(f"{target}: the key does not open it (a wrong key or key "
+                                 "file, or a damaged database): it was not changed") from exc
 
 
 def folder_for(target: Path) -> None:
@@ -224,10 +307,26 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _connect(path: Path, read_only: bool, busy_timeout: float) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, busy_timeout: float,
+             key: bytes | None = None) -> sqlite3.Connection:
     uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rwc")
     with translate(path):
-        return sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+        if key is None:
+            return sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+        return connect_encrypted(uri, key, uri=True, timeout=busy_timeout)
+
+
+def connect_encrypted(target: str, key: bytes, **options) -> sqlite3.Connection:
+    """A SQLCipher connection with the raw key and OcreBill's page size set, before any read."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    from ocrebill_gui.store.keys import raw_key_pragma
+
+    conn = sqlcipher.connect(target, **options)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our message, not stderr
+    conn.execute(raw_key_pragma(key))
+    conn.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
+    return conn
 
 
 @contextmanager

@@ -37,7 +37,16 @@ from ocrebill_gui.store.demo_plan import (
     plan_demo,
 )
 from ocrebill_gui.store.demo_writer import write_plan
-from ocrebill_gui.store.errors import InvalidRecord, StoreError
+from ocrebill_gui.store.errors import SQLITE_ERRORS, InvalidRecord, StoreError
+from ocrebill_gui.store.keys import (
+    Sidecar,
+    audit_key,
+    create_sidecar,
+    new_key,
+    new_recovery_key,
+    set_wrap,
+    sidecar_path,
+)
 from ocrebill_gui.store.migrations import PAGE_SIZE, migrate
 from ocrebill_gui.store.visits import running_since_of, summary_text
 
@@ -65,6 +74,7 @@ class DemoSummary(BaseModel):
     drafts: int
     claims_computed: int  # distinct engine runs; the other results were reused
     seconds: float
+    encrypted: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,8 +220,8 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
 
 def create_demo_database(path: str | os.PathLike[str], *, patients: int | None = None,
                          visits: int | None = None, seed: int = 1,
-                         today: date | None = None,
-                         now: datetime | None = None) -> DemoSummary:
+                         today: date | None = None, now: datetime | None = None,
+                         encrypt: bool = False) -> DemoSummary:
     """Build a demo database at `path`: a new file, or an existing store with no patients and
     no visits (replaced). The file appears only when complete.
 
@@ -219,7 +229,13 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     Deterministic for a given seed and `today` (default: the day of `now`, itself the current
     time by default, so the demo always has a day's worklist with infusions still running;
     made before 09:30, those started an hour before `now` rather than at 09:00, so that
-    Stop works; the day's finished visits keep their usual times)."""
+    Stop works; the day's finished visits keep their usual times).
+
+    `encrypt`: an encrypted file (SQLCipher, a new random key; `ocrebill demo --encrypt`):
+    built plain in its private partial file with the audit chain keyed as it is written, then
+    exported encrypted (sqlcipher_export: faster than writing it encrypted page by page), with
+    a key file whose wraps for the four demo accounts use cheap argon2id parameters: their
+    password is public, the wraps protect nothing, and the demo is still made in a moment."""
     problems = []
     if patients is not None and (not isinstance(patients, int) or patients < 1):
         problems.append(("patients", "must be a whole number, 1 or more"))
@@ -243,13 +259,21 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     building.unlink(missing_ok=True)
     try:
         create_private(building)  # 0600 like every database: os.replace keeps the mode
-        summary_counts, computed = _build(building, plan)
+        key = new_key() if encrypt else None
+        summary_counts, computed = _build(building, plan, key)
+        if key is not None:
+            _export(building, key)
+        sidecar = _demo_key_file(target, key) if key is not None else None
         with open(building, "rb+") as handle:
             os.fsync(handle.fileno())
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
+        if sidecar is not None:
+            sidecar.save()
+        else:
+            sidecar_path(target).unlink(missing_ok=True)
         os.replace(building, target)
-    except sqlite3.Error as exc:
+    except SQLITE_ERRORS as exc:
         raise StoreError(f"Cannot build the demo database at {target}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc
@@ -258,15 +282,43 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     finalized, drafts = summary_counts
     return DemoSummary(path=str(target), patients=patients, visits=len(plan.visits),
                        finalized=finalized, drafts=drafts, claims_computed=computed,
-                       seconds=round(time.perf_counter() - started, 3))
+                       seconds=round(time.perf_counter() - started, 3), encrypted=encrypt)
+
+
+def _export(building: Path, key: bytes) -> None:
+    """The plain build exported encrypted (its audit chain was keyed as it was written)."""
+    from ocrebill_gui.files import partial_path
+    from ocrebill_gui.store.encryption import export_encrypted
+
+    partial = partial_path(building)
+    try:
+        create_private(partial)
+        export_encrypted(building, partial, key)
+        os.replace(partial, building)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _demo_key_file(target: Path, key: bytes) -> Sidecar:
+    """The key file of an encrypted demo: the four accounts' cheap wraps (and a recovery
+    key nobody sees: the demo's password is public)."""
+    from ocrebill_gui.store.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    sidecar = create_sidecar(target, key, new_recovery_key(), demo=True)
+    for login, _name, _role in DEMO_ACCOUNTS:
+        set_wrap(sidecar, login, DEMO_PASSWORD, key)
+    return sidecar
 
 
 def _refuse_if_in_use(target: Path) -> None:
-    from ocrebill_gui.store.db import folder_for, open_store
+    from ocrebill_gui.store.db import file_is_encrypted, folder_for, open_store
 
     if not target.exists():
         folder_for(target)
         return
+    if file_is_encrypted(target):
+        raise StoreError(f"{target} is an encrypted database: demo data only goes into a new "
+                         "file (choose one with --db).")
     with open_store(target, create=False) as existing:
         people = existing.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
         seen = existing.conn.execute("SELECT count(*) FROM visits").fetchone()[0]
@@ -279,7 +331,9 @@ def _refuse_if_in_use(target: Path) -> None:
                          "into a new file (choose one with --db).")
 
 
-def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
+def _build(building: Path, plan: DemoPlan,
+           key: bytes | None = None) -> tuple[tuple[int, int], int]:
+    chain_key = None if key is None else audit_key(key)
     conn = sqlite3.connect(building)
     try:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -298,7 +352,8 @@ def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
         practice = demo_practice().model_copy(update={"demo": True})
         counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
                             practice=practice.model_dump_json(),
-                            user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json())
+                            user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json(),
+                            audit_key=chain_key)
         for _, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")
@@ -308,7 +363,7 @@ def _build(building: Path, plan: DemoPlan) -> tuple[tuple[int, int], int]:
         morning = min(datetime.combine(plan.today, datetime.min.time().replace(hour=6)
                                        ).astimezone(), datetime.now().astimezone())
         add_demo_accounts(Store(db=sqlite_utils.Database(conn, execute_plugins=False),
-                                path=building, clock=lambda: morning))
+                                path=building, clock=lambda: morning, audit_key=chain_key))
         # Foreign keys hold by construction (ids come from the plan); the tests check them
         # with PRAGMA foreign_key_check on demo databases.
         conn.execute("PRAGMA journal_mode = WAL")

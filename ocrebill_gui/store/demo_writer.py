@@ -49,8 +49,10 @@ def _stamp(day: date, clock: str = "07:00") -> str:
 
 
 def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, actor: str, *,
-               practice: str, user_payer: str) -> tuple[int, int]:
-    """Insert the whole plan; return (finalized, drafts)."""
+               practice: str, user_payer: str,
+               audit_key: bytes | None = None) -> tuple[int, int]:
+    """Insert the whole plan; return (finalized, drafts). `audit_key`: an encrypted demo's
+    chain key (store/keys.audit_key)."""
     first_seen: dict[int, date] = {}
     for visit in plan.visits:
         first_seen.setdefault(visit.patient, visit.day)
@@ -137,7 +139,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     append_entries(conn, _audit_entries(ordered, actor, min(now, written), changes_json(
         (name, None, value) for name, value in (
             ("patients", len(plan.patients)), ("visits", len(plan.visits)),
-            ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots))))))
+            ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots))))), audit_key)
     return tally["finalized"], tally["drafts"]
 
 

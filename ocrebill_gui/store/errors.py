@@ -11,6 +11,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlcipher3 import dbapi2 as sqlcipher
+
+# The stdlib's and SQLCipher's (encrypted databases) exceptions: two parallel class trees.
+SQLITE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher.Error)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
+
 # SQLite primary result codes (https://sqlite.org/rescode.html).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 
@@ -117,5 +123,5 @@ def translate(path: Path | str) -> Iterator[None]:
     """Re-raise any sqlite3 error inside the block as the matching StoreError."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except SQLITE_ERRORS as exc:
         raise as_store_error(exc, path) from exc

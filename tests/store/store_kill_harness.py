@@ -1,7 +1,9 @@
 """Run by test_store_robustness: forks writers that save, re-save and finalize visits as fast
 as they can, and kills each with SIGKILL at a random moment.
 
-    python store_kill_harness.py DB ROUNDS SEED
+    python store_kill_harness.py DB ROUNDS SEED [KEY]
+
+KEY (hex): the database is encrypted with it (SQLCipher), and checked through it.
 
 Prints one JSON line per round: whether the writer died of SIGKILL, what it had reported as
 committed (a line is written only after its transaction committed), and the quick_check of
@@ -22,12 +24,14 @@ import time
 from store_helpers import populated, visit_doc
 
 from ocrebill_gui import store as st
+from ocrebill_gui.store.db import connect_encrypted
 
 NOTE = "x" * 40_000  # a long document makes each commit span many pages of the WAL
+KEY = bytes.fromhex(sys.argv[4]) if __name__ == "__main__" and len(sys.argv) > 4 else None
 
 
 def writer(db: str, round_no: int, out: int) -> None:
-    store = st.open_store(db)
+    store = st.open_store(db, key=KEY)
     patient_id = st.list_patients(store, limit=1)[0].id
     n = 0
     while True:
@@ -52,7 +56,7 @@ def writer(db: str, round_no: int, out: int) -> None:
 def main() -> None:
     db, rounds, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
-    with st.open_store(db) as store:
+    with st.open_store(db, key=KEY) as store:
         if not st.count_patients(store):
             populated(store, approved_units=None, vials=100_000)
     for round_no in range(rounds):
@@ -73,7 +77,7 @@ def main() -> None:
         while chunk := os.read(read_end, 65536):
             chunks.append(chunk)
         os.close(read_end)
-        conn = sqlite3.connect(db)
+        conn = sqlite3.connect(db) if KEY is None else connect_encrypted(db, KEY)
         check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         conn.close()
         print(json.dumps({

@@ -33,11 +33,13 @@ def _script(code: str, *args: str, timeout: float = 120) -> subprocess.Completed
                           capture_output=True, text=True, timeout=timeout)
 
 
-def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path):
+@pytest.mark.parametrize("key", [None, bytes(range(32))], ids=["plain", "encrypted"])
+def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path, key):
     db = tmp_path / "killed.sqlite"
     rounds = 30
     done = subprocess.run([PYTHON, str(HERE / "store_kill_harness.py"), str(db), str(rounds),
-                           "20261127"], env=_env(), capture_output=True, text=True, timeout=300)
+                           "20261127", *([key.hex()] if key else [])], env=_env(),
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     reports = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(reports) == rounds
@@ -59,7 +61,9 @@ def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path
                 finalized.add(int(visit_id))
     assert len(committed) > rounds  # the writers got work done between kills
     assert mid_save >= rounds // 2  # most kills landed inside a save, not between saves
-    with st.open_store(db) as store:
+    if key is not None:
+        assert not db.read_bytes().startswith(b"SQLite format 3")
+    with st.open_store(db, key=key) as store:
         check = st.check_database(store)
         assert check.ok, check
         for visit_id, marker in committed.items():
