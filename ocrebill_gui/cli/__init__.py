@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
 COMMAND_MODULES = ["compute", "store_commands", "audit_commands", "print_commands",
-                   "user_commands", "gui_commands"]
+                   "user_commands", "encrypt_commands", "gui_commands"]
 
 
 def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.ArgumentParser:
@@ -109,7 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         parser.error("--smoke takes no sub-command")
     _never_unprintable()
+    from ocrebill_gui.cli.sign_in import unlock_encrypted
+
     try:
+        refused = unlock_encrypted(args)
+        if refused is not None:
+            print(f"ocrebill {args.command}: {refused}", file=sys.stderr)
+            return 1
         code = int(args.handler(args) or 0)
     except KeyboardInterrupt:
         return 130

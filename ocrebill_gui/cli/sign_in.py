@@ -122,11 +122,49 @@ def new_password(file: str | None, what: str, *, fallback_to_own_file: bool = Fa
     return ask_new_password(what)
 
 
+_typed: dict[str, str] = {}  # a password typed to unlock the file: not asked again to sign in
+
+
 def password_for(login: str) -> str:
     path = os.environ.get(PASSWORD_FILE_VAR, "").strip()
     if path:
         return read_password_file(path)
+    if login in _typed:
+        return _typed[login]
     return ask_password(f"Password for {login}: ")
+
+
+# Commands that never open an existing database of the user's (or do their own sign-in).
+NO_UNLOCK = frozenset({"compute", "rules", "demo", "encrypt", "screenshots"})
+
+
+def unlock_encrypted(args: argparse.Namespace) -> str | None:
+    """Before a command runs on an encrypted database: sign in to its key file (--user and the
+    password as for any command), and remember the key for the command's open_store calls.
+    None when done or not needed; else the refusal, in words (the command then exits 1)."""
+    if args.command in NO_UNLOCK:
+        return None  # (before importing the store: `ocrebill compute` stays light)
+    from ocrebill_gui.store import StoreError, resolve_db_path
+    from ocrebill_gui.store.db import file_is_encrypted, remember_key
+    from ocrebill_gui.store.keys import UnlockRefused, sidecar_path, unlock
+
+    path = resolve_db_path(getattr(args, "db", None))
+    if not path.is_file() or not file_is_encrypted(path) or not sidecar_path(path).exists():
+        return None  # plain, or not a database at all: the command's own open says which
+    try:
+        login = login_name(args)
+        password = password_for(login)
+    except StoreError as exc:
+        return str(exc)
+    try:
+        remember_key(path, unlock(path, login, password))
+    except UnlockRefused as exc:
+        why = str(exc)
+        return f"Cannot sign in as {login}: {why[:1].lower()}{why[1:]}"
+    except StoreError as exc:  # the key file missing or damaged, with what to do
+        return str(exc)
+    _typed[login] = password
+    return None
 
 
 def signed_in(args: argparse.Namespace, store: Store, action: str | None) -> Session:

@@ -63,6 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--visits", type=_count, help="visits (default 200)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--today", type=_day, help="the demo's today (default: today)")
+    p.add_argument("--encrypt", action="store_true",
+                   help="an encrypted database (SQLCipher) with a key file beside it; the "
+                        "demo accounts unlock it")
     _common(p, writes=False)
     p.set_defaults(handler=run_demo)
 
@@ -152,13 +155,14 @@ def run_demo(args: argparse.Namespace) -> int:
     path = _path(args)
     try:
         summary = create_demo_database(path, patients=args.patients, visits=args.visits,
-                                       seed=args.seed, today=args.today)
+                                       seed=args.seed, today=args.today, encrypt=args.encrypt)
     except InvalidRecord as exc:
         return _fail("\n".join(exc.lines()), EXIT_INPUT)
     except StoreError as exc:
         return _fail(str(exc))
     print(f"Demo database {summary.path}: {summary.patients} patients, {summary.visits} visits "
-          f"({summary.finalized} finalized, {summary.drafts} drafts) in {summary.seconds:.1f} s")
+          f"({summary.finalized} finalized, {summary.drafts} drafts) in {summary.seconds:.1f} s"
+          + (", encrypted" if summary.encrypted else ""))
     print(f"Staff accounts, password \"{DEMO_PASSWORD}\": {demo_accounts_text()} (e.g. "
           "ocrebill --user nurse visits --date today)")
     return 0

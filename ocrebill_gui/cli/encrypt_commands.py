@@ -1,0 +1,61 @@
+"""`ocrebill encrypt`: convert a plain database into an encrypted one (store/encryption.py).
+
+    ocrebill --user admin encrypt --db ocrebill.sqlite            # asks the password
+    ocrebill --user admin encrypt --db ocrebill.sqlite --keep-plain
+
+An administrator signs in (the key is wrapped for them); the recovery key is printed once, to
+write down or print, and only then is the conversion done. The other accounts' passwords are
+not known here: an administrator resets them (`ocrebill users reset-password LOGIN`), which
+wraps the key for them. Exit 0 done, 1 refused (sign-in, no accounts, damaged, encrypted
+already: nothing changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ocrebill_gui.cli.sign_in import add_user_option
+
+    p = sub.add_parser("encrypt", help="encrypt a plain database (SQLCipher) as its "
+                                       "administrator", description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", default=argparse.SUPPRESS,
+                   help="SQLite database file (default: $OCREBILL_DB or the user data folder)")
+    p.add_argument("--keep-plain", action="store_true",
+                   help="keep the original as FILE.plain-backup (0600) after the encrypted "
+                        "copy is verified (default: removed then: a plain copy of the "
+                        "patient data would undo the encryption)")
+    add_user_option(p)
+    p.set_defaults(handler=run_encrypt)
+
+
+def run_encrypt(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.sign_in import login_name, password_for
+    from ocrebill_gui.store import StoreError, resolve_db_path
+    from ocrebill_gui.store.encryption import encrypt_database
+
+    path = resolve_db_path(getattr(args, "db", None))
+    try:
+        if not path.exists():
+            raise StoreError(f"{path}: no such database")
+        login = login_name(args)
+        report = encrypt_database(path, login, password_for(login), keep_plain=args.keep_plain)
+    except StoreError as exc:
+        print(f"ocrebill encrypt: {exc}", file=sys.stderr)
+        return 1
+    print(f"{report.path} is encrypted: {report.counts.get('visits', 0)} visits, "
+          f"{report.counts.get('patients', 0)} patients, {report.audit_rows} audit entries "
+          "verified in the encrypted copy.")
+    print("\nRecovery key (shown once: write it down or print it, and keep it apart from the "
+          "computer; it opens the database if every administrator password is lost):\n")
+    print(f"    {report.recovery_key}\n")
+    if report.plain_backup is not None:
+        print(f"The plain original is kept as {report.plain_backup}: delete it once you no "
+              "longer need it (it is not encrypted).")
+    if report.without_wrap:
+        print("These accounts cannot open the encrypted database until an administrator "
+              "resets their password (ocrebill users reset-password LOGIN): "
+              + ", ".join(report.without_wrap))
+    return 0
