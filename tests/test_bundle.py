@@ -106,6 +106,21 @@ def test_print_from_the_bundle_matches_the_package(bundle: Path, document: str,
     assert "Okafor, Grace" in texts[0]
 
 
+def test_an_encrypted_demo_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """SQLCipher (sqlcipher3's own SQLite), argon2 and cryptography's AES-GCM are bundled."""
+    db = tmp_path / "work" / "demo.sqlite"
+    db.parent.mkdir()
+    made = run(bundle, "ocrebill", "--db", str(db), "demo", "--encrypt", tmp_path=tmp_path)
+    assert made.returncode == 0 and "encrypted" in made.stdout, made.stderr
+    password = tmp_path / "work" / "password"
+    password.write_text("demo\n")
+    password.chmod(0o600)
+    listed = run(bundle, "ocrebill", "--db", str(db), "--user", "nurse", "visits", "--date",
+                 "today", tmp_path=tmp_path, OCREBILL_PASSWORD_FILE=str(password))
+    assert listed.returncode == 0, listed.stderr
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+
+
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="always a display there")
 @pytest.mark.parametrize("exe", ["ocrebill", "ocrebill-app"])
 def test_the_bundle_explains_a_missing_display(bundle: Path, exe: str, tmp_path: Path) -> None:

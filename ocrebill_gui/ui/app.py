@@ -74,16 +74,23 @@ def run(args: argparse.Namespace) -> int:
         if probe is not None and probe.painted():
             return
         from ocrebill_gui.ui.startup import open_database
+        from ocrebill_gui.ui.unlock import signed_in_as, unlock_first
 
-        store = open_database(window, db=getattr(args, "db", None),
-                              demo=bool(getattr(args, "demo", False)))
+        credentials = None
+        if not getattr(args, "demo", False):  # an encrypted file: its key file first
+            from ocrebill_gui.store import resolve_db_path
+
+            credentials = unlock_first(window, resolve_db_path(getattr(args, "db", None)))
+        store = None if credentials is False else open_database(
+            window, db=getattr(args, "db", None), demo=bool(getattr(args, "demo", False)))
         if store is None:
             status["code"] = 1
             window.close()
             app.quit()
             return
         window.session_started.connect(freeze_once)
-        window.attach_store(store)
+        # Unlocked with a login and password: the same person signed in (no second sign-in).
+        window.attach_store(store, signed_in_as(store, credentials))
         app.aboutToQuit.connect(store.close)
         if probe is not None:
             probe.ready(window)

@@ -40,7 +40,7 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.style import set_role
 
 
-def _password_field() -> QLineEdit:
+def password_field() -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setInputMethodHints(Qt.InputMethodHint.ImhHiddenText
@@ -67,6 +67,33 @@ def _text(label: str, role: str | None = None, *, name: str = "") -> QLabel:
     return widget
 
 
+def credentials_grid(login: QLineEdit, password: QLineEdit, message: QWidget) -> QGridLayout:
+    """Login and password with their labels, the message under them (the sign-in's and the
+    encrypted database's unlock dialog, ui/unlock.py)."""
+    grid = QGridLayout()
+    grid.setColumnStretch(1, 1)
+    for row, (caption, field) in enumerate((("&Login", login), ("&Password", password))):
+        label = QLabel(caption)
+        label.setBuddy(field)
+        grid.addWidget(label, row, 0)
+        grid.addWidget(field, row, 1)
+    grid.addWidget(message, 2, 1)
+    return grid
+
+
+def demo_accounts_hint(fill: Callable[[str], None]) -> QLabel:
+    """The demo accounts and their password; a click on one calls `fill(login)`."""
+    links = " \u00b7 ".join(f'<a href="{login}">{login}</a>'
+                            for login, _name, _role in DEMO_ACCOUNTS)
+    hint = _text(f"Demo accounts, password <b>{DEMO_PASSWORD}</b>: {links}", "muted",
+                 name="demoAccounts")
+    hint.setTextFormat(Qt.TextFormat.RichText)
+    hint.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                 | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+    hint.linkActivated.connect(fill)
+    return hint
+
+
 class SignInForm(QWidget):
     """Login name and password; `signed_in(session, password)` on success (the password only
     for a must-change session's next step)."""
@@ -81,7 +108,7 @@ class SignInForm(QWidget):
         self.login = QLineEdit(login)
         self.login.setObjectName("login")
         self.login.setMaxLength(40)
-        self.password = _password_field()
+        self.password = password_field()
         self.password.setObjectName("password")
         self.message = FieldMessage()
         self.message.setObjectName("signInMessage")
@@ -91,15 +118,7 @@ class SignInForm(QWidget):
         self.button.clicked.connect(self.submit)
         self.login.returnPressed.connect(self._login_entered)
         self.password.returnPressed.connect(self.submit)
-        grid = QGridLayout()
-        grid.setColumnStretch(1, 1)
-        for row, (caption, field) in enumerate((("&Login", self.login),
-                                                ("&Password", self.password))):
-            label = QLabel(caption)
-            label.setBuddy(field)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(field, row, 1)
-        grid.addWidget(self.message, 2, 1)
+        grid = credentials_grid(self.login, self.password, self.message)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.button)
@@ -109,15 +128,7 @@ class SignInForm(QWidget):
         layout.addLayout(buttons)
         self.demo_hint: QLabel | None = None
         if demo:
-            links = " \u00b7 ".join(f'<a href="{login}">{login}</a>'
-                                    for login, _name, _role in DEMO_ACCOUNTS)
-            self.demo_hint = _text(f"Demo accounts, password <b>{DEMO_PASSWORD}</b>: {links}",
-                                   "muted", name="demoAccounts")
-            self.demo_hint.setTextFormat(Qt.TextFormat.RichText)
-            self.demo_hint.setTextInteractionFlags(
-                Qt.TextInteractionFlag.LinksAccessibleByMouse
-                | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
-            self.demo_hint.linkActivated.connect(self.fill_demo)
+            self.demo_hint = demo_accounts_hint(self.fill_demo)
             layout.addWidget(self.demo_hint)
 
     def first_focus(self) -> None:
@@ -236,9 +247,9 @@ class FirstAdminForm(_CheckedForm):
                                    note="Letters, digits, '.', '-' or '_', e.g. pat.lee")
         self.display_name = self.grid.add("display_name", "&Name", QLineEdit(),
                                           note="As the status bar and the audit log show it")
-        self.password = self.grid.add("password", "&Password", _password_field(),
+        self.password = self.grid.add("password", "&Password", password_field(),
                                       note=f"At least {staff.MIN_PASSWORD} characters")
-        self.repeat = self.grid.add("repeat", "&Again", _password_field())
+        self.repeat = self.grid.add("repeat", "&Again", password_field())
         self._lay_out("This database has no staff accounts yet. Create the administrator's: "
                       "the administrator adds the other accounts (front desk, nurses, "
                       "billers).")
@@ -276,11 +287,11 @@ class NewPasswordForm(_CheckedForm):
         self.current = None
         if current is None:
             self.current = self.grid.add("current_password", "&Current password",
-                                         _password_field())
-        self.new = self.grid.add("new_password", "&New password", _password_field(),
+                                         password_field())
+        self.new = self.grid.add("new_password", "&New password", password_field(),
                                  note=f"At least {staff.MIN_PASSWORD} characters, not your "
                                       "login name")
-        self.repeat = self.grid.add("repeat", "&Again", _password_field())
+        self.repeat = self.grid.add("repeat", "&Again", password_field())
         self._lay_out(intro)
 
     def first_focus(self) -> None:
