@@ -13,7 +13,9 @@ already: nothing changed).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="keep the original as FILE.plain-backup (0600) after the encrypted "
                         "copy is verified (default: removed then: a plain copy of the "
                         "patient data would undo the encryption)")
+    p.add_argument("--recovery-pdf", metavar="FILE",
+                   help="also write the recovery key to FILE, a one-page PDF to print (0600; "
+                        "an existing file is refused before anything is done)")
     add_user_option(p)
     p.set_defaults(handler=run_encrypt)
 
@@ -37,9 +42,13 @@ def run_encrypt(args: argparse.Namespace) -> int:
     from ocrebill_gui.store.encryption import encrypt_database
 
     path = resolve_db_path(getattr(args, "db", None))
+    sheet = Path(args.recovery_pdf).expanduser() if args.recovery_pdf else None
     try:
         if not path.exists():
             raise StoreError(f"{path}: no such database")
+        if sheet is not None and (os.path.lexists(sheet) or not sheet.parent.is_dir()):
+            raise StoreError(f"--recovery-pdf: {sheet} exists already, or its folder does not: "
+                             "nothing was done")
         login = login_name(args)
         report = encrypt_database(path, login, password_for(login), keep_plain=args.keep_plain)
     except StoreError as exc:
@@ -51,6 +60,17 @@ def run_encrypt(args: argparse.Namespace) -> int:
     print("\nRecovery key (shown once: write it down or print it, and keep it apart from the "
           "computer; it opens the database if every administrator password is lost):\n")
     print(f"    {report.recovery_key}\n")
+    if sheet is not None:
+        from datetime import datetime
+
+        from ocrebill_gui.reports.recovery_sheet import write_recovery_sheet
+
+        try:
+            write_recovery_sheet(sheet, report.path, report.recovery_key, datetime.now())
+            print(f"The recovery key is also in {sheet} (0600): print it, then delete the file.")
+        except OSError as exc:
+            print(f"ocrebill encrypt: could not write {sheet} ({exc.strerror or exc}): copy the "
+                  "key above by hand", file=sys.stderr)
     if report.plain_backup is not None:
         print(f"The plain original is kept as {report.plain_backup}: delete it once you no "
               "longer need it (it is not encrypted).")

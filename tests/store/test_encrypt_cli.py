@@ -142,6 +142,28 @@ def test_ocrebill_encrypt_converts_a_plain_demo(tmp_path, capsys) -> None:
     assert code == 1 and "encrypted already" in err
 
 
+def test_the_recovery_key_can_be_printed_from_a_private_pdf(tmp_path, capsys) -> None:
+    import pypdf
+
+    db = tmp_path / "plain.sqlite"
+    assert run(capsys, "--db", str(db), "demo", "--today", TODAY)[0] == 0
+    sheet = tmp_path / "recovery.pdf"
+    sheet.write_bytes(b"mine")
+    code, _, err = run(capsys, "--user", "admin", "encrypt", "--db", str(db), "--recovery-pdf",
+                       str(sheet))
+    assert code == 1 and "exists already" in err and sheet.read_bytes() == b"mine"
+    assert db.read_bytes().startswith(b"SQLite format 3")  # refused before anything was done
+    sheet.unlink()
+    code, out, err = run(capsys, "--user", "admin", "encrypt", "--db", str(db), "--recovery-pdf",
+                         str(sheet))
+    assert code == 0, err
+    recovery = next(line.strip() for line in out.splitlines()
+                    if line.strip().count("-") == 7)
+    assert sheet.stat().st_mode & 0o777 == 0o600
+    text = pypdf.PdfReader(sheet).pages[0].extract_text()
+    assert "  ".join(recovery.split("-")[:4]) in text and "plain.sqlite" in text
+
+
 def test_a_plain_database_works_as_before(tmp_path, capsys) -> None:
     db = tmp_path / "plain.sqlite"
     assert run(capsys, "--db", str(db), "demo", "--today", TODAY)[0] == 0
