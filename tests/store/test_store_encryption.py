@@ -371,3 +371,54 @@ def test_a_damaged_audit_chain_is_not_encrypted(tmp_path) -> None:
         encrypt_database(db, "admin", "demo")
     assert db.read_bytes().startswith(b"SQLite format 3")
     assert not keys.sidecar_path(db).exists()
+
+
+KILLED_CONVERSION = """
+import sys
+from ocrebill_gui.store.encryption import encrypt_database
+print("start", flush=True)
+encrypt_database(sys.argv[1], "admin", "demo")
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_conversion_killed_at_any_moment_loses_nothing(tmp_path) -> None:
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from store_helpers import REPO
+
+    rng = random.Random(20261207)
+    outcomes = set()
+    template = _plain_demo(tmp_path)
+    with sqlite3.connect(template) as conn:
+        visits = conn.execute("SELECT count(*) FROM visits").fetchone()[0]
+    for round_no in range(10):
+        folder = tmp_path / f"round{round_no}"
+        folder.mkdir()
+        db = folder / "clinic.sqlite"
+        db.write_bytes(template.read_bytes())
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        child = subprocess.Popen([sys.executable, "-c", KILLED_CONVERSION, str(db)], env=env,
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None and child.stdout.readline() == "start\n"
+        time.sleep(rng.uniform(0.1, 1.2))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        if db.read_bytes().startswith(b"SQLite format 3"):
+            outcomes.add("plain")
+            with st.open_store(db) as store:
+                assert table_counts(store.conn)["visits"] == visits
+                assert verify_audit(store.conn).problems == []
+        else:
+            outcomes.add("encrypted")
+            with st.open_store(db, key=keys.unlock(db, "admin", "demo")) as store:
+                assert table_counts(store.conn)["visits"] == visits
+                assert verify_audit(store.conn, store.audit_key).problems == []
+    assert outcomes  # (which ones depends on the machine's speed)
