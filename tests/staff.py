@@ -41,6 +41,39 @@ def session(store: st.Store, login: str = STAFF, roles: Iterable[str] = EVERY_RO
     return accounts.sign_in(store, login, PASSWORD)
 
 
+ALL_ROLES = tuple(accounts.ROLES)
+_SIGNED: dict[tuple[str, tuple[str, ...]], accounts.Session] = {}
+_ELSEWHERE: list[Path] = []
+
+
+def signed(login: str = STAFF, roles: Iterable[str] = ALL_ROLES) -> accounts.Session:
+    """A real session for `login` (every role unless told), signed in on a database of its
+    own (one per process, removed at exit) and kept: for tests that call the store as
+    someone without making that person's account in the test's database, whose audit log
+    then holds only what the test does. The store checks a session's roles, not the
+    database it was made on. Hashed cheaply (the password is public), so that a process
+    a test starts gets its sessions at once."""
+    key = (login, tuple(sorted(set(roles))))
+    if key not in _SIGNED:
+        from argon2 import PasswordHasher
+
+        if not _ELSEWHERE:
+            import atexit
+            import shutil
+            import tempfile
+
+            _ELSEWHERE.append(Path(tempfile.mkdtemp(prefix="ocrebill-test-sessions-")))
+            atexit.register(shutil.rmtree, _ELSEWHERE[0], True)
+        previous = accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8,
+                                                      parallelism=1))
+        try:
+            with st.open_store(_ELSEWHERE[0] / f"{'-'.join(key[1])}.sqlite") as store:
+                _SIGNED[key] = session(store, login, key[1])
+        finally:
+            accounts.use_hasher(previous)
+    return _SIGNED[key]
+
+
 def add_staff(path: str | os.PathLike[str]) -> Path:
     """The database at `path` (made if needed) with `admin` and `staff`; returns the path."""
     with st.open_store(path) as store:

@@ -62,11 +62,12 @@ def run_audit(args: argparse.Namespace) -> int:
         return _fail("--force goes with --csv", EXIT_INPUT)
     try:
         with open_store(_path(args), create=False, read_only=True) as store:
-            signed_in(args, store, "audit.read")  # --user before the command: see --user below
+            # --user before the command: see --user below
+            session = signed_in(args, store, "audit.read")
             filters = {"visit_id": args.visit, "actor": args.user,
                        "date_from": args.date_from, "date_to": args.date_to}
             if args.patient is not None:
-                found = patients_meant(store, args.patient, limit=6)
+                found = patients_meant(store, session, args.patient, limit=6)
                 if len(found) != 1:
                     what = shown(args.patient, 40)
                     if not found:
@@ -78,11 +79,11 @@ def run_audit(args: argparse.Namespace) -> int:
                                  "patient id or MRN", EXIT_INPUT)
                 filters["patient_id"] = found[0].id
             if args.csv:
-                written = write_audit_csv(store, args.csv, force=args.force, **filters)
+                written = write_audit_csv(store, session, args.csv, force=args.force, **filters)
                 print(f"Wrote {written} audit entr{'ies' if written != 1 else 'y'} to "
                       f"{args.csv}")
                 return 0
-            entries = audit_entries(store, limit=args.limit, **filters)
+            entries = audit_entries(store, session, limit=args.limit, **filters)
     except FileExistsError as exc:
         return _fail(f"{exc.filename} already exists: nothing was written. Give --force to "
                      "replace it, or choose another name.", EXIT_INPUT)

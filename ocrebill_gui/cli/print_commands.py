@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ocrebill_gui.core.practice import PracticeSettings
     from ocrebill_gui.core.visit import VisitDocument
     from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
 
 KINDS = ("superbill", "checklist")
 
@@ -114,8 +115,8 @@ def _print_one(args: argparse.Namespace) -> int:
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
-            document, claim, draft = visit_for_print(store, int(source), catalog,
-                                                     reader=reader(args))
+            document, claim, draft = visit_for_print(store, args.session, int(source),
+                                                     catalog)
         practice = _practice(args.practice, store)
         out = Path(args.output)
         if out.is_dir():
@@ -148,7 +149,7 @@ def _print_day(args: argparse.Namespace) -> int:
     with _open_store(args.db, required=True) as store:
         args.session = signed_in(args, store, "visits.print")
         summaries = []
-        while batch := visits_on(store, day, limit=500, offset=len(summaries)):
+        while batch := visits_on(store, args.session, day, limit=500, offset=len(summaries)):
             summaries += batch
         finalized = [s for s in summaries if s.status == "finalized"]
         drafts = len(summaries) - len(finalized)
@@ -168,8 +169,8 @@ def _print_day(args: argparse.Namespace) -> int:
             # Ids, never names, on stderr: it often ends in a log.
             who = f"visit {summary.id} (patient {shown(summary.patient_ref, 60, quote=False)})"
             try:
-                document, claim, _draft = visit_for_print(store, summary.id, catalog,
-                                                          reader=reader(args))
+                document, claim, _draft = visit_for_print(store, args.session, summary.id,
+                                                          catalog)
                 out = unique_path(folder, default_file_name(document, args.document), taken)
                 if not args.force and os.path.lexists(out):
                     raise exists_error(out)  # before rendering; write_pdf checks again
@@ -197,39 +198,24 @@ def _print_day(args: argparse.Namespace) -> int:
     return 1 if failed else 2 if kept else 0
 
 
-def visit_for_print(store: Store, visit_id: int, catalog: Catalog, *,
-                    reader: str | None = None) -> tuple[VisitDocument, ClaimResult, bool]:
+def visit_for_print(store: Store, session: Session, visit_id: int,
+                    catalog: Catalog) -> tuple[VisitDocument, ClaimResult, bool]:
     """A saved visit as the app shows it, and whether it is still a draft: a finalized visit
     with the claim it was finalized with, a draft computed now from the store's view of it
-    (patient, coverage, authorization). The visit is read once; printed for `reader`, the
-    read is on record in the audit log (once per visit and command)."""
+    (patient, coverage, authorization). The visit is read once, printed by the signed-in
+    `session`: the read is on record in the audit log (once per visit and command)."""
     from ocrebill_gui.core.engine import compute, parse_visit
     from ocrebill_gui.store import engine_document, get_visit
     from ocrebill_gui.store.audit import record_read
 
-    visit = get_visit(store, visit_id)
-    if reader is not None:
-        record_read(store, reader, "visit", visit_id, "print")
+    visit = get_visit(store, session, visit_id)
+    record_read(store, session, "visit", visit_id, "print")
     if visit.finalized and visit.claim is not None:
         return parse_visit(visit.document), visit.claim, False
     document = parse_visit(engine_document(
-        store, visit.document, patient_id=visit.patient_id, coverage_id=visit.coverage_id,
+        store, session, visit.document, patient_id=visit.patient_id, coverage_id=visit.coverage_id,
         authorization_id=visit.authorization_id, visit_id=visit.id))
     return document, compute(document, catalog=catalog), not visit.finalized
-
-
-def reader(args: argparse.Namespace) -> str:
-    """Who prints, for the audit log: the signed-in account when there is one, else the
-    login name."""
-    session = getattr(args, "session", None)
-    if session is not None:
-        return session.actor
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (e.g. a container without passwd entry)
-        return "cli"
 
 
 def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:

@@ -138,11 +138,6 @@ def _sign_in(args: argparse.Namespace, store, action: str | None):
     return args.session
 
 
-def _actor(args: argparse.Namespace) -> str:
-    """Who the audit log records: the account signed in for this command."""
-    return args.session.actor
-
-
 def _fail(message: str, code: int = EXIT_STORE) -> int:
     print(message, file=sys.stderr)
     return code
@@ -192,7 +187,6 @@ def run_import(args: argparse.Namespace) -> int:
                 require(session, "visits.finalize")
         except StoreError as exc:
             return _fail(str(exc))
-        actor = _actor(args)
         for index, path in enumerate(args.files):
             name = shown(path, 200, quote=False)
             document, error = read_document(path)
@@ -201,7 +195,7 @@ def run_import(args: argparse.Namespace) -> int:
                 problems = [error]
             else:
                 try:
-                    result = import_document(store, actor, document,  # type: ignore[arg-type]
+                    result = import_document(store, session, document,  # type: ignore[arg-type]
                                              finalize=args.finalize,
                                              allow_errors=args.allow_errors)
                 except InvalidRecord as exc:
@@ -250,8 +244,8 @@ def run_export(args: argparse.Namespace) -> int:
     try:  # writable when it may be: the export is a read of patient data, audited
         with _open_existing(args, read_only=False) as store:
             _sign_in(args, store, "visits.export")
-            visit = get_visit(store, args.visit_id)
-            if not record_read(store, _actor(args), "visit", visit.id, "export",
+            visit = get_visit(store, args.session, args.visit_id)
+            if not record_read(store, args.session, "visit", visit.id, "export",
                                details=[("what", None, "claim" if args.claim else "document")]):
                 print("note: the database is read-only: this export is not in its audit log",
                       file=sys.stderr)
@@ -281,8 +275,8 @@ def run_visits(args: argparse.Namespace) -> int:
     try:
         with _open_existing(args) as store:
             _sign_in(args, store, "patients.read")
-            rows = find_visits(store, text=args.patient, date_from=start, date_to=end,
-                               status=args.status, limit=args.limit)
+            rows = find_visits(store, args.session, text=args.patient, date_from=start,
+                               date_to=end, status=args.status, limit=args.limit)
             payers = {p.id: p.name for p, _mine in payer_profiles(store)}
     except StoreError as exc:
         return _fail(str(exc))
@@ -314,7 +308,7 @@ def run_backup(args: argparse.Namespace) -> int:
     try:
         with _open_existing(args) as store:
             _sign_in(args, store, "backup")
-            report = backup_database(store, args.dest, force=args.force)
+            report = backup_database(store, args.session, args.dest, force=args.force)
     except BackupExists as exc:
         return _fail(f"ocrebill backup: {exc.path} already exists: nothing was written. Give "
                      "--force to replace it, or choose another file name.", EXIT_INPUT)
@@ -331,7 +325,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         with _open_existing(args) as store:
             _sign_in(args, store, None)
-            report = check_database(store)
+            report = check_database(store, args.session)
     except StoreError as exc:
         return _fail(str(exc))
     counts = ", ".join(f"{n if n >= 0 else '(unreadable)'} {name.replace('_', ' ')}"

@@ -3,12 +3,22 @@
 Open it, pass the Store to repository functions, close it::
 
     from ocrebill_gui import store
+    from ocrebill_gui.store.accounts import sign_in
     db = store.open_store()                      # --db > $OCREBILL_DB > user data folder
-    patient = store.add_patient(db, "nurse.kim", {"name": "Rivera, Ana"})
-    saved = store.create_draft(db, "nurse.kim", document, patient_id=patient.id)
-    store.finalize_visit(db, "biller.joe", saved.visit_id, expected_revision=saved.revision)
+    desk, nurse, biller = (sign_in(db, login, password) for login, password in ...)
+    patient = store.add_patient(db, desk, {"name": "Rivera, Ana"})
+    saved = store.create_draft(db, nurse, document, patient_id=patient.id)
+    store.finalize_visit(db, biller, saved.visit_id, expected_revision=saved.revision)
 
-Every write takes `actor` (who) and goes to the append-only audit log in the same transaction.
+Every write and every read of patient data takes a signed-in `Session` (accounts.py: made
+only by `sign_in` or `create_first_admin`), never a name: `require()` refuses what its roles
+do not allow (NotAllowed, naming the role needed; a string is "Sign in first"), and a write
+goes to the append-only audit log as `session.actor`, in the same transaction. Reading the
+inventory and checking the database take a session of any role; the practice settings, payer
+profiles and catalog take none (the sign-in screen and `ocrebill compute` read them). Each
+checked function keeps `.action` (its PERMISSIONS entry) and `.inside`, the same without the
+check, for the store's own use within an operation already checked (an import adds the
+patient and coverage it needs whoever imports); demo data and migrations write directly.
 Every write to an existing visit takes `expected_revision`, the revision it is based on (as
 read): a visit saved by someone else meanwhile is refused (VisitChanged), never overwritten.
 Reads return plain frozen records (records.py), lists are paged (limit/offset). Errors are
@@ -94,7 +104,14 @@ from ocrebill_gui.store.records import (
     Visit,
     VisitSummary,
 )
-from ocrebill_gui.store.search import count_visits, find_visits, fold, search_patients, visits_on
+from ocrebill_gui.store.search import (
+    count_visits,
+    find_visits,
+    fold,
+    has_records,
+    search_patients,
+    visits_on,
+)
 from ocrebill_gui.store.vial_lots import (
     add_vial_lot,
     count_on_hand,
@@ -131,7 +148,8 @@ __all__ = [
     "delete_payer",
     "discard_draft", "engine_document", "expiring_authorizations", "expiring_lots",
     "finalize_visit", "find_visits", "fold", "get_authorization", "get_coverage", "get_patient",
-    "get_vial_lot", "get_visit", "import_document", "list_patients", "list_vial_lots",
+    "get_vial_lot", "get_visit", "has_records", "import_document", "list_patients",
+    "list_vial_lots",
     "lot_by_number", "open_store", "patient_by_ref", "payer_profiles", "practice_settings",
     "reopen_visit", "resolve_db_path", "save_draft", "save_payer", "save_practice",
     "search_patients", "store_catalog", "update_authorization", "update_coverage",

@@ -16,15 +16,18 @@ what the session's roles do not allow, with a message that says which role it ne
 
 from __future__ import annotations
 
+import functools
+import inspect
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ocrebill_gui.store.audit import record
+from ocrebill_gui.store import audit  # audit.py imports this module: used at call time
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.keys import keep_active, keep_wrap
 from ocrebill_gui.store.errors import InvalidRecord, StoreError
@@ -54,6 +57,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accounts.manage": frozenset({"admin"}),
     "backup": frozenset({"admin"}),
     "audit.read": frozenset({"admin", "biller"}),
+    # No patient data: anyone signed in (the vial lots, the database check).
+    "store.read": frozenset(ROLES),
 }
 
 WHAT: dict[str, str] = {
@@ -71,6 +76,7 @@ WHAT: dict[str, str] = {
     "accounts.manage": "managing staff accounts",
     "backup": "backing up the database",
     "audit.read": "reading the audit log",
+    "store.read": "reading the inventory or checking the database",
 }
 
 MIN_PASSWORD = 8
@@ -150,6 +156,57 @@ def require(session: Session, action: str) -> Session:
     return session
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def writes(action: str) -> Callable[[Callable[Concatenate[Store, str, P], R]],
+                                    Callable[Concatenate[Store, Session, P], R]]:
+    """A store write taking a session: `require(session, action)`, then the function itself
+    with `session.actor` (who, for the audit log). The function without the check stays
+    reachable as `.inside(store, actor, ...)`, for the store's own use within an operation
+    already checked (an import's patient and coverage); `.action` names the permission."""
+    def decorate(function: Callable[Concatenate[Store, str, P], R]
+                 ) -> Callable[Concatenate[Store, Session, P], R]:
+        def checked(store: Store, session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            return function(store, require(session, action).actor, *args, **kwargs)
+        return _checked(checked, function, action)
+    return decorate
+
+
+def reads(action: str) -> Callable[[Callable[Concatenate[Store, P], R]],
+                                   Callable[Concatenate[Store, Session, P], R]]:
+    """A store read taking a session: `require(session, action)`, then the function itself
+    (`.inside(store, ...)` without the check, for the store's own use; `.action`)."""
+    def decorate(function: Callable[Concatenate[Store, P], R]
+                 ) -> Callable[Concatenate[Store, Session, P], R]:
+        def checked(store: Store, session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            require(session, action)
+            return function(store, *args, **kwargs)
+        return _checked(checked, function, action)
+    return decorate
+
+
+def _checked(checked, function, action: str):
+    functools.update_wrapper(checked, function)
+    del checked.__wrapped__
+    # Its signature, for help() and editors: the function's, a session in place of its actor.
+    signature = inspect.signature(function)
+    params = list(signature.parameters.values())
+    session = inspect.Parameter("session", inspect.Parameter.POSITIONAL_ONLY,
+                                annotation="Session")
+    if params[1:2] and params[1].name == "actor":
+        params[1] = session
+    else:
+        params.insert(1, session)
+    checked.__signature__ = signature.replace(parameters=[
+        p.replace(kind=inspect.Parameter.POSITIONAL_ONLY) if i < 2 else p
+        for i, p in enumerate(params)])
+    checked.inside = function
+    checked.action = action
+    return checked
+
+
 # --- accounts ------------------------------------------------------------------------------
 
 def has_accounts(store: Store) -> bool:
@@ -218,7 +275,7 @@ def set_active(store: Store, session: Session, login: str, active: bool) -> Acco
                                "WHERE id = ?", (int(active), store.now(), session.actor,
                                                 row["id"]))
             keep_active(store, row["login"], active)
-            record(store, session.actor, "user", row["id"], "enable" if active else "disable",
+            audit.record(store, session.actor, "user", row["id"], "enable" if active else "disable",
                    [("active", bool(row["active"]), active)])
     return get_account(store, session, row["id"])
 
@@ -235,7 +292,7 @@ def reset_password(store: Store, session: Session, login: str, temporary: str) -
             "locked_until = NULL, changed_at = ?, changed_by = ? WHERE id = ?",
             (_hasher.hash(temporary), store.now(), session.actor, row["id"]))
         keep_wrap(store, row["login"], temporary)  # an encrypted store's key file
-        record(store, session.actor, "user", row["id"], "reset-password",
+        audit.record(store, session.actor, "user", row["id"], "reset-password",
                [("must_change_password", bool(row["must_change"]), True)])
 
 
@@ -256,7 +313,7 @@ def change_password(store: Store, session: Session, old: str, new: str) -> Sessi
             "changed_by = ? WHERE id = ?",
             (_hasher.hash(new), store.now(), session.actor, row["id"]))
         keep_wrap(store, row["login"], new)
-        record(store, session.actor, "user", row["id"], "change-password", [])
+        audit.record(store, session.actor, "user", row["id"], "change-password", [])
     return Session(session.user_id, session.login, session.display_name, session.roles,
                    must_change_password=False, token=session.token)
 
@@ -292,7 +349,7 @@ def sign_in(store: Store, login: str, password: str) -> Session:
             "UPDATE users SET failures = 0, locked_until = NULL, last_sign_in = ?"
             + (", password_hash = ?" if rehash else "") + " WHERE id = ?",
             (store.now(), *([_hasher.hash(password)] if rehash else []), row["id"]))
-        record(store, login, "user", row["id"], "sign-in", [])
+        audit.record(store, login, "user", row["id"], "sign-in", [])
     return session
 
 
@@ -307,7 +364,7 @@ def _count_failure(store: Store, row, now: datetime) -> None:
     with writing(store):
         store.conn.execute("UPDATE users SET failures = ?, locked_until = ? WHERE id = ?",
                            (failures, locked, row["id"]))
-        record(store, row["login"], "user", row["id"], "sign-in-failed",
+        audit.record(store, row["login"], "user", row["id"], "sign-in-failed",
                [("failures", failures - 1, failures)])
 
 
@@ -324,7 +381,7 @@ def _insert(store: Store, actor: str, login: str, display_name: str, roles: Iter
          int(must_change), now, actor, now, actor))
     user_id = int(cursor.lastrowid or 0)
     keep_wrap(store, login, password)
-    record(store, actor, "user", user_id, "create",
+    audit.record(store, actor, "user", user_id, "create",
            [("login", None, login), ("display_name", None, display_name),
             ("roles", None, ",".join(sorted(roles)))])
     return user_id

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit_chain import append_entries, changes_json
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.records import AuditEntry
@@ -52,6 +53,7 @@ def record(store: Store, actor: str, entity: str, entity_id: object, action: str
 READ_ACTIONS = {"open": "opened", "view": "viewed", "print": "printed", "export": "exported"}
 
 
+@writes("patients.read")
 def record_read(store: Store, actor: str, entity: str, entity_id: object, action: str, *,
                 session_id: str | None = None, details: list[Change] | None = None) -> bool:
     """Audit a read of patient data ("open" a visit, "view" a patient record, "print",
@@ -126,6 +128,7 @@ def _diff(before: Any, after: Any, path: str, out: list[Change]) -> None:
                 None if after is _MISSING else after))
 
 
+@reads("audit.read")
 def audit_entries(store: Store, entity: str | None = None, entity_id: object | None = None, *,
                   visit_id: int | None = None, patient_id: int | None = None,
                   actor: str | None = None, date_from: date | None = None,
@@ -142,6 +145,7 @@ def audit_entries(store: Store, entity: str | None = None, entity_id: object | N
                         date_to=date_to, limit=limit, offset=offset)
 
 
+@reads("audit.read")
 def write_audit_csv(store: Store, path: str | os.PathLike[str], *, force: bool = False,
                     **filters: Any) -> int:
     """The entries matching `filters` (as audit_entries takes them), oldest first, to a CSV

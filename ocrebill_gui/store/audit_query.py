@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.records import AuditEntry, FieldChange, Patient
 
@@ -125,6 +126,7 @@ def _changes(text: str) -> list[FieldChange]:
         return [FieldChange(field="changes", after=text)]
 
 
+@reads("audit.read")
 def patients_meant(store: Store, text: str, limit: int = 10) -> list[Patient]:
     """The patients `text` may mean, for a filter that needs one: the patient whose id (ref)
     or MRN is exactly `text`, else those search_patients finds (name prefix, MRN, patient id,
@@ -140,4 +142,4 @@ def patients_meant(store: Store, text: str, limit: int = 10) -> list[Patient]:
                               [wanted, wanted, wanted]), None)
     if row is not None:
         return [patient_from_row(row)]
-    return search_patients(store, wanted, limit=limit)
+    return search_patients.inside(store, wanted, limit=limit)

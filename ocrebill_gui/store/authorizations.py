@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
@@ -51,6 +52,7 @@ def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> 
             "valid_from": fields.valid_from.isoformat(), "valid_to": fields.valid_to.isoformat()}
 
 
+@writes("coverage.write")
 def add_authorization(store: Store, actor: str, fields: Mapping[str, Any]) -> Authorization:
     """Record a prior authorization for a coverage (see AuthorizationFields)."""
     actor = check_actor(actor)
@@ -58,21 +60,23 @@ def add_authorization(store: Store, actor: str, fields: Mapping[str, Any]) -> Au
     with writing(store):
         auth_id = insert_recorded(store, actor, "authorizations", "authorization",
                                   _columns(store, parsed, None))
-    return get_authorization(store, auth_id)
+    return get_authorization.inside(store, auth_id)
 
 
+@writes("coverage.write")
 def update_authorization(store: Store, actor: str, auth_id: int,
                          changes: Mapping[str, Any]) -> Authorization:
     """Change an authorization (e.g. an extension of its dates or units)."""
     actor = check_actor(actor)
     with writing(store):
-        current = get_authorization(store, auth_id)
+        current = get_authorization.inside(store, auth_id)
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
         update_recorded(store, actor, "authorizations", "authorization", auth_id,
                         _columns(store, validated(AuthorizationFields, merged), auth_id))
-    return get_authorization(store, auth_id)
+    return get_authorization.inside(store, auth_id)
 
 
+@reads("patients.read")
 def get_authorization(store: Store, auth_id: int) -> Authorization:
     """The authorization with its used and remaining units, or NotFound."""
     row = next(store.db.query(_SELECT + " WHERE a.id = ?", [auth_id]), None)
@@ -81,6 +85,7 @@ def get_authorization(store: Store, auth_id: int) -> Authorization:
     return authorization_from_row(row)
 
 
+@reads("patients.read")
 def authorizations_of(store: Store, *, patient_id: int | None = None,
                       coverage_id: int | None = None) -> list[Authorization]:
     """Authorizations of a coverage or of all a patient's coverages, latest validity first."""
@@ -96,15 +101,17 @@ def authorizations_of(store: Store, *, patient_id: int | None = None,
     return [authorization_from_row(r) for r in rows]
 
 
+@reads("patients.read")
 def authorization_for(store: Store, coverage_id: int, product: str,
                       day: date) -> Authorization | None:
     """The authorization to use for `product` on `day`: valid then, most units left first."""
-    valid = [a for a in authorizations_of(store, coverage_id=coverage_id)
+    valid = [a for a in authorizations_of.inside(store, coverage_id=coverage_id)
              if a.product == product and a.valid_on(day)]
     valid.sort(key=lambda a: (a.remaining_units is None, a.remaining_units or 0), reverse=True)
     return valid[0] if valid else None
 
 
+@reads("patients.read")
 def expiring_authorizations(store: Store, today: date | None = None, *,
                             within_days: int = 30) -> list[Authorization]:
     """Authorizations ending between today and `within_days` from now, soonest first."""

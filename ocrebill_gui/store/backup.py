@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ocrebill_gui.files import create_private, partial_path, put_in_place, write_private_bytes
+from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.audit_chain import verify_audit
 from ocrebill_gui.store.db import Store, connect_encrypted
 from ocrebill_gui.store.errors import (
@@ -55,6 +56,7 @@ class CheckReport(BaseModel):
                 and not self.audit)
 
 
+@reads("backup")  # a copy: nothing written to this database, no actor to record
 def backup_database(store: Store, dest: str | os.PathLike[str], *,
                     force: bool = False) -> BackupReport:
     """Copy the open database to `dest` while it stays in use, check the copy's integrity,
@@ -135,6 +137,7 @@ def copy_into(store: Store, copy: sqlite3.Connection) -> None:
     store.conn.backup(copy)
 
 
+@reads("store.read")
 def check_database(store: Store) -> CheckReport:
     """Integrity check, foreign-key check, the store's own bookkeeping rules and the audit
     trail (its hash chain, head anchor and the claims it covers: audit_chain.verify_audit).

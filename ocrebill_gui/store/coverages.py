@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
@@ -45,6 +46,7 @@ def _columns(store: Store, fields: CoverageFields) -> dict[str, Any]:
             "effective_to": fields.effective_to.isoformat() if fields.effective_to else None}
 
 
+@writes("coverage.write")
 def add_coverage(store: Store, actor: str, fields: Mapping[str, Any]) -> Coverage:
     """Add a coverage to a patient (see CoverageFields); member ids are kept upper-case."""
     actor = check_actor(actor)
@@ -52,21 +54,23 @@ def add_coverage(store: Store, actor: str, fields: Mapping[str, Any]) -> Coverag
     with writing(store):
         coverage_id = insert_recorded(store, actor, "coverages", "coverage",
                                       _columns(store, parsed))
-    return get_coverage(store, coverage_id)
+    return get_coverage.inside(store, coverage_id)
 
 
+@writes("coverage.write")
 def update_coverage(store: Store, actor: str, coverage_id: int,
                     changes: Mapping[str, Any]) -> Coverage:
     """Change some fields of a coverage."""
     actor = check_actor(actor)
     with writing(store):
-        current = get_coverage(store, coverage_id)
+        current = get_coverage.inside(store, coverage_id)
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
         update_recorded(store, actor, "coverages", "coverage", coverage_id,
                         _columns(store, validated(CoverageFields, merged)))
-    return get_coverage(store, coverage_id)
+    return get_coverage.inside(store, coverage_id)
 
 
+@reads("patients.read")
 def get_coverage(store: Store, coverage_id: int) -> Coverage:
     row = store.conn.execute("SELECT * FROM coverages WHERE id = ?", (coverage_id,))
     found = row.fetchone()
@@ -75,6 +79,7 @@ def get_coverage(store: Store, coverage_id: int) -> Coverage:
     return coverage_from_row(dict(zip([d[0] for d in row.description], found, strict=True)))
 
 
+@reads("patients.read")
 def coverages_of(store: Store, patient_id: int) -> list[Coverage]:
     """A patient's coverages, primary first, newest first within a priority."""
     rows = store.db.query("SELECT * FROM coverages WHERE patient_id = ? "
@@ -83,6 +88,7 @@ def coverages_of(store: Store, patient_id: int) -> list[Coverage]:
     return [coverage_from_row(r) for r in rows]
 
 
+@reads("patients.read")
 def coverage_on(store: Store, patient_id: int, day: date) -> Coverage | None:
     """The coverage to bill on `day`: the highest-priority one in effect then."""
-    return next((c for c in coverages_of(store, patient_id) if c.active_on(day)), None)
+    return next((c for c in coverages_of.inside(store, patient_id) if c.active_on(day)), None)

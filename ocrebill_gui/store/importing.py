@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ocrebill_gui.core.errors import InvalidVisit, shown
 from ocrebill_gui.core.validation import validate_document
 from ocrebill_gui.core.visit import Patient, PayerProfile, VisitDocument
+from ocrebill_gui.store.accounts import Session, require
 from ocrebill_gui.store.audit import check_actor
 from ocrebill_gui.store.authorizations import add_authorization, authorizations_of
 from ocrebill_gui.store.coverages import add_coverage, coverages_of
@@ -46,13 +47,28 @@ class ImportResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
+def import_document(store: Store, session: Session, document: Mapping[str, Any], *,
                     finalize: bool = False, allow_errors: bool = False) -> ImportResult:
     """Import one visit document as a draft (or finalized with `finalize`), all or nothing.
 
-    Raises InvalidRecord naming every offending field when the document is rejected; an
-    identical document already stored for the same patient and day is not stored twice.
+    Needs the role that imports (visits.import), and with `finalize` the one that finalizes:
+    the patient, coverage and authorization an import makes are part of importing, whoever
+    may otherwise change them. Raises InvalidRecord naming every offending field when the
+    document is rejected; an identical document already stored for the same patient and day
+    is not stored twice.
     """
+    require(session, "visits.import")
+    if finalize:
+        require(session, "visits.finalize")
+    return _import_document(store, session.actor, document, finalize=finalize,
+                            allow_errors=allow_errors)
+
+
+import_document.action = "visits.import"  # type: ignore[attr-defined]
+
+
+def _import_document(store: Store, actor: str, document: Mapping[str, Any], *,
+                     finalize: bool, allow_errors: bool) -> ImportResult:
     actor = check_actor(actor)
     if not isinstance(document, Mapping | VisitDocument):
         validated_for_import(store, document)  # refused, in the words compute uses
@@ -67,8 +83,8 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                                   "AND date_of_service = ? AND document = ?",
                                   (patient_id, day.isoformat(), text)).fetchone()
         if same and finalize and same[1] == "draft":  # asked to finalize what is stored
-            outcome = finalize_visit(store, actor, same[0], allow_errors=allow_errors,
-                                     expected_revision=same[2])
+            outcome = finalize_visit.inside(store, actor, same[0], allow_errors=allow_errors,
+                                            expected_revision=same[2])
             return ImportResult(visit_id=same[0], patient_id=patient_id, patient_ref=ref,
                                 patient_created=False, duplicate=True, finalized=True,
                                 notes=[f"already stored as visit {same[0]}: finalized now",
@@ -81,16 +97,18 @@ def import_document(store: Store, actor: str, document: Mapping[str, Any], *,
         coverage_id = _coverage(store, actor, patient_id, visit, notes)
         auth_id = _authorization(store, actor, coverage_id, visit, doc, notes)
         try:  # computed once, as the draft will hold it; a rejection rolls everything back
-            claim = compute_in_store(store, engine_document(
+            claim = compute_in_store(store, engine_document.inside(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
                 authorization_id=auth_id))
         except InvalidVisit as exc:
             raise InvalidRecord(exc.problems) from None
-        saved = create_draft(store, actor, doc, patient_id=patient_id, coverage_id=coverage_id,
-                             authorization_id=auth_id, claim=claim)
+        saved = create_draft.inside(store, actor, doc, patient_id=patient_id,
+                                    coverage_id=coverage_id, authorization_id=auth_id,
+                                    claim=claim)
         if finalize:
-            outcome = finalize_visit(store, actor, saved.visit_id, allow_errors=allow_errors,
-                                     expected_revision=saved.revision)
+            outcome = finalize_visit.inside(store, actor, saved.visit_id,
+                                            allow_errors=allow_errors,
+                                            expected_revision=saved.revision)
             notes.extend(outcome.notes)
     return ImportResult(visit_id=saved.visit_id, patient_id=patient_id, patient_ref=ref,
                         patient_created=created, finalized=finalize, notes=notes)
@@ -124,7 +142,7 @@ def _patient(store: Store, actor: str, block: Patient | None) -> tuple[int, str,
     ref = ((block and block.id) or "").strip()
     name = ((block and block.name) or "").strip()
     if ref:
-        found = patient_by_ref(store, ref)
+        found = patient_by_ref.inside(store, ref)
         if found is not None:
             if name and fold(name) != fold(found.name):  # the stored name is not told
                 raise InvalidRecord([("patient.name", f"patient {shown(ref, quote=False)} has "
@@ -138,7 +156,7 @@ def _patient(store: Store, actor: str, block: Patient | None) -> tuple[int, str,
     if block is not None and block.birth_date:
         fields["birth_date"] = block.birth_date
     try:
-        created = add_patient(store, actor, fields)
+        created = add_patient.inside(store, actor, fields)
     except InvalidRecord as exc:
         raise InvalidRecord([(_DOCUMENT_FIELD.get(f"patient.{f}", f"patient.{f}"), m)
                              for f, m in exc.problems]) from None
@@ -159,7 +177,7 @@ def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
             if profile.name.strip().casefold() in names:  # two "Aetna" would be one too many
                 profile = profile.model_copy(update={"name": f"{profile.name} ({profile.id})"})
             try:
-                save_payer(store, actor, profile)
+                save_payer.inside(store, actor, profile)
             except InvalidRecord as exc:
                 raise InvalidRecord([(f"payer.{f}", m) for f, m in exc.problems]) from None
             notes.append(f"payer profile {shown(profile.id)} saved from the document as "
@@ -168,14 +186,15 @@ def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
     else:
         payer_id = str(payer)
     member = ((visit.patient and visit.patient.member_id) or "").strip().upper()
-    existing = coverages_of(store, patient_id)
+    existing = coverages_of.inside(store, patient_id)
     for coverage in existing:
         if coverage.payer == payer_id and (not member or coverage.member_id in ("", member)):
             return coverage.id
     priority = max((c.priority for c in existing), default=0) + 1
     try:
-        created = add_coverage(store, actor, {"patient_id": patient_id, "payer": payer_id,
-                                              "member_id": member, "priority": min(priority, 9)})
+        created = add_coverage.inside(store, actor, {
+            "patient_id": patient_id, "payer": payer_id, "member_id": member,
+            "priority": min(priority, 9)})
     except InvalidRecord as exc:
         raise InvalidRecord([(_DOCUMENT_FIELD.get(f, f), m) for f, m in exc.problems]) from None
     notes.append(f"coverage added: {shown(payer_id, quote=False)}"
@@ -188,7 +207,7 @@ def _authorization(store: Store, actor: str, coverage_id: int, visit: VisitDocum
     pa = visit.prior_authorization
     if pa is None:
         return None
-    for auth in authorizations_of(store, coverage_id=coverage_id):
+    for auth in authorizations_of.inside(store, coverage_id=coverage_id):
         if auth.number == pa.number:
             return auth.id
     product = authorized_product(doc)
@@ -197,7 +216,7 @@ def _authorization(store: Store, actor: str, coverage_id: int, visit: VisitDocum
                      "monoclonal in the visit")
         return None
     try:
-        created = add_authorization(store, actor, {
+        created = add_authorization.inside(store, actor, {
             "coverage_id": coverage_id, "number": pa.number, "product": product,
             "approved_units": pa.approved_units, "valid_from": pa.valid_from,
             "valid_to": pa.valid_to})

@@ -19,6 +19,7 @@ from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import InvalidVisit
 from ocrebill_gui.core.visit import VisitDocument, normalize_ndc
+from ocrebill_gui.store.accounts import writes
 from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_changes, record
 from ocrebill_gui.store.audit_chain import CLAIM_FIELD, claim_digest
 from ocrebill_gui.store.db import Store, writing
@@ -142,7 +143,7 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
     if auth is None:
         picked = pick_authorization(store, coverage_id, document)
         auth = picked.id if picked else None
-    final = with_payer_profile(store, engine_document(
+    final = with_payer_profile(store, engine_document.inside(
         store, document, patient_id=patient_id, coverage_id=coverage_id,
         authorization_id=auth, visit_id=visit_id))
     try:
@@ -174,8 +175,8 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
          str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
          claim_json, errors, warnings, now, actor, now, actor,
          running_since_of(final), visit_id))
-    return FinalizeOutcome(visit=get_visit(store, visit_id), vials_taken=taken, units_used=units,
-                           notes=notes)
+    return FinalizeOutcome(visit=get_visit.inside(store, visit_id), vials_taken=taken,
+                           units_used=units, notes=notes)
 
 
 def _load(store: Store, visit_id: int, expected_revision: int) -> dict[str, Any]:
@@ -190,6 +191,7 @@ def _reason(reason: str | None) -> str:
     return check_reason(reason, "say why a finalized visit is changed")
 
 
+@writes("visits.finalize")
 def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: bool = False,
                    override_reason: str | None = None,
                    expected_revision: int) -> FinalizeOutcome:
@@ -225,6 +227,7 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
     return outcome
 
 
+@writes("visits.finalize")
 def amend_visit(store: Store, actor: str, visit_id: int,
                 document: VisitDocument | Mapping[str, Any], reason: str, *,
                 coverage_id: int | None = None, authorization_id: int | None = None,
@@ -258,6 +261,7 @@ def amend_visit(store: Store, actor: str, visit_id: int,
     return outcome
 
 
+@writes("visits.finalize")
 def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
                  expected_revision: int) -> Visit:
     """Turn a finalized visit back into a draft (reason required), giving back its vials and
@@ -280,4 +284,4 @@ def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
             "INSERT INTO visit_amendments (visit_id, at, actor, kind, reason, document_before) "
             "VALUES (?, ?, ?, 'reopen', ?, ?)", (visit_id, now, actor, reason, row["document"]))
         record(store, actor, "visit", visit_id, "reopen", changes, reason=reason)
-    return get_visit(store, visit_id)
+    return get_visit.inside(store, visit_id)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
@@ -33,6 +34,7 @@ def _columns(fields: PatientFields) -> dict[str, Any]:
             "address": fields.address, "phone": fields.phone}
 
 
+@writes("patients.write")
 def add_patient(store: Store, actor: str, fields: Mapping[str, Any]) -> Patient:
     """Create a patient from form fields (see PatientFields); audit-logged."""
     actor = check_actor(actor)
@@ -53,15 +55,16 @@ def add_patient(store: Store, actor: str, fields: Mapping[str, Any]) -> Patient:
              values["phone"], now, actor, now, actor))
         _index_name(store, patient_id, values["name"])
         record(store, actor, "patient", patient_id, "create", field_changes(None, values))
-    return get_patient(store, patient_id)
+    return get_patient.inside(store, patient_id)
 
 
+@writes("patients.write")
 def update_patient(store: Store, actor: str, patient_id: int,
                    changes: Mapping[str, Any]) -> Patient:
     """Change some fields of a patient; unchanged fields keep their values."""
     actor = check_actor(actor)
     with writing(store):
-        current = get_patient(store, patient_id)
+        current = get_patient.inside(store, patient_id)
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
         values = _columns(validated(PatientFields, merged))
         values["ref"] = values["ref"] or current.ref
@@ -81,7 +84,7 @@ def update_patient(store: Store, actor: str, patient_id: int,
             store.conn.execute("DELETE FROM patient_words WHERE patient_id = ?", (patient_id,))
             _index_name(store, patient_id, values["name"])
         record(store, actor, "patient", patient_id, "update", diff)
-    return get_patient(store, patient_id)
+    return get_patient.inside(store, patient_id)
 
 
 def free_ref(store: Store, patient_id: int) -> str:
@@ -114,6 +117,7 @@ def _index_name(store: Store, patient_id: int, name: str) -> None:
                            "VALUES (?, ?, ?)", [(w, key, patient_id) for w in name_words(name)])
 
 
+@reads("patients.read")
 def get_patient(store: Store, patient_id: int) -> Patient:
     """The patient with this id, or NotFound."""
     row = next(store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id = ?",
@@ -123,6 +127,7 @@ def get_patient(store: Store, patient_id: int) -> Patient:
     return patient_from_row(row)
 
 
+@reads("patients.read")
 def patient_by_ref(store: Store, ref: str) -> Patient | None:
     """The patient whose visit-document id is `ref` (e.g. "P-1001"), if any."""
     row = next(store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.ref = ?",
@@ -130,6 +135,7 @@ def patient_by_ref(store: Store, ref: str) -> Patient | None:
     return None if row is None else patient_from_row(row)
 
 
+@reads("patients.read")
 def list_patients(store: Store, *, limit: int = 100, offset: int = 0) -> list[Patient]:
     """A page of patients sorted by name (accents and case ignored)."""
     rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p "
@@ -137,6 +143,7 @@ def list_patients(store: Store, *, limit: int = 100, offset: int = 0) -> list[Pa
     return [patient_from_row(r) for r in rows]
 
 
+@reads("patients.read")
 def count_patients(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
 

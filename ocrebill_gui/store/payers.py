@@ -9,6 +9,7 @@ from typing import Any
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.visit import PayerProfile
+from ocrebill_gui.store.accounts import writes
 from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
@@ -36,6 +37,7 @@ def payer_profiles(store: Store) -> list[tuple[PayerProfile, bool]]:
     return sorted(both, key=lambda item: item[0].name.casefold())
 
 
+@writes("payers.write")
 def save_payer(store: Store, actor: str, profile: PayerProfile | Mapping[str, Any]) -> PayerProfile:
     """Create or replace a user payer profile (validated by core's PayerProfile)."""
     actor = check_actor(actor)
@@ -66,6 +68,7 @@ def save_payer(store: Store, actor: str, profile: PayerProfile | Mapping[str, An
     return parsed
 
 
+@writes("payers.write")
 def delete_payer(store: Store, actor: str, payer_id: str) -> None:
     """Remove a user profile; refused while a coverage still names it (unless a shipped
     profile of that id remains to take its place)."""

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ocrebill_gui.core.practice import PracticeSettings
+from ocrebill_gui.store.accounts import writes
 from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.records import validated
@@ -19,6 +20,7 @@ def practice_settings(store: Store) -> PracticeSettings | None:
     return None if row is None else PracticeSettings.model_validate_json(row[0])
 
 
+@writes("practice.write")
 def save_practice(store: Store, actor: str,
                   settings: PracticeSettings | Mapping[str, Any]) -> PracticeSettings:
     """Save the practice settings; every changed field (and fee) goes to the audit log."""

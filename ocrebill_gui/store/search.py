@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
+from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.records import Patient, VisitStatus, VisitSummary
 
@@ -75,6 +76,7 @@ def _few_ids(store: Store, text: str) -> bool:
     return found < FEW_IDS
 
 
+@reads("patients.read")
 def search_patients(store: Store, text: str, *, limit: int = 50,
                     offset: int = 0) -> list[Patient]:
     """Patients whose name has a word starting with each word typed (any order, case and
@@ -142,6 +144,14 @@ def _summary(row: dict) -> VisitSummary:
                                            date.fromisoformat(row["date_of_service"])})
 
 
+def has_records(store: Store) -> bool:
+    """Whether the database holds any patient or visit (the app offers the demo data to one
+    that holds neither): says nothing about anyone, so it needs no session."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM patients) OR "
+                              "EXISTS (SELECT 1 FROM visits)").fetchone()[0] == 1
+
+
+@reads("patients.read")
 def visits_on(store: Store, day: date, *, limit: int = 500, offset: int = 0) -> list[VisitSummary]:
     """A day's visits, in the order they were created."""
     rows = store.db.query(_SUMMARY_SQL + " WHERE v.date_of_service = ? ORDER BY v.id "
@@ -149,6 +159,7 @@ def visits_on(store: Store, day: date, *, limit: int = 500, offset: int = 0) -> 
     return [_summary(r) for r in rows]
 
 
+@reads("patients.read")
 def find_visits(store: Store, *, patient_id: int | None = None, text: str | None = None,
                 date_from: date | None = None, date_to: date | None = None,
                 status: VisitStatus | None = None, limit: int = 200,
@@ -163,6 +174,7 @@ def find_visits(store: Store, *, patient_id: int | None = None, text: str | None
     return [_summary(r) for r in rows]
 
 
+@reads("patients.read")
 def count_visits(store: Store, *, patient_id: int | None = None, text: str | None = None,
                  date_from: date | None = None, date_to: date | None = None,
                  status: VisitStatus | None = None) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, check_reason, insert_recorded, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
@@ -22,6 +23,7 @@ def lot_from_row(row: Mapping[str, Any]) -> VialLot:
     return VialLot.model_construct(**data)
 
 
+@writes("inventory.write")
 def add_vial_lot(store: Store, actor: str, fields: Mapping[str, Any]) -> VialLot:
     """Receive a lot (see VialLotFields); on_hand defaults to the vials received."""
     from ocrebill_gui.core.catalog import default_catalog
@@ -42,15 +44,16 @@ def add_vial_lot(store: Store, actor: str, fields: Mapping[str, Any]) -> VialLot
               "received_vials": parsed.received_vials,
               "on_hand": parsed.received_vials if parsed.on_hand is None else parsed.on_hand}
     with writing(store):
-        if lot_by_number(store, values["ndc"], values["lot"]) is not None:
+        if lot_by_number.inside(store, values["ndc"], values["lot"]) is not None:
             problems.append(("lot", f"lot {values['lot']} of NDC {values['ndc']} is already "
                                     "in the inventory"))
         if problems:
             raise InvalidRecord(problems)
         lot_id = insert_recorded(store, actor, "vial_lots", "vial_lot", values)
-    return get_vial_lot(store, lot_id)
+    return get_vial_lot.inside(store, lot_id)
 
 
+@writes("inventory.write")
 def count_on_hand(store: Store, actor: str, lot_id: int, on_hand: int, reason: str) -> VialLot:
     """Correct the vials on hand after a shelf count; the reason goes to the audit log."""
     actor = check_actor(actor)
@@ -58,15 +61,16 @@ def count_on_hand(store: Store, actor: str, lot_id: int, on_hand: int, reason: s
         raise InvalidRecord([("on_hand", "must be a whole number, 0 or more")])
     reason = check_reason(reason, "say why the count changed (e.g. 'shelf count')")
     with writing(store):
-        current = get_vial_lot(store, lot_id)
+        current = get_vial_lot.inside(store, lot_id)
         if current.on_hand != on_hand:
             store.conn.execute("UPDATE vial_lots SET on_hand = ?, changed_at = ?, changed_by = ? "
                                "WHERE id = ?", (on_hand, store.now(), actor, lot_id))
             record(store, actor, "vial_lot", lot_id, "count",
                    [("on_hand", current.on_hand, on_hand)], reason=reason)
-    return get_vial_lot(store, lot_id)
+    return get_vial_lot.inside(store, lot_id)
 
 
+@reads("store.read")
 def get_vial_lot(store: Store, lot_id: int) -> VialLot:
     row = next(store.db.query("SELECT * FROM vial_lots WHERE id = ?", [lot_id]), None)
     if row is None:
@@ -74,6 +78,7 @@ def get_vial_lot(store: Store, lot_id: int) -> VialLot:
     return lot_from_row(row)
 
 
+@reads("store.read")
 def lot_by_number(store: Store, ndc: str, lot: str) -> VialLot | None:
     """The inventory lot with this NDC (any notation) and lot number (case ignored)."""
     from ocrebill_gui.core.visit import normalize_ndc
@@ -87,6 +92,7 @@ def lot_by_number(store: Store, ndc: str, lot: str) -> VialLot | None:
     return None if row is None else lot_from_row(row)
 
 
+@reads("store.read")
 def list_vial_lots(store: Store, *, product: str | None = None, in_stock: bool = False,
                    limit: int = 200, offset: int = 0) -> list[VialLot]:
     """A page of lots, soonest expiry first; `in_stock` leaves out empty lots."""
@@ -101,6 +107,7 @@ def list_vial_lots(store: Store, *, product: str | None = None, in_stock: bool =
     return [lot_from_row(r) for r in rows]
 
 
+@reads("store.read")
 def expiring_lots(store: Store, today: date | None = None, *,
                   within_days: int = 60) -> list[VialLot]:
     """Lots with vials on hand that expire within `within_days` (or already have)."""

@@ -13,6 +13,7 @@ from typing import Any
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.engine import compute
+from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.authorizations import authorization_for, get_authorization
 from ocrebill_gui.store.coverages import get_coverage
 from ocrebill_gui.store.db import Store
@@ -43,7 +44,7 @@ def pick_authorization(store: Store, coverage_id: int | None,
         day = date.fromisoformat(str(document.get("date_of_service")))
     except ValueError:
         return None
-    return authorization_for(store, coverage_id, product, day)
+    return authorization_for.inside(store, coverage_id, product, day)
 
 
 def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
@@ -54,6 +55,7 @@ def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
     return row[0] if row else 0
 
 
+@reads("patients.read")
 def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: int | None = None,
                     coverage_id: int | None = None, authorization_id: int | None = None,
                     visit_id: int | None = None) -> dict[str, Any]:
@@ -68,9 +70,9 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
       `visit_id` itself already used, and approved_units_total = the whole approval.
     """
     doc = copy.deepcopy(dict(document))
-    coverage = get_coverage(store, coverage_id) if coverage_id is not None else None
+    coverage = get_coverage.inside(store, coverage_id) if coverage_id is not None else None
     if patient_id is not None:
-        patient = get_patient(store, patient_id)
+        patient = get_patient.inside(store, patient_id)
         block: dict[str, Any] = {"id": patient.ref, "name": patient.name}
         if patient.birth_date:
             block["birth_date"] = patient.birth_date.isoformat()
@@ -83,7 +85,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         doc["payer"] = coverage.payer if coverage is not None else payer["id"]
     elif coverage is not None and not isinstance(payer, Mapping):
         doc["payer"] = coverage.payer
-    auth = (get_authorization(store, authorization_id) if authorization_id is not None
+    auth = (get_authorization.inside(store, authorization_id) if authorization_id is not None
             else pick_authorization(store, coverage_id, doc))
     if auth is not None:
         pa: dict[str, Any] = {"number": auth.number, "valid_from": auth.valid_from.isoformat(),
@@ -119,14 +121,16 @@ def with_payer_profile(store: Store, document: Mapping[str, Any]) -> dict[str, A
     return doc
 
 
+@reads("patients.read")
 def visit_engine_document(store: Store, visit_id: int) -> dict[str, Any]:
     """engine_document() for a saved visit, with its own patient, coverage and authorization."""
     row = store.conn.execute("SELECT document, patient_id, coverage_id, authorization_id "
                              "FROM visits WHERE id = ?", (visit_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no visit {visit_id}.")
-    return engine_document(store, json.loads(row[0]), patient_id=row[1], coverage_id=row[2],
-                           authorization_id=row[3], visit_id=visit_id)
+    return engine_document.inside(store, json.loads(row[0]), patient_id=row[1],
+                                  coverage_id=row[2], authorization_id=row[3],
+                                  visit_id=visit_id)
 
 
 def compute_in_store(store: Store, document: Mapping[str, Any]) -> ClaimResult:

@@ -18,6 +18,7 @@ from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.errors import InvalidVisit
 from ocrebill_gui.core.timeline import running_since
 from ocrebill_gui.core.visit import VisitDocument
+from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
@@ -128,6 +129,7 @@ def claim_counts(claim: ClaimResult | None) -> tuple[int, int]:
     return claim.count("error"), claim.count("warning")
 
 
+@writes("visits.draft")
 def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
                  patient_id: int, coverage_id: int | None = None,
                  authorization_id: int | None = None,
@@ -145,7 +147,7 @@ def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str
             raise InvalidRecord([("patient_id", "choose the patient of the visit")])
         _check_refs(store, patient_id, coverage_id, authorization_id)
         if coverage_id is None:
-            coverage = coverage_on(store, patient_id, day)
+            coverage = coverage_on.inside(store, patient_id, day)
             coverage_id = coverage.id if coverage else None
         claim_text, errors, warnings = _claim_columns(
             store, doc, claim, patient_id, coverage_id, authorization_id, None)
@@ -176,6 +178,7 @@ def check_revision(visit_id: int, expected: int, current: int) -> None:
                            "reload it, then make your change again.")
 
 
+@writes("visits.draft")
 def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
                visit_id: int, expected_revision: int, patient_id: int | None = None,
                coverage_id: int | None = None, authorization_id: int | None = None,
@@ -247,7 +250,7 @@ def _claim_columns(store: Store, doc: Mapping[str, Any], claim: ClaimResult | No
     """(claim JSON, errors, warnings) for a draft: the caller's claim, else computed."""
     if claim is None:
         try:
-            claim = compute_in_store(store, engine_document(
+            claim = compute_in_store(store, engine_document.inside(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
                 authorization_id=authorization_id, visit_id=visit_id))
         except InvalidVisit:
@@ -288,6 +291,7 @@ def visit_from_row(row: Mapping[str, Any]) -> Visit:
     return Visit.model_construct(**data)
 
 
+@reads("patients.read")
 def get_visit(store: Store, visit_id: int) -> Visit:
     """The whole visit (document and last claim result), or NotFound."""
     row = next(store.db.query(f"SELECT {_VISIT_COLUMNS} FROM visits WHERE id = ?", [visit_id]),
@@ -297,6 +301,7 @@ def get_visit(store: Store, visit_id: int) -> Visit:
     return visit_from_row(row)
 
 
+@reads("patients.read")
 def visit_document(store: Store, visit_id: int) -> dict[str, Any]:
     """The visit document exactly as saved (what `ocrebill export` prints)."""
     row = store.conn.execute("SELECT document FROM visits WHERE id = ?", (visit_id,)).fetchone()
@@ -305,6 +310,7 @@ def visit_document(store: Store, visit_id: int) -> dict[str, Any]:
     return json.loads(row[0])
 
 
+@writes("visits.draft")
 def discard_draft(store: Store, actor: str, visit_id: int, *, expected_revision: int) -> None:
     """Delete a draft that was never finalized; its last document stays in the audit log.
     A visit that was ever finalized cannot be deleted: amend it instead. A draft saved by
@@ -326,6 +332,7 @@ def discard_draft(store: Store, actor: str, visit_id: int, *, expected_revision:
                [("patient_id", row[2], None), ("document", json.loads(row[1]), None)])
 
 
+@reads("patients.read")
 def visit_amendments(store: Store, visit_id: int) -> list[Amendment]:
     """The amendments and reopenings of a visit, oldest first, with their reasons."""
     rows = store.db.query("SELECT * FROM visit_amendments WHERE visit_id = ? ORDER BY id",

@@ -205,7 +205,7 @@ class MainWindow(SessionControl, QMainWindow):
         if key == "audit":  # the audit log viewer: for administrators and billers
             from ocrebill_gui.ui.audit.page import AuditPage
 
-            page = AuditPage(store, layout)
+            page = AuditPage(store, session, layout)
             page.open_visit.connect(self.open_visit)
             return page
         raise KeyError(key)

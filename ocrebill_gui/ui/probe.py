@@ -60,7 +60,7 @@ class Probe:
         if self.stage in ("open-visits", "browse-visits"):
             from ocrebill_gui import store as api
 
-            visits = api.find_visits(window.store, limit=self.count)
+            visits = api.find_visits(window.store, window.session, limit=self.count)
             for visit in visits:
                 editor = window.open_visit(visit.id)
                 _settle()

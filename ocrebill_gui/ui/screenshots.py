@@ -75,7 +75,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         sign_in("nurse")
         written.append(_save(window, out_dir / "main-window.png"))
 
-        visits = api.visits_on(store, DEMO_DAY)
+        visits = api.visits_on(store, window.session, DEMO_DAY)
         running = next((v for v in visits if v.status == "draft" and (v.errors or v.warnings)),
                        visits[0] if visits else None)
         if running is not None:
@@ -93,9 +93,10 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         sign_in("frontdesk")
         patients = window.show_page("patients")
         candidates = [v.patient_id for v in visits] + [
-            p.id for p in api.list_patients(store, limit=100)]
+            p.id for p in api.list_patients(store, window.session, limit=100)]
         with_auth = next((pid for pid in candidates
-                          if api.authorizations_of(store, patient_id=pid)), candidates[0])
+                          if api.authorizations_of(store, window.session, patient_id=pid)),
+                         candidates[0])
         patients.select_patient(with_auth)
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))

@@ -76,7 +76,7 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
         say(f"signed in as {session.login} ({session.display_name}, {session.roles_text})")
 
         step = "open a visit in the visit editor"
-        visit = _visit_to_open(api, store)
+        visit = _visit_to_open(api, store, session)
         editor = window.open_visit(visit.id)
         if editor is None:
             raise SmokeFailed(f"visit {visit.id} did not open")
@@ -144,11 +144,11 @@ def _show_main_window(store: Any, work: Path, closing: list[Callable[[], Any]]) 
     return window
 
 
-def _visit_to_open(api: Any, store: Any) -> Any:
+def _visit_to_open(api: Any, store: Any, session: Any) -> Any:
     """A draft without errors (computed afresh when opened), else any visit."""
-    drafts = api.find_visits(store, status="draft", limit=50)
+    drafts = api.find_visits(store, session, status="draft", limit=50)
     chosen = next((v for v in drafts if not v.errors), None)
-    chosen = chosen or next(iter(drafts or api.find_visits(store, limit=1)), None)
+    chosen = chosen or next(iter(drafts or api.find_visits(store, session, limit=1)), None)
     if chosen is None:
         raise SmokeFailed("the demo database has no visits")
     return chosen

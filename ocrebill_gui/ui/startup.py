@@ -68,8 +68,7 @@ def open_database(window: QWidget, *, db: str | None, demo: bool) -> Store | Non
         path = api.resolve_db_path(db)
         _busy(window, f"Opening {path}...")
         store = api.open_store(path)
-        if (not store.read_only and api.count_patients(store) == 0
-                and api.count_visits(store) == 0):
+        if not store.read_only and not api.has_records(store):
             _idle()
             if DemoOffer.ask(window, path):
                 store.close()

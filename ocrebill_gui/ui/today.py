@@ -40,7 +40,7 @@ class TodayPage(QWidget):
         self.setObjectName("todayPage")
         self._today, self._layout = today, layout
         payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
-        self.model = DayVisitsModel(store, today, payer_names, parent=self)
+        self.model = DayVisitsModel(store, session, today, payer_names, parent=self)
         self.title = heading("")
         self.summary = QLabel()
         set_role(self.summary, "muted")

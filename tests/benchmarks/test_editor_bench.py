@@ -12,9 +12,10 @@ import statistics
 import time
 from itertools import cycle
 
+from bench_util import report
 import pytest
 import staff
-from bench_util import report
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.clock import FakeClock
@@ -29,9 +30,9 @@ def editor(qtbot, tmp_path):
     from ocrebill_gui.ui.visit_editor import VisitEditor
 
     store = api.open_store(tmp_path / "bench.sqlite")
-    person = api.add_patient(store, "bench", {"name": "Okafor, Grace"})
-    api.add_coverage(store, "bench", {"patient_id": person.id, "payer": "medicare"})
-    api.add_vial_lot(store, "bench", {"product": "ocrevus", "ndc": "50242-0150-01",
+    person = api.add_patient(store, signed("bench"), {"name": "Okafor, Grace"})
+    api.add_coverage(store, signed("bench"), {"patient_id": person.id, "payer": "medicare"})
+    api.add_vial_lot(store, signed("bench"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                       "lot": "H0123", "expires": "2027-08-31",
                                       "received": "2026-02-01", "received_vials": 6})
     clock = FakeClock("2026-03-04T09:00")

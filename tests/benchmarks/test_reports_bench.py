@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench_util import median_ms, report
+from staff import signed
 
 from ocrebill_gui import store
 from ocrebill_gui.core import compute
@@ -64,13 +65,13 @@ def _week_database(path: Path) -> None:
              "10-shipped-medicare-profile"]
     db = store.open_store(path)
     try:
-        store.save_practice(db, "bench", json.loads(demo_practice().model_dump_json()))
+        store.save_practice(db, signed("bench"), json.loads(demo_practice().model_dump_json()))
         for i in range(BATCH):
-            patient = store.add_patient(db, "bench", {"name": f"Demo{i:03d}, Patient",
+            patient = store.add_patient(db, signed("bench"), {"name": f"Demo{i:03d}, Patient",
                                                       "birth_date": "1980-01-01"})
-            saved = store.create_draft(db, "bench", example(names[i % len(names)]),
+            saved = store.create_draft(db, signed("bench"), example(names[i % len(names)]),
                                        patient_id=patient.id)
-            store.finalize_visit(db, "bench", saved.visit_id, allow_errors=True,
+            store.finalize_visit(db, signed("bench"), saved.visit_id, allow_errors=True,
                                  expected_revision=saved.revision)
     finally:
         db.close()

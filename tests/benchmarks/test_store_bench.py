@@ -18,8 +18,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from bench_util import median_ms, report
+import pytest
+from staff import signed
 
 from ocrebill_gui import store as st
 
@@ -69,34 +70,34 @@ def test_default_demo_process(tmp_path):
 
 def test_search_day_list_and_open_visit(big_db):
     with st.open_store(big_db) as store:
-        visits = st.count_visits(store)
-        patients = st.count_patients(store)
+        visits = st.count_visits(store, signed())
+        patients = st.count_patients(store, signed())
         member, mrn = store.conn.execute(
             "SELECT c.member_id, p.mrn FROM coverages c JOIN patients p ON p.id = c.patient_id "
             "WHERE c.id = 777").fetchone()
         queries = ["mul", "nun", "sam", "dem", "ada", "zoe", "müller-demo ada", "nunez iñi",
                    mrn, mrn[:-1], member[:6], "P-0042"]
-        search = {q: round(median_ms(lambda q=q: st.search_patients(store, q), repeat=50), 3)
+        search = {q: round(median_ms(lambda q=q: st.search_patients(store, signed(), q), repeat=50), 3)
                   for q in queries}
         day0 = date.fromisoformat(TODAY)
         days = [day0 - timedelta(days=n) for n in range(0, 60, 3)]
-        day_list = {d.isoformat(): round(median_ms(lambda d=d: st.visits_on(store, d),
+        day_list = {d.isoformat(): round(median_ms(lambda d=d: st.visits_on(store, signed(), d),
                                                    repeat=30), 3) for d in days}
-        rows_per_day = statistics.median(len(st.visits_on(store, d)) for d in days)
+        rows_per_day = statistics.median(len(st.visits_on(store, signed(), d)) for d in days)
         rng = random.Random(1)
         ids = [rng.randint(1, visits) for _ in range(400)]
         it = iter(ids * 3)
-        open_ms = median_ms(lambda: st.get_visit(store, next(it)), repeat=400)
-        patient = st.list_patients(store, limit=1)[0]
-        draft = st.create_draft(store, "bench", st.visit_document(store, 1),
+        open_ms = median_ms(lambda: st.get_visit(store, signed(), next(it)), repeat=400)
+        patient = st.list_patients(store, signed(), limit=1)[0]
+        draft = st.create_draft(store, signed("bench"), st.visit_document(store, signed(), 1),
                                 patient_id=patient.id)
         counter = iter(range(10_000))
         revision = [draft.revision]
 
         def edit() -> None:
-            doc = st.visit_document(store, 1)
+            doc = st.visit_document(store, signed(), 1)
             doc["note"] = f"typing {next(counter)}"
-            revision[0] = st.save_draft(store, "bench", doc, visit_id=draft.visit_id,
+            revision[0] = st.save_draft(store, signed("bench"), doc, visit_id=draft.visit_id,
                                         expected_revision=revision[0]).revision
 
         save_ms = median_ms(edit, repeat=100)

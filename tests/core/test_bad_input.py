@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from example_visits import VISITS, load_example
-from staff import add_staff
+from staff import add_staff, signed
 
 from ocrebill_gui.cli import main
 
@@ -65,7 +65,7 @@ def refused(capsys, tmp_path: Path, source: str, message: str) -> None:
         from ocrebill_gui import store as st
 
         with st.open_store(tmp_path / "import.sqlite", read_only=True) as db:
-            assert st.count_visits(db) == 0 and st.count_patients(db) == 0
+            assert st.count_visits(db, signed()) == 0 and st.count_patients(db, signed()) == 0
 
 
 def test_json_nested_1000_levels_deep(capsys, tmp_path: Path) -> None:

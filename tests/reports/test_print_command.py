@@ -9,9 +9,10 @@ import os
 import stat
 from pathlib import Path
 
-import pytest
 from example_visits import VISITS, load_example
 from pdf_pages import flat, page_texts
+import pytest
+from staff import signed
 
 from ocrebill_gui import store
 from ocrebill_gui.cli import main
@@ -34,12 +35,12 @@ def database(tmp_path: Path, cli_staff) -> tuple[str, dict[str, int]]:
     path = tmp_path / "ocrebill.sqlite"
     db = store.open_store(path)
     try:
-        store.save_practice(db, "admin", PRACTICE)
-        grace = store.add_patient(db, "desk", {"name": "Okafor, Grace", "ref": "P-2001",
+        store.save_practice(db, signed("admin"), PRACTICE)
+        grace = store.add_patient(db, signed("desk"), {"name": "Okafor, Grace", "ref": "P-2001",
                                                "birth_date": "1984-02-17"})
-        store.add_coverage(db, "desk", {"patient_id": grace.id, "payer": "medicare",
+        store.add_coverage(db, signed("desk"), {"patient_id": grace.id, "payer": "medicare",
                                         "member_id": "1EG4TE5MK73"})
-        ana = store.add_patient(db, "desk", {"name": "Rivera, Ana", "ref": "P-1001",
+        ana = store.add_patient(db, signed("desk"), {"name": "Rivera, Ana", "ref": "P-1001",
                                              "birth_date": "1979-05-12"})
         ids = {}
         for key, patient, example in (("grace", grace, "01-standard-600mg"),
@@ -48,9 +49,9 @@ def database(tmp_path: Path, cli_staff) -> tuple[str, dict[str, int]]:
             document = load_example(example)[0]
             if key == "grace":
                 document["payer"] = "medicare"
-            ids[key] = store.create_draft(db, "nurse", document, patient_id=patient.id).visit_id
-        store.finalize_visit(db, "biller", ids["grace"], expected_revision=1)
-        store.finalize_visit(db, "biller", ids["ana"], expected_revision=1)
+            ids[key] = store.create_draft(db, signed("nurse"), document, patient_id=patient.id).visit_id
+        store.finalize_visit(db, signed("biller"), ids["grace"], expected_revision=1)
+        store.finalize_visit(db, signed("biller"), ids["ana"], expected_revision=1)
     finally:
         db.close()
     return str(cli_staff(path)), ids

@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from staff import signed
+
 from ocrebill_gui import store as st
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "visits"
@@ -50,15 +52,15 @@ def visit_doc(*, day: str = "2026-03-04", dose: int = 600, lot: str = "H0123",
 
 def populated(store: st.Store, *, approved_units: int | None = 1200, vials: int = 10):
     """A patient with a UnitedHealthcare coverage, a 2026 Ocrevus authorization and a lot."""
-    patient = st.add_patient(store, "frontdesk", {"name": "Müller, Ada", "mrn": "MRN-1",
+    patient = st.add_patient(store, signed("frontdesk"), {"name": "Müller, Ada", "mrn": "MRN-1",
                                                   "birth_date": "1980-02-03", "sex": "F"})
-    coverage = st.add_coverage(store, "frontdesk", {"patient_id": patient.id,
+    coverage = st.add_coverage(store, signed("frontdesk"), {"patient_id": patient.id,
                                                     "payer": "unitedhealthcare",
                                                     "member_id": "uhc123"})
-    auth = st.add_authorization(store, "biller", {
+    auth = st.add_authorization(store, signed("biller"), {
         "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",
         "approved_units": approved_units, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
-    lot = st.add_vial_lot(store, "nurse", {"product": "ocrevus", "ndc": "50242-0150-01",
+    lot = st.add_vial_lot(store, signed("nurse"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                            "lot": "H0123", "expires": "2027-08-31",
                                            "received": "2026-01-02", "received_vials": vials})
     return patient, coverage, auth, lot

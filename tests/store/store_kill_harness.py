@@ -21,6 +21,7 @@ import sqlite3
 import sys
 import time
 
+from staff import signed
 from store_helpers import populated, visit_doc
 
 from ocrebill_gui import store as st
@@ -32,22 +33,22 @@ KEY = bytes.fromhex(sys.argv[4]) if __name__ == "__main__" and len(sys.argv) > 4
 
 def writer(db: str, round_no: int, out: int) -> None:
     store = st.open_store(db, key=KEY)
-    patient_id = st.list_patients(store, limit=1)[0].id
+    patient_id = st.list_patients(store, signed(), limit=1)[0].id
     n = 0
     while True:
         doc = visit_doc(day=f"2026-{1 + n % 12:02d}-{1 + n % 27:02d}", dose=300)
         doc["note"] = f"{round_no}-{n} {NOTE}"
         os.write(out, b"B\n")  # a save begins: a kill before its report line is mid-save
-        saved = st.create_draft(store, "killer", doc, patient_id=patient_id)
+        saved = st.create_draft(store, signed("killer"), doc, patient_id=patient_id)
         os.write(out, f"D {saved.visit_id} {round_no}-{n}\n".encode())
         doc["note"] = f"{round_no}-{n}b {NOTE}"
         os.write(out, b"B\n")
-        updated = st.save_draft(store, "killer", doc, visit_id=saved.visit_id,
+        updated = st.save_draft(store, signed("killer"), doc, visit_id=saved.visit_id,
                                 expected_revision=saved.revision)
         os.write(out, f"U {saved.visit_id} {round_no}-{n}b\n".encode())
         if n % 2:
             os.write(out, b"B\n")
-            st.finalize_visit(store, "killer", saved.visit_id, allow_errors=True,
+            st.finalize_visit(store, signed("killer"), saved.visit_id, allow_errors=True,
                               expected_revision=updated.revision)
             os.write(out, f"F {saved.visit_id}\n".encode())
         n += 1
@@ -56,8 +57,9 @@ def writer(db: str, round_no: int, out: int) -> None:
 def main() -> None:
     db, rounds, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
+    signed("killer")  # before the writers fork: they start writing at once
     with st.open_store(db, key=KEY) as store:
-        if not st.count_patients(store):
+        if not st.count_patients(store, signed()):
             populated(store, approved_units=None, vials=100_000)
     for round_no in range(rounds):
         read_end, write_end = os.pipe()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as st
 from ocrebill_gui.store import accounts as ac
@@ -116,5 +117,5 @@ def test_account_changes_are_audited_without_passwords(store, admin) -> None:
     ac.reset_password(store, admin, "kim", "another pass")
     text = " ".join(str(row) for row in store.db.query("SELECT * FROM audit_log"))
     assert "kim password" not in text and "another pass" not in text and "argon2" not in text
-    actions = [e.action for e in st.audit_entries(store, "user")]
+    actions = [e.action for e in st.audit_entries(store, signed(), "user")]
     assert {"create", "reset-password"} <= set(actions)

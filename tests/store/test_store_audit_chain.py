@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
+from staff import signed
 from store_helpers import TickingClock, populated, visit_doc
 
 from ocrebill_gui import store as st
@@ -33,15 +34,15 @@ def _history(store: st.Store) -> list[int]:
     for day in ("2026-03-04", "2026-04-01", "2026-05-06"):
         doc = visit_doc(day=day)
         doc["patient"] = {"id": patient.ref, "name": patient.name}
-        ids.append(st.import_document(store, "nurse", doc, finalize=True,
+        ids.append(st.import_document(store, signed("nurse"), doc, finalize=True,
                                       allow_errors=True).visit_id)
-    first = st.get_visit(store, ids[0])
+    first = st.get_visit(store, signed(), ids[0])
     changed = dict(first.document, note="dose confirmed")
-    st.amend_visit(store, "biller", ids[0], changed, "note added",
+    st.amend_visit(store, signed("biller"), ids[0], changed, "note added",
                    expected_revision=first.revision)
-    third = st.get_visit(store, ids[2])
-    st.reopen_visit(store, "biller", ids[2], "wrong day", expected_revision=third.revision)
-    record_read(store, "biller", "visit", ids[1], "open")
+    third = st.get_visit(store, signed(), ids[2])
+    st.reopen_visit(store, signed("biller"), ids[2], "wrong day", expected_revision=third.revision)
+    record_read(store, signed("biller"), "visit", ids[1], "open")
     return ids[:2]
 
 
@@ -65,7 +66,7 @@ def _tamper(path, *statements: str | tuple[str, tuple]) -> None:
 
 def _check(path) -> st.CheckReport:
     with st.open_store(path) as store:
-        return st.check_database(store)
+        return st.check_database(store, signed())
 
 
 def _last(conn: sqlite3.Connection) -> tuple[int, str, str]:
@@ -113,12 +114,12 @@ def test_a_store_after_many_operations_checks_clean(history):
         for visit_id in finalized:
             claim = store.conn.execute("SELECT claim FROM visits WHERE id = ?",
                                        (visit_id,)).fetchone()[0]
-            entry = next(e for e in st.audit_entries(store, "visit", visit_id)
+            entry = next(e for e in st.audit_entries(store, signed(), "visit", visit_id)
                          if e.action in ("finalize", "amend"))
             digest = next(c for c in entry.changes if c.field == "claim_sha256")
             assert digest.after == claim_digest(claim)
         # The amendment records the claim it replaced: the one its finalize entry covered.
-        entries = {e.action: e for e in st.audit_entries(store, "visit", finalized[0])}
+        entries = {e.action: e for e in st.audit_entries(store, signed(), "visit", finalized[0])}
         finalized_digest, amended = (
             next(c for c in entries[action].changes if c.field == "claim_sha256")
             for action in ("finalize", "amend"))
@@ -263,14 +264,14 @@ def test_a_keyed_chain_refuses_rows_forged_without_the_key(db_path):
     store = st.open_store(db_path, clock=TickingClock())
     store.audit_key = key
     visit_ids = _history(store)
-    assert st.check_database(store).ok
+    assert st.check_database(store, signed()).ok
     assert verify_audit(store.conn).problems == [
         "the audit chain is keyed with the database key: it cannot be verified without it"]
     store.close()
     _claim_then_forged_amend(db_path, visit_ids[0], move_head=True)
     with st.open_store(db_path) as store:
         store.audit_key = key
-        problem = st.check_database(store).audit[0]
+        problem = st.check_database(store, signed()).audit[0]
     assert "does not match its hash" in problem and "amend visit" in problem
 
 
@@ -279,17 +280,17 @@ def test_a_clock_set_back_never_makes_the_log_go_backwards(db_path):
     with st.open_store(db_path, clock=clock) as store:
         populated(store)
         clock.advance(timedelta(hours=-5))
-        st.add_patient(store, "frontdesk", {"name": "Later, Lee"})
+        st.add_patient(store, signed("frontdesk"), {"name": "Later, Lee"})
         times = [r[0] for r in store.conn.execute("SELECT at FROM audit_log ORDER BY id")]
         assert times == sorted(times)
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok
 
 
 def test_a_demo_database_is_chained_and_covers_every_finalized_claim(tmp_path):
     path = tmp_path / "demo.sqlite"
     summary = st.create_demo_database(path, visits=400, today=datetime(2026, 3, 4).date())
     with st.open_store(path) as store:
-        report = st.check_database(store)
+        report = st.check_database(store, signed())
         verdict = verify_audit(store.conn)
     assert report.ok and report.audit == [], report
     assert verdict.visits == summary.finalized and verdict.rows > summary.finalized
@@ -322,9 +323,9 @@ def test_the_migration_chains_old_rows_and_seals_finalized_claims(db_path):
     _v4_database(db_path, [(1, "2026-01-01T08:00:00.000+00:00", "create"),
                            (2, "2026-01-02T08:00:00.000+00:00", "finalize")])
     with st.open_store(db_path) as store:
-        report = st.check_database(store)
-        entries = st.audit_entries(store, "visit", 1)
-        start = st.audit_entries(store, "database")
+        report = st.check_database(store, signed())
+        entries = st.audit_entries(store, signed(), "visit", 1)
+        start = st.audit_entries(store, signed(), "database")
     assert report.ok, report
     assert any("covered by the schema-5 migration's seal" in n for n in report.notices)
     seal = entries[0]
@@ -353,11 +354,11 @@ def test_gaps_and_clock_steps_before_the_chain_began_are_notices(db_path):
 def test_a_new_database_has_a_head_only_once_something_is_written(db_path):
     with st.open_store(db_path) as store:
         assert store.conn.execute("SELECT count(*) FROM audit_head").fetchone()[0] == 0
-        assert st.check_database(store).ok
-        st.add_patient(store, "frontdesk", {"name": "First, Fay"})
+        assert st.check_database(store, signed()).ok
+        st.add_patient(store, signed("frontdesk"), {"name": "First, Fay"})
         head = store.conn.execute("SELECT last_id, keyed FROM audit_head").fetchone()
         assert head == (1, 0)
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok
 
 
 def test_the_head_row_deleted_is_reported(history):
@@ -375,14 +376,14 @@ def test_a_crash_mid_transaction_leaves_the_chain_valid(tmp_path):
     from store_helpers import PYTHON, REPO
 
     here = Path(__file__).parent
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(REPO)])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), str(REPO / "tests"), str(REPO)])}
     db = tmp_path / "killed.sqlite"
     done = subprocess.run([PYTHON, str(here / "store_kill_harness.py"), str(db), "8", "7"],
                           env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     with st.open_store(db) as store:
         verdict = verify_audit(store.conn)
-        finalized = st.count_visits(store, status="finalized")
+        finalized = st.count_visits(store, signed(), status="finalized")
     assert verdict.problems == [] and verdict.rows > 8
     assert verdict.visits == finalized > 0
 
@@ -412,7 +413,7 @@ def test_a_demo_whose_today_lies_ahead_leaves_real_entries_their_own_time(tmp_pa
     with st.open_store(path) as store:
         latest = store.conn.execute("SELECT max(at) FROM audit_log").fetchone()[0]
         assert datetime.fromisoformat(latest) <= datetime.now(UTC)
-        st.add_patient(store, "frontdesk", {"name": "Now, Nora"})
-        written = datetime.fromisoformat(st.audit_entries(store, limit=1)[0].at)
+        st.add_patient(store, signed("frontdesk"), {"name": "Now, Nora"})
+        written = datetime.fromisoformat(st.audit_entries(store, signed(), limit=1)[0].at)
         assert started - timedelta(seconds=1) <= written <= datetime.now(UTC)
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok

@@ -8,6 +8,7 @@ import sqlite3
 import stat
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as st
 from ocrebill_gui.cli import main
@@ -98,7 +99,7 @@ def test_audit_by_visit_user_and_dates(demo_db, capsys):
 
 def test_audit_by_patient_needs_one_patient(demo_db, capsys):
     with st.open_store(demo_db, read_only=True) as store:
-        patient = st.get_patient(store, st.get_visit(store, _finalized(demo_db)).patient_id)
+        patient = st.get_patient(store, signed(), st.get_visit(store, signed(), _finalized(demo_db)).patient_id)
     code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--patient", patient.ref,
                        "--limit", "1000")
     assert code == 0
@@ -142,7 +143,7 @@ def test_an_export_is_on_record_once_per_command(demo_db, capsys):
         code, out, _ = run(capsys, "--db", str(demo_db), "export", str(visit_id), *claim)
         assert code == 0 and out.startswith("{")
     with st.open_store(demo_db, read_only=True) as store:
-        exports = [e for e in st.audit_entries(store, visit_id=visit_id)
+        exports = [e for e in st.audit_entries(store, signed(), visit_id=visit_id)
                    if e.action == "export"]
     assert len(exports) == 3  # each command is a session of its own
     assert len({e.actor for e in exports}) == 1 and exports[0].actor.strip()
@@ -167,13 +168,13 @@ def test_a_print_is_on_record_per_visit(demo_db, tmp_path, capsys):
                            "-o", str(tmp_path / f"one-{_}.pdf"))
         assert code == 0, err
     with st.open_store(demo_db, read_only=True) as store:
-        day = st.get_visit(store, visit_id).date_of_service
-        that_day = [v.id for v in st.visits_on(store, day) if v.status == "finalized"]
+        day = st.get_visit(store, signed(), visit_id).date_of_service
+        that_day = [v.id for v in st.visits_on(store, signed(), day) if v.status == "finalized"]
     code, _, err = run(capsys, "--db", str(demo_db), "print", "checklist", "--date",
                        day.isoformat(), "-o", str(tmp_path / "day"))
     assert code == 0, err
     with st.open_store(demo_db, read_only=True) as store:
-        printed = [e for e in st.audit_entries(store, limit=1000) if e.action == "print"]
+        printed = [e for e in st.audit_entries(store, signed(), limit=1000) if e.action == "print"]
     assert sorted(int(e.entity_id) for e in printed) == sorted([visit_id, visit_id, *that_day])
     assert {e.entity for e in printed} == {"visit"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from staff import signed
 from store_helpers import example
 
 from ocrebill_gui import store as st
@@ -37,7 +38,7 @@ def test_a_bad_file_between_two_good_ones(tmp_path, capsys, cli_staff):
     assert "  patient: must be an object" in err.splitlines()
     assert any(line.startswith("  administrations[0].dose_mg: ") for line in err.splitlines())
     with st.open_store(db, read_only=True) as store:
-        assert st.count_visits(store) == 2
+        assert st.count_visits(store, signed()) == 2
 
 
 def test_import_refuses_a_sqlite_file_of_another_program(tmp_path, capsys):

@@ -10,6 +10,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from staff import signed
 from store_helpers import FIXTURES, PYTHON, REPO, example
 
 from ocrebill_gui import store as st
@@ -36,7 +37,7 @@ def test_demo_then_a_days_visits(demo_db, capsys):
     code, out, err = run(capsys, "visits", "--db", str(demo_db), "--date", "2026-03-04")
     assert code == 0 and not err
     with st.open_store(demo_db, read_only=True) as store:
-        today = st.visits_on(store, date(2026, 3, 4))
+        today = st.visits_on(store, signed(), date(2026, 3, 4))
         payers = {p.id: p.name for p, _ in st.payer_profiles(store)}
     assert today, "the demo has a worklist for its today"
     lines = out.splitlines()
@@ -57,7 +58,7 @@ def test_visits_by_patient_text_accents_ignored(demo_db, capsys):
     assert code == 0 and rows
     assert all("Müller" in row["patient_name"] for row in rows)
     with st.open_store(demo_db, read_only=True) as store:
-        assert len(rows) == st.count_visits(store, text="Müller")
+        assert len(rows) == st.count_visits(store, signed(), text="Müller")
 
 
 def test_visits_date_range_and_bad_dates(demo_db, capsys):
@@ -77,8 +78,8 @@ def test_visits_date_range_and_bad_dates(demo_db, capsys):
 def test_export_prints_the_stored_document(demo_db, capsys):
     code, out, _ = run(capsys, "--db", str(demo_db), "export", "5")
     with st.open_store(demo_db, read_only=True) as store:
-        assert json.loads(out) == st.visit_document(store, 5)
-        claim = st.get_visit(store, 5).claim
+        assert json.loads(out) == st.visit_document(store, signed(), 5)
+        claim = st.get_visit(store, signed(), 5).claim
     assert code == 0
     code, out, _ = run(capsys, "--db", str(demo_db), "export", "5", "--claim")
     assert code == 0 and json.loads(out) == claim.model_dump(mode="json")
@@ -113,8 +114,8 @@ def test_import_reports_each_file_and_rejects_bad_ones_whole(tmp_path, capsys, c
     assert f"{broken}: not valid JSON (line 1, column 2" in err
     assert "Traceback" not in err
     with st.open_store(db) as store:
-        assert st.count_visits(store) == 1
-        assert st.audit_entries(store, "visit")[0].actor == "staff"  # who signed in
+        assert st.count_visits(store, signed()) == 1
+        assert st.audit_entries(store, signed(), "visit")[0].actor == "staff"  # who signed in
 
 
 def test_import_finalize(tmp_path, capsys, cli_staff):
@@ -182,7 +183,7 @@ def test_environment_variable_chooses_the_database(demo_db, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     with st.open_store(demo_db, read_only=True) as store:
-        assert json.loads(done.stdout) == st.visit_document(store, 1)
+        assert json.loads(done.stdout) == st.visit_document(store, signed(), 1)
     # --db wins over the environment.
     other = tmp_path / "other.sqlite"
     done = subprocess.run([PYTHON, "-m", "ocrebill_gui", "--db", str(other), "demo",
@@ -190,7 +191,7 @@ def test_environment_variable_chooses_the_database(demo_db, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     with st.open_store(other, read_only=True) as store:
-        assert st.count_visits(store) == 6
+        assert st.count_visits(store, signed()) == 6
 
 
 def test_demo_rejects_bad_sizes(tmp_path, capsys):

@@ -6,6 +6,7 @@ import hashlib
 import sqlite3
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as st
 from ocrebill_gui.store import db as store_db
@@ -28,9 +29,9 @@ def test_new_file_gets_wal_foreign_keys_busy_timeout_and_current_schema(db_path)
 
 def test_reopening_keeps_data_and_does_not_migrate_again(db_path):
     with st.open_store(db_path) as store:
-        st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+        st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     with st.open_store(db_path) as store:
-        assert [p.name for p in st.list_patients(store)] == ["Rivera, Ana"]
+        assert [p.name for p in st.list_patients(store, signed())] == ["Rivera, Ana"]
 
 
 def test_every_migration_runs_from_an_empty_database(tmp_path):
@@ -68,7 +69,7 @@ def _digest(path) -> str:
 
 def test_a_newer_schema_is_refused_and_never_modified(db_path):
     with st.open_store(db_path) as store:
-        st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+        st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
         store.conn.execute(f"PRAGMA user_version = {st.SCHEMA_VERSION + 1}")
     before = _digest(db_path), db_path.stat().st_mtime_ns
     with pytest.raises(st.NewerSchemaError) as caught:
@@ -128,13 +129,13 @@ def test_default_path_is_resolved_at_call_time_not_import_time(tmp_path, monkeyp
 
 def test_read_only_store_refuses_writes_and_leaves_the_file_alone(db_path):
     with st.open_store(db_path) as store:
-        patient = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+        patient = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     digest = _digest(db_path)
     with st.open_store(db_path, read_only=True) as store:
         assert store.read_only
-        assert st.get_patient(store, patient.id).name == "Rivera, Ana"
+        assert st.get_patient(store, signed(), patient.id).name == "Rivera, Ana"
         with pytest.raises(st.ReadOnlyError, match="read-only"):
-            st.add_patient(store, "kim", {"name": "Okafor, Grace"})
+            st.add_patient(store, signed("kim"), {"name": "Okafor, Grace"})
         # Even a write that bypasses the store's own guard is refused by SQLite.
         with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
             store.conn.execute("DELETE FROM patients")
@@ -153,13 +154,13 @@ def test_write_transaction_is_all_or_nothing(store):
 
 def test_nested_write_rolls_back_only_the_inner_part(store):
     with store_db.writing(store):
-        st.add_patient(store, "kim", {"name": "Outer, Kept"})
+        st.add_patient(store, signed("kim"), {"name": "Outer, Kept"})
         with pytest.raises(RuntimeError):
             with store_db.writing(store):
-                st.add_patient(store, "kim", {"name": "Inner, Dropped"})
+                st.add_patient(store, signed("kim"), {"name": "Inner, Dropped"})
                 raise RuntimeError("inner step failed")
-    assert [p.name for p in st.list_patients(store)] == ["Outer, Kept"]
-    assert len(st.audit_entries(store, "patient")) == 1
+    assert [p.name for p in st.list_patients(store, signed())] == ["Outer, Kept"]
+    assert len(st.audit_entries(store, signed(), "patient")) == 1
 
 
 def test_a_version_1_database_with_data_is_upgraded(tmp_path):
@@ -188,6 +189,6 @@ def test_a_version_1_database_with_data_is_upgraded(tmp_path):
     conn.close()
     with st.open_store(path) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
-        assert [p.name for p in st.search_patients(store, "mül")] == ["Müller, Ada"]
+        assert [p.name for p in st.search_patients(store, signed(), "mül")] == ["Müller, Ada"]
         assert store.conn.execute("SELECT * FROM vial_uses").fetchall() == [(1, 1, 2)]
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as st
 from ocrebill_gui.core import compute
@@ -37,12 +38,12 @@ def _dump(path) -> list[str]:
 
 
 def _assert_claim_is_computed(store, visit_id: int) -> None:
-    visit = st.get_visit(store, visit_id)
+    visit = st.get_visit(store, signed(), visit_id)
     catalog = st.store_catalog(store)
     if visit.finalized:
         assert visit.claim == compute(visit.document, catalog=catalog), visit_id
     else:  # a draft shows what the engine says about it now, with the store's data
-        assert st.visit_engine_document(store, visit_id) == visit.document
+        assert st.visit_engine_document(store, signed(), visit_id) == visit.document
         assert visit.claim == compute(visit.document, catalog=catalog), visit_id
 
 
@@ -81,15 +82,15 @@ def test_reused_claims_of_a_large_demo_equal_compute(large_demo):
 def test_the_centre_looks_like_an_ocrevus_practice(small_demo):
     path, summary = small_demo
     with st.open_store(path, read_only=True) as store:
-        assert st.count_patients(store) == 40 and summary.visits == 200
-        names = [p.name for p in st.list_patients(store, limit=100)]
+        assert st.count_patients(store, signed()) == 40 and summary.visits == 200
+        names = [p.name for p in st.list_patients(store, signed(), limit=100)]
         assert any("Müller" in n for n in names) and any("Núñez" in n for n in names)
-        assert all(p.name in names for p in st.search_patients(store, "mul"))
-        assert {p.name for p in st.search_patients(store, "mul")} == {
+        assert all(p.name in names for p in st.search_patients(store, signed(), "mul"))
+        assert {p.name for p in st.search_patients(store, signed(), "mul")} == {
             n for n in names if "Müller" in n}
-        payers = Counter(v.payer for v in st.find_visits(store, limit=1000))
+        payers = Counter(v.payer for v in st.find_visits(store, signed(), limit=1000))
         assert len(payers) >= 4
-        visits = [st.get_visit(store, i) for i in range(1, summary.visits + 1)]
+        visits = [st.get_visit(store, signed(), i) for i in range(1, summary.visits + 1)]
     by_patient = defaultdict(list)
     for visit in visits:
         by_patient[visit.patient_id].append(visit)
@@ -120,7 +121,7 @@ def test_the_centre_looks_like_an_ocrevus_practice(small_demo):
 def _running_starts(path) -> list[str]:
     """Start times of today's infusions that have no stop yet."""
     with st.open_store(path, read_only=True) as store:
-        todays = [st.get_visit(store, v.id) for v in st.visits_on(store, TODAY)]
+        todays = [st.get_visit(store, signed(), v.id) for v in st.visits_on(store, signed(), TODAY)]
     return [event["at"] for visit in todays for admin in visit.document["administrations"]
             for event in admin["events"]
             if event["kind"] == "start"
@@ -152,15 +153,15 @@ def test_authorizations_lapse_and_lots_expire(large_demo):
         expired = store.conn.execute("SELECT count(*) FROM authorizations WHERE valid_to < ?",
                                      (TODAY.isoformat(),)).fetchone()[0]
         assert expired
-        held = [v for v in st.find_visits(store, status="draft", limit=5000)
+        held = [v for v in st.find_visits(store, signed(), status="draft", limit=5000)
                 if v.date_of_service < TODAY]
         assert held and all(v.errors for v in held)  # lapsed authorization: held drafts
-        soon = st.expiring_lots(store, TODAY, within_days=60)
+        soon = st.expiring_lots(store, signed(), TODAY, within_days=60)
         assert {lot.product for lot in soon} >= {"ocrevus", "methylprednisolone"}
         assert any(lot.expired(TODAY) for lot in soon)
         assert st.practice_settings(store) is not None
         assert "demo-lakeside-health" in st.user_payers(store)
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok
 
 
 def test_stock_and_units_match_the_finalized_documents(small_demo):
@@ -169,23 +170,23 @@ def test_stock_and_units_match_the_finalized_documents(small_demo):
         taken = Counter()
         units = Counter()
         for visit_id in range(1, summary.visits + 1):
-            visit = st.get_visit(store, visit_id)
+            visit = st.get_visit(store, signed(), visit_id)
             if not visit.finalized:
                 continue
             for admin in visit.document["administrations"]:
                 for vial in admin.get("vials", []):
                     taken[(vial["ndc"].replace("-", ""), vial["lot"])] += 1
             if visit.authorization_id:
-                product = st.get_authorization(store, visit.authorization_id).product
+                product = st.get_authorization(store, signed(), visit.authorization_id).product
                 codes = {"ocrevus": "J2350", "ocrevus-zunovo": "J2351"}[product]
                 units[visit.authorization_id] += sum(
                     line.units for line in visit.claim.lines
                     if line.code == codes and "JW" not in line.modifiers)
-        for lot in st.list_vial_lots(store, limit=1000):
+        for lot in st.list_vial_lots(store, signed(), limit=1000):
             assert lot.received_vials - lot.on_hand == taken[(lot.ndc, lot.lot)], lot.lot
         rows = store.conn.execute("SELECT id FROM authorizations").fetchall()
         for (auth_id,) in rows:
-            assert st.get_authorization(store, auth_id).used_units == units[auth_id]
+            assert st.get_authorization(store, signed(), auth_id).used_units == units[auth_id]
 
 
 def test_demo_into_an_empty_store_and_no_half_files_on_failure(tmp_path, monkeypatch):
@@ -193,7 +194,7 @@ def test_demo_into_an_empty_store_and_no_half_files_on_failure(tmp_path, monkeyp
     st.open_store(empty).close()
     st.create_demo_database(empty, patients=3, visits=9, seed=1, today=TODAY)
     with st.open_store(empty) as store:
-        assert st.count_visits(store) == 9
+        assert st.count_visits(store, signed()) == 9
 
     def broken(*args, **kwargs):
         raise RuntimeError("power cut")

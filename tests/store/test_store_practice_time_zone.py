@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from staff import signed
 from store_helpers import visit_doc
 
 from ocrebill_gui import store as st
@@ -19,16 +20,16 @@ def _practice(**extra) -> dict:
 
 def test_the_practice_time_zone_is_optional_and_checked(store):
     assert demo_practice().time_zone == "America/Chicago"
-    assert st.save_practice(store, "admin", _practice()).time_zone is None
-    assert st.save_practice(store, "admin", _practice(time_zone="  ")).time_zone is None
-    saved = st.save_practice(store, "admin", _practice(time_zone=" America/Denver "))
+    assert st.save_practice(store, signed("admin"), _practice()).time_zone is None
+    assert st.save_practice(store, signed("admin"), _practice(time_zone="  ")).time_zone is None
+    saved = st.save_practice(store, signed("admin"), _practice(time_zone=" America/Denver "))
     assert saved.time_zone == "America/Denver"
     assert st.practice_settings(store).time_zone == "America/Denver"
     for bad, says in (("Mars/Olympus_Mons", "not a known IANA time zone"),
                       ("Central Time", "must be an IANA time zone name"),
                       (5, "valid string")):
         with pytest.raises(st.InvalidRecord) as caught:
-            st.save_practice(store, "admin", _practice(time_zone=bad))
+            st.save_practice(store, signed("admin"), _practice(time_zone=bad))
         assert caught.value.problems[0][0] == "time_zone"
         assert says in caught.value.problems[0][1]
     assert st.practice_settings(store).time_zone == "America/Denver"
@@ -37,18 +38,18 @@ def test_the_practice_time_zone_is_optional_and_checked(store):
 def test_import_fills_the_practice_time_zone_and_keeps_a_documents_own(store):
     doc = visit_doc()
     doc["patient"] = {"id": "P-9", "name": "Okafor, Grace"}
-    first = st.import_document(store, "import", doc)  # no practice yet: nothing to fill
-    assert "time_zone" not in st.visit_document(store, first.visit_id)
-    st.save_practice(store, "admin", _practice(time_zone="America/Chicago"))
-    second = st.import_document(store, "import", {**doc, "date_of_service": "2026-03-05"})
-    assert st.visit_document(store, second.visit_id)["time_zone"] == "America/Chicago"
-    again = st.import_document(store, "import", {**doc, "date_of_service": "2026-03-05"})
+    first = st.import_document(store, signed("import"), doc)  # no practice yet: nothing to fill
+    assert "time_zone" not in st.visit_document(store, signed(), first.visit_id)
+    st.save_practice(store, signed("admin"), _practice(time_zone="America/Chicago"))
+    second = st.import_document(store, signed("import"), {**doc, "date_of_service": "2026-03-05"})
+    assert st.visit_document(store, signed(), second.visit_id)["time_zone"] == "America/Chicago"
+    again = st.import_document(store, signed("import"), {**doc, "date_of_service": "2026-03-05"})
     assert again.duplicate and again.visit_id == second.visit_id
-    own = st.import_document(store, "import", {**doc, "date_of_service": "2026-03-06",
+    own = st.import_document(store, signed("import"), {**doc, "date_of_service": "2026-03-06",
                                                "time_zone": "America/New_York"})
-    assert st.visit_document(store, own.visit_id)["time_zone"] == "America/New_York"
+    assert st.visit_document(store, signed(), own.visit_id)["time_zone"] == "America/New_York"
     with pytest.raises(st.InvalidRecord) as caught:
-        st.import_document(store, "import", {**doc, "date_of_service": "2026-03-07",
+        st.import_document(store, signed("import"), {**doc, "date_of_service": "2026-03-07",
                                              "time_zone": "Nowhere/Special"})
     assert caught.value.problems[0][0] == "time_zone"
 

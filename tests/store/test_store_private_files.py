@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from staff import signed
 from store_helpers import PYTHON, REPO, populated, visit_doc
 
 from ocrebill_gui import store as st
@@ -88,23 +89,25 @@ def test_a_folder_given_with_db_keeps_its_mode(tmp_path):
 
 def test_a_backup_is_private_and_replaces_a_file_only_when_forced(store, tmp_path):
     populated(store)
-    st.create_draft(store, "nurse", visit_doc(), patient_id=1)
+    st.create_draft(store, signed("nurse"), visit_doc(), patient_id=1)
     dest = tmp_path / "copies" / "monday.sqlite"
     dest.parent.mkdir()
-    report = st.backup_database(store, dest)
+    report = st.backup_database(store, signed(), dest)
     assert report.path == dest and mode(dest) == 0o600
     dest.write_bytes(b"last week's")
     os.chmod(dest, 0o644)
     with pytest.raises(st.BackupExists, match=f"{dest} already exists: nothing was written"):
-        st.backup_database(store, dest)
+        st.backup_database(store, signed(), dest)
     assert dest.read_bytes() == b"last week's"
-    assert st.backup_database(store, dest, force=True).visits == 1
+    assert st.backup_database(store, signed(), dest, force=True).visits == 1
     assert mode(dest) == 0o600
     assert partials(dest.parent) == [] and notes(store.path) == []
 
 
 BACKUP_THAT_HANGS = textwrap.dedent("""
     import sys, time
+    sys.path.insert(0, "tests")  # run from the repository
+    from staff import signed
     from ocrebill_gui import store as st
     from ocrebill_gui.store import backup
 
@@ -115,7 +118,7 @@ BACKUP_THAT_HANGS = textwrap.dedent("""
 
     original, backup.copy_into = backup.copy_into, copy_then_hang
     with st.open_store(sys.argv[1]) as store:
-        st.backup_database(store, sys.argv[2])
+        st.backup_database(store, signed(), sys.argv[2])
 """)
 
 

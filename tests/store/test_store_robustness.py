@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from staff import signed
 from store_helpers import PYTHON, REPO, populated, visit_doc
 
 from ocrebill_gui import store as st
@@ -24,7 +25,7 @@ HERE = Path(__file__).parent
 
 
 def _env() -> dict[str, str]:
-    paths = [str(HERE), str(REPO), os.environ.get("PYTHONPATH", "")]
+    paths = [str(HERE), str(REPO / "tests"), str(REPO), os.environ.get("PYTHONPATH", "")]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
@@ -64,10 +65,10 @@ def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path
     if key is not None:
         assert not db.read_bytes().startswith(b"SQLite format 3")
     with st.open_store(db, key=key) as store:
-        check = st.check_database(store)
+        check = st.check_database(store, signed())
         assert check.ok, check
         for visit_id, marker in committed.items():
-            visit = st.get_visit(store, visit_id)
+            visit = st.get_visit(store, signed(), visit_id)
             # The last reported save of each visit is there, or the one after it (committed
             # just before the kill, not reported yet).
             note = visit.document["note"].split()[0]
@@ -75,27 +76,28 @@ def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path
             assert note in allowed, (visit_id, marker, note)
             if visit_id in finalized:
                 assert visit.finalized and visit.claim is not None
-        lot = st.list_vial_lots(store)[0]
+        lot = st.list_vial_lots(store, signed())[0]
         taken = store.conn.execute("SELECT coalesce(sum(vials), 0) FROM vial_uses"
                                    ).fetchone()[0]
         assert lot.received_vials - lot.on_hand == taken
-        finalized_now = st.count_visits(store, status="finalized")
+        finalized_now = st.count_visits(store, signed(), status="finalized")
         assert finalized_now >= len(finalized)
         assert taken == finalized_now  # one 300 mg vial per finalized visit, never half
 
 
 WRITER = """
     import sys
+    from staff import signed
     from store_helpers import visit_doc
     from ocrebill_gui import store as st
     db, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     with st.open_store(db) as store:
-        patient = st.list_patients(store, limit=1)[0]
+        patient = st.list_patients(store, signed(), limit=1)[0]
         for n in range(count):
             doc = visit_doc(dose=300)
             doc["note"] = f"{tag}-{n}"
-            saved = st.create_draft(store, tag, doc, patient_id=patient.id)
-            st.finalize_visit(store, tag, saved.visit_id, allow_errors=True,
+            saved = st.create_draft(store, signed(tag), doc, patient_id=patient.id)
+            st.finalize_visit(store, signed(tag), saved.visit_id, allow_errors=True,
                               expected_revision=saved.revision)
     print("done")
 """
@@ -112,20 +114,21 @@ def test_two_processes_writing_one_file_both_succeed(tmp_path):
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0 and out.strip() == "done", err
     with st.open_store(db) as store:
-        assert st.check_database(store).ok
-        notes = sorted(st.get_visit(store, v.id).document["note"]
-                       for v in st.find_visits(store, limit=1000))
+        assert st.check_database(store, signed()).ok
+        notes = sorted(st.get_visit(store, signed(), v.id).document["note"]
+                       for v in st.find_visits(store, signed(), limit=1000))
         assert notes == sorted(f"{tag}-{n}" for tag in ("left", "right") for n in range(40))
-        assert st.list_vial_lots(store)[0].on_hand == 1000 - 80
+        assert st.list_vial_lots(store, signed())[0].on_hand == 1000 - 80
 
 
 HOLDER = """
     import sys, time
+    from staff import signed
     from ocrebill_gui import store as st
     from ocrebill_gui.store.db import writing
     with st.open_store(sys.argv[1]) as store:
         with writing(store):
-            st.add_patient(store, "holder", {"name": "Holder, Long"})
+            st.add_patient(store, signed("holder"), {"name": "Holder, Long"})
             print("locked", flush=True)
             sys.stdin.readline()
     print("released", flush=True)
@@ -151,16 +154,16 @@ def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeyp
         assert "is in use by another OcreBill window or command" in err
         assert "Nothing was changed" in err and "Traceback" not in err
         with st.open_store(db, busy_timeout=0.3) as store:
-            assert st.get_patient(store, patient.id).name == "Müller, Ada"  # reading works
+            assert st.get_patient(store, signed(), patient.id).name == "Müller, Ada"  # reading works
             with pytest.raises(st.DatabaseInUse):
-                st.create_draft(store, "nurse", visit_doc(), patient_id=patient.id)
+                st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id)
     finally:
         holder.communicate(input="\n", timeout=30)
     assert holder.returncode == 0
     with st.open_store(db) as store:
-        assert st.count_visits(store) == 0  # the loser wrote nothing
-        assert [p.name for p in st.list_patients(store)] == ["Holder, Long", "Müller, Ada"]
-        assert st.check_database(store).ok
+        assert st.count_visits(store, signed()) == 0  # the loser wrote nothing
+        assert [p.name for p in st.list_patients(store, signed())] == ["Holder, Long", "Müller, Ada"]
+        assert st.check_database(store, signed()).ok
 
 
 @pytest.fixture
@@ -203,53 +206,54 @@ def test_a_read_only_file_gives_a_clear_error_and_no_half_written_visit(read_onl
     with st.open_store(read_only_file) as store:
         assert store.read_only
         with pytest.raises(st.ReadOnlyError):
-            st.create_draft(store, "nurse", visit_doc(), patient_id=1)
+            st.create_draft(store, signed("nurse"), visit_doc(), patient_id=1)
     assert hashlib.sha256(read_only_file.read_bytes()).hexdigest() == digest
 
 
 def test_a_full_database_refuses_the_save_and_keeps_everything_else(store, setup):
     """PRAGMA max_page_count caps the file: SQLite then fails exactly as on a full disk."""
     patient, _, auth, lot = setup
-    kept = st.create_draft(store, "nurse", visit_doc(), patient_id=patient.id)
-    waiting = [st.create_draft(store, "nurse", visit_doc(day=f"2026-04-{d:02d}"),
+    kept = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id)
+    waiting = [st.create_draft(store, signed("nurse"), visit_doc(day=f"2026-04-{d:02d}"),
                                patient_id=patient.id).visit_id for d in range(1, 29)]
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
     big = visit_doc(day="2026-04-01")
     big["note"] = "y" * 200_000
     with pytest.raises(st.DiskFullError, match="is full: the change was not saved"):
-        st.create_draft(store, "nurse", big, patient_id=patient.id)
-    assert st.count_visits(store) == 29
+        st.create_draft(store, signed("nurse"), big, patient_id=patient.id)
+    assert st.count_visits(store, signed()) == 29
     filler = visit_doc(day="2026-05-01")
     with pytest.raises(st.DiskFullError):  # use up the free space left in the pages
         for _ in range(1000):
-            st.create_draft(store, "nurse", filler, patient_id=patient.id)
+            st.create_draft(store, signed("nurse"), filler, patient_id=patient.id)
     # Finalizing when the disk fills up fails whole: still a draft, nothing taken.
     failed = None
     for visit_id in waiting:
         try:
-            st.finalize_visit(store, "biller", visit_id, allow_errors=True, expected_revision=1)
+            st.finalize_visit(store, signed("biller"), visit_id, allow_errors=True, expected_revision=1)
         except st.DiskFullError:
             failed = visit_id
             break
     assert failed is not None
-    assert st.get_visit(store, failed).status == "draft"
+    assert st.get_visit(store, signed(), failed).status == "draft"
     assert not store.conn.execute("SELECT 1 FROM vial_uses WHERE visit_id = ?",
                                   (failed,)).fetchone()
-    finalized = st.count_visits(store, status="finalized")
-    assert st.get_vial_lot(store, lot.id).on_hand == 10 - 2 * finalized
-    assert st.get_authorization(store, auth.id).used_units == 600 * finalized
-    assert len(st.audit_entries(store, "visit", failed)) == 1  # its creation only
+    finalized = st.count_visits(store, signed(), status="finalized")
+    assert st.get_vial_lot(store, signed(), lot.id).on_hand == 10 - 2 * finalized
+    assert st.get_authorization(store, signed(), auth.id).used_units == 600 * finalized
+    assert len(st.audit_entries(store, signed(), "visit", failed)) == 1  # its creation only
     store.conn.execute("PRAGMA max_page_count = 1073741823")
-    assert st.create_draft(store, "nurse", big, patient_id=patient.id).saved
-    assert st.finalize_visit(store, "biller", failed, allow_errors=True,
+    assert st.create_draft(store, signed("nurse"), big, patient_id=patient.id).saved
+    assert st.finalize_visit(store, signed("biller"), failed, allow_errors=True,
                              expected_revision=1).visit.finalized
-    assert st.get_visit(store, kept.visit_id).document == visit_doc()
-    assert st.check_database(store).ok
+    assert st.get_visit(store, signed(), kept.visit_id).document == visit_doc()
+    assert st.check_database(store, signed()).ok
 
 
 FILL_TMPFS = """
     import json, sys
+    from staff import signed
     from store_helpers import populated, visit_doc
     from ocrebill_gui import store as st
     db = sys.argv[1]
@@ -260,13 +264,13 @@ FILL_TMPFS = """
             doc = visit_doc()
             doc["note"] = f"{n} " + "z" * 30_000
             try:
-                saved[st.create_draft(store, "nurse", doc, patient_id=patient.id).visit_id] = n
+                saved[st.create_draft(store, signed("nurse"), doc, patient_id=patient.id).visit_id] = n
             except st.StoreError as exc:
                 error = [type(exc).__name__, str(exc)]
                 break
     with st.open_store(db, read_only=True) as store:
-        found = {v: int(st.get_visit(store, v).document["note"].split()[0]) for v in saved}
-        report = st.check_database(store)
+        found = {v: int(st.get_visit(store, signed(), v).document["note"].split()[0]) for v in saved}
+        report = st.check_database(store, signed())
     print(json.dumps({"error": error, "saved": len(saved), "same": found == saved,
                       "ok": report.ok}))
 """

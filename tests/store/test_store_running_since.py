@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 
 import sqlite_utils
+from staff import signed
 from store_helpers import visit_doc
 
 from ocrebill_gui import store as st
@@ -51,47 +52,47 @@ def test_the_column_asks_the_core_and_reads_a_draft_leniently() -> None:
 
 def test_drafts_set_and_clear_the_column(store, setup):
     patient = setup[0]
-    saved = st.create_draft(store, "nurse", running_doc(), patient_id=patient.id)
+    saved = st.create_draft(store, signed("nurse"), running_doc(), patient_id=patient.id)
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
-    [row] = st.visits_on(store, date(2026, 3, 4))
+    [row] = st.visits_on(store, signed(), date(2026, 3, 4))
     assert row.running_since == "2026-03-04T09:00" and row.running
     assert "RUNNING" not in row.summary
-    assert st.get_visit(store, saved.visit_id).running_since == "2026-03-04T09:00"
-    st.save_draft(store, "nurse", visit_doc(), visit_id=saved.visit_id,  # stopped
+    assert st.get_visit(store, signed(), saved.visit_id).running_since == "2026-03-04T09:00"
+    st.save_draft(store, signed("nurse"), visit_doc(), visit_id=saved.visit_id,  # stopped
                   expected_revision=saved.revision)
     assert column(store, saved.visit_id) is None
-    assert not st.visits_on(store, date(2026, 3, 4))[0].running
+    assert not st.visits_on(store, signed(), date(2026, 3, 4))[0].running
 
 
 def test_finalize_amend_and_reopen_keep_the_column_true_to_the_document(store, setup):
     patient = setup[0]
-    saved = st.create_draft(store, "nurse", running_doc(), patient_id=patient.id)
-    visit = st.finalize_visit(store, "biller", saved.visit_id, expected_revision=1,
+    saved = st.create_draft(store, signed("nurse"), running_doc(), patient_id=patient.id)
+    visit = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=1,
                               override_reason="stop time on paper").visit
     # The document still has no stop; the list never shows a finalized visit as running.
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
-    [row] = st.find_visits(store, patient_id=patient.id)
+    [row] = st.find_visits(store, signed(), patient_id=patient.id)
     assert row.status == "finalized" and not row.running
-    visit = st.amend_visit(store, "biller", saved.visit_id, visit_doc(), "stop time from the "
+    visit = st.amend_visit(store, signed("biller"), saved.visit_id, visit_doc(), "stop time from the "
                            "chart", expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) is None
-    visit = st.amend_visit(store, "biller", saved.visit_id, running_doc(), "stop was a typo",
+    visit = st.amend_visit(store, signed("biller"), saved.visit_id, running_doc(), "stop was a typo",
                            allow_errors=True, expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     store.conn.execute("UPDATE visits SET running_since = NULL WHERE id = ?", (saved.visit_id,))
     if store.conn.in_transaction:
         store.conn.commit()
-    st.reopen_visit(store, "biller", saved.visit_id, "record the stop",
+    st.reopen_visit(store, signed("biller"), saved.visit_id, "record the stop",
                     expected_revision=visit.revision)
     assert column(store, saved.visit_id) == "2026-03-04T09:00"  # recomputed, not carried
-    [row] = st.find_visits(store, patient_id=patient.id)
+    [row] = st.find_visits(store, signed(), patient_id=patient.id)
     assert row.status == "draft" and row.running
 
 
 def test_import_sets_the_column(store):
     doc = running_doc()
     doc["patient"] = {"id": "P-9", "name": "Okafor, Grace"}
-    result = st.import_document(store, "import", doc)
+    result = st.import_document(store, signed("import"), doc)
     assert column(store, result.visit_id) == "2026-03-04T09:00"
 
 
@@ -109,7 +110,7 @@ def test_demo_rows_carry_the_column_and_a_primary_mark(tmp_path):
             checked += 1
             running += since is not None and status == "draft"
         assert checked == 200 and running > 0  # today's infusions still running
-        today = st.visits_on(store, date(2026, 3, 10))
+        today = st.visits_on(store, signed(), date(2026, 3, 10))
         assert any(v.running for v in today)
         assert not any("RUNNING" in v.summary for v in today)
 
@@ -147,6 +148,6 @@ def test_migration_3_backfills_the_column_and_cleans_the_summaries(tmp_path):
             "SELECT id, running_since, summary FROM visits ORDER BY id").fetchall()
         assert rows == [(1, "2026-03-04T09:00", "Ocrevus 600 mg"), (2, None, "Ocrevus 600 mg"),
                         (3, None, "no treatment recorded"), (4, None, "")]
-        assert [v.running for v in st.visits_on(store, date(2026, 3, 4))] == [
+        assert [v.running for v in st.visits_on(store, signed(), date(2026, 3, 4))] == [
             True, False, False, False]
-        assert st.check_database(store).ok
+        assert st.check_database(store, signed()).ok

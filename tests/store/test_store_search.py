@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from staff import signed
 from store_helpers import visit_doc
 
 from ocrebill_gui import store as st
@@ -17,8 +18,8 @@ def people(store):
              "Rivera, Ana", "Çelik, Zoë", "MÜLLER-LÜDENSCHEIDT, Jürgen"]
     made = {}
     for n, name in enumerate(names, start=1):
-        made[name] = st.add_patient(store, "kim", {"name": name, "mrn": f"MRN-{n:03d}"})
-    st.add_coverage(store, "kim", {"patient_id": made["Rivera, Ana"].id, "payer": "medicare",
+        made[name] = st.add_patient(store, signed("kim"), {"name": name, "mrn": f"MRN-{n:03d}"})
+    st.add_coverage(store, signed("kim"), {"patient_id": made["Rivera, Ana"].id, "payer": "medicare",
                                    "member_id": "1EG4TE5MK73"})
     return made
 
@@ -46,23 +47,23 @@ def names(patients):
     ("", []),
 ])
 def test_name_prefix_ignores_case_and_accents(store, people, typed, expected):
-    assert sorted(names(st.search_patients(store, typed))) == sorted(expected)
+    assert sorted(names(st.search_patients(store, signed(), typed))) == sorted(expected)
 
 
 def test_mrn_member_id_and_patient_id_prefixes(store, people):
-    assert names(st.search_patients(store, "mrn-006")) == ["Rivera, Ana"]
-    assert names(st.search_patients(store, "1eg4")) == ["Rivera, Ana"]
+    assert names(st.search_patients(store, signed(), "mrn-006")) == ["Rivera, Ana"]
+    assert names(st.search_patients(store, signed(), "1eg4")) == ["Rivera, Ana"]
     ref = people["Çelik, Zoë"].ref
-    assert names(st.search_patients(store, ref)) == ["Çelik, Zoë"]
-    assert len(st.search_patients(store, "MRN-00")) == 8
+    assert names(st.search_patients(store, signed(), ref)) == ["Çelik, Zoë"]
+    assert len(st.search_patients(store, signed(), "MRN-00")) == 8
 
 
 def test_search_results_are_sorted_by_name_and_paged(store, people):
-    everyone = st.search_patients(store, "MRN-0")
+    everyone = st.search_patients(store, signed(), "MRN-0")
     assert names(everyone) == sorted(names(everyone), key=st.fold)
-    pages = [st.search_patients(store, "mrn-0", limit=3, offset=o) for o in (0, 3, 6)]
+    pages = [st.search_patients(store, signed(), "mrn-0", limit=3, offset=o) for o in (0, 3, 6)]
     assert [p for page in pages for p in page] == everyone
-    assert st.list_patients(store, limit=2, offset=1) == st.list_patients(store)[1:3]
+    assert st.list_patients(store, signed(), limit=2, offset=1) == st.list_patients(store, signed())[1:3]
 
 
 def test_fold_strips_accents_and_case():
@@ -71,55 +72,55 @@ def test_fold_strips_accents_and_case():
 
 def test_day_lists_date_ranges_and_patient_filters(store, setup):
     patient = setup[0]
-    other = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+    other = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     days = ["2026-03-02", "2026-03-04", "2026-03-04", "2026-03-09"]
-    ids = [st.create_draft(store, "nurse", visit_doc(day=d), patient_id=patient.id).visit_id
+    ids = [st.create_draft(store, signed("nurse"), visit_doc(day=d), patient_id=patient.id).visit_id
            for d in days]
-    rivera = st.create_draft(store, "nurse", visit_doc(day="2026-03-04"),
+    rivera = st.create_draft(store, signed("nurse"), visit_doc(day="2026-03-04"),
                              patient_id=other.id).visit_id
-    day = st.visits_on(store, date(2026, 3, 4))
+    day = st.visits_on(store, signed(), date(2026, 3, 4))
     assert [v.id for v in day] == [ids[1], ids[2], rivera]
     assert day[0].patient_name == "Müller, Ada" and day[0].summary == "Ocrevus 600 mg"
-    assert [v.id for v in st.visits_on(store, date(2026, 3, 4), limit=1, offset=1)] == [ids[2]]
-    ranged = st.find_visits(store, date_from=date(2026, 3, 3), date_to=date(2026, 3, 31))
+    assert [v.id for v in st.visits_on(store, signed(), date(2026, 3, 4), limit=1, offset=1)] == [ids[2]]
+    ranged = st.find_visits(store, signed(), date_from=date(2026, 3, 3), date_to=date(2026, 3, 31))
     assert {v.id for v in ranged} == {ids[1], ids[2], ids[3], rivera}
     assert [v.date_of_service for v in ranged] == sorted(
         [v.date_of_service for v in ranged], reverse=True)
-    assert {v.id for v in st.find_visits(store, text="mül")} == set(ids)
-    assert {v.id for v in st.find_visits(store, text="riv", date_from=date(2026, 3, 4))} == {
+    assert {v.id for v in st.find_visits(store, signed(), text="mül")} == set(ids)
+    assert {v.id for v in st.find_visits(store, signed(), text="riv", date_from=date(2026, 3, 4))} == {
         rivera}
-    assert st.find_visits(store, text="nobody") == []
-    assert st.count_visits(store, patient_id=patient.id) == 4
-    assert st.count_visits(store, text="riv") == 1
-    assert st.count_visits(store, status="finalized") == 0
+    assert st.find_visits(store, signed(), text="nobody") == []
+    assert st.count_visits(store, signed(), patient_id=patient.id) == 4
+    assert st.count_visits(store, signed(), text="riv") == 1
+    assert st.count_visits(store, signed(), status="finalized") == 0
 
 
 def test_letters_only_identifiers_are_found_unless_they_prefix_hundreds(store):
-    lettered = st.add_patient(store, "kim", {"name": "Rivera, Ana", "mrn": "ABCQ"})
-    assert st.search_patients(store, "abc") == [lettered]
+    lettered = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana", "mrn": "ABCQ"})
+    assert st.search_patients(store, signed(), "abc") == [lettered]
     for n in range(search.FEW_IDS):
-        st.add_patient(store, "kim", {"name": f"Person, Number{n}", "mrn": f"DEMO-{n:04d}"})
-    demo = st.add_patient(store, "kim", {"name": "Demolder, Ann", "mrn": "Z1"})
+        st.add_patient(store, signed("kim"), {"name": f"Person, Number{n}", "mrn": f"DEMO-{n:04d}"})
+    demo = st.add_patient(store, signed("kim"), {"name": "Demolder, Ann", "mrn": "Z1"})
     # "demo" prefixes 200 MRNs: taken as a name, so only the name matches.
-    assert st.search_patients(store, "demo") == [demo]
-    assert len(st.search_patients(store, "DEMO-0", limit=500)) == 200  # a digit: identifiers
+    assert st.search_patients(store, signed(), "demo") == [demo]
+    assert len(st.search_patients(store, signed(), "DEMO-0", limit=500)) == 200  # a digit: identifiers
 
 
 def test_a_visit_list_row_says_when_an_infusion_has_no_stop(store) -> None:
     """The summary says what was given; `running_since` (a column the store keeps from the
     core's definition) says that an infusion has a start and no stop."""
-    patient = st.add_patient(store, "kim", {"name": "Rivera, Ana"})
+    patient = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     admin = {"id": "ocr", "product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
              "events": [{"at": "2026-03-10T09:05", "kind": "start"}]}
     doc = {"format": "ocrebill.visit/1", "date_of_service": "2026-03-10",
            "administrations": [admin]}
-    saved = st.create_draft(store, "kim", doc, patient_id=patient.id)
-    [row] = st.find_visits(store, text="riv")
+    saved = st.create_draft(store, signed("kim"), doc, patient_id=patient.id)
+    [row] = st.find_visits(store, signed(), text="riv")
     assert (row.summary, row.running_since, row.running) == (
         "Ocrevus 600 mg", "2026-03-10T09:05", True)
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
-    st.save_draft(store, "kim", doc, visit_id=saved.visit_id, expected_revision=saved.revision)
-    [row] = st.find_visits(store, text="riv")
+    st.save_draft(store, signed("kim"), doc, visit_id=saved.visit_id, expected_revision=saved.revision)
+    [row] = st.find_visits(store, signed(), text="riv")
     assert (row.summary, row.running_since, row.running) == ("Ocrevus 600 mg", None, False)
 
 
@@ -132,9 +133,9 @@ def test_visit_search_keeps_every_matching_patient_beyond_a_thousand(tmp_path) -
     st.create_demo_database(path, patients=2600, visits=2600, today=date(2026, 3, 10))
     with st.open_store(path) as store:
         found, offset = [], 0
-        while page := st.search_patients(store, "demo", limit=500, offset=offset):
+        while page := st.search_patients(store, signed(), "demo", limit=500, offset=offset):
             found += page
             offset += 500
         assert len(found) > 1000
-        expected = sum(st.count_visits(store, patient_id=p.id) for p in found)
-        assert st.count_visits(store, text="demo") == expected
+        expected = sum(st.count_visits(store, signed(), patient_id=p.id) for p in found)
+        assert st.count_visits(store, signed(), text="demo") == expected

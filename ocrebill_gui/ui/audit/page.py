@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ocrebill_gui.store import AuditEntry, Store, StoreError
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import write_audit_csv
 from ocrebill_gui.store.audit_query import patients_meant
 from ocrebill_gui.ui.forms import DateField, date_text
@@ -47,12 +48,12 @@ class AuditPage(QWidget):
 
     open_visit = Signal(int)
 
-    def __init__(self, store: Store, layout: WindowLayout,
+    def __init__(self, store: Store, session: Session, layout: WindowLayout,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("auditPage")
-        self._store, self._layout = store, layout
-        self.model = AuditModel(store, parent=self)
+        self._store, self._session, self._layout = store, session, layout
+        self.model = AuditModel(store, session, parent=self)
         self.visit = QLineEdit()
         self.visit.setObjectName("auditVisit")
         self.visit.setPlaceholderText("visit id")
@@ -125,7 +126,7 @@ class AuditPage(QWidget):
         text = self.patient.text().strip()
         note = None
         if text:
-            matches = patients_meant(self._store, text, limit=6)
+            matches = patients_meant(self._store, self._session, text, limit=6)
             if len(matches) != 1:
                 many = "More than 5" if len(matches) > 5 else str(len(matches))
                 return self._say("Patient: no patient matches." if not matches else
@@ -169,7 +170,7 @@ class AuditPage(QWidget):
             return None
         path = Path(chosen if chosen.lower().endswith(".csv") else chosen + ".csv")
         try:  # the dialog asked before replacing a file
-            written = write_audit_csv(self._store, path, force=True, **found)
+            written = write_audit_csv(self._store, self._session, path, force=True, **found)
         except (StoreError, OSError) as exc:
             self._say(f"Not exported: {exc}", problem=True)
             return None

@@ -25,12 +25,11 @@ class InventoryPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inventoryPage")
-        self._store, self._clock, self._layout = store, clock, layout
-        self._actor = session.actor
+        self._store, self._session, self._clock, self._layout = store, session, clock, layout
         catalog = api.store_catalog(store)
         self._products = [p for p in catalog.products.values() if p.vials]
         names = {p.id: p.name for p in catalog.products.values()}
-        self.model = VialLotsModel(store, names, clock.now().date(), parent=self)
+        self.model = VialLotsModel(store, session, names, clock.now().date(), parent=self)
         self.filter = QComboBox()
         self.filter.setObjectName("lotFilter")
         for text, value in FILTERS:
@@ -60,7 +59,7 @@ class InventoryPage(QWidget):
         self._update_banner()
 
     def _update_banner(self) -> None:
-        expiring = api.expiring_lots(self._store, self._clock.now().date(),
+        expiring = api.expiring_lots(self._store, self._session, self._clock.now().date(),
                                      within_days=SOON_DAYS)
         if expiring:
             vials = sum(lot.on_hand for lot in expiring)
@@ -76,7 +75,7 @@ class InventoryPage(QWidget):
         if not self.receive_button.isEnabled():
             return
         lot = ReceiveLotDialog.ask(self, self._products, self._clock.now().date(),
-                                   lambda values: api.add_vial_lot(self._store, self._actor,
+                                   lambda values: api.add_vial_lot(self._store, self._session,
                                                                    values))
         if lot is not None:
             self.refresh()

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ocrebill_gui.store import AuditEntry, FieldChange, Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import audit_entries
 from ocrebill_gui.store.audit_chain import CLAIM_FIELD
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
@@ -58,7 +59,8 @@ def patient_text(entry: AuditEntry) -> str:
 class AuditModel(PagedTableModel[AuditEntry]):
     """The entries matching `filters` (audit_entries' keywords), loaded as the view scrolls."""
 
-    def __init__(self, store: Store, parent: Any = None) -> None:
+    def __init__(self, store: Store, session: Session, parent: Any = None) -> None:
+        self._session = session
         self._store = store
         self.filters: dict[str, Any] = {}
         columns = [
@@ -79,4 +81,4 @@ class AuditModel(PagedTableModel[AuditEntry]):
         self.reload()
 
     def _page(self, limit: int, offset: int) -> list[AuditEntry]:
-        return audit_entries(self._store, limit=limit, offset=offset, **self.filters)
+        return audit_entries(self._store, self._session, limit=limit, offset=offset, **self.filters)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ocrebill_gui import store as api
 from ocrebill_gui.core.visit import format_ndc
 from ocrebill_gui.store import Store, VialLot
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 SOON_DAYS = 60  # the store's expiring_lots() default: two months to use a lot up
@@ -35,8 +36,9 @@ def expiry_severity(lot: VialLot, today: date) -> str | None:
 class VialLotsModel(PagedTableModel[VialLot]):
     """Lots in stock (default), expiring within SOON_DAYS, or all of them."""
 
-    def __init__(self, store: Store, product_names: dict[str, str], today: date,
+    def __init__(self, store: Store, session: Session, product_names: dict[str, str], today: date,
                  parent: Any = None) -> None:
+        self._session = session
         self._store, self._today = store, today
         self._filter: LotFilter = "in_stock"
         columns = [
@@ -66,6 +68,6 @@ class VialLotsModel(PagedTableModel[VialLot]):
         if self._filter == "expiring":
             if offset:
                 return []
-            return api.expiring_lots(self._store, self._today, within_days=SOON_DAYS)
-        return api.list_vial_lots(self._store, in_stock=self._filter == "in_stock",
+            return api.expiring_lots(self._store, self._session, self._today, within_days=SOON_DAYS)
+        return api.list_vial_lots(self._store, self._session, in_stock=self._filter == "in_stock",
                                   limit=limit, offset=offset)

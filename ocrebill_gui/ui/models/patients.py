@@ -7,6 +7,7 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 
@@ -26,7 +27,8 @@ class PatientListModel(PagedTableModel[Patient]):
     """Patients sorted by name; with search text, those whose name words (or MRN, patient id,
     member id) start with what was typed: "mul" finds "Müller, Ada"."""
 
-    def __init__(self, store: Store, text: str = "", parent: Any = None) -> None:
+    def __init__(self, store: Store, session: Session, text: str = "", parent: Any = None) -> None:
+        self._session = session
         self._store, self._text = store, text.strip()
         super().__init__(PATIENT_COLUMNS, self._page, parent=parent)
 
@@ -45,8 +47,9 @@ class PatientListModel(PagedTableModel[Patient]):
 
     def _page(self, limit: int, offset: int) -> list[Patient]:
         if self._text:
-            return api.search_patients(self._store, self._text, limit=limit, offset=offset)
-        return api.list_patients(self._store, limit=limit, offset=offset)
+            return api.search_patients(self._store, self._session, self._text, limit=limit,
+                                       offset=offset)
+        return api.list_patients(self._store, self._session, limit=limit, offset=offset)
 
 
 PRIORITY = {1: "Primary", 2: "Secondary", 3: "Tertiary"}
@@ -55,8 +58,9 @@ PRIORITY = {1: "Primary", 2: "Secondary", 3: "Tertiary"}
 class CoveragesModel(PagedTableModel[Coverage]):
     """A patient's coverages (a handful: one page)."""
 
-    def __init__(self, store: Store, payer_names: dict[str, str], today: date,
+    def __init__(self, store: Store, session: Session, payer_names: dict[str, str], today: date,
                  parent: Any = None) -> None:
+        self._session = session
         self._store, self._patient_id = store, None
         columns = [
             Column[Coverage]("Payer", lambda c: payer_names.get(c.payer, c.payer)),
@@ -78,7 +82,7 @@ class CoveragesModel(PagedTableModel[Coverage]):
     def _page(self, limit: int, offset: int) -> list[Coverage]:
         if self._patient_id is None or offset:
             return []
-        return api.coverages_of(self._store, self._patient_id)
+        return api.coverages_of(self._store, self._session, self._patient_id)
 
 
 def units_text(auth: Authorization) -> str:
@@ -90,8 +94,9 @@ def units_text(auth: Authorization) -> str:
 class AuthorizationsModel(PagedTableModel[Authorization]):
     """A patient's prior authorizations with the units finalized visits have used."""
 
-    def __init__(self, store: Store, today: date, product_names: dict[str, str],
+    def __init__(self, store: Store, session: Session, today: date, product_names: dict[str, str],
                  parent: Any = None) -> None:
+        self._session = session
         self._store, self._patient_id, self._today = store, None, today
 
         def validity(auth: Authorization) -> str | None:
@@ -125,4 +130,4 @@ class AuthorizationsModel(PagedTableModel[Authorization]):
     def _page(self, limit: int, offset: int) -> list[Authorization]:
         if self._patient_id is None or offset:
             return []
-        return api.authorizations_of(self._store, patient_id=self._patient_id)
+        return api.authorizations_of(self._store, self._session, patient_id=self._patient_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, VisitSummary
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 
 SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
@@ -58,8 +59,9 @@ DATE = Column[VisitSummary]("Date", lambda v: v.date_of_service.isoformat())
 class DayVisitsModel(PagedTableModel[VisitSummary]):
     """The visits of one day (today on the main window), in the order they were booked."""
 
-    def __init__(self, store: Store, day: date, payer_names: dict[str, str],
+    def __init__(self, store: Store, session: Session, day: date, payer_names: dict[str, str],
                  parent: Any = None) -> None:
+        self._session = session
         self._store, self._day = store, day
         payer = Column[VisitSummary]("Payer", lambda v: payer_names.get(v.payer or "",
                                                                         v.payer or "-"))
@@ -75,13 +77,15 @@ class DayVisitsModel(PagedTableModel[VisitSummary]):
         self.reload()
 
     def _page(self, limit: int, offset: int) -> list[VisitSummary]:
-        return api.visits_on(self._store, self._day, limit=limit, offset=offset)
+        return api.visits_on(self._store, self._session, self._day, limit=limit, offset=offset)
 
 
 class PatientVisitsModel(PagedTableModel[VisitSummary]):
     """One patient's visits, newest first."""
 
-    def __init__(self, store: Store, patient_id: int | None, parent: Any = None) -> None:
+    def __init__(self, store: Store, session: Session, patient_id: int | None,
+                 parent: Any = None) -> None:
+        self._session = session
         self._store, self._patient_id = store, patient_id
         super().__init__([DATE, STATUS, PRODUCT, SETTING, FINDINGS], self._page, parent=parent)
 
@@ -92,5 +96,5 @@ class PatientVisitsModel(PagedTableModel[VisitSummary]):
     def _page(self, limit: int, offset: int) -> list[VisitSummary]:
         if self._patient_id is None:
             return []
-        return api.find_visits(self._store, patient_id=self._patient_id, limit=limit,
+        return api.find_visits(self._store, self._session, patient_id=self._patient_id, limit=limit,
                                offset=offset)

@@ -38,7 +38,7 @@ class PatientForm(QWidget):
 
     def __init__(self, store: Store, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store, self._session, self._actor = store, session, session.actor
+        self._store, self._session = store, session
         self.editable = allowed(session, "patients.write")
         self._patient: Patient | None = None
         self._loaded: dict[str, Any] = {}
@@ -100,7 +100,7 @@ class PatientForm(QWidget):
         """Show `patient` (None: an empty form for a new patient)."""
         self._patient = patient
         if patient is not None:  # the record shown: a read on record, once a session
-            record_read(self._store, self._actor, "patient", patient.id, "view")
+            record_read(self._store, self._session, "patient", patient.id, "view")
         self.name.setText(patient.name if patient else "")
         self.birth_date.set_value(patient.birth_date if patient else None)
         self.sex.setCurrentIndex(max(0, self.sex.findData(patient.sex if patient else None)))
@@ -141,8 +141,8 @@ class PatientForm(QWidget):
 
         def write() -> Patient:
             if self._patient is None:
-                return api.add_patient(self._store, self._actor, self.values())
-            return api.update_patient(self._store, self._actor, self._patient.id,
+                return api.add_patient(self._store, self._session, self.values())
+            return api.update_patient(self._store, self._session, self._patient.id,
                                       self.values())
 
         patient = save_or_say(write, self.grid, self.general, self.save_button)

@@ -53,15 +53,14 @@ class PatientsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("patientsPage")
         self._store, self._session, self._clock, self._layout = store, session, clock, layout
-        self._actor = session.actor
         today = clock.now().date()
         self._payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
-        self.patients = PatientListModel(store, parent=self)
-        self.coverages = CoveragesModel(store, self._payer_names, today, parent=self)
+        self.patients = PatientListModel(store, session, parent=self)
+        self.coverages = CoveragesModel(store, session, self._payer_names, today, parent=self)
         self._catalog = api.store_catalog(store)
         product_names = {p.id: p.name for p in self._catalog.products.values()}
-        self.authorizations = AuthorizationsModel(store, today, product_names, parent=self)
-        self.visits = PatientVisitsModel(store, None, parent=self)
+        self.authorizations = AuthorizationsModel(store, session, today, product_names, parent=self)
+        self.visits = PatientVisitsModel(store, session, None, parent=self)
 
         self.count_label = QLabel()
         set_role(self.count_label, "muted")
@@ -147,7 +146,8 @@ class PatientsPage(QWidget):
     def select_patient(self, patient_id: int) -> None:
         row = self.patients.row_of(patient_id)
         if row < 0:  # not among the rows shown: search for it by its patient id
-            self.patients.set_search_text(api.get_patient(self._store, patient_id).ref)
+            self.patients.set_search_text(
+                api.get_patient(self._store, self._session, patient_id).ref)
             row = self.patients.row_of(patient_id)
             self._update_count()
         if row >= 0:
@@ -159,7 +159,7 @@ class PatientsPage(QWidget):
         if text:
             self.count_label.setText(f"{rows}{more} matching \u201c{text}\u201d")
         else:
-            self.count_label.setText(f"{api.count_patients(self._store)} patients")
+            self.count_label.setText(f"{api.count_patients(self._store, self._session)} patients")
 
     def _row_changed(self, current: object, _previous: object) -> None:
         self._show(self.patients.record(current.row()) if current.isValid() else None)
@@ -204,7 +204,7 @@ class PatientsPage(QWidget):
             return
         payers = sorted(((name, pid) for pid, name in self._payer_names.items()))
         saved = CoverageDialog.ask(self, patient.id, payers,
-                                   lambda values: api.add_coverage(self._store, self._actor,
+                                   lambda values: api.add_coverage(self._store, self._session,
                                                                    values))
         if saved is not None:
             self._show(patient)
@@ -218,7 +218,7 @@ class PatientsPage(QWidget):
         products = authorization_products(self._catalog)
         saved = AuthorizationDialog.ask(
             self, coverages, products, self._clock.now().date(),
-            lambda values: api.add_authorization(self._store, self._actor, values))
+            lambda values: api.add_authorization(self._store, self._session, values))
         if saved is not None:
             self._show(patient)
 

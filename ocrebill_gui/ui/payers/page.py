@@ -57,7 +57,6 @@ class PayersPage(QWidget):
         super().__init__(parent)
         self.setObjectName("payersPage")
         self._store, self._session, self._layout = store, session, layout
-        self._actor = session.actor
         self._may_edit = allowed(session, "payers.write")
         self.model = PayerProfilesModel(store, parent=self)
         self.view = record_table(self.model, name="payerTable")
@@ -182,7 +181,7 @@ class PayersPage(QWidget):
         self._save_profile(self.form.values())
 
     def _save_profile(self, data: dict) -> None:
-        saved = save_or_say(lambda: api.save_payer(self._store, self._actor, data),
+        saved = save_or_say(lambda: api.save_payer(self._store, self._session, data),
                             self.form.grid, self.form.general)
         if saved is None:
             return
@@ -197,7 +196,7 @@ class PayersPage(QWidget):
                            f"Delete your profile \u201c{row.profile.name}\u201d?"):
             return
         try:
-            api.delete_payer(self._store, self._actor, row.profile.id)
+            api.delete_payer(self._store, self._session, row.profile.id)
         except StoreError as error:
             self.form.general.show_message(str(error))
             return

@@ -83,7 +83,7 @@ class VisitEditor(EditorActions, QWidget):
         catalog = services.catalog(store)
         billed = None  # a finalized visit shows the claim it was finalized with
         if visit_id is not None:
-            visit = visit_io.load_visit(store, visit_id, self.actor)
+            visit = visit_io.load_visit(store, session, visit_id)
             document, self.revision, self.status = visit.document, visit.revision, visit.status
             links = (visit.patient_id, visit.coverage_id, visit.authorization_id)
             if visit.finalized:
@@ -290,7 +290,7 @@ class VisitEditor(EditorActions, QWidget):
 
     def _lots_for(self, product: str) -> list:
         if product not in self._lots:
-            self._lots[product] = services.lot_choices(self.store, product)
+            self._lots[product] = services.lot_choices(self.store, self.session, product)
         return self._lots[product]
 
     def _show_banner(self) -> None:
@@ -337,7 +337,7 @@ class VisitEditor(EditorActions, QWidget):
             return False
         self._link_key = key
         doc = services.completed_document(
-            self.store, self.presenter.document, patient_id=section.patient_id,
+            self.store, self.session, self.presenter.document, patient_id=section.patient_id,
             coverage_id=section.coverage_id, authorization_id=section.authorization_id,
             visit_id=self.visit_id)
         auth = doc.get("prior_authorization") if (section.coverage_id is not None) else None

@@ -103,7 +103,7 @@ class EditorActions:
         section = self.patient
         try:
             saved = visit_io.save_draft(
-                self.store, self.actor, self.presenter.document, visit_id=self.visit_id,
+                self.store, self.session, self.presenter.document, visit_id=self.visit_id,
                 patient_id=section.patient_id, coverage_id=section.coverage_id,
                 authorization_id=section.authorization_id, claim=claim, revision=self.revision)
         except StoreError as exc:
@@ -143,7 +143,7 @@ class EditorActions:
 
     def _finalize_with(self: VisitEditor, reason: str | None) -> bool:
         try:
-            outcome = visit_io.finalize(self.store, self.actor, self.visit_id,
+            outcome = visit_io.finalize(self.store, self.session, self.visit_id,
                                         revision=self.revision, override_reason=reason)
         except VisitHasErrors as exc:
             if reason is None and not exc.findings:  # refused for another reason than errors
@@ -177,7 +177,7 @@ class EditorActions:
         if reason is None:
             return False
         try:
-            visit = visit_io.reopen_for_amendment(self.store, self.actor, self.visit_id, reason,
+            visit = visit_io.reopen_for_amendment(self.store, self.session, self.visit_id, reason,
                                                   revision=self.revision)
         except StoreError as exc:
             self._say(f"Not reopened: {exc}", problem=True)
@@ -207,7 +207,7 @@ class EditorActions:
         if self.visit_id is None:
             return
         try:
-            visit_io.record_print(self.store, self.actor, self.visit_id, kind)
+            visit_io.record_print(self.store, self.session, self.visit_id, kind)
         except StoreError as exc:
             self._say(f"Printed, but not in the audit log: {exc}", problem=True)
 

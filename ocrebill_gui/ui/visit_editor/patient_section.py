@@ -163,8 +163,8 @@ class PatientSection(QWidget):
 
     # -- choosing ----------------------------------------------------------------------------
     def _typed(self, text: str) -> None:
-        self.results.set_patients(services.find_patients(self.store, text) if text.strip()
-                                  else [])
+        self.results.set_patients(services.find_patients(self.store, self.session, text)
+                                  if text.strip() else [])
         if self.results.rowCount():
             self.completer.complete()
 
@@ -178,7 +178,7 @@ class PatientSection(QWidget):
         """Pick a patient and their coverage in effect on the visit's day (or the given one)."""
         self.patient_id = patient_id
         if coverage_id is None:
-            found = services.coverage_for_day(self.store, patient_id, self.day)
+            found = services.coverage_for_day(self.store, self.session, patient_id, self.day)
             coverage_id = found.id if found else None
         self.coverage_id = coverage_id
         self.authorization_id = None
@@ -198,7 +198,8 @@ class PatientSection(QWidget):
         if self.patient_id is None:
             self.search.clear()
             return
-        self.search.setText(patient_text(services.patient(self.store, self.patient_id)))
+        self.search.setText(patient_text(services.patient(self.store, self.session,
+                                                          self.patient_id)))
 
     def _fill_coverages(self) -> None:
         self.coverage.blockSignals(True)
@@ -207,7 +208,7 @@ class PatientSection(QWidget):
             self.coverage.addItem("Pick a patient first", None)
         else:
             names = services.payer_names(self.store)
-            for coverage in services.coverages(self.store, self.patient_id):
+            for coverage in services.coverages(self.store, self.session, self.patient_id):
                 member = f", member {coverage.member_id}" if coverage.member_id else ""
                 self.coverage.addItem(
                     f"{names.get(coverage.payer, coverage.payer)}{member} "
@@ -225,7 +226,8 @@ class PatientSection(QWidget):
         self.authorization.blockSignals(True)
         self.authorization.clear()
         self.authorization.addItem("Automatic: the one valid for this visit's drug", AUTOMATIC)
-        self._authorizations = (services.authorizations(self.store, self.coverage_id)
+        self._authorizations = (services.authorizations(self.store, self.session,
+                                                        self.coverage_id)
                                 if self.coverage_id is not None else [])
         for auth in self._authorizations:
             self.authorization.addItem(
@@ -284,7 +286,7 @@ class PatientSection(QWidget):
     # -- creating ----------------------------------------------------------------------------
     def create_patient(self) -> None:
         patient = PatientDialog.ask(
-            self, lambda values: services.add_patient(self.store, self.actor, values))
+            self, lambda values: services.add_patient(self.store, self.session, values))
         if patient is not None:
             self.choose_patient(patient.id)
 
@@ -293,7 +295,7 @@ class PatientSection(QWidget):
             return
         coverage = CoverageDialog.ask(
             self, self.patient_id, services.payer_choices(self.store),
-            lambda values: services.add_coverage(self.store, self.actor, values))
+            lambda values: services.add_coverage(self.store, self.session, values))
         if coverage is not None:
             self.coverage_id = coverage.id
             self.authorization_id = None
@@ -307,7 +309,7 @@ class PatientSection(QWidget):
         auth = AuthorizationDialog.ask(
             self, [(self.coverage.currentText(), self.coverage_id)],
             authorization_products(services.catalog(self.store)), self.day or date.today(),
-            lambda values: services.add_authorization(self.store, self.actor, values))
+            lambda values: services.add_authorization(self.store, self.session, values))
         if auth is not None:
             self.authorization_id = auth.id
             self._fill_authorizations()

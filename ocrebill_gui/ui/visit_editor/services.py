@@ -14,6 +14,7 @@ from typing import Any
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.visit_editor.vials import LotChoice
 
 
@@ -21,39 +22,41 @@ def catalog(store: Store) -> Catalog:
     return api.store_catalog(store)
 
 
-def find_patients(store: Store, text: str, limit: int = 20) -> list[Patient]:
-    return api.search_patients(store, text, limit=limit)
+def find_patients(store: Store, session: Session, text: str, limit: int = 20) -> list[Patient]:
+    return api.search_patients(store, session, text, limit=limit)
 
 
-def patient(store: Store, patient_id: int) -> Patient:
-    return api.get_patient(store, patient_id)
+def patient(store: Store, session: Session, patient_id: int) -> Patient:
+    return api.get_patient(store, session, patient_id)
 
 
-def add_patient(store: Store, actor: str, values: dict[str, Any]) -> Patient:
-    return api.add_patient(store, actor, values)
+def add_patient(store: Store, session: Session, values: dict[str, Any]) -> Patient:
+    return api.add_patient(store, session, values)
 
 
-def coverages(store: Store, patient_id: int) -> list[Coverage]:
-    return api.coverages_of(store, patient_id)
+def coverages(store: Store, session: Session, patient_id: int) -> list[Coverage]:
+    return api.coverages_of(store, session, patient_id)
 
 
-def coverage_for_day(store: Store, patient_id: int, day: date | None) -> Coverage | None:
+def coverage_for_day(store: Store, session: Session, patient_id: int,
+                     day: date | None) -> Coverage | None:
     if day is None:
-        found = coverages(store, patient_id)
+        found = coverages(store, session, patient_id)
         return found[0] if found else None
-    return api.coverage_on(store, patient_id, day)
+    return api.coverage_on(store, session, patient_id, day)
 
 
-def add_coverage(store: Store, actor: str, values: dict[str, Any]) -> Coverage:
-    return api.add_coverage(store, actor, values)
+def add_coverage(store: Store, session: Session, values: dict[str, Any]) -> Coverage:
+    return api.add_coverage(store, session, values)
 
 
-def authorizations(store: Store, coverage_id: int) -> list[Authorization]:
-    return api.authorizations_of(store, coverage_id=coverage_id)
+def authorizations(store: Store, session: Session, coverage_id: int) -> list[Authorization]:
+    return api.authorizations_of(store, session, coverage_id=coverage_id)
 
 
-def add_authorization(store: Store, actor: str, values: dict[str, Any]) -> Authorization:
-    return api.add_authorization(store, actor, values)
+def add_authorization(store: Store, session: Session,
+                      values: dict[str, Any]) -> Authorization:
+    return api.add_authorization(store, session, values)
 
 
 def payer_choices(store: Store) -> list[tuple[str, str]]:
@@ -67,12 +70,12 @@ def payer_names(store: Store) -> dict[str, str]:
     return {payer_id: p.name for payer_id, p in catalog(store).payers.items()}
 
 
-def lot_choices(store: Store, product: str) -> list[LotChoice]:
+def lot_choices(store: Store, session: Session, product: str) -> list[LotChoice]:
     """The product's lots with vials on hand, plus empty ones so that recorded vials of an
     exhausted lot still show their stock."""
     return [LotChoice(lot.ndc, lot.lot, lot.expires, _vial_mg(product, lot.ndc),
                       lot.on_hand, lot.id)
-            for lot in api.list_vial_lots(store, product=product, in_stock=True)]
+            for lot in api.list_vial_lots(store, session, product=product, in_stock=True)]
 
 
 def _vial_mg(product_id: str, ndc: str) -> float:
@@ -86,9 +89,10 @@ def with_practice_time_zone(store: Store, document: dict[str, Any]) -> dict[str,
     return api.with_practice_time_zone(store, document)
 
 
-def completed_document(store: Store, document: dict[str, Any], *, patient_id: int | None,
-                       coverage_id: int | None, authorization_id: int | None,
-                       visit_id: int | None) -> dict[str, Any]:
+def completed_document(store: Store, session: Session, document: dict[str, Any], *,
+                       patient_id: int | None, coverage_id: int | None,
+                       authorization_id: int | None, visit_id: int | None) -> dict[str, Any]:
     """The document with patient, payer and prior_authorization filled in from the store."""
-    return api.engine_document(store, document, patient_id=patient_id, coverage_id=coverage_id,
-                           authorization_id=authorization_id, visit_id=visit_id)
+    return api.engine_document(store, session, document, patient_id=patient_id,
+                               coverage_id=coverage_id, authorization_id=authorization_id,
+                               visit_id=visit_id)

@@ -12,24 +12,27 @@ from typing import Any
 from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.store import DraftSaved, FinalizeOutcome, Store, Visit
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import record_read
 
 
-def load_visit(store: Store, visit_id: int, reader: str | None = None) -> Visit:
-    """The visit; opened for `reader` (the editor), a read on record in the audit log, once
-    per visit in a session (store.audit.record_read)."""
-    visit = api.get_visit(store, visit_id)
-    if reader is not None:
-        record_read(store, reader, "visit", visit_id, "open")
+def load_visit(store: Store, session: Session, visit_id: int, *,
+               on_record: bool = True) -> Visit:
+    """The visit, opened by the signed-in person (the editor): a read on record in the audit
+    log, once per visit in a session (store.audit.record_read); `on_record` False for a
+    reload of a visit already open."""
+    visit = api.get_visit(store, session, visit_id)
+    if on_record:
+        record_read(store, session, "visit", visit_id, "open")
     return visit
 
 
-def record_print(store: Store, reader: str, visit_id: int, kind: str) -> None:
+def record_print(store: Store, session: Session, visit_id: int, kind: str) -> None:
     """The visit's superbill or checklist printed or saved as PDF: a read on record."""
-    record_read(store, reader, "visit", visit_id, "print", details=[("document", None, kind)])
+    record_read(store, session, "visit", visit_id, "print", details=[("document", None, kind)])
 
 
-def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: int | None,
+def save_draft(store: Store, session: Session, document: dict[str, Any], *, visit_id: int | None,
                patient_id: int | None, coverage_id: int | None, authorization_id: int | None,
                claim: ClaimResult | None, revision: int | None) -> DraftSaved:
     """Save the form as it is: a new visit (no `visit_id` yet) is created; an existing one
@@ -37,26 +40,26 @@ def save_draft(store: Store, actor: str, document: dict[str, Any], *, visit_id: 
     meanwhile. A coverage or authorization set back to none (automatic) is unlinked from the
     draft, not kept from an earlier save."""
     if visit_id is None:
-        return api.create_draft(store, actor, document, patient_id=patient_id,
+        return api.create_draft(store, session, document, patient_id=patient_id,
                                 coverage_id=coverage_id, authorization_id=authorization_id,
                                 claim=claim)
     clear = [name for name, value in (("coverage_id", coverage_id),
                                       ("authorization_id", authorization_id)) if value is None]
-    return api.save_draft(store, actor, document, visit_id=visit_id, patient_id=patient_id,
+    return api.save_draft(store, session, document, visit_id=visit_id, patient_id=patient_id,
                           coverage_id=coverage_id, authorization_id=authorization_id,
                           claim=claim, expected_revision=revision, clear=clear)
 
 
-def finalize(store: Store, actor: str, visit_id: int, *, revision: int,
+def finalize(store: Store, session: Session, visit_id: int, *, revision: int,
              override_reason: str | None = None) -> FinalizeOutcome:
     """Finalize a draft. With an override reason the claim may carry error findings; the
     reason and the errors it overrides go to the audit log with the finalization."""
-    return api.finalize_visit(store, actor, visit_id, expected_revision=revision,
+    return api.finalize_visit(store, session, visit_id, expected_revision=revision,
                               override_reason=override_reason)
 
 
-def reopen_for_amendment(store: Store, actor: str, visit_id: int, reason: str, *,
+def reopen_for_amendment(store: Store, session: Session, visit_id: int, reason: str, *,
                          revision: int) -> Visit:
     """A finalized visit becomes an editable draft again (stock and units given back); the
     reason is kept with the visit's amendment history."""
-    return api.reopen_visit(store, actor, visit_id, reason, expected_revision=revision)
+    return api.reopen_visit(store, session, visit_id, reason, expected_revision=revision)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import staff
 from shell_helpers import DAY, visit_document
+import staff
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.clock import FakeClock
@@ -31,16 +32,16 @@ def clinic(store: api.Store) -> dict[str, int]:
     ids = {}
     for key, name in (("muller", "Müller, Ada"), ("rivera", "Rivera, Ana"),
                       ("mulligan", "Mulligan, Tom")):
-        ids[key] = api.add_patient(store, "desk", {"name": name,
+        ids[key] = api.add_patient(store, signed("desk"), {"name": name,
                                                    "birth_date": "1979-05-12"}).id
-    api.add_coverage(store, "desk", {"patient_id": ids["rivera"], "payer": "medicare",
+    api.add_coverage(store, signed("desk"), {"patient_id": ids["rivera"], "payer": "medicare",
                                      "member_id": "1EG4TE5MK73"})
-    api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
+    api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})
-    ids["done"] = api.create_draft(store, "nurse", visit_document(),
+    ids["done"] = api.create_draft(store, signed("nurse"), visit_document(),
                                    patient_id=ids["rivera"]).visit_id
-    ids["running"] = api.create_draft(store, "nurse", visit_document(stop=False),
+    ids["running"] = api.create_draft(store, signed("nurse"), visit_document(stop=False),
                                       patient_id=ids["muller"]).visit_id
     return ids
 

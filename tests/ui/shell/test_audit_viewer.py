@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from shell_helpers import visit_document
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store.audit import record_read
@@ -21,21 +22,21 @@ ODD = 'Quinn, "Q", Jr.\nsecond line'
 @pytest.fixture
 def audited(store: api.Store) -> dict[str, int]:
     """Two patients (one with an awkward name), a visit each, many reads of one."""
-    ids = {"ada": api.add_patient(store, "desk", {"name": "Müller, Ada"}).id,
-           "quinn": api.add_patient(store, "desk", {"name": ODD}).id}
-    ids["ada_visit"] = api.create_draft(store, "nurse", visit_document(),
+    ids = {"ada": api.add_patient(store, signed("desk"), {"name": "Müller, Ada"}).id,
+           "quinn": api.add_patient(store, signed("desk"), {"name": ODD}).id}
+    ids["ada_visit"] = api.create_draft(store, signed("nurse"), visit_document(),
                                         patient_id=ids["ada"]).visit_id
-    ids["quinn_visit"] = api.create_draft(store, "nurse", visit_document(),
+    ids["quinn_visit"] = api.create_draft(store, signed("nurse"), visit_document(),
                                           patient_id=ids["quinn"]).visit_id
     for n in range(30):
-        record_read(store, f"biller{n % 3}", "visit", ids["ada_visit"], "open",
+        record_read(store, signed(f"biller{n % 3}"), "visit", ids["ada_visit"], "open",
                     session_id=f"run-{n}")
     return ids
 
 
 @pytest.fixture
 def viewer(qtbot, store, audited, layout):
-    page = audit_page.AuditPage(store, layout)
+    page = audit_page.AuditPage(store, signed("biller"), layout)
     page.model._page_size = 10  # small pages, to see paging
     page.model.reload()
     qtbot.addWidget(page)
@@ -50,7 +51,7 @@ def _rows(page) -> list:
 
 
 def test_newest_first_in_pages_as_it_scrolls(viewer, store):
-    total = len(api.audit_entries(store, limit=1000))
+    total = len(api.audit_entries(store, signed(), limit=1000))
     assert total > 30
     assert len(_rows(viewer)) == 10 and viewer.model.canFetchMore()
     while viewer.model.canFetchMore():
@@ -75,7 +76,7 @@ def test_filter_by_visit_user_and_patient(viewer, audited, store, qtbot):
     rows = _rows(viewer)
     assert {e.patient_id for e in rows} == {audited["quinn"]}
     assert {e.entity_id for e in rows} == {str(audited["quinn"]), str(audited["quinn_visit"])}
-    ref = api.get_patient(store, audited["quinn"]).ref
+    ref = api.get_patient(store, signed(), audited["quinn"]).ref
     assert viewer.message.text() == f"Patient {ODD} ({ref})"
 
 
@@ -111,7 +112,7 @@ def test_export_csv_writes_what_the_filters_match(viewer, audited, store, tmp_pa
         return str(chosen)
 
     monkeypatch.setattr(audit_page, "ask_csv_path", ask)
-    viewer.patient.setText(api.get_patient(store, audited["quinn"]).ref)
+    viewer.patient.setText(api.get_patient(store, signed(), audited["quinn"]).ref)
     path = viewer.export_csv()
     assert path == tmp_path / "audit.csv" and asked[0].endswith(f"audit-log-{date.today()}.csv")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -141,7 +142,7 @@ def test_the_main_window_lists_the_viewer():
 
 
 def _reads(store: api.Store, entity: str, entity_id: int) -> list[tuple[str, str]]:
-    return [(e.action, e.actor) for e in api.audit_entries(store, entity, entity_id)
+    return [(e.action, e.actor) for e in api.audit_entries(store, signed(), entity, entity_id)
             if e.action in ("open", "view", "print", "export")]
 
 
@@ -160,7 +161,7 @@ def test_reads_in_the_app_are_on_record_once_a_session(window, clinic, store, qt
     editor.save_pdf("checklist")
     editor.save_pdf("superbill")
     assert _reads(store, "visit", clinic["running"]) == [("print", who), ("open", who)]
-    printed = api.audit_entries(store, "visit", clinic["running"], limit=1)[0]
+    printed = api.audit_entries(store, signed(), "visit", clinic["running"], limit=1)[0]
     assert {c.field: c.after for c in printed.changes}["document"] == "checklist"
     window.show_page("patients").select_patient(clinic["muller"])
     window.show_page("patients").select_patient(clinic["rivera"])
@@ -168,4 +169,4 @@ def test_reads_in_the_app_are_on_record_once_a_session(window, clinic, store, qt
     assert _reads(store, "patient", clinic["muller"]) == [("view", who)]
     assert _reads(store, "patient", clinic["rivera"]) == [("view", who)]
     assert _reads(store, "patient", clinic["mulligan"]) == []
-    assert api.check_database(store).ok
+    assert api.check_database(store, signed()).ok

@@ -8,8 +8,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import staff
 from shell_helpers import type_text
+import staff
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.practice import demo_practice
@@ -105,7 +106,7 @@ def test_idle_minutes_save_the_draft_then_hide_every_patient_name(nurse_window, 
     window = nurse_window
     editor = window.open_visit(clinic["running"])
     editor.presenter.set("administrations[0].dose_mg", 590)  # typed, not yet saved
-    before = api.get_visit(store, clinic["running"]).revision
+    before = api.get_visit(store, signed(), clinic["running"]).revision
     box = QMessageBox(window)  # any dialog open at the time, with a patient in it
     box.setText("Müller, Ada: discard the changes?")
     box.show()
@@ -119,7 +120,7 @@ def test_idle_minutes_save_the_draft_then_hide_every_patient_name(nurse_window, 
     window.idle.check()  # what the idle timer calls when it wakes up
 
     assert window.locked
-    saved = api.get_visit(store, clinic["running"])
+    saved = api.get_visit(store, signed(), clinic["running"])
     assert saved.revision > before
     assert saved.document["administrations"][0]["dose_mg"] == 590  # the draft, saved first
     assert not box.isVisible()
@@ -145,7 +146,7 @@ def test_input_keeps_the_window_open(nurse_window, seconds, qtbot):
 def test_the_practice_sets_the_minutes(store, clinic, layout, clock, seconds, qtbot):
     from ocrebill_gui.ui.main_window import MainWindow
 
-    api.save_practice(store, "admin", demo_practice().model_copy(update={"idle_lock_minutes": 2}))
+    api.save_practice(store, signed("admin"), demo_practice().model_copy(update={"idle_lock_minutes": 2}))
     window = MainWindow(layout, clock=clock, idle_seconds=seconds)
     qtbot.addWidget(window)
     window.attach_store(store, staff.session(store))
@@ -178,7 +179,7 @@ def test_someone_else_gets_fresh_screens_and_the_visit_tabs_close(nurse_window, 
     window.switch_user()  # File > Switch user
     form = window.sign_in_panel.form
     assert window.locked and form.login.text() == ""
-    assert api.get_visit(store, clinic["running"]).document["administrations"][0][
+    assert api.get_visit(store, signed(), clinic["running"]).document["administrations"][0][
         "dose_mg"] == 580
     qtbot.keyClicks(form.login, "amy")
     qtbot.keyClicks(form.password, staff.PASSWORD)

@@ -4,6 +4,7 @@ edit it, and it is the user's own)."""
 from __future__ import annotations
 
 from shell_helpers import column_texts, type_text
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import default_catalog
@@ -52,7 +53,7 @@ def test_receiving_a_lot_that_expires_soon_flags_it(window, qtbot, monkeypatch, 
 def test_a_duplicate_lot_is_refused_in_the_dialog(qtbot, store, clinic, clock):
     products = [p for p in default_catalog().products.values() if p.vials]
     dialog = ReceiveLotDialog(products, clock.now().date(),
-                              lambda values: api.add_vial_lot(store, "pharmacy", values))
+                              lambda values: api.add_vial_lot(store, signed("pharmacy"), values))
     qtbot.addWidget(dialog)
     dialog.product.setCurrentIndex(dialog.product.findData("ocrevus"))
     type_text(dialog.lot, "h0123")

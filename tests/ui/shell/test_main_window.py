@@ -7,6 +7,7 @@ import weakref
 from datetime import date
 
 from shell_helpers import column_texts, type_text, visit_document
+from staff import signed
 
 from ocrebill_gui.ui.qt import QKeySequence, Qt
 
@@ -106,7 +107,7 @@ def test_new_visit_for_a_patient_from_the_patient_page(window, qtbot, clinic):
 def test_a_saved_visit_refreshes_the_day_list(window, qtbot, store, clinic):
     from ocrebill_gui import store as api
 
-    api.create_draft(store, "nurse", visit_document(), patient_id=clinic["mulligan"])
+    api.create_draft(store, signed("nurse"), visit_document(), patient_id=clinic["mulligan"])
     window._visit_changed(0)  # what an editor's saved signal does
     assert column_texts(window.page("today").model, 1)[-1] == "Mulligan, Tom"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import staff
 from shell_helpers import DAY, visit_document
+import staff
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.models.inventory import VialLotsModel
@@ -18,8 +19,8 @@ from ocrebill_gui.ui.qt import QSize
 
 @pytest.fixture
 def with_authorization(store, clinic):
-    coverage = api.coverages_of(store, clinic["rivera"])[0]
-    api.add_authorization(store, "desk", {"coverage_id": coverage.id, "number": "PA-1",
+    coverage = api.coverages_of(store, signed(), clinic["rivera"])[0]
+    api.add_authorization(store, signed("desk"), {"coverage_id": coverage.id, "number": "PA-1",
                                           "product": "ocrevus", "approved_units": 1200,
                                           "valid_from": "2026-01-01",
                                           "valid_to": "2026-03-31"})
@@ -28,13 +29,14 @@ def with_authorization(store, clinic):
 
 def _models(store, clinic):
     today = date.fromisoformat(DAY)
-    coverages = CoveragesModel(store, {"medicare": "Medicare"}, today)
+    coverages = CoveragesModel(store, signed(), {"medicare": "Medicare"}, today)
     coverages.set_patient(clinic["rivera"])
-    auths = AuthorizationsModel(store, today, {"ocrevus": "Ocrevus"})
+    auths = AuthorizationsModel(store, signed(), today, {"ocrevus": "Ocrevus"})
     auths.set_patient(clinic["rivera"])
-    lots = VialLotsModel(store, {}, today)
-    return [DayVisitsModel(store, today, {}), PatientVisitsModel(store, clinic["rivera"]),
-            PatientListModel(store), PatientListModel(store, "mul"), coverages, auths,
+    lots = VialLotsModel(store, signed(), {}, today)
+    who = signed()
+    return [DayVisitsModel(store, who, today, {}), PatientVisitsModel(store, who, clinic["rivera"]),
+            PatientListModel(store, who), PatientListModel(store, who, "mul"), coverages, auths,
             lots, PayerProfilesModel(store)]
 
 
@@ -46,8 +48,8 @@ def test_every_model_passes_qtmodeltester(qtmodeltester, store, with_authorizati
 
 def test_models_fetch_pages_as_the_view_scrolls(qtmodeltester, store, clinic):
     for number in range(25):
-        api.add_patient(store, "desk", {"name": f"Patient, Number {number:02d}"})
-    model = PatientListModel(store)
+        api.add_patient(store, signed("desk"), {"name": f"Patient, Number {number:02d}"})
+    model = PatientListModel(store, signed())
     model._page_size = 10  # noqa: SLF001 - small pages to see paging
     model.reload()
     assert model.rowCount() == 10 and model.canFetchMore()
@@ -61,7 +63,7 @@ def test_authorizations_flag_expiring_and_used_up(store, with_authorization):
     from ocrebill_gui.ui.qt import Qt
     from ocrebill_gui.ui.style import accent
 
-    model = AuthorizationsModel(store, date.fromisoformat(DAY), {"ocrevus": "Ocrevus"})
+    model = AuthorizationsModel(store, signed(), date.fromisoformat(DAY), {"ocrevus": "Ocrevus"})
     model.set_patient(with_authorization["rivera"])
     valid = model.index(0, 2)
     assert valid.data(Qt.ItemDataRole.ForegroundRole) == accent("warning")  # 21 days left
@@ -109,6 +111,6 @@ def test_layout_from_another_version_is_dropped(tmp_path):
 
 def test_the_drafts_saved_for_the_clinic_have_findings(store, clinic):
     """The fixture's running visit really has an error (the day list shows it)."""
-    running = api.get_visit(store, clinic["running"])
+    running = api.get_visit(store, signed(), clinic["running"])
     assert running.errors >= 1
     assert visit_document()["date_of_service"] == DAY

@@ -4,6 +4,7 @@ saving, and adding coverage and a prior authorization through the real dialogs."
 from __future__ import annotations
 
 from shell_helpers import column_texts, type_text
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.forms import DATE_FORMS
@@ -60,7 +61,7 @@ def test_new_patient_is_checked_as_it_is_typed(window, qtbot, store):
 
 
 def test_a_duplicate_mrn_is_refused_beside_the_field(window, qtbot, store, clinic):
-    api.update_patient(store, "desk", clinic["rivera"], {"mrn": "A100"})
+    api.update_patient(store, signed("desk"), clinic["rivera"], {"mrn": "A100"})
     page = window.show_page("patients")
     page.select_patient(clinic["muller"])
     form = page.form
@@ -141,7 +142,7 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
     assert seen["units"]  # "-5" is not a number of units
     assert column_texts(page.authorizations) == ["PA-77812"]
     assert column_texts(page.authorizations, 3) == ["1200 of 1200 left"]
-    stored = api.authorizations_of(store, patient_id=clinic["mulligan"])
+    stored = api.authorizations_of(store, signed(), patient_id=clinic["mulligan"])
     assert [a.number for a in stored] == ["PA-77812"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import staff
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import QLineEdit, Qt
@@ -45,7 +46,7 @@ def test_a_nurse_cannot_finalize(signed_in, store, clinic, qtbot):
     qtbot.waitUntil(editor.cards[0].dose.hasFocus)
     qtbot.keyClick(editor.cards[0].dose, Qt.Key.Key_F,  # Ctrl+Shift+F: refused too
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert api.get_visit(store, clinic["done"]).status == "draft"
+    assert api.get_visit(store, signed(), clinic["done"]).status == "draft"
     assert editor.save_message.text().startswith("Needs the biller role")
     assert editor.print_button.isEnabled()  # a nurse prints
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.main_window import MainWindow
@@ -62,7 +63,7 @@ def test_empty_database_is_offered_demo_data(qtbot, tmp_path, layout, clock, mon
         lambda cls, parent, path: asked.append(path) or True))
     store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
     assert store is not None and asked == [tmp_path / "new.sqlite"]
-    assert api.count_patients(store) > 0 and api.count_visits(store) > 0
+    assert api.count_patients(store, signed()) > 0 and api.count_visits(store, signed()) > 0
     store.close()
 
 
@@ -74,8 +75,8 @@ def test_declining_the_offer_starts_empty_and_asks_once(qtbot, tmp_path, layout,
     monkeypatch.setattr(DemoOffer, "ask", classmethod(
         lambda cls, parent, path: asked.append(path) or False))
     store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
-    assert api.count_patients(store) == 0
-    api.add_patient(store, "desk", {"name": "Rivera, Ana"})
+    assert api.count_patients(store, signed()) == 0
+    api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
     store.close()
     store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
     assert len(asked) == 1  # a database with data is simply opened
@@ -127,8 +128,8 @@ def look():
         QTimer.singleShot(50, look)
         return
     path = window.store.path
-    print(path, oct(path.parent.stat().st_mode & 0o777), api.count_visits(window.store),
-          flush=True)
+    visits = window.store.conn.execute("SELECT count(*) FROM visits").fetchone()[0]
+    print(path, oct(path.parent.stat().st_mode & 0o777), visits, flush=True)
     if os.environ["QUIT"] == "close":
         window.close()
 

@@ -4,6 +4,7 @@ column (the core's definition, kept at every save), never a finalized one."""
 from __future__ import annotations
 
 from shell_helpers import column_texts
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import Qt
@@ -37,9 +38,9 @@ def test_the_today_list_reads_running_from_the_column(window, store, clinic):
 
 
 def test_a_finalized_visit_is_never_running_in_the_list(window, store, clinic):
-    api.finalize_visit(store, "biller", clinic["running"], override_reason="stop on paper",
+    api.finalize_visit(store, signed("biller"), clinic["running"], override_reason="stop on paper",
                        expected_revision=1)
-    assert api.get_visit(store, clinic["running"]).running_since == "2026-03-10T09:00"
+    assert api.get_visit(store, signed(), clinic["running"]).running_since == "2026-03-10T09:00"
     today = window.page("today")
     today.refresh()
     assert column_texts(today.model, 0) == ["Draft", "Finalized"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from editor_helpers import enter_ocrevus
 import pytest
 import staff
-from editor_helpers import enter_ocrevus
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.clock import FakeClock
@@ -39,10 +40,10 @@ def make_editor(qtbot, store, clock) -> Callable:
 @pytest.fixture
 def patient(store):
     """A registered patient with traditional Medicare (no authorization needed)."""
-    person = api.add_patient(store, "desk", {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
-    api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "medicare",
+    person = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
+    api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "medicare",
                                      "member_id": "1EG4TE5MK73"})
-    api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
+    api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})
     return person

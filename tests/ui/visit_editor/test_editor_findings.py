@@ -4,6 +4,7 @@ their fields while the last good preview stays, greyed."""
 from __future__ import annotations
 
 from editor_helpers import click_finding, preview_lines
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import QApplication, Qt
@@ -42,9 +43,9 @@ def test_clicking_a_category_code_focuses_that_diagnosis(qtbot, ocrevus_editor, 
 
 
 def test_clicking_an_expired_authorization_focuses_it(qtbot, make_editor, store, clock):
-    person = api.add_patient(store, "desk", {"name": "Okafor, Grace"})
-    coverage = api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "aetna"})
-    api.add_authorization(store, "desk", {"coverage_id": coverage.id, "number": "PA-1",
+    person = api.add_patient(store, signed("desk"), {"name": "Okafor, Grace"})
+    coverage = api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "aetna"})
+    api.add_authorization(store, signed("desk"), {"coverage_id": coverage.id, "number": "PA-1",
                                           "product": "ocrevus", "approved_units": 1200,
                                           "valid_from": "2025-01-01", "valid_to": "2025-12-31"})
     editor = make_editor(patient_id=person.id)

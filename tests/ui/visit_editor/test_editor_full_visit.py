@@ -3,9 +3,10 @@ and the biller would: the preview must show exactly the lines of the shared exam
 
 from __future__ import annotations
 
-import pytest
 from conftest_shared import load_example
 from editor_helpers import expected_lines, fill_next_dialog, preview_lines
+import pytest
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import Qt
@@ -61,7 +62,7 @@ def nurse_adds_ocrevus(qtbot, editor, store) -> None:
 @pytest.fixture
 def stocked(store):
     """The inventory screen received one lot of Ocrevus (the shell's inventory form does this)."""
-    api.add_vial_lot(store, "pharmacy", {"product": "ocrevus", "ndc": "50242-0150-01",
+    api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})
     return store
@@ -99,7 +100,7 @@ def test_whole_visit_from_an_empty_database(qtbot, make_editor, stocked, clock, 
     # The draft was saved along the way, with the patient's records.
     qtbot.waitUntil(lambda: editor.visit_id is not None and
                     editor.presenter.revision == editor._saved_revision, timeout=3000)
-    visit = api.get_visit(stocked, editor.visit_id)
+    visit = api.get_visit(stocked, signed(), editor.visit_id)
     assert visit.status == "draft"
     assert visit.document["patient"]["name"] == "Okafor, Grace"
     assert visit.document["prior_authorization"]["number"] == "PA-77812"
@@ -107,5 +108,5 @@ def test_whole_visit_from_an_empty_database(qtbot, make_editor, stocked, clock, 
 
     # And finalizes it: no errors, so no reason is asked.
     assert editor.finalize()
-    assert api.get_visit(stocked, editor.visit_id).finalized
-    assert api.get_authorization(stocked, visit.authorization_id or 1).remaining_units == 600
+    assert api.get_visit(stocked, signed(), editor.visit_id).finalized
+    assert api.get_authorization(stocked, signed(), visit.authorization_id or 1).remaining_units == 600

@@ -7,6 +7,7 @@ import json
 
 from conftest_shared import load_example
 from editor_helpers import answer_next_reason, enter_ocrevus, preview_lines
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import default_catalog
@@ -19,18 +20,18 @@ def test_the_draft_saves_itself_after_a_pause_and_on_close(qtbot, ocrevus_editor
     with qtbot.waitSignal(editor.saved, timeout=2000) as saved:
         pass
     visit_id = saved.args[0]
-    assert api.get_visit(store, visit_id).document["administrations"][0]["dose_mg"] == 600
+    assert api.get_visit(store, signed(), visit_id).document["administrations"][0]["dose_mg"] == 600
     clock.set("09:00")
     editor.press_timeline("start")
     with qtbot.assertNotEmitted(editor.saved, wait=100):
         pass  # debounced: not saved at once
-    qtbot.waitUntil(lambda: api.get_visit(store, visit_id).document["administrations"][0][
+    qtbot.waitUntil(lambda: api.get_visit(store, signed(), visit_id).document["administrations"][0][
         "events"] == [{"at": "2026-03-04T09:00", "kind": "start"}], timeout=2000)
     clock.set("09:10")
     editor.press_timeline("pause")
     with qtbot.waitSignal(editor.closed):
         editor.close()
-    kinds = [e["kind"] for e in api.get_visit(store, visit_id).document["administrations"][0][
+    kinds = [e["kind"] for e in api.get_visit(store, signed(), visit_id).document["administrations"][0][
         "events"]]
     assert kinds == ["start", "pause"]
     assert "draft saved" in editor.state_label.text()
@@ -58,15 +59,15 @@ def test_finalize_is_blocked_by_an_error_until_a_reason_is_given(qtbot, ocrevus_
     qtbot.mouseClick(editor.finalize_button, Qt.MouseButton.LeftButton)
     assert editor.status == "draft"
     assert "Not finalized: 1 error finding" in editor.save_message.text()
-    assert api.get_visit(store, editor.visit_id).status == "draft"
+    assert api.get_visit(store, signed(), editor.visit_id).status == "draft"
 
     answer_next_reason(qtbot, "Payer confirmed by phone: stop time on the paper chart",
                        action="Finalize anyway")
     with qtbot.waitSignal(editor.finalized) as done:
         qtbot.mouseClick(editor.finalize_button, Qt.MouseButton.LeftButton)
     assert done.args == [editor.visit_id]
-    assert api.get_visit(store, editor.visit_id).finalized
-    override = [e for e in api.audit_entries(store, "visit", editor.visit_id)
+    assert api.get_visit(store, signed(), editor.visit_id).finalized
+    override = [e for e in api.audit_entries(store, signed(), "visit", editor.visit_id)
                 if e.action == "finalize" and e.reason]
     assert override and override[0].reason.startswith("Payer confirmed")
     overridden = [c for c in override[0].changes if c.field == "overridden_errors"]
@@ -96,7 +97,7 @@ def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, sto
     assert editor.amend_button.isVisible()
     assert not editor.press_timeline("start")
     assert "Finalized" in editor.state_label.text()
-    lot = api.list_vial_lots(store, product="ocrevus")[0]
+    lot = api.list_vial_lots(store, signed(), product="ocrevus")[0]
     assert lot.on_hand == 4  # the two vials left the shelf
 
     clock.set("13:00")
@@ -107,12 +108,12 @@ def test_a_finalized_visit_is_read_only_until_amended(qtbot, ocrevus_editor, sto
     assert not card.dose.isReadOnly()
     card.timeline.model.setData(card.timeline.model.index(1, 1), "1245")
     assert editor.finalize()
-    visit = api.get_visit(store, editor.visit_id)
+    visit = api.get_visit(store, signed(), editor.visit_id)
     assert visit.finalized and visit.document["administrations"][0]["events"][1]["at"].endswith(
         "12:45")
-    assert [a.reason for a in api.visit_amendments(store, editor.visit_id)] == [
+    assert [a.reason for a in api.visit_amendments(store, signed(), editor.visit_id)] == [
         "Stop time was 12:45 per the chart"]
-    assert api.list_vial_lots(store, product="ocrevus")[0].on_hand == 4
+    assert api.list_vial_lots(store, signed(), product="ocrevus")[0].on_hand == 4
 
 
 def test_finalize_refuses_a_form_with_problems_and_goes_to_the_first(qtbot, ocrevus_editor):
@@ -137,7 +138,7 @@ def test_printing_needs_the_practice_then_saves_a_pdf(qtbot, ocrevus_editor, sto
     editor.press_timeline("stop")
     editor.save_pdf("superbill")
     assert "practice" in editor.save_message.text()
-    api.save_practice(store, "admin", demo_practice())
+    api.save_practice(store, signed("admin"), demo_practice())
     asked = {}
 
     def fake_dialog(parent, title, suggested, filters):
@@ -224,19 +225,19 @@ def test_without_cups_pages_are_rasterised_onto_the_printer(qtbot, tmp_path):
 
 def test_setting_the_authorization_back_to_automatic_unlinks_it(qtbot, make_editor, store,
                                                                  patient):
-    coverage = api.coverages_of(store, patient.id)[0]
-    auth = api.add_authorization(store, "desk", {
+    coverage = api.coverages_of(store, signed(), patient.id)[0]
+    auth = api.add_authorization(store, signed("desk"), {
         "coverage_id": coverage.id, "number": "PA-9", "product": "ocrevus",
         "approved_units": 1200, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})
     editor = make_editor(patient_id=patient.id)
     editor.presenter.set_diagnoses(["G35.A"])
     combo = editor.patient.authorization
     combo.setCurrentIndex(combo.findData(auth.id))
-    assert editor.save_now() and api.get_visit(store, editor.visit_id).authorization_id == auth.id
+    assert editor.save_now() and api.get_visit(store, signed(), editor.visit_id).authorization_id == auth.id
     editor.presenter.set("setting", "hospital_outpatient")  # something to save
     combo.setCurrentIndex(combo.findData(-1))  # "Automatic"
     assert editor.save_now()
-    assert api.get_visit(store, editor.visit_id).authorization_id is None
+    assert api.get_visit(store, signed(), editor.visit_id).authorization_id is None
 
 
 def test_a_second_bill_for_the_same_day_asks_for_a_reason(qtbot, ocrevus_editor, make_editor,
@@ -260,7 +261,7 @@ def test_a_second_bill_for_the_same_day_asks_for_a_reason(qtbot, ocrevus_editor,
     assert "bill the day twice" in second.save_message.text()
     answer_next_reason(qtbot, "Separate evening encounter", action="Finalize anyway")
     assert second.finalize()
-    assert api.get_visit(store, second.visit_id).finalized
+    assert api.get_visit(store, signed(), second.visit_id).finalized
 
 
 def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor, store, clock,
@@ -269,9 +270,9 @@ def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor
     amending it computes the claim with the profile as it is now."""
     plan = {**default_catalog().payers["medicare"].model_dump(), "id": "my-plan",
             "name": "My plan"}
-    api.save_payer(store, "biller", plan)
-    person = api.add_patient(store, "desk", {"name": "Okafor, Grace"})
-    api.add_coverage(store, "desk", {"patient_id": person.id, "payer": "my-plan"})
+    api.save_payer(store, signed("biller"), plan)
+    person = api.add_patient(store, signed("desk"), {"name": "Okafor, Grace"})
+    api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "my-plan"})
     editor = make_editor(patient_id=person.id)
     enter_ocrevus(editor)
     clock.set("09:00")
@@ -281,7 +282,7 @@ def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor
     assert editor.finalize()
     billed = {code for code, _ in preview_lines(editor)}
     assert "96365" in billed and "96413" not in billed
-    api.save_payer(store, "biller", {**plan, "monoclonal_admin": "complex"})
+    api.save_payer(store, signed("biller"), {**plan, "monoclonal_admin": "complex"})
 
     again = make_editor(editor.visit_id)
     assert {code for code, _ in preview_lines(again)} == billed
@@ -295,8 +296,8 @@ def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor,
     """Codes, labels and rules change between releases: a finalized visit is shown and printed
     with the claim it was finalized with, never recomputed behind the biller's back."""
     document = load_example("01-standard-600mg")[0]
-    saved = api.create_draft(store, "nurse", document, patient_id=patient.id)
-    api.finalize_visit(store, "biller", saved.visit_id, expected_revision=saved.revision)
+    saved = api.create_draft(store, signed("nurse"), document, patient_id=patient.id)
+    api.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=saved.revision)
     claim = json.loads(store.conn.execute("SELECT claim FROM visits WHERE id = ?",
                                           (saved.visit_id,)).fetchone()[0])
     claim["lines"][0]["label"] = "Ocrelizumab 1 mg (as labelled by release 0.9)"
@@ -308,7 +309,7 @@ def test_a_claim_finalized_by_an_earlier_release_is_shown_as_stored(make_editor,
     labels = [model.index(row, model.DESCRIPTION).data().splitlines()[0]
               for row in range(model.rowCount())]
     assert "Ocrelizumab 1 mg (as labelled by release 0.9)" in labels
-    assert editor.presenter.result == api.get_visit(store, saved.visit_id).claim
+    assert editor.presenter.result == api.get_visit(store, signed(), saved.visit_id).claim
 
 
 def test_a_visit_dated_after_today_says_so_beside_the_date(ocrevus_editor, clock):

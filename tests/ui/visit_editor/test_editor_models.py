@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest_shared import load_example
+from staff import signed
 
 from ocrebill_gui.core import compute
 from ocrebill_gui.core.icd10 import icd10_index
@@ -67,6 +68,6 @@ def test_patients(qtmodeltester, store):
 
     model = PatientsModel()
     qtmodeltester.check(model, force_py=True)
-    api.add_patient(store, "desk", {"name": "Rivera, Ana"})
-    model.set_patients(api.search_patients(store, "riv"))
+    api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
+    model.set_patients(api.search_patients(store, signed(), "riv"))
     qtmodeltester.check(model, force_py=True)

@@ -3,8 +3,9 @@ each setting, and the finding asking for it goes to the checkbox."""
 
 from __future__ import annotations
 
-import pytest
 from editor_helpers import click_finding
+import pytest
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.qt import Qt
@@ -55,7 +56,7 @@ def test_marking_one_administration_primary_unmarks_the_others():
 
 @pytest.fixture
 def two_drug_visit(store, patient):
-    return api.create_draft(store, "nurse", two_drugs(), patient_id=patient.id).visit_id
+    return api.create_draft(store, signed("nurse"), two_drugs(), patient_id=patient.id).visit_id
 
 
 def test_the_cards_checkboxes_keep_one_primary(qtbot, make_editor, two_drug_visit):

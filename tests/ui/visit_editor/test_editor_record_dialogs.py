@@ -5,6 +5,7 @@ own words beside the field."""
 from __future__ import annotations
 
 from datetime import date
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.patients.dialogs import AuthorizationDialog, PatientDialog
@@ -50,14 +51,14 @@ def test_new_patient_from_the_editor_is_checked_as_typed(qtbot, make_editor, sto
     enabled, message = seen["half a date"]
     assert enabled is False and "date" in str(message)
     assert seen["whole date"] == (True, False)
-    patient = api.get_patient(store, editor.patient.patient_id)
+    patient = api.get_patient(store, signed(), editor.patient.patient_id)
     assert (patient.name, patient.birth_date) == ("Okafor, Grace", date(1984, 2, 17))
 
 
 def test_new_authorization_from_the_editor_is_for_the_visits_coverage(qtbot, make_editor,
                                                                         store):
-    patient = api.add_patient(store, "desk", {"name": "Rivera, Ana"})
-    coverage = api.add_coverage(store, "desk", {"patient_id": patient.id, "payer": "aetna",
+    patient = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
+    coverage = api.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "aetna",
                                                 "member_id": "XQ7710023"})
     editor = make_editor(patient_id=patient.id)
     assert editor.patient.coverage_id == coverage.id
@@ -92,7 +93,7 @@ def test_a_visit_without_a_patient_says_so_at_the_patient(qtbot, make_editor, st
     assert section.patient_message.isVisible()
     assert section.patient_message.text().startswith("Choose the patient")
     assert not section.coverage_message.isVisible()
-    patient = api.add_patient(store, "desk", {"name": "Rivera, Ana"})
-    api.add_coverage(store, "desk", {"patient_id": patient.id, "payer": "medicare"})
+    patient = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
+    api.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare"})
     section.choose_patient(patient.id)
     assert not section.patient_message.isVisible()

@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.practice import demo_practice
@@ -20,7 +21,7 @@ def saving(ocrevus_editor, store, clock, tmp_path, monkeypatch, usual_umask):
     """The editor with a computable, printable visit; `choose(name)` answers the dialog."""
     from ocrebill_gui.ui.visit_editor import printing
 
-    api.save_practice(store, "admin", demo_practice())
+    api.save_practice(store, signed("admin"), demo_practice())
     clock.set("09:00")
     ocrevus_editor.press_timeline("start")
     clock.set("12:30")

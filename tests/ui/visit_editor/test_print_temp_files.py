@@ -9,8 +9,9 @@ import stat
 import tempfile
 from pathlib import Path
 
-import pytest
 from example_visits import load_example
+import pytest
+from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.engine import compute
@@ -56,7 +57,7 @@ def temp_area(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def print_visit(store: api.Store, monkeypatch: pytest.MonkeyPatch):
     """print_pdf on a worked example visit, the dialog answered with a CUPS printer."""
-    api.save_practice(store, "admin", demo_practice())
+    api.save_practice(store, signed("admin"), demo_practice())
     monkeypatch.setattr(printing, "new_printer", lambda name: CupsPrinter())
     monkeypatch.setattr(printing.PrintDialog, "ask", staticmethod(lambda parent, p: True))
     document = load_example("06-facility-premeds")[0]
