@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 from bench_util import median_ms, report
+from staff import signed
 
 from ocrebill_gui import store as st
 from ocrebill_gui.store import keys
@@ -53,26 +54,28 @@ def test_encrypted_store_against_plain(tmp_path):
         for kind, store in stores.items():
             # Warm the page cache alike: the first pass over each file is not measured.
             for q in queries:
-                st.search_patients(store, q)
+                st.search_patients(store, signed(), q)
         for _round in range(2):
             for kind, store in stores.items():
                 search = statistics.median(
-                    median_ms(lambda q=q, s=store: st.search_patients(s, q), repeat=30)
+                    median_ms(lambda q=q, s=store: st.search_patients(s, signed(), q), repeat=30)
                     for q in queries)
                 day_list = statistics.median(
-                    median_ms(lambda d=d, s=store: st.visits_on(s, d), repeat=20) for d in days)
+                    median_ms(lambda d=d, s=store: st.visits_on(s, signed(), d), repeat=20)
+                    for d in days)
                 it = iter(ids * 3)
-                open_ms = median_ms(lambda s=store: st.get_visit(s, next(it)), repeat=400)
-                patient = st.list_patients(store, limit=1)[0]
-                draft = st.create_draft(store, "bench", st.visit_document(store, 1),
+                open_ms = median_ms(lambda s=store: st.get_visit(s, signed(), next(it)), repeat=400)
+                patient = st.list_patients(store, signed(), limit=1)[0]
+                draft = st.create_draft(store, signed("bench"),
+                                        st.visit_document(store, signed(), 1),
                                         patient_id=patient.id)
                 counter = iter(range(10_000))
                 revision = [draft.revision]
 
                 def edit(s=store, visit_id=draft.visit_id) -> None:
-                    doc = st.visit_document(s, 1)
+                    doc = st.visit_document(s, signed(), 1)
                     doc["note"] = f"typing {next(counter)}"
-                    revision[0] = st.save_draft(s, "bench", doc, visit_id=visit_id,
+                    revision[0] = st.save_draft(s, signed("bench"), doc, visit_id=visit_id,
                                                 expected_revision=revision[0]).revision
 
                 save_ms = median_ms(edit, repeat=100)
