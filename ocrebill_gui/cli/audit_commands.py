@@ -3,11 +3,11 @@ CSV file.
 
     ocrebill audit --visit 42                     # everything that happened to visit 42
     ocrebill audit --patient P-1001 --from 2026-03-01 --to 2026-03-31
-    ocrebill audit --user biller.joe --csv march.csv
+    ocrebill audit --by biller.joe --csv march.csv
 
-It signs in as an administrator or biller: `ocrebill --user NAME audit ...` or $OCREBILL_USER
-(after the command, --user is the user whose entries are listed). Exit 0 when listed or
-written, 1 when the database or the sign-in refuses, 2 for bad input (a patient that matches no
+It signs in as an administrator or biller (`--user NAME` before or after the command, or
+$OCREBILL_USER, as every command); `--by` names the user whose entries are listed. Exit 0
+when listed or written, 1 when the database or the sign-in refuses, 2 for bad input (a patient that matches no
 one or several, a CSV file that exists without --force).
 """
 
@@ -20,6 +20,8 @@ from ocrebill_gui.cli.store_commands import EXIT_INPUT, EXIT_STORE, _common, _co
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ocrebill_gui.cli.sign_in import add_user_option
+
     p = sub.add_parser("audit", help="list the audit log (by visit, patient, user, dates)",
                        description="List audit log entries, newest first: who did what to "
                                    "which record, when and why, and who opened, printed or "
@@ -29,9 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--patient", metavar="REF",
                    help="a patient's entries (the patient, its coverages, authorizations and "
                         "visits): patient id, MRN, or a name prefix that finds one patient")
-    p.add_argument("--user", metavar="NAME",
-                   help="one user's entries (to sign in as someone: ocrebill --user NAME audit, "
-                        "or $OCREBILL_USER)")
+    p.add_argument("--by", metavar="NAME", help="one user's entries (the login name)")
     p.add_argument("--from", dest="date_from", type=_day, help="first day (YYYY-MM-DD, local)")
     p.add_argument("--to", dest="date_to", type=_day, help="last day (YYYY-MM-DD, local)")
     p.add_argument("--limit", type=_count, default=200, help="at most this many rows in the "
@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", metavar="FILE", help="write the entries to this CSV file")
     p.add_argument("--force", action="store_true", help="with --csv: replace FILE if it exists")
     _common(p, writes=False)
+    add_user_option(p)
     p.set_defaults(handler=run_audit)
 
 
@@ -62,9 +63,8 @@ def run_audit(args: argparse.Namespace) -> int:
         return _fail("--force goes with --csv", EXIT_INPUT)
     try:
         with open_store(_path(args), create=False, read_only=True) as store:
-            # --user before the command: see --user below
             session = signed_in(args, store, "audit.read")
-            filters = {"visit_id": args.visit, "actor": args.user,
+            filters = {"visit_id": args.visit, "actor": args.by,
                        "date_from": args.date_from, "date_to": args.date_to}
             if args.patient is not None:
                 found = patients_meant(store, session, args.patient, limit=6)

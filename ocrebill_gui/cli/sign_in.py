@@ -35,8 +35,7 @@ POSIX = os.name == "posix"
 
 
 def add_user_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    """`--user NAME`, before the command (`top`) or after it (args.sign_in_user: `ocrebill
-    audit` has a --user of its own, the user whose entries are listed)."""
+    """`--user NAME`, before the command (`top`) or after it (args.sign_in_user)."""
     parser.add_argument("--user", dest="sign_in_user", metavar="NAME",
                         default=None if top else argparse.SUPPRESS,
                         help=f"the staff account to sign in as (default: ${USER_VAR}); the "

@@ -85,9 +85,9 @@ def test_audit_by_visit_user_and_dates(demo_db, capsys):
     assert code == 0 and not err
     assert lines[0].split()[:4] == ["ID", "When", "(UTC)", "User"]
     assert len(lines) == 3 and f"finalize  visit {visit_id}" in lines[2]
-    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--user", "nobody")
+    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--by", "nobody")
     assert code == 0 and out == "No audit entries match.\n"
-    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--user", "demo", "--limit", "3")
+    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--by", "demo", "--limit", "3")
     assert code == 0 and len(out.splitlines()) == 2 + 3 + 1 and "--limit for more" in out
     code, _, err = run(capsys, "--db", str(demo_db), "audit", "--from", "2026-03-04", "--to",
                        "2026-03-01")
@@ -114,7 +114,7 @@ def test_audit_by_patient_needs_one_patient(demo_db, capsys):
 
 def test_audit_csv_private_and_never_over_a_file_without_force(demo_db, tmp_path, capsys):
     out_file = tmp_path / "audit.csv"
-    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--user", "demo", "--csv",
+    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--by", "demo", "--csv",
                        str(out_file))
     with st.open_store(demo_db, read_only=True) as store:
         expected = store.conn.execute("SELECT count(*) FROM audit_log WHERE actor = 'demo'"
@@ -188,3 +188,12 @@ def test_a_print_from_a_read_only_file_says_it_is_not_on_record(demo_db, tmp_pat
                        str(_finalized(demo_db)), "-o", str(tmp_path / "ro.pdf"))
     assert code == 0 and (tmp_path / "ro.pdf").exists()
     assert "note: the database is read-only: printing from it is not in its audit log" in err
+
+
+def test_audit_signs_in_with_user_after_the_command_like_every_command(capsys, demo_db):
+    """`--user` after `audit` is the sign-in, as for every command; `--by` filters."""
+    code, _, err = run(capsys, "--db", str(demo_db), "audit", "--user", "nurse", "--by", "demo")
+    assert code == 1 and "biller" in err  # the nurse signed in, and may not read the log
+    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--user", "admin", "--by", "admin",
+                       "--limit", "1")
+    assert code == 0 and " admin " in out.splitlines()[2]
