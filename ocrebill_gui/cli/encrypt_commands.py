@@ -20,11 +20,11 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     from ocrebill_gui.cli.sign_in import add_user_option
+    from ocrebill_gui.cli.store_commands import _common
 
     p = sub.add_parser("encrypt", help="encrypt a plain database (SQLCipher) as its "
                                        "administrator", description=__doc__.split("\n\n")[0])
-    p.add_argument("--db", default=argparse.SUPPRESS,
-                   help="SQLite database file (default: $OCREBILL_DB or the user data folder)")
+    _common(p, writes=True)
     p.add_argument("--keep-plain", action="store_true",
                    help="keep the original as FILE.plain-backup (0600) after the encrypted "
                         "copy is verified (default: removed then: a plain copy of the "

@@ -67,6 +67,20 @@ def _text(label: str, role: str | None = None, *, name: str = "") -> QLabel:
     return widget
 
 
+def credential_fields(login: str, message_name: str) -> tuple[QLineEdit, QLineEdit,
+                                                               FieldMessage]:
+    """The login field (filled with `login`), the password field and the message under them,
+    named for tests, as the sign-in form and the unlock dialog both use them."""
+    login_field = QLineEdit(login)
+    login_field.setObjectName("login")
+    login_field.setMaxLength(40)
+    password = password_field()
+    password.setObjectName("password")
+    message = FieldMessage()
+    message.setObjectName(message_name)
+    return login_field, password, message
+
+
 def credentials_grid(login: QLineEdit, password: QLineEdit, message: QWidget) -> QGridLayout:
     """Login and password with their labels, the message under them (the sign-in's and the
     encrypted database's unlock dialog, ui/unlock.py)."""
@@ -105,13 +119,7 @@ class SignInForm(QWidget):
         super().__init__(parent)
         self.setObjectName("signInForm")
         self._store = store
-        self.login = QLineEdit(login)
-        self.login.setObjectName("login")
-        self.login.setMaxLength(40)
-        self.password = password_field()
-        self.password.setObjectName("password")
-        self.message = FieldMessage()
-        self.message.setObjectName("signInMessage")
+        self.login, self.password, self.message = credential_fields(login, "signInMessage")
         self.button = QPushButton("&Sign in")
         self.button.setObjectName("signIn")
         self.button.setDefault(True)

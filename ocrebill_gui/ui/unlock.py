@@ -15,18 +15,16 @@ from ocrebill_gui.store import StoreError
 from ocrebill_gui.store.db import file_is_encrypted, remember_key
 from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
 from ocrebill_gui.store.keys import read_sidecar, sidecar_path, unlock
-from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     Qt,
     QVBoxLayout,
     QWidget,
 )
-from ocrebill_gui.ui.sign_in import password_field, credentials_grid, demo_accounts_hint
+from ocrebill_gui.ui.sign_in import credential_fields, credentials_grid, demo_accounts_hint
 
 
 class UnlockDialog(QDialog):
@@ -39,13 +37,7 @@ class UnlockDialog(QDialog):
         self.setWindowTitle("Sign in: encrypted database")
         self.path = path
         self.credentials: tuple[str, str] | None = None
-        self.login = QLineEdit()
-        self.login.setObjectName("login")
-        self.login.setMaxLength(40)
-        self.password = password_field()
-        self.password.setObjectName("password")
-        self.message = FieldMessage()
-        self.message.setObjectName("unlockMessage")
+        self.login, self.password, self.message = credential_fields("", "unlockMessage")
         grid = credentials_grid(self.login, self.password, self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

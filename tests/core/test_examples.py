@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from example_visits import example_names, load_example, summed
+from example_visits import RULE_VISITS, VISITS, example_names, load_example, summed
 
 from ocrebill_gui.core import InvalidVisit, compute
 
@@ -23,9 +23,13 @@ def test_example_lines_and_error_status(name: str) -> None:
                        for line in result.lines)
 
 
-@pytest.mark.parametrize("name", INVALID)
-def test_invalid_example_names_the_field(name: str) -> None:
-    document, expected = load_example(name)
+@pytest.mark.parametrize(("folder", "name"),
+                         [(VISITS, n) for n in INVALID]
+                         + [(RULE_VISITS, n) for n in example_names(RULE_VISITS)
+                            if "exit_code" in load_example(n, RULE_VISITS)[1]])
+def test_invalid_document_names_the_field(folder, name: str) -> None:
+    """The shared examples' and the rule visits' refused documents (R8, R10)."""
+    document, expected = load_example(name, folder)
     with pytest.raises(InvalidVisit) as caught:
         compute(document)
     assert expected["stderr_mentions"] in str(caught.value)
