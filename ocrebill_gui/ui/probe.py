@@ -5,6 +5,8 @@ stdout; the app quits after the stage asked for:
 Each line is `probe STAGE PERF_COUNTER PEAK_KB`.
 
 - `first-paint`: the main window has painted (the figure compared with a bare Qt window);
+- `sign-in`: the sign-in screen has painted (the database open: `ocrebill --demo` builds its
+  demo first), then the app quits;
 - `ready`: the database is open, the demo nurse signed in on the sign-in screen (the
   benchmark's database is a demo one) and today's visits are listed (`sign-in-refused`
   instead, and the app quits, when the database has no demo accounts); the peak starts afresh
@@ -45,6 +47,15 @@ class Probe:
 
     def ready(self, window: QWidget) -> None:
         panel = getattr(window, "sign_in_panel", None)
+        if self.stage == "sign-in":
+            if panel is None:
+                self._say("sign-in-missing")
+                self._quit()
+                return
+            from ocrebill_gui.ui.app import AfterFirstPaint
+
+            AfterFirstPaint(panel, lambda: (self._say("sign-in"), self._quit()))
+            return
         if panel is not None:
             from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
 
