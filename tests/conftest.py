@@ -11,6 +11,19 @@ import pytest
 from example_visits import load_example
 
 
+@pytest.fixture(autouse=True, scope="session")
+def log_folder_of_the_run(tmp_path_factory) -> Iterator[None]:
+    """The app started by a test (in a subprocess too) logs to a folder of the run, not to the
+    user log folder of whoever runs the tests (ocrebill_gui/logs.py)."""
+    previous = os.environ.get("OCREBILL_LOG_DIR")
+    os.environ["OCREBILL_LOG_DIR"] = str(tmp_path_factory.mktemp("logs"))
+    yield
+    if previous is None:
+        os.environ.pop("OCREBILL_LOG_DIR", None)
+    else:
+        os.environ["OCREBILL_LOG_DIR"] = previous
+
+
 @pytest.fixture(autouse=True)
 def cheap_password_hashing():
     """argon2id at 64 MiB and 3 passes takes ~0.1 s a hash: tests use the same algorithm at

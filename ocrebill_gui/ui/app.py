@@ -57,7 +57,12 @@ def create_application(argv: list[str]) -> QApplication:
 def run(args: argparse.Namespace) -> int:
     """Open the main window on --db (or the default database), or on a fresh demo database
     with --demo; returns the exit status."""
+    from ocrebill_gui.logs import start_logging
+    from ocrebill_gui.ui import crash
+
+    start_logging()  # the log and crash.log in the user log folder (no console when packaged)
     app = create_application(sys.argv[:1])
+    crash.install(app)  # an exception in a slot: logged, and a dialog that explains itself
     probe = None
     if os.environ.get("OCREBILL_PROBE"):
         from ocrebill_gui.ui.probe import Probe

@@ -26,6 +26,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QEvent",
         "QEventLoop",
         "QItemSelectionModel",
+        "QLibraryInfo",
         "QLocale",
         "QMargins",
         "QModelIndex",

@@ -6,6 +6,7 @@ under the editor's title, never as a traceback.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from ocrebill_gui.ui.visit_editor.reason_dialog import ReasonDialog
 if TYPE_CHECKING:
     from ocrebill_gui.ui.visit_editor.editor import VisitEditor
 
+log = logging.getLogger("ocrebill.visits")  # ids only: ocrebill_gui/logs.py
 REPORTS = {"superbill": "Superbill", "checklist": "Billing checklist"}
 
 
@@ -107,8 +109,10 @@ class EditorActions:
                 patient_id=section.patient_id, coverage_id=section.coverage_id,
                 authorization_id=section.authorization_id, claim=claim, revision=self.revision)
         except StoreError as exc:
+            log.warning("visit %s not saved: %s", self.visit_id, type(exc).__name__)
             self._say(f"Not saved: {exc}", problem=True)
             return False
+        log.info("visit %d draft saved (revision %d)", saved.visit_id, saved.revision)
         self.visit_id, self.revision = saved.visit_id, saved.revision
         self._saved_revision = self.presenter.revision
         self._say(f"draft saved {self.clock.now():%H:%M:%S}")
@@ -157,6 +161,8 @@ class EditorActions:
             self._say(f"Not finalized: {exc}", problem=True)
             return False
         visit = outcome.visit
+        log.info("visit %d finalized by %s%s", visit.id, self.session.actor,
+                 " over errors, with a reason" if reason else "")
         self.revision, self.status = visit.revision, visit.status
         self.presenter.show_billed(visit.document, visit.claim)
         notes = "; ".join(outcome.notes)
@@ -182,6 +188,7 @@ class EditorActions:
         except StoreError as exc:
             self._say(f"Not reopened: {exc}", problem=True)
             return False
+        log.info("visit %d reopened for amendment by %s", visit.id, self.session.actor)
         self.revision, self.status = visit.revision, visit.status
         self.presenter.make_editable()
         self._say(f"amending: {reason}")

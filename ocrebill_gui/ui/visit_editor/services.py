@@ -16,6 +16,7 @@ from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.visit_editor.vials import LotChoice
+from ocrebill_gui.ui.visit_editor.visit_io import keep_patient_out_of_log
 
 
 def catalog(store: Store) -> Catalog:
@@ -93,6 +94,8 @@ def completed_document(store: Store, session: Session, document: dict[str, Any],
                        patient_id: int | None, coverage_id: int | None,
                        authorization_id: int | None, visit_id: int | None) -> dict[str, Any]:
     """The document with patient, payer and prior_authorization filled in from the store."""
-    return api.engine_document(store, session, document, patient_id=patient_id,
-                               coverage_id=coverage_id, authorization_id=authorization_id,
-                               visit_id=visit_id)
+    document = api.engine_document(store, session, document, patient_id=patient_id,
+                                   coverage_id=coverage_id, authorization_id=authorization_id,
+                                   visit_id=visit_id)
+    keep_patient_out_of_log(document)
+    return document

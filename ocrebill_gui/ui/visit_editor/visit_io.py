@@ -7,13 +7,25 @@ reason, and the errors it overrides, in the audit log with the finalization.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.store import DraftSaved, FinalizeOutcome, Store, Visit
 from ocrebill_gui.store.accounts import Session
+from ocrebill_gui.logs import keep_out
 from ocrebill_gui.store.audit import record_read
+
+log = logging.getLogger("ocrebill.visits")
+
+
+def keep_patient_out_of_log(document: dict[str, Any]) -> None:
+    """The patient of a document on screen: never written to the log (ocrebill_gui/logs.py)."""
+    patient = document.get("patient") or {}
+    if isinstance(patient, dict):
+        keep_out(*(patient.get(key) for key in ("name", "member_id", "id")
+                   if isinstance(patient.get(key), str)))
 
 
 def load_visit(store: Store, session: Session, visit_id: int, *,
@@ -22,8 +34,11 @@ def load_visit(store: Store, session: Session, visit_id: int, *,
     log, once per visit in a session (store.audit.record_read); `on_record` False for a
     reload of a visit already open."""
     visit = api.get_visit(store, session, visit_id)
+    keep_patient_out_of_log(visit.document)
     if on_record:
         record_read(store, session, "visit", visit_id, "open")
+    log.info("visit %d opened by %s (%s, revision %d)", visit_id, session.actor, visit.status,
+             visit.revision)
     return visit
 
 
