@@ -63,9 +63,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--visits", type=_count, help="visits (default 200)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--today", type=_day, help="the demo's today (default: today)")
-    p.add_argument("--encrypt", action="store_true",
-                   help="an encrypted database (SQLCipher) with a key file beside it; the "
-                        "demo accounts unlock it")
+    encryption = p.add_mutually_exclusive_group()
+    encryption.add_argument("--plain", dest="encrypt", action="store_false",
+                            help="a plain (unencrypted) SQLite file instead of an encrypted one")
+    encryption.add_argument("--encrypt", dest="encrypt", action="store_true",
+                            help="an encrypted database (SQLCipher) with a key file beside "
+                                 "it, which the demo accounts unlock: the default")
+    p.set_defaults(encrypt=True)
     _common(p, writes=False)
     p.set_defaults(handler=run_demo)
 

@@ -11,8 +11,11 @@
 A new (or reset) password is typed twice at the terminal, or read from --new-password-file
 FILE (its first line; a file only its owner may read); the first administrator's may also come
 from $OCREBILL_PASSWORD_FILE, the file they will sign in with. Everything but the first
-administrator needs an administrator signed in. Exit 0 done, 1 sign-in refused, not allowed or
-the database refused, 2 bad input (a login taken, a password too short...).
+administrator needs an administrator signed in. The first administrator on a file that does
+not exist yet creates it encrypted (store/encryption.py) and the recovery key is printed once
+(--recovery-pdf FILE also puts it on a page to print); --plain creates a plain one. Exit 0
+done, 1 sign-in refused, not allowed or the database refused, 2 bad input (a login taken, a
+password too short...).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def _role(text: str) -> str:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ocrebill_gui.cli.encrypt_commands import add_recovery_pdf_option
     from ocrebill_gui.cli.sign_in import add_user_option
 
     users = sub.add_parser("users", help="staff accounts: add, list, disable, enable, reset a "
@@ -60,6 +64,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                         "than one")
     p.add_argument("--new-password-file", metavar="FILE",
                    help="read the account's first password from FILE instead of asking")
+    p.add_argument("--plain", action="store_true",
+                   help="with a database file that does not exist yet: create it plain "
+                        "(not encrypted; the default is an encrypted database)")
+    add_recovery_pdf_option(p)
     action("list", "list the staff accounts", login=False)
     action("disable", "disable an account (it can no longer sign in)")
     action("enable", "enable a disabled account again")
@@ -85,6 +93,10 @@ def run_users(args: argparse.Namespace) -> int:
     if adding and set(args.roles) != {"admin"} and not path.exists():
         return _fail(f"{path} does not exist yet: the first account of a database is its "
                      "administrator (give --role admin)", EXIT_INPUT)
+    if adding and args.plain and path.exists():
+        return _fail(f"--plain: {path} exists already (it stays as it is)", EXIT_INPUT)
+    if adding and not args.plain and not path.exists():
+        return _create_encrypted(args, path)
     try:  # only the first administrator makes a new database file
         store = open_store(path, create=adding)
     except StoreError as exc:
@@ -96,6 +108,32 @@ def run_users(args: argparse.Namespace) -> int:
         return _fail("; ".join(exc.lines()), EXIT_INPUT)
     except StoreError as exc:  # sign-in refused, not allowed, the database refused
         return _fail(str(exc))
+
+
+def _create_encrypted(args: argparse.Namespace, path) -> int:
+    """The first administrator on a new file: the database created encrypted, the recovery
+    key printed once."""
+    from ocrebill_gui.cli.encrypt_commands import recovery_sheet_path, show_recovery_key
+    from ocrebill_gui.cli.sign_in import new_password
+    from ocrebill_gui.store import InvalidRecord, StoreError
+    from ocrebill_gui.store.encryption import create_encrypted_database
+
+    try:
+        sheet = recovery_sheet_path(args)
+        password = new_password(args.new_password_file, f"Password for {args.login}",
+                                fallback_to_own_file=True)
+        store, admin, recovery = create_encrypted_database(path, args.login, args.name,
+                                                           password)
+    except InvalidRecord as exc:
+        return _fail("; ".join(exc.lines()), EXIT_INPUT)
+    except StoreError as exc:
+        return _fail(str(exc))
+    store.close()
+    print(f"Administrator {admin.login} ({admin.display_name}) created in {path}, a new "
+          f"encrypted database (its key file: {path.name}.keys, keep it beside it). Sign in "
+          f"with --user {admin.login} to add the other accounts.")
+    show_recovery_key(path, recovery, sheet, "ocrebill users")
+    return 0
 
 
 def _add(args: argparse.Namespace, store) -> int:

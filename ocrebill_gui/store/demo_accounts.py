@@ -11,11 +11,13 @@ random salt, as for any hash made with older parameters.
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 from argon2 import PasswordHasher
 
 from ocrebill_gui.store import accounts
-from ocrebill_gui.store.db import Store
+from ocrebill_gui.store.db import Store, file_is_encrypted, open_store
 
 DEMO_PASSWORD = "demo"
 
@@ -26,8 +28,6 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("nurse", "Kim Nurse", "nurse"),
     ("biller", "Joe Biller", "biller"),
 )
-
-
 
 class _DemoHasher(PasswordHasher):
     """argon2id at its cheapest, the n-th hash with the n-th salt of a fixed sequence."""
@@ -62,3 +62,20 @@ def add_demo_accounts(store: Store, *, cheap: bool = True) -> None:
         if previous is not None:
             accounts.use_hasher(previous)
 
+
+
+def open_demo(path: str | os.PathLike[str], **options) -> Store:
+    """A demo database just made (store/demo.py), opened: an encrypted one with the key that
+    its public password unwraps (the app, the smoke test and the screenshots open the demo
+    they made without an unlock dialog; its sign-in screen follows as for any database). A key
+    file that is not a demo's is refused (StoreError), as a wrong password would be."""
+    from ocrebill_gui.store.keys import read_sidecar, unlock
+
+    if not file_is_encrypted(Path(path)):
+        return open_store(path, **options)
+    if not read_sidecar(path).demo:
+        from ocrebill_gui.store.errors import StoreError
+
+        raise StoreError(f"{path} is not a demo database: sign in to open it")
+    key = unlock(path, DEMO_ACCOUNTS[0][0], DEMO_PASSWORD)
+    return open_store(path, key=key, **options)

@@ -1,4 +1,14 @@
-"""Turning a plain database into an encrypted one (`ocrebill encrypt`, encrypted demos).
+"""Encrypted databases: a new one with its administrator (the default for a new database), and
+turning a plain one into an encrypted one (`ocrebill encrypt`, encrypted demos).
+
+`create_encrypted_database(path, login, display_name, password)` makes a new database
+encrypted from its first byte, for the app's first-administrator form and `ocrebill users add`
+alike: a random key, the key file with the recovery key's wrap, the database with the
+administrator's account (which wraps the key for them), built under partial names and moved
+into place only when complete (the key file first: killed between the two moves, a key file
+without its database is refused, never overwritten). It returns the open store, the
+administrator's session and the recovery key, which the caller shows once. No plain file is
+ever written at `path`.
 
 `encrypt_database(path, login, password)` converts a plain OcreBill database in place, as an
 administrator who signs in with it:
@@ -30,16 +40,26 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from collections.abc import Callable
+from datetime import datetime
+
 from ocrebill_gui.files import PARTIAL_SUFFIX, create_private, partial_path
 from ocrebill_gui.store import keys
 from ocrebill_gui.store.audit_chain import key_chain, verify_audit
 from ocrebill_gui.store.db import (
     CIPHER_PAGE_SIZE,
+    Store,
     connect_encrypted,
     file_is_encrypted,
+    folder_for,
     open_store,
 )
-from ocrebill_gui.store.errors import DATABASE_ERRORS, StoreError, UnreadableDatabase
+from ocrebill_gui.store.errors import (
+    DATABASE_ERRORS,
+    InvalidRecord,
+    StoreError,
+    UnreadableDatabase,
+)
 
 PLAIN_BACKUP_SUFFIX = ".plain-backup"
 
@@ -116,6 +136,50 @@ def verify_copy(dest: Path, key: bytes, expected: dict[str, int]) -> None:
     if verdict.problems:
         raise StoreError(f"The encrypted copy's audit chain does not verify "
                          f"({verdict.problems[0]}): the original was not changed")
+
+
+def create_encrypted_database(path: str | os.PathLike[str], login: str, display_name: str,
+                              password: str, *,
+                              clock: Callable[[], datetime] | None = None,
+                              ) -> tuple[Store, object, str]:
+    """A new encrypted database at `path` with its administrator: (the open store, the
+    administrator's Session, the recovery key). The fields are checked first (InvalidRecord,
+    by field, nothing made); an existing file, or a key file without its database, is refused
+    (StoreError, nothing changed). See the module docstring."""
+    from ocrebill_gui.store.accounts import account_problems, create_first_admin
+
+    problems = account_problems(login, display_name, password)
+    if problems:
+        raise InvalidRecord(list(problems.items()))
+    target = Path(path).expanduser()
+    sidecar = keys.sidecar_path(target)
+    if os.path.lexists(target):
+        raise StoreError(f"{target} exists already: a new database needs a new file name")
+    if os.path.lexists(sidecar):
+        raise StoreError(f"{sidecar} exists without its database: if the database was moved, "
+                         "move its key file with it; otherwise move the key file away first. "
+                         "Nothing was changed")
+    folder_for(target)
+    key, recovery = keys.new_key(), keys.new_recovery_key()
+    partial = partial_path(target)
+    try:
+        keys.create_sidecar(partial, key, recovery).save()
+        with open_store(partial, key=key, clock=clock) as store:
+            session = create_first_admin(store, login, display_name, password)
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(keys.sidecar_path(partial), sidecar)
+        os.replace(partial, target)
+    except DATABASE_ERRORS as exc:
+        raise StoreError(f"Cannot create {target}: {exc}") from exc
+    except OSError as exc:
+        raise StoreError(f"Cannot create {target}: {exc.strerror or exc}") from exc
+    finally:
+        for leftover in (partial, keys.sidecar_path(partial), Path(f"{partial}-wal"),
+                         Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+    return open_store(target, key=key, clock=clock), session, recovery
 
 
 def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
@@ -199,5 +263,5 @@ def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
                          plain_backup=backup if keep_plain else None, without_wrap=others)
 
 
-__all__ = ["PLAIN_BACKUP_SUFFIX", "EncryptReport", "encrypt_database", "export_encrypted",
-           "table_counts"]
+__all__ = ["PLAIN_BACKUP_SUFFIX", "EncryptReport", "create_encrypted_database",
+           "encrypt_database", "export_encrypted", "table_counts"]

@@ -49,8 +49,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def encrypted_demo(tmp_path, capsys) -> Path:
     db = tmp_path / "demo.sqlite"
-    code, out, _ = run(capsys, "--db", str(db), "demo", "--today", TODAY, "--encrypt")
-    assert code == 0 and ", encrypted" in out
+    code, out, _ = run(capsys, "--db", str(db), "demo", "--today", TODAY)
+    assert code == 0 and ", encrypted" in out  # the default
     return db
 
 
@@ -123,7 +123,7 @@ def test_a_backup_of_an_encrypted_database_opens_with_the_same_accounts(
 
 def test_ocrebill_encrypt_converts_a_plain_demo(tmp_path, capsys) -> None:
     db = tmp_path / "plain.sqlite"
-    assert run(capsys, "--db", str(db), "demo", "--today", TODAY)[0] == 0
+    assert run(capsys, "--db", str(db), "demo", "--today", TODAY, "--plain")[0] == 0
     code, out, err = run(capsys, "--db", str(db), "--user", "nurse", "encrypt")
     assert code == 1 and "needs the administrator role" in err
     assert db.read_bytes().startswith(b"SQLite format 3")
@@ -146,7 +146,7 @@ def test_the_recovery_key_can_be_printed_from_a_private_pdf(tmp_path, capsys) ->
     import pypdf
 
     db = tmp_path / "plain.sqlite"
-    assert run(capsys, "--db", str(db), "demo", "--today", TODAY)[0] == 0
+    assert run(capsys, "--db", str(db), "demo", "--today", TODAY, "--plain")[0] == 0
     sheet = tmp_path / "recovery.pdf"
     sheet.write_bytes(b"mine")
     code, _, err = run(capsys, "--user", "admin", "encrypt", "--db", str(db), "--recovery-pdf",
@@ -166,7 +166,7 @@ def test_the_recovery_key_can_be_printed_from_a_private_pdf(tmp_path, capsys) ->
 
 def test_a_plain_database_works_as_before(tmp_path, capsys) -> None:
     db = tmp_path / "plain.sqlite"
-    assert run(capsys, "--db", str(db), "demo", "--today", TODAY)[0] == 0
+    assert run(capsys, "--db", str(db), "demo", "--today", TODAY, "--plain")[0] == 0
     assert not keys.sidecar_path(db).exists()
     code, _, err = run(capsys, "--db", str(db), "--user", "nurse", "visits", "--date", TODAY)
     assert code == 0, err

@@ -34,7 +34,8 @@ def signed_in_as_biller(tmp_path, monkeypatch):
 @pytest.fixture
 def demo_db(tmp_path, capsys):
     path = tmp_path / "demo.sqlite"
-    assert run(capsys, "--db", str(path), "demo", "--today", "2026-03-04")[0] == 0
+    assert run(capsys, "--db", str(path), "demo", "--today", "2026-03-04",
+               "--plain")[0] == 0
     return path
 
 

@@ -15,6 +15,7 @@ from store_helpers import FIXTURES, PYTHON, REPO, example
 
 from ocrebill_gui import store as st
 from ocrebill_gui.cli import main
+from ocrebill_gui.store.demo_accounts import open_demo
 
 pytestmark = pytest.mark.usefixtures("cli_staff")
 
@@ -28,7 +29,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def demo_db(tmp_path, capsys, cli_staff):
     path = tmp_path / "demo.sqlite"
-    code, out, _ = run(capsys, "--db", str(path), "demo", "--today", "2026-03-04")
+    code, out, _ = run(capsys, "--db", str(path), "demo", "--today", "2026-03-04",
+                     "--plain")
     assert code == 0 and "200 visits" in out
     return cli_staff(path)
 
@@ -190,7 +192,7 @@ def test_environment_variable_chooses_the_database(demo_db, tmp_path):
                            "--patients", "3", "--visits", "6"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    with st.open_store(other, read_only=True) as store:
+    with open_demo(other, read_only=True) as store:  # encrypted: the default
         assert st.count_visits(store, signed()) == 6
 
 

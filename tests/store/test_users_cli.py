@@ -15,7 +15,8 @@ from store_helpers import FIXTURES
 from ocrebill_gui import store as st
 from ocrebill_gui.cli import main
 from ocrebill_gui.cli import sign_in as cli_sign_in
-from ocrebill_gui.store import accounts
+from ocrebill_gui.store import accounts, keys
+from ocrebill_gui.store.demo_accounts import open_demo
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -58,6 +59,59 @@ def clinic_db(tmp_path, monkeypatch):
     assert main(["--db", str(db), "users", "add", "pat", "--name", "Pat Lee", "--role",
                  "admin"]) == 0
     return db
+
+
+def opened(db):
+    """The clinic's database (encrypted: a new file's first administrator made it so), opened
+    with the key that pat's password unwraps."""
+    return st.open_store(db, key=keys.unlock(db, "pat", "correct horse"))
+
+
+def test_the_first_administrator_creates_a_new_file_encrypted(tmp_path, capsys, monkeypatch):
+    import os
+
+    monkeypatch.setenv("OCREBILL_PASSWORD_FILE", str(secret(tmp_path, "correct horse")))
+    db = tmp_path / "clinic.sqlite"
+    old_umask = os.umask(0o022)
+    try:
+        code, out, err = run(capsys, "--db", str(db), "users", "add", "pat", "--name",
+                             "Pat Lee", "--role", "admin")
+    finally:
+        os.umask(old_umask)
+    assert code == 0, err
+    assert "Administrator pat (Pat Lee) created" in out and "encrypted" in out
+    assert "it opens the database if every password is lost" in out
+    recovery = next(line.strip() for line in out.splitlines() if line.startswith("    "))
+    assert recovery.count("-") == 7 and out.count(recovery) == 1  # shown once
+    assert keys.unlock_with_recovery(db, recovery) == keys.unlock(db, "pat", "correct horse")
+    assert not db.read_bytes().startswith(b"SQLite format 3")
+    for path in (db, keys.sidecar_path(db)):
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clinic.sqlite", "clinic.sqlite.keys",
+                                                          "password"]  # nothing partial left
+    code, out, err = run(capsys, "--db", str(db), "--user", "pat", "users", "list")
+    assert code == 0 and "pat" in out, err
+
+
+def test_users_add_plain_creates_a_plain_database(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OCREBILL_PASSWORD_FILE", str(secret(tmp_path, "correct horse")))
+    db = tmp_path / "plain.sqlite"
+    code, out, err = run(capsys, "--db", str(db), "users", "add", "pat", "--role", "admin",
+                         "--plain")
+    assert code == 0, err
+    assert "Recovery key" not in out and not keys.sidecar_path(db).exists()
+    assert db.read_bytes().startswith(b"SQLite format 3")
+    code, _, err = run(capsys, "--db", str(db), "users", "add", "kim", "--role", "admin",
+                       "--plain")
+    assert code == 2 and "--plain" in err and "exists already" in err
+
+
+def test_a_bad_first_administrator_makes_no_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OCREBILL_PASSWORD_FILE", str(secret(tmp_path, "short")))
+    db = tmp_path / "clinic.sqlite"
+    code, _, err = run(capsys, "--db", str(db), "users", "add", "pat", "--role", "admin")
+    assert code == 2 and "password: must have at least 8 characters" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["password"]
 
 
 def test_the_first_account_is_the_administrator_and_needs_no_sign_in(tmp_path, capsys,
@@ -113,12 +167,12 @@ def test_an_administrator_adds_lists_disables_and_resets(clinic_db, tmp_path, ca
     code, out, _ = run(capsys, "--db", db, "--user", "pat", "users", "reset-password", "kim",
                        "--new-password-file", str(secret(tmp_path, "second-day-2", "reset")))
     assert code == 0 and "kim has a temporary password now" in out
-    with st.open_store(clinic_db) as store:
+    with opened(clinic_db) as store:
         assert accounts.sign_in(store, "kim", "second-day-2").must_change_password
 
 
 def test_only_an_administrator_manages_accounts(clinic_db, tmp_path, capsys, monkeypatch):
-    with st.open_store(clinic_db) as store:
+    with opened(clinic_db) as store:
         accounts.add_user(store, accounts.sign_in(store, "pat", "correct horse"), "kim", "Kim",
                           ["nurse"], staff.PASSWORD, must_change=False, password_rule=False)
     monkeypatch.setenv("OCREBILL_PASSWORD_FILE", str(secret(tmp_path, staff.PASSWORD, "kim")))
@@ -253,7 +307,8 @@ def test_a_demo_database_has_an_account_per_role(tmp_path, capsys, monkeypatch):
     assert code == 0
     assert ('Staff accounts, password "demo": admin (administrator), frontdesk (front desk), '
             "nurse (nurse), biller (biller)") in out
-    with st.open_store(db) as store:
+    assert not db.read_bytes().startswith(b"SQLite format 3")  # encrypted by default
+    with open_demo(db) as store:
         assert st.practice_settings(store).demo
         for login, role in (("admin", "admin"), ("frontdesk", "front_desk"),
                             ("nurse", "nurse"), ("biller", "biller")):
@@ -264,7 +319,7 @@ def test_a_demo_database_has_an_account_per_role(tmp_path, capsys, monkeypatch):
                        "2026-03-04")
     assert code == 0 and out
     code, _, err = run(capsys, "--db", str(db), "demo")
-    assert code == 1 and "already holds" in err
+    assert code == 1 and "demo data only goes into a new file" in err
 
 
 def test_demo_accounts_are_rehashed_with_the_real_parameters_at_first_sign_in(tmp_path):
