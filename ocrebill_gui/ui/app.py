@@ -51,6 +51,9 @@ def create_application(argv: list[str]) -> QApplication:
     app.setOrganizationName("OcreBill")
     app.setApplicationDisplayName("OcreBill")
     install_style(app)
+    from ocrebill_gui.ui import wheel_guard
+
+    wheel_guard.install(app)  # a passing wheel changes no picker or spin box
     return app
 
 
