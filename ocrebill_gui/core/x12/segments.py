@@ -1,0 +1,51 @@
+"""Segments as tuples of elements, and their text: `*` between elements, `:` between the parts
+of a composite, `~` after each segment (a newline after it too, for people reading the file)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+ELEMENT = "*"
+COMPONENT = ":"
+REPETITION = "^"
+TERMINATOR = "~"
+_DELIMITERS = re.compile(r"[*:^~\r\n]")
+
+Segment = tuple[str, ...]
+
+
+def clean(value: object) -> str:
+    """A data value with no delimiter in it (a '*' in a name would split the element), and the
+    whitespace X12 does not want at its ends."""
+    text = _DELIMITERS.sub(" ", str(value))
+    return " ".join(text.split())
+
+
+def seg(tag: str, *elements: object) -> Segment:
+    """A segment; trailing empty elements are dropped, as X12 requires."""
+    values = [clean(e) if not isinstance(e, Composite) else str(e) for e in elements]
+    while values and values[-1] == "":
+        values.pop()
+    return (tag, *values)
+
+
+class Composite(str):
+    """A composite element, already joined with ':' (its parts cleaned)."""
+
+
+def composite(*parts: object) -> Composite:
+    values = [clean(p) for p in parts]
+    while values and values[-1] == "":
+        values.pop()
+    return Composite(COMPONENT.join(values))
+
+
+def d8(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def render(segments: Iterable[Segment], *, newline: bool = True) -> str:
+    end = TERMINATOR + ("\n" if newline else "")
+    return "".join(ELEMENT.join(s) + end for s in segments)
