@@ -88,7 +88,7 @@ def _claim(problems: list[ClaimProblem], submission: ClaimSubmission) -> None:
     add = problems.append
     claim = submission.claim
     if claim.frequency in ("7", "8") and not claim.original_claim_number.strip():
-        kind = "replacement" if claim.frequency == "7" else "void"
+        kind = {"7": "replacement", "8": "void"}[claim.frequency]
         add(ClaimProblem("claim.original_claim_number",
                          f"a {kind} (frequency {claim.frequency}) needs the payer's claim "
                          "number of the original claim"))
