@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.idle_lock import IdleWatch
+from ocrebill_gui.ui.menus import WindowMenus
 from ocrebill_gui.ui.qt import (
     QAction,
     QActionGroup,
@@ -85,6 +86,7 @@ class MainWindow(SessionControl, QMainWindow):
         self.setCentralWidget(self.gate)
         self._build_menu()
         self._build_toolbar()
+        self.menus = WindowMenus(self)
         self.user_label = QLabel("Not signed in")
         self.user_label.setObjectName("signedInAs")
         self.statusBar().addPermanentWidget(self.user_label)
@@ -115,7 +117,7 @@ class MainWindow(SessionControl, QMainWindow):
             action.setCheckable(True)
             action.setShortcut(shortcut)
             action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
-            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            action.triggered.connect(lambda _checked=False, k=key: self.go_to_page(k))
             group.addAction(action)
             bar.addAction(action)
             self.page_actions[key] = action
@@ -138,8 +140,6 @@ class MainWindow(SessionControl, QMainWindow):
         down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search)
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         down.activated.connect(self._search_entered)  # Down, like Enter: into the results
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.activated.connect(self.focus_search)
         for action in (self.new_visit_action, *self.page_actions.values()):
             action.setEnabled(False)
         self.search.setEnabled(False)
@@ -220,7 +220,20 @@ class MainWindow(SessionControl, QMainWindow):
             page.refresh()
         self.stack.setCurrentWidget(page)
         self.page_actions[key].setChecked(True)
+        self.menus.refresh()
         return page
+
+    def go_to_page(self, key: str) -> None:
+        """Ctrl+1..6: the screen, with the keyboard in its list (Enter opens the row)."""
+        page = self.show_page(key)
+        focus = getattr(page, "focus_table", None)
+        if focus is not None:
+            focus()
+
+    def step_day(self, days: int) -> None:
+        """Alt+Left / Alt+Right on Today: the day before or after; 0: back to today."""
+        if self.current_page == "today":
+            self.page("today").step(days)
 
     @property
     def current_page(self) -> str:
@@ -229,6 +242,13 @@ class MainWindow(SessionControl, QMainWindow):
     # -- finding patients -----------------------------------------------------------------
 
     def focus_search(self) -> None:
+        """Ctrl+F: the patient search; in a new visit without a patient yet, the visit's own
+        patient search (choosing whom the visit is for)."""
+        editor = self.front_editor()
+        if editor is not None and editor.patient.patient_id is None \
+                and not editor.presenter.read_only:
+            editor.patient.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
@@ -274,6 +294,36 @@ class MainWindow(SessionControl, QMainWindow):
             return None
         return self._visits().open(None, patient_id)
 
+    def front_editor(self) -> Any:
+        """The editor of the visit tab in front while the Visits screen shows, else None."""
+        if self.visit_window is None or self.current_page != "visits" or self.locked:
+            return None
+        tab = self.visit_window.tabs.currentWidget()
+        return getattr(tab, "editor", None)
+
+    def visit_tab(self, what: str) -> None:
+        """Ctrl+W closes the visit in front (its draft saved first); Ctrl+Tab and
+        Ctrl+Shift+Tab go to the next or previous visit tab."""
+        if self.visit_window is None or self.current_page != "visits":
+            return
+        tabs = self.visit_window.tabs
+        if what == "close":
+            self.visit_window.close_current()
+        elif tabs.count() > 1:
+            step = 1 if what == "next" else -1
+            tabs.setCurrentIndex((tabs.currentIndex() + step) % tabs.count())
+        self.menus.refresh()
+
+    def show_shortcuts(self) -> None:
+        from ocrebill_gui.ui.help_dialogs import ShortcutsDialog
+
+        ShortcutsDialog.show_for(self)
+
+    def show_about(self) -> None:
+        from ocrebill_gui.ui.help_dialogs import AboutDialog
+
+        AboutDialog.show_for(self)
+
     def _visits(self) -> Any:
         if self.visit_window is None:
             from ocrebill_gui.ui.visit_window import VisitWindow
@@ -282,6 +332,7 @@ class MainWindow(SessionControl, QMainWindow):
             self.visit_window.visit_changed.connect(self._visit_changed)
             self.visit_window.wanted.connect(self._show_visits)
             self.visit_window.emptied.connect(self._visits_emptied)
+            self.visit_window.tabs.currentChanged.connect(lambda _i: self.menus.refresh())
             self.pages["visits"] = self.visit_window
             self.stack.addWidget(self.visit_window)
         return self.visit_window

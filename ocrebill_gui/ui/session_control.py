@@ -37,6 +37,7 @@ class SessionControl:
 
     def _build_menu(self: MainWindow) -> None:
         menu = self.menuBar().addMenu("&File")
+        self.file_menu = menu  # ui/menus.py adds the visit's and the window's entries
         self.switch_user_action = menu.addAction("&Switch user...", self.switch_user)
         self.lock_action = menu.addAction("&Lock now", self.lock)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
@@ -113,6 +114,7 @@ class SessionControl:
         self.toolbar.show()
         for action in self._session_actions:
             action.setEnabled(True)
+        self.menus.show_screens(True)
         self.idle.start(self._idle_minutes() * 60)
 
     def _ask_sign_in(self: MainWindow, *, switching: bool = False) -> None:
@@ -136,6 +138,7 @@ class SessionControl:
         self.toolbar.hide()
         for action in self._session_actions:
             action.setEnabled(False)
+        self.menus.show_screens(False)
         self.user_label.setText("Locked" if self.session is not None else "Not signed in")
 
     def _signed_in(self: MainWindow, session: Session) -> None:

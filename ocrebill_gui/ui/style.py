@@ -136,7 +136,26 @@ def _apply_invalid(widget: QWidget, app_palette: QPalette) -> None:
     if widget.property("invalid"):
         base = app_palette.color(QPalette.ColorRole.Base)
         palette.setColor(QPalette.ColorRole.Base, mix(base, accent("error", app_palette), 0.12))
+    elif widget.property("readOnlyLook"):  # the window's colour: nothing to type into
+        palette.setColor(QPalette.ColorRole.Base, app_palette.color(QPalette.ColorRole.Window))
     widget.setPalette(palette)
+
+
+def show_read_only(root: QWidget) -> None:
+    """Text fields under `root` that are read-only look it (the window's colour where the
+    editable ones are white), and the others look editable again; still focusable, to read
+    and copy. Fields keep their state's look when the palette changes."""
+    from ocrebill_gui.ui.qt import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit
+
+    fields = [w for kind in (QLineEdit, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+              for w in root.findChildren(kind)]
+    for widget in fields:
+        if isinstance(widget.parentWidget(), QAbstractSpinBox):
+            continue  # a spin box's own line edit: the box decides
+        read_only = widget.isReadOnly()
+        if bool(widget.property("readOnlyLook")) != read_only:
+            widget.setProperty("readOnlyLook", read_only)
+            _apply_invalid(widget, QApplication.palette())
 
 
 def _wanted_scheme() -> Qt.ColorScheme:
@@ -175,7 +194,7 @@ class AppStyle(QObject):
             tone = widget.property("textTone")
             if isinstance(tone, str):
                 _apply_tone(widget, tone, palette)
-            if widget.property("invalid"):
+            if widget.property("invalid") or widget.property("readOnlyLook"):
                 _apply_invalid(widget, palette)
 
 

@@ -53,14 +53,12 @@ class TodayPage(QWidget):
         day_label.setBuddy(self.day)
         self.previous_button = QToolButton()
         self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
-        self.previous_button.setToolTip("Previous day (Alt+Left)")
-        self.previous_button.setShortcut("Alt+Left")
-        self.previous_button.clicked.connect(lambda: self._step(-1))
+        self.previous_button.setToolTip("Previous day (Alt+Left)")  # View > Previous day
+        self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button = QToolButton()
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.next_button.setToolTip("Next day (Alt+Right)")
-        self.next_button.setShortcut("Alt+Right")
-        self.next_button.clicked.connect(lambda: self._step(1))
+        self.next_button.setToolTip("Next day (Alt+Right)")  # View > Next day
+        self.next_button.clicked.connect(lambda: self.step(1))
         self.today_button = QPushButton("&Today")
         self.today_button.clicked.connect(lambda: self.show_day(self._today))
         self.new_button = QPushButton("&New visit")
@@ -95,8 +93,9 @@ class TodayPage(QWidget):
             self.day.setDate(QDate(day.year, day.month, day.day))
             self._update_labels()
 
-    def _step(self, days: int) -> None:
-        self.show_day(self.model.day + timedelta(days=days))
+    def step(self, days: int) -> None:
+        """`days` before or after the day shown; 0: back to today."""
+        self.show_day(self.model.day + timedelta(days=days) if days else self._today)
 
     def refresh(self) -> None:
         """Reload after a visit was saved or finalized, keeping the selected row."""

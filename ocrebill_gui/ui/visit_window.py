@@ -9,7 +9,7 @@ again from the database, where everything typed already is. A tab whose editor c
 open visits so cost about what one does.
 
 Ctrl+Tab / Ctrl+Shift+Tab move between tabs, Ctrl+W closes the current one (its draft is
-saved first, as the editor's own Close does).
+saved first, as the editor's own Close does): the main window's Visit menu (ui/menus.py).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from collections.abc import Callable
 from ocrebill_gui.ui.memory import collect_soon
 from ocrebill_gui.ui.qt import (
     QCloseEvent,
-    QKeySequence,
-    QShortcut,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -88,9 +86,6 @@ class VisitWindow(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.tabs)
-        close_tab = QShortcut(QKeySequence.StandardKey.Close, self)
-        close_tab.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        close_tab.activated.connect(self.close_current)
 
     def _tab(self, index: int) -> VisitTab:
         return self.tabs.widget(index)  # type: ignore[return-value]

@@ -37,6 +37,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
+from ocrebill_gui.ui.style import show_read_only
 from ocrebill_gui.ui.visit_editor import services, visit_io
 from ocrebill_gui.ui.visit_editor.admin_card import AdministrationCard
 from ocrebill_gui.ui.visit_editor.diagnoses import DiagnosesSection
@@ -203,17 +204,16 @@ class VisitEditor(EditorActions, QWidget):
         return group
 
     def _shortcuts(self) -> None:
+        """The keys of ui/editor_commands.py, working wherever the focus is in the editor
+        (the main window's menus show the same commands)."""
+        from ocrebill_gui.ui.editor_commands import COMMANDS
+
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        keys = {"F5": lambda: self.press_timeline("start"), "F6": lambda: self.press_timeline(
-            "pause"), "F7": lambda: self.press_timeline("resume"),
-            "F8": lambda: self.press_timeline("stop"), "Ctrl+S": self.save_now,
-            "Ctrl+M": self.add_product.setFocus, "Ctrl+D": self.diagnoses.search.setFocus,
-            "Ctrl+F": self.patient.search.setFocus,
-            "Ctrl+Shift+F": self.finalize, "Ctrl+Shift+P": lambda: self.print_report()}
-        for key, slot in keys.items():
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(context)
-            shortcut.activated.connect(slot)
+        for command in COMMANDS:
+            if command.keys:
+                shortcut = QShortcut(QKeySequence(command.keys), self)
+                shortcut.setContext(context)
+                shortcut.activated.connect(lambda c=command: c.call(self))
 
     # -- redrawing ---------------------------------------------------------------------------
     def _changed(self) -> None:
@@ -248,6 +248,7 @@ class VisitEditor(EditorActions, QWidget):
                                  problem_count=len(self.presenter.problems))
         self._show_banner()
         self._show_state()
+        show_read_only(self)  # a finalized visit's fields look read-only, not just act it
         if self.presenter.revision != self._saved_revision and not self.presenter.read_only:
             self._autosave.start()
 
