@@ -33,7 +33,10 @@ def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.A
 
         add_user_option(parser, top=True)
     parser.add_argument("--demo", action="store_true",
-                        help="start the app on a fresh demo database")
+                        help="start the app on a fresh demo database (encrypted; its accounts' "
+                             "password is demo)")
+    parser.add_argument("--plain", dest="plain_demo", action="store_true",
+                        help="with --demo: a plain (unencrypted) demo database")
     parser.add_argument("--smoke", action="store_true",
                         help="check this installation and exit: a temporary demo database, "
                              "the main window, one visit computed and its superbill rendered "
@@ -70,6 +73,9 @@ def start_app(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """No sub-command: the app, or `--smoke`. The display is checked before Qt is imported."""
     if args.smoke and (args.demo or args.db):
         parser.error("--smoke uses a temporary database of its own: leave out --demo and --db")
+    if args.plain_demo and not args.demo:
+        parser.error("--plain goes with --demo (a new database made in the app is encrypted; "
+                     "`ocrebill users add --plain` makes a plain one)")
     if missing_display():
         print(no_display_message(parser.prog), file=sys.stderr)
         return 1

@@ -138,6 +138,15 @@ def verify_copy(dest: Path, key: bytes, expected: dict[str, int]) -> None:
                          f"({verdict.problems[0]}): the original was not changed")
 
 
+def refuse_lone_key_file(target: Path) -> None:
+    """A key file without its database is never replaced: StoreError saying what to do."""
+    sidecar = keys.sidecar_path(target)
+    if os.path.lexists(sidecar) and not os.path.lexists(target):
+        raise StoreError(f"{sidecar} exists without its database: if the database was moved, "
+                         "move its key file with it; otherwise move the key file away first. "
+                         "Nothing was changed")
+
+
 def create_encrypted_database(path: str | os.PathLike[str], login: str, display_name: str,
                               password: str, *,
                               clock: Callable[[], datetime] | None = None,
@@ -155,10 +164,7 @@ def create_encrypted_database(path: str | os.PathLike[str], login: str, display_
     sidecar = keys.sidecar_path(target)
     if os.path.lexists(target):
         raise StoreError(f"{target} exists already: a new database needs a new file name")
-    if os.path.lexists(sidecar):
-        raise StoreError(f"{sidecar} exists without its database: if the database was moved, "
-                         "move its key file with it; otherwise move the key file away first. "
-                         "Nothing was changed")
+    refuse_lone_key_file(target)
     folder_for(target)
     key, recovery = keys.new_key(), keys.new_recovery_key()
     partial = partial_path(target)
@@ -264,4 +270,5 @@ def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
 
 
 __all__ = ["PLAIN_BACKUP_SUFFIX", "EncryptReport", "create_encrypted_database",
-           "encrypt_database", "export_encrypted", "table_counts"]
+           "encrypt_database", "export_encrypted", "refuse_lone_key_file",
+           "table_counts"]

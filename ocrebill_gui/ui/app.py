@@ -81,25 +81,31 @@ def run(args: argparse.Namespace) -> int:
     def load() -> None:
         if probe is not None and probe.painted():
             return
-        from ocrebill_gui.ui.startup import open_database
+        from ocrebill_gui.ui.startup import NewDatabase, create_database, open_database
         from ocrebill_gui.ui.unlock import signed_in_as, unlock_first
 
         credentials = None
         if not getattr(args, "demo", False):  # an encrypted file: its key file first
             from ocrebill_gui.store import resolve_db_path
 
-            credentials = unlock_first(window, resolve_db_path(getattr(args, "db", None)))
+            path = resolve_db_path(getattr(args, "db", None))
+            if probe is not None:
+                probe.answer_unlock(path)
+            credentials = unlock_first(window, path)
         store = None if credentials is False else open_database(
-            window, db=getattr(args, "db", None), demo=bool(getattr(args, "demo", False)))
+            window, db=getattr(args, "db", None), demo=bool(getattr(args, "demo", False)),
+            plain=bool(getattr(args, "plain_demo", False)))
         if store is None:
             status["code"] = 1
             window.close()
             app.quit()
             return
         window.session_started.connect(freeze_once)
-        # Unlocked with a login and password: the same person signed in (no second sign-in).
-        window.attach_store(store, signed_in_as(store, credentials))
-        app.aboutToQuit.connect(store.close)
+        app.aboutToQuit.connect(lambda: window.store is not None and window.store.close())
+        if isinstance(store, NewDatabase):  # the first administrator's form creates it
+            create_database(window, store.path)
+        else:  # unlocked with a login and password: the same person signed in at once
+            window.attach_store(store, signed_in_as(store, credentials))
         if probe is not None:
             probe.ready(window)
 

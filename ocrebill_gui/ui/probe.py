@@ -7,8 +7,9 @@ Each line is `probe STAGE PERF_COUNTER PEAK_KB`.
 - `first-paint`: the main window has painted (the figure compared with a bare Qt window);
 - `sign-in`: the sign-in screen has painted (the database open: `ocrebill --demo` builds its
   demo first), then the app quits;
-- `ready`: the database is open, the demo nurse signed in on the sign-in screen (the
-  benchmark's database is a demo one) and today's visits are listed (`sign-in-refused`
+- `ready`: the database is open, the demo nurse signed in on the sign-in screen, or in the
+  unlock dialog of an encrypted database (the benchmark's database is a demo one), and
+  today's visits are listed (`sign-in-refused`
   instead, and the app quits, when the database has no demo accounts); the peak starts afresh
   after the sign-in, whose password check takes 64 MiB for a moment (`forget_peak`);
 - `open-visits=N`: N visits opened in visit editors, all left open (for peak memory);
@@ -44,6 +45,31 @@ class Probe:
             self._quit()
             return True
         return False
+
+    def answer_unlock(self, path) -> None:
+        """An encrypted database: its unlock dialog answered as the demo nurse, typed into its
+        fields as a person would (`sign-in-refused` and quit when that does not open it)."""
+        from ocrebill_gui.ui.unlock import UnlockDialog, needs_unlock
+
+        if not needs_unlock(path):
+            return
+
+        def answer() -> None:
+            dialog = next((w for w in QApplication.topLevelWidgets()
+                           if isinstance(w, UnlockDialog) and w.isVisible()), None)
+            if dialog is None:  # not up yet
+                QTimer.singleShot(10, answer)
+                return
+            from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
+
+            dialog.login.setText("nurse")
+            dialog.password.setText(DEMO_PASSWORD)
+            if not dialog.submit():
+                self._say("sign-in-refused")
+                dialog.done(0)
+            forget_peak()  # the unlock's argon2id, as for the sign-in below
+
+        QTimer.singleShot(0, answer)
 
     def ready(self, window: QWidget) -> None:
         panel = getattr(window, "sign_in_panel", None)

@@ -4,7 +4,9 @@ A fresh demo database in a temp folder, a fixed day and a clock standing at 10:1
 today's infusions are running and the pictures do not change from run to run), and a layout
 file of its own (the user's remembered layout is left alone). The sign-in screen first; then
 each screen as the demo account whose work it is (the nurse's day and visit, the front desk's
-patient form, the biller's payer profile), signed in on the sign-in screen. Run with
+patient form, the biller's payer profile), signed in on the sign-in screen. Before them, a new
+database's first administrator form, its recovery key dialog and the unlock dialog of an
+encrypted database (the demo is encrypted, as `ocrebill --demo` makes it). Run with
 QT_SCALE_FACTOR=2 or OCREBILL_COLOR_SCHEME=dark to check 200 % scaling and the dark palette.
 """
 
@@ -20,7 +22,7 @@ from ocrebill_gui.ui.qt import QApplication, QSize, QWidget
 
 DEMO_DAY = date(2026, 3, 10)  # a Tuesday
 CLOCK = datetime(2026, 3, 10, 10, 15)
-
+SAMPLE_RECOVERY_KEY = "K7QF-M2XA-3PLD-R4TB-WC3N-H6JZ-Y2GE-5SVU"  # shown in the picture only
 
 
 def _settle(app: QApplication, rounds: int = 5) -> None:
@@ -34,11 +36,46 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _new_database(app: QApplication, work: Path, size: QSize, out_dir: Path) -> list[Path]:
+    """A new database's first administrator form, the recovery key dialog that follows it (a
+    made-up key: the real one is never the same twice) and the unlock dialog of an encrypted
+    database. Nothing is created on disk but the pictures."""
+    from ocrebill_gui.ui.clock import FakeClock
+    from ocrebill_gui.ui.main_window import MainWindow
+    from ocrebill_gui.ui.recovery_key import RecoveryKeyDialog
+    from ocrebill_gui.ui.settings import WindowLayout
+    from ocrebill_gui.ui.startup import create_database
+    from ocrebill_gui.ui.unlock import UnlockDialog
+
+    window = MainWindow(WindowLayout(work / "layout-new.ini"), clock=FakeClock(CLOCK))
+    window.resize(size)
+    window.show()
+    shots = []
+    try:
+        create_database(window, work / "ocrebill.sqlite")
+        _settle(app)
+        shots.append(_save(window, out_dir / "first-administrator.png"))
+        dialog = RecoveryKeyDialog(work / "ocrebill.sqlite", SAMPLE_RECOVERY_KEY, window)
+        dialog.show()
+        _settle(app)
+        shots.append(_save(dialog, out_dir / "recovery-key.png"))
+        dialog.stored.setChecked(True)
+        dialog.accept()
+        unlock = UnlockDialog(work / "ocrebill.sqlite", demo=True, parent=window)
+        unlock.show()
+        _settle(app)
+        shots.append(_save(unlock, out_dir / "unlock.png"))
+        unlock.reject()
+    finally:
+        window.close()
+    return shots
+
+
 def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = print,
                        ) -> list[Path]:
     """Write one PNG per screen to `out_dir`; returns their paths."""
     from ocrebill_gui import store as api
-    from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
+    from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD, open_demo
     from ocrebill_gui.ui.app import create_application
     from ocrebill_gui.ui.clock import FakeClock
     from ocrebill_gui.ui.main_window import MainWindow
@@ -52,9 +89,9 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     say(f"demo database: {work / 'demo.sqlite'}")
-    api.create_demo_database(work / "demo.sqlite", today=DEMO_DAY)
+    api.create_demo_database(work / "demo.sqlite", today=DEMO_DAY, encrypt=True)
     # The store's clock stands still too: the audit log's times are the pictures' own.
-    store = api.open_store(work / "demo.sqlite", clock=lambda: CLOCK.astimezone())
+    store = open_demo(work / "demo.sqlite", clock=lambda: CLOCK.astimezone())
     clock = FakeClock(CLOCK)
     window = MainWindow(WindowLayout(work / "layout.ini"), clock=clock)
     window.resize(size)
@@ -70,6 +107,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
 
     try:
+        written += _new_database(app, work, size, out_dir)
         _settle(app)
         written.append(_save(window, out_dir / "sign-in.png"))
         sign_in("nurse")

@@ -4,7 +4,10 @@
   or password, disabled, locked for a while) under the fields. On a demo database the demo
   accounts are listed, and clicking one fills the fields.
 - `FirstAdminForm`: a database without accounts gets its administrator first (login, display
-  name, password twice), checked as it is typed with the store's own rules and words.
+  name, password twice), checked as it is typed with the store's own rules and words. With no
+  file yet (a new database), the form creates it encrypted with the administrator's account
+  (store/encryption.create_encrypted_database: nothing is written before the form is sent)
+  and shows the recovery key once (ui/recovery_key.py), then emits `created(store, session)`.
 - `NewPasswordForm`: a password set by an administrator is changed before anything else
   (and File > Change password, through `ChangePasswordDialog`).
 - `SignInPanel`: the card in the middle of the window that shows the right form in turn and
@@ -16,6 +19,7 @@ Passwords live in the fields only as long as the panel: each sign-in builds a ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from ocrebill_gui.store import InvalidRecord, Store, StoreError
 from ocrebill_gui.store import accounts as staff
@@ -38,6 +42,10 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.style import set_role
+
+
+PLAIN_HINT = ("This database is not encrypted: an administrator can encrypt it with "
+              "`ocrebill encrypt` (README, Encryption at rest).")
 
 
 def password_field() -> QLineEdit:
@@ -243,14 +251,18 @@ class _CheckedForm(QWidget):
 
 
 class FirstAdminForm(_CheckedForm):
-    """The first account of a database: its administrator. `signed_in(session, password)`."""
+    """The first account of a database: its administrator. `signed_in(session, password)` on
+    an existing database; `created(store, session)` once a new one (`store` None, `path`) is
+    made, encrypted, and its recovery key shown."""
 
     signed_in = Signal(object, str)
+    created = Signal(object, object)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store | None, parent: QWidget | None = None, *,
+                 path: Path | None = None) -> None:
         super().__init__("firstAdminForm", "&Create the administrator account", parent)
         self.button.setObjectName("createAdmin")
-        self._store = store
+        self._store, self._path = store, path
         self.login = self.grid.add("login", "&Login", QLineEdit(),
                                    note="Letters, digits, '.', '-' or '_', e.g. pat.lee")
         self.display_name = self.grid.add("display_name", "&Name", QLineEdit(),
@@ -258,9 +270,13 @@ class FirstAdminForm(_CheckedForm):
         self.password = self.grid.add("password", "&Password", password_field(),
                                       note=f"At least {staff.MIN_PASSWORD} characters")
         self.repeat = self.grid.add("repeat", "&Again", password_field())
-        self._lay_out("This database has no staff accounts yet. Create the administrator's: "
-                      "the administrator adds the other accounts (front desk, nurses, "
-                      "billers).")
+        intro = ("This database has no staff accounts yet. Create the administrator's: the "
+                 "administrator adds the other accounts (front desk, nurses, billers).")
+        if store is None:
+            intro = ("A new database. Create the administrator's account: the administrator "
+                     "adds the other accounts (front desk, nurses, billers). The database is "
+                     "encrypted; its recovery key is shown next, once.")
+        self._lay_out(intro)
 
     def first_focus(self) -> None:
         self.login.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -274,10 +290,36 @@ class FirstAdminForm(_CheckedForm):
 
     def submit(self) -> Session | None:
         password = self.password.text()
+        if self._store is None:
+            return self._create(password)
         session = self._save(lambda: staff.create_first_admin(
             self._store, self.login.text(), self.display_name.text(), password))
         if session is not None:
             self.signed_in.emit(session, password)
+        return session
+
+    def _create(self, password: str) -> Session | None:
+        """The new database, encrypted, with this administrator; the recovery key shown."""
+        from ocrebill_gui.store.encryption import create_encrypted_database
+        from ocrebill_gui.ui.recovery_key import RecoveryKeyDialog
+
+        assert self._path is not None, "a new database needs its path"
+        made: list[tuple[Store, Session, str]] = []
+
+        def create() -> Session:
+            made.append(create_encrypted_database(self._path, self.login.text(),
+                                                  self.display_name.text(), password))
+            return made[0][1]
+
+        session = self._save(create)
+        if session is None:
+            return None
+        store, _session, recovery = made[0]
+        self._store = store
+        self.password.clear()
+        self.repeat.clear()
+        RecoveryKeyDialog.show_once(self, self._path, recovery)
+        self.created.emit(store, session)
         return session
 
 
@@ -336,9 +378,11 @@ class SignInPanel(QWidget):
     the window locked (their login is filled in)."""
 
     signed_in = Signal(object)
+    database_created = Signal(object, object)  # (store, session): a new database was made
 
-    def __init__(self, store: Store, *, demo: bool = False, locked: Session | None = None,
-                 switching: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store | None, *, path: Path | None = None, demo: bool = False,
+                 locked: Session | None = None, switching: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signInPanel")
         self._store, self._demo = store, demo
@@ -363,7 +407,13 @@ class SignInPanel(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
-        where = store.path.name
+        where = (store.path if store is not None else path).name  # type: ignore[union-attr]
+        if store is None:  # no file yet: the administrator's form creates it, encrypted
+            self._heading("Welcome to OcreBill", f"{where}: a new database")
+            form = FirstAdminForm(None, path=path)
+            form.created.connect(self.database_created)
+            self._show(form)
+            return
         if locked is not None and not switching:
             self._heading("OcreBill is locked",
                           f"{locked.display_name} ({locked.roles_text}) is signed in on {where}. "
@@ -374,6 +424,8 @@ class SignInPanel(QWidget):
                                          "closed when someone else signs in.")
         else:
             self._heading("Sign in to OcreBill", where)
+        if store.key is None and not demo:
+            self.note.setText(f"{self.note.text()}\n{PLAIN_HINT}")
         try:
             first = not staff.has_accounts(store)
         except StoreError:
@@ -396,8 +448,9 @@ class SignInPanel(QWidget):
             self.form.deleteLater()
         self.form = form
         self._box.addWidget(form)
-        signal = getattr(form, "signed_in", None) or form.changed  # type: ignore[attr-defined]
-        signal.connect(self._step)
+        if self._store is not None:
+            signal = getattr(form, "signed_in", None) or form.changed  # type: ignore[attr-defined]
+            signal.connect(self._step)
         form.show()
         if self.isVisible():
             form.first_focus()  # type: ignore[attr-defined]

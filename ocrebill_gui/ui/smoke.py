@@ -5,8 +5,9 @@ bundle fails here and not in front of a nurse:
 
 0. Qt started first: a platform plugin that cannot start aborts the process (no Python
    cleanup runs), so it must do so before any patient data, even fictional, is in the temp area;
-1. a demo database in a new temp folder (mkdtemp: 0700), removed afterwards whatever happens
-   short of a crash or SIGKILL;
+1. an encrypted demo database (SQLCipher, its key file, as `ocrebill --demo` makes it) in a
+   new temp folder (mkdtemp: 0700), removed afterwards whatever happens short of a crash or
+   SIGKILL;
 2. the main window on it, shown until it has painted (the real platform plugin, or offscreen);
    the demo nurse signs in on its sign-in screen (argon2id, the real parameters);
 3. a draft visit opened in the visit editor, which computes its claim (catalog, payer
@@ -53,8 +54,10 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
 
         work = Path(tempfile.mkdtemp(prefix="ocrebill-smoke-"))
         path = work / "smoke.sqlite"
-        summary = api.create_demo_database(path)
-        store = api.open_store(path)
+        summary = api.create_demo_database(path, encrypt=True)  # as --demo makes it
+        from ocrebill_gui.store.demo_accounts import open_demo
+
+        store = open_demo(path)  # its key unwrapped with the demo's public password
         closing.append(store.close)
         say(f"database created at {path}: {summary.visits} demo visits, "
             f"{summary.patients} patients")

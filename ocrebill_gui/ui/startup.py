@@ -1,14 +1,29 @@
 """Opening the database when the app starts: the default or --db file, or a fresh demo with
---demo; an empty database gets an offer of demo data. Loaded after the first paint."""
+--demo; a new or empty database gets an offer of demo data. Loaded after the first paint.
+
+Demo databases are encrypted (`--plain` with --demo: plain); the app opens the demo it made
+with the key that the demo's public password unwraps. A path with no file is not created here:
+declined the demo, the window shows the first administrator's form (`create_database`), which
+creates the database encrypted once it is sent (ui/sign_in.FirstAdminForm).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.ui.qt import QApplication, QMainWindow, QMessageBox, Qt, QWidget
 from ocrebill_gui.ui.temp_files import folder_until_quit
+
+
+@dataclass(frozen=True)
+class NewDatabase:
+    """No file at `path` yet: the first administrator's form creates it (encrypted)."""
+
+    path: Path
 
 
 class DemoOffer:
@@ -57,24 +72,33 @@ def _idle() -> None:
         QApplication.restoreOverrideCursor()
 
 
-def open_database(window: QWidget, *, db: str | None, demo: bool) -> Store | None:
-    """The open store, or None after telling the person what went wrong."""
+def open_database(window: QWidget, *, db: str | None, demo: bool,
+                  plain: bool = False) -> Store | NewDatabase | None:
+    """The open store; NewDatabase for a path without a file whose demo offer was declined;
+    None after telling the person what went wrong. `plain`: a --demo database not encrypted."""
+    from ocrebill_gui.store.accounts import has_accounts
+    from ocrebill_gui.store.db import folder_for
+    from ocrebill_gui.store.encryption import refuse_lone_key_file
+
     try:
         if demo:
             path = Path(db).expanduser() if db else fresh_demo_path()
-            _busy(window, f"Preparing demo data in {path}...")
-            api.create_demo_database(path)
-            return api.open_store(path)
+            return _demo(window, path, encrypt=not plain)
         path = api.resolve_db_path(db)
+        if not path.exists():
+            folder_for(path)  # a mistyped --db folder is said now, not after the form
+            refuse_lone_key_file(path)
+            _idle()
+            if DemoOffer.ask(window, path):
+                return _demo(window, path)
+            return NewDatabase(path)
         _busy(window, f"Opening {path}...")
         store = api.open_store(path)
-        if not store.read_only and not api.has_records(store):
+        if not store.read_only and not api.has_records(store) and not has_accounts(store):
             _idle()
             if DemoOffer.ask(window, path):
                 store.close()
-                _busy(window, f"Preparing demo data in {path}...")
-                api.create_demo_database(path)
-                store = api.open_store(path)
+                return _demo(window, path)
         return store
     except StoreError as error:
         _idle()
@@ -82,3 +106,36 @@ def open_database(window: QWidget, *, db: str | None, demo: bool) -> Store | Non
         return None
     finally:
         _idle()
+
+
+def _demo(window: QWidget, path: Path, *, encrypt: bool = True) -> Store:
+    from ocrebill_gui.store.demo_accounts import open_demo
+
+    _busy(window, f"Preparing demo data in {path}...")
+    api.create_demo_database(path, encrypt=encrypt)
+    return open_demo(path)
+
+
+def create_database(window: QMainWindow, path: Path,
+                    started: Callable[[Store], None] | None = None) -> QWidget:
+    """The first administrator's form where the sign-in goes: sent, it creates the database at
+    `path` encrypted and shows its recovery key; the window then has the database, the
+    administrator signed in, and `started(store)` is called. Returns the form's panel."""
+    from ocrebill_gui.ui.sign_in import SignInPanel
+
+    panel = SignInPanel(None, path=path)
+
+    def created(store: Store, session: object) -> None:
+        window.attach_store(store, session)  # the panel goes with the screens' arrival
+        if started is not None:
+            started(store)
+
+    panel.database_created.connect(created)
+    window.sign_in_panel = panel
+    window.gate.addWidget(panel)
+    window.gate.setCurrentWidget(panel)
+    window.toolbar.hide()
+    window.menus.show_screens(False)  # as over the sign-in: File and Help only
+    window.setWindowTitle(path.name)
+    window.statusBar().showMessage(f"New database {path}")
+    return panel

@@ -54,6 +54,11 @@ class UnlockDialog(QDialog):
             self.demo_hint = demo_accounts_hint(self.fill_demo)
             layout.addWidget(self.demo_hint)
         layout.addWidget(buttons)
+        # Wide enough for its title in the title bar (with the window's buttons beside it) and
+        # for the fields: a narrow dialog cut it to "Sign in: en...".
+        metrics = self.fontMetrics()
+        self.setMinimumWidth(max(metrics.averageCharWidth() * 80,
+                                 metrics.horizontalAdvance(self.windowTitle()) * 2 + 160))
 
     def fill_demo(self, login: str) -> None:
         self.login.setText(login)

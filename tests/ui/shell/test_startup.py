@@ -14,7 +14,7 @@ from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.main_window import MainWindow
-from ocrebill_gui.ui.startup import DemoOffer, StartupError, open_database
+from ocrebill_gui.ui.startup import DemoOffer, NewDatabase, StartupError, open_database
 
 HEAVY = ("pydantic", "reportlab", "sqlite_utils", "ocrebill_gui.store", "ocrebill_gui.core",
          "ocrebill_gui.ui.visit_editor", "ocrebill_gui.reports")
@@ -63,23 +63,28 @@ def test_empty_database_is_offered_demo_data(qtbot, tmp_path, layout, clock, mon
         lambda cls, parent, path: asked.append(path) or True))
     store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
     assert store is not None and asked == [tmp_path / "new.sqlite"]
+    assert store.key is not None  # the demo is encrypted
     assert api.count_patients(store, signed()) > 0 and api.count_visits(store, signed()) > 0
     store.close()
 
 
-def test_declining_the_offer_starts_empty_and_asks_once(qtbot, tmp_path, layout, clock,
-                                                        monkeypatch):
+def test_declining_the_offer_makes_no_file_and_an_empty_one_is_asked_again(
+        qtbot, tmp_path, layout, clock, monkeypatch):
     window = MainWindow(layout, clock=clock)
     qtbot.addWidget(window)
     asked = []
     monkeypatch.setattr(DemoOffer, "ask", classmethod(
         lambda cls, parent, path: asked.append(path) or False))
-    store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
-    assert api.count_patients(store, signed()) == 0
+    new = tmp_path / "new.sqlite"
+    assert open_database(window, db=str(new), demo=False) == NewDatabase(new)
+    assert asked == [new] and not list(tmp_path.glob("new.sqlite*"))  # the form comes next
+    api.open_store(new).close()  # an empty plain database (an older OcreBill's, the tests')
+    store = open_database(window, db=str(new), demo=False)
+    assert store.key is None and api.count_patients(store, signed()) == 0
     api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
     store.close()
-    store = open_database(window, db=str(tmp_path / "new.sqlite"), demo=False)
-    assert len(asked) == 1  # a database with data is simply opened
+    store = open_database(window, db=str(new), demo=False)
+    assert len(asked) == 2  # a database with data is simply opened
     store.close()
 
 
@@ -200,10 +205,14 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
                             text=True, capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert names == ["audit-log.png", "inventory.png", "main-window.png", "patient-form.png",
-                     "payer-profile.png", "sign-in.png", "visit-editor.png"]
+    assert names == ["audit-log.png", "first-administrator.png", "inventory.png",
+                     "main-window.png", "patient-form.png", "payer-profile.png",
+                     "recovery-key.png", "sign-in.png", "unlock.png", "visit-editor.png"]
     for name in names:
         header = (tmp_path / "shots" / name).read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n", name
         size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
-        assert size == (1000, 700), name
+        if name in ("recovery-key.png", "unlock.png"):  # dialogs: their own size
+            assert 300 < size[0] < 1000 and 100 < size[1] < 700, name
+        else:
+            assert size == (1000, 700), name
