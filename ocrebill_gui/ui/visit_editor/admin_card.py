@@ -26,6 +26,7 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.timeline import TimelineWidget
+from ocrebill_gui.ui.visit_editor.typed_number import TypedNumber
 from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
 
 ROUTES = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "Subcutaneous",
@@ -98,7 +99,7 @@ class AdministrationCard(QGroupBox):
         self.dose.setPlaceholderText("mg given")
         self.dose.setToolTip("The amount administered, in mg")
         self.dose.setMaximumWidth(self.fontMetrics().horizontalAdvance("000000 mg given") + 20)
-        self.dose.textEdited.connect(lambda text: presenter.set_number(f"{path}.dose_mg", text))
+        self.dose_typing = TypedNumber(self.dose, presenter, f"{path}.dose_mg")
         self.dose_message = FieldMessage(self)
         self.source = QComboBox(self)
         self.source.setObjectName("source")
@@ -184,7 +185,7 @@ class AdministrationCard(QGroupBox):
         _set_combo(self.route, admin.get("route"))
         _set_combo(self.source, admin.get("source", "purchased"))
         typed = self.dose.text().strip().replace(",", "")  # keep the text while it is typed
-        if typed != _number_text(admin.get("dose_mg")):
+        if not self.dose_typing.busy and typed != _number_text(admin.get("dose_mg")):
             self.dose.setText(_number_text(admin.get("dose_mg")))
         self.primary.blockSignals(True)
         self.primary.setChecked(bool(admin.get("primary")))

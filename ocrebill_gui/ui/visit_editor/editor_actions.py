@@ -93,6 +93,7 @@ class EditorActions:
     # -- saving ------------------------------------------------------------------------------
     def save_now(self: VisitEditor) -> bool:
         """Save the draft now if anything changed; False when it could not be saved."""
+        self.presenter.commit_typing()  # a valid value typed a moment ago is saved too
         self._autosave.stop()
         if self.status == "finalized" or self.presenter.read_only:
             return True
@@ -124,6 +125,7 @@ class EditorActions:
         """Finalize: refused while the form has problems; error findings need a reason."""
         if self.status == "finalized" or self._refused("visits.finalize"):
             return False
+        self.presenter.commit_typing()
         if self.presenter.stale or self.presenter.result is None:
             self._say("Cannot finalize: fix the fields marked in red first.", problem=True)
             first = next(iter(self.presenter.problems), None)
@@ -204,6 +206,7 @@ class EditorActions:
     def _printable(self: VisitEditor) -> bool:
         if self._refused("visits.print"):
             return False
+        self.presenter.commit_typing()
         if self.presenter.result is None or self.presenter.stale:
             self._say("Cannot print yet: fix the fields marked in red first.", problem=True)
             return False

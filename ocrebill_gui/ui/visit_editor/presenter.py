@@ -36,6 +36,24 @@ def blank_document(day: date, *, setting: str = "office", payer: str = "") -> di
 
 
 THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+TakeTyped = Callable[[], tuple[bool, Any]]
+
+
+def number_value(text: str) -> Any:
+    """What a typed amount puts in the document: a number when it reads as one (1,000 is a
+    thousand; 600,5 is not a number here), None when empty, else the text itself so that the
+    engine's validation names the problem ("must be a number")."""
+    cleaned = text.strip()
+    if THOUSANDS.fullmatch(cleaned):
+        cleaned = cleaned.replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        value: Any = float(cleaned)
+    except ValueError:
+        return cleaned
+    return int(value) if value.is_integer() else value
+
 
 class VisitPresenter:
     """Holds one visit document being edited and its latest claim result."""
@@ -55,6 +73,7 @@ class VisitPresenter:
         self.read_only = billed is not None or not may_edit
         self._listeners: list[Callable[[], None]] = []
         self._event_undo: dict[str, list[list[dict]]] = {}
+        self._typing: dict[str, TakeTyped] = {}
         if billed is None:
             self.recompute()
         else:
@@ -64,7 +83,9 @@ class VisitPresenter:
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
 
-    def _changed(self) -> None:
+    def _changed(self, *, taken: bool = False) -> None:
+        if not taken:
+            self._take_typed()  # a value typed a moment ago counts from this edit on
         self.revision += 1
         self.recompute()
         for listener in list(self._listeners):
@@ -143,19 +164,47 @@ class VisitPresenter:
     def set_number(self, path: str, text: str) -> None:
         """A typed amount: a number when it reads as one, else the text itself so that the
         engine's validation names the problem ("must be a number") beside the field."""
-        cleaned = text.strip()
-        if THOUSANDS.fullmatch(cleaned):  # 1,000 is a thousand; 600,5 is not a number here
-            cleaned = cleaned.replace(",", "")
-        if not cleaned:
-            self.set(path, None)
-            return
+        self.set(path, number_value(text))
+
+    # -- typing in progress ------------------------------------------------------------------
+    def problem_with(self, path: str, value: Any) -> str | None:
+        """What the engine would say about `value` at `path` (None: it is valid there), the
+        document left as it is: a field checks what is typed before it counts."""
+        trial = copy.deepcopy(self.document)
+        docpath.put(trial, path, value)
         try:
-            value: Any = float(cleaned)
-            if value.is_integer():
-                value = int(value)
-        except ValueError:
-            value = cleaned
-        self.set(path, value)
+            compute(trial, catalog=self.catalog)
+        except InvalidVisit as exc:
+            return next((message for where, message in exc.problems
+                         if where == path or where.startswith(path + ".")), None)
+        return None
+
+    def hold_typing(self, path: str, take: TakeTyped) -> None:
+        """A field whose valid text waits for a pause in typing before it counts: `take()`
+        gives (True, value) once and forgets it, or (False, None). Any other edit, a save,
+        a print, F5... takes it first (`commit_typing`), so nothing typed is left behind."""
+        self._typing[path] = take
+
+    def stop_typing(self, path: str, take: TakeTyped) -> None:
+        if self._typing.get(path) == take:  # the same field's (bound methods compare equal)
+            del self._typing[path]
+
+    def commit_typing(self) -> bool:
+        """Count what is typed and valid now, without waiting for the pause; True if it
+        changed the document."""
+        if self.read_only or not self._take_typed():
+            return False
+        self._changed(taken=True)
+        return True
+
+    def _take_typed(self) -> bool:
+        changed = False
+        for path, take in list(self._typing.items()):
+            ready, value = take()
+            if ready and not self.read_only and docpath.get(self.document, path) != value:
+                docpath.put(self.document, path, value)
+                changed = True
+        return changed
 
     # -- diagnoses ---------------------------------------------------------------------------
     @property
@@ -212,9 +261,12 @@ class VisitPresenter:
     def remove_administration(self, index: int) -> None:
         if self.read_only:
             return
+        self._take_typed()  # typed into the cards before they move up a place
+        for path in [p for p in self._typing if p.startswith("administrations[")]:
+            del self._typing[path]
         removed = self.administrations.pop(index)
         self._event_undo.pop(removed.get("id", ""), None)
-        self._drop_local(f"administrations[{index}]")
+        self._drop_local("administrations[")  # the cards below move up: their messages too
         self._changed()
 
     def set_primary(self, index: int, primary: bool) -> None:
