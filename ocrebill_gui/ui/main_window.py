@@ -365,7 +365,37 @@ class MainWindow(SessionControl, QMainWindow):
 
     # -- closing --------------------------------------------------------------------------
 
+    def remember_open_visits(self) -> None:
+        """The signed-in person's open visit tabs (ids), to restore at their next sign-in."""
+        if self.session is not None and self.visit_window is not None:
+            ids, front = self.visit_window.open_visit_ids()
+            self._layout.save_open_visits(self.session.user_id, ids, front)
+
+    def restore_open_visits(self) -> None:
+        """The tabs this person had open when they last left, behind their first screen;
+        visits gone since (or not theirs to read) are left out."""
+        from ocrebill_gui import store as api
+        from ocrebill_gui.store import StoreError
+
+        if self.session is None or self.store is None or not self.may("patients.read"):
+            return
+        ids, front = self._layout.open_visits(self.session.user_id)
+        tabs = []
+        for index, visit_id in enumerate(ids):
+            try:
+                visit = api.get_visit(self.store, self.session, visit_id)
+            except StoreError:
+                front -= index < front
+                continue
+            name = api.get_patient(self.store, self.session, visit.patient_id).name
+            tabs.append((visit_id, f"Visit {visit_id} \u00b7 {name} \u00b7 "
+                                   f"{visit.document.get('date_of_service', '')}"))
+        if tabs:
+            self._visits().restore(tabs, front)
+            self.page_actions["visits"].setEnabled(True)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.remember_open_visits()
         if self.visit_window is not None and not self.visit_window.close_all():
             event.ignore()  # an editor could not save its draft: keep everything open
             return

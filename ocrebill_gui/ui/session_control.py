@@ -75,6 +75,7 @@ class SessionControl:
                 action.setEnabled(True)
         gate(self.search, session, "patients.read")
         self._show_screens()
+        self.restore_open_visits()
         if self.may("patients.read"):
             self.show_page("today").focus_table()  # the day's worklist first
         else:
@@ -178,6 +179,7 @@ class SessionControl:
     def _end_session(self: MainWindow) -> None:
         """Someone else signs in: the open visits are saved and closed, the screens built
         again for the new roles."""
+        self.remember_open_visits()  # theirs again when they next sign in
         lost = self.visit_window.close_all_unasked() if self.visit_window is not None else 0
         self.save_layout()
         for page in self.pages.values():

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from ocrebill_gui.ui.memory import collect_soon
 from ocrebill_gui.ui.qt import (
     QCloseEvent,
+    QShowEvent,
     Qt,
     QTabWidget,
     QVBoxLayout,
@@ -109,6 +110,37 @@ class VisitWindow(QWidget):
         self.wanted.emit()
         assert tab.editor is not None
         return tab.editor
+
+    def restore(self, tabs: list[tuple[int, str]], front: int) -> None:
+        """Tabs for these visits (id, label) as the user left them, without building an
+        editor: the one in front is built when this page is shown."""
+        self.tabs.blockSignals(True)
+        for visit_id, label in tabs:
+            tab = VisitTab(visit_id, None)
+            tab.label = label
+            self.tabs.addTab(tab, label)
+        self.tabs.setCurrentIndex(min(front, self.tabs.count() - 1))
+        self.tabs.blockSignals(False)
+
+    def open_visit_ids(self) -> tuple[list[int], int]:
+        """The saved visits of the tabs (a new visit not saved yet has no id) and the index of
+        the one in front among them."""
+        ids, front = [], 0
+        for tab in self.visit_tabs():
+            editor_id = getattr(tab.editor, "visit_id", None) if tab.editor else None
+            visit_id = editor_id if editor_id is not None else tab.visit_id
+            if visit_id is None:
+                continue
+            if tab is self.tabs.currentWidget():
+                front = len(ids)
+            ids.append(visit_id)
+        return ids, front
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        front = self.tabs.currentWidget()
+        if front is not None:
+            self._bring_up(front)  # type: ignore[arg-type]  # a restored tab's first showing
 
     def _front_changed(self, _index: int) -> None:
         front = self.tabs.currentWidget()
