@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ocrebill_gui.core.code_sets import CodeSets
 from ocrebill_gui.core.errors import format_path
 from ocrebill_gui.core.visit import Ndc, PayerProfile, Route
 from ocrebill_gui.paths import data_dir
@@ -188,6 +189,8 @@ class Catalog:
             c.code: c.label for p in products for c in p.codes
         }
         self.drug_labels.update({c.code: c.label for c in self.unclassified})
+        # ICD-10-CM years a clinic imported; the shipped FY2026 index is always the fallback.
+        self.code_sets = CodeSets()
 
     def unclassified_code(self, setting: str, day: date) -> ProductCode | None:
         """The not-otherwise-classified code of a setting in effect on a day."""
@@ -205,6 +208,13 @@ class Catalog:
         clone = object.__new__(Catalog)
         clone.__dict__.update(self.__dict__)
         clone.payers = {**self.payers, **extra}
+        return clone
+
+    def with_code_sets(self, code_sets: CodeSets) -> Catalog:
+        """A copy whose diagnoses are checked against these imported ICD-10-CM years."""
+        clone = object.__new__(Catalog)
+        clone.__dict__.update(self.__dict__)
+        clone.code_sets = code_sets
         return clone
 
 

@@ -8,8 +8,10 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from ocrebill_gui.core.catalog import load_data_file
+from ocrebill_gui.core.code_sets import DiagnosisCodeSet
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.icd10 import icd10_index
+from ocrebill_gui.core.icd10_order_file import fiscal_year_of
 from ocrebill_gui.paths import data_dir
 
 
@@ -50,6 +52,14 @@ def diagnosis_rules() -> DiagnosisRules:
     return load_data_file(data_dir() / "diagnosis-rules.json", DiagnosisRules)
 
 
+@cache
+def shipped_code_set() -> DiagnosisCodeSet:
+    """The FY2026 index shipped in data/ (loaded lazily, on the first code checked)."""
+    shipped = diagnosis_rules().code_set
+    return DiagnosisCodeSet(fiscal_year_of(shipped.valid_from), shipped.name, icd10_index(),
+                            source="shipped with OcreBill (data/icd10cm-fy2026*.tsv.gz)")
+
+
 def indication_pointers(diagnoses: list[str]) -> list[int]:
     """Diagnosis pointers for the drug and administration lines: the MS (or off-label
     indication) codes, at most four, else the primary diagnosis."""
@@ -63,21 +73,24 @@ def check_diagnoses(ctx: Context) -> None:
     rules = diagnosis_rules()
     day = ctx.document.date_of_service
     changes = {c.code: c for c in rules.changes}
+    choice = ctx.catalog.code_sets.choose(day, shipped_code_set())
     for index, code in enumerate(ctx.document.diagnoses):
-        _check_code(ctx, code, f"diagnoses[{index}]", day, changes.get(code))
-    if day > rules.code_set.valid_to:
+        _check_code(ctx, code, f"diagnoses[{index}]", day, changes.get(code), choice.code_set)
+    if choice.needs_verifying:
         ctx.add("dx-code-set-outdated",
-                f"Checked against {rules.code_set.name} (valid to "
-                f"{rules.code_set.valid_to.isoformat()}); verify the codes for "
+                f"Checked against {choice.code_set.name} (valid to "
+                f"{choice.code_set.valid_to.isoformat()}); verify the codes for "
                 f"{day.isoformat()} against the current code set", field="diagnoses")
     _check_indication(ctx, rules)
 
 
-def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChange | None) -> None:
+def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChange | None,
+                code_set: DiagnosisCodeSet) -> None:
+    index = code_set.index
     if change is not None and change.billable_until is not None:
         if day <= change.billable_until:
             return
-        children = ", ".join(icd10_index().billable_children(code)) or "a subcode"
+        children = ", ".join(index.billable_children(code)) or "a subcode"
         ctx.add("dx-g35-category" if code == "G35" else "dx-category",
                 f"{code} is a category since {change.billable_until + timedelta(days=1)}, "
                 f"not billable: use one of {children}", field=where)
@@ -87,10 +100,9 @@ def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChan
                 f"{code} is valid from {change.valid_from.isoformat()}; for "
                 f"{day.isoformat()} use the code valid then", field=where)
         return
-    index = icd10_index()
     billable = index.billable(code)
     if billable is None:
-        ctx.add("dx-unknown", f"{code} is not an ICD-10-CM code", field=where)
+        ctx.add("dx-unknown", f"{code} is not an ICD-10-CM code ({code_set.name})", field=where)
     elif not billable:
         entry = index.get(code)
         children = index.billable_children(code)

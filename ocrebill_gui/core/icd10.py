@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,19 @@ class Icd10Index:
         self._lowered: bytes | None = None
         self._described: dict[str, Icd10Code | None] = {}
         self._loading = threading.Lock()  # the search text may be warmed on another thread
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, bool, str]]) -> Icd10Index:
+        """An index of (code, billable, description) rows held in memory in the same layout
+        as the shipped files: an imported fiscal year's code set (core/code_sets.py)."""
+        codes, full = [b""], [b""]
+        for code, billable, description in rows:
+            row = f"{code}\t{int(billable)}"
+            codes.append(row.encode())
+            full.append(f"{row}\t{' '.join(description.split())}".encode())
+        index = cls(Path())  # no folder: nothing is ever read from disk
+        index._codes, index._full = b"\n".join(codes) + b"\n", b"\n".join(full) + b"\n"
+        return index
 
     # -- codes and flags ------------------------------------------------------------------
     def _code_lines(self) -> bytes:
@@ -117,7 +131,8 @@ class Icd10Index:
     def _full_text(self) -> tuple[bytes, bytes]:
         with self._loading:
             if self._full is None or self._lowered is None:
-                full = _unpack(self._folder / INDEX_FILE)
+                full = self._full if self._full is not None else _unpack(
+                    self._folder / INDEX_FILE)
                 self._lowered = full.lower()
                 self._full = full
             return self._full, self._lowered
