@@ -136,10 +136,15 @@ def patient_by_ref(store: Store, ref: str) -> Patient | None:
 
 
 @reads("patients.read")
-def list_patients(store: Store, *, limit: int = 100, offset: int = 0) -> list[Patient]:
-    """A page of patients sorted by name (accents and case ignored)."""
-    rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p "
-                          "ORDER BY p.name_key, p.id LIMIT ? OFFSET ?", [limit, offset])
+def list_patients(store: Store, *, limit: int = 100, offset: int = 0,
+                  order: str | None = None) -> list[Patient]:
+    """A page of patients sorted by name (accents and case ignored), or by `order` (a key of
+    ordering.PATIENT_ORDER, "-" first for descending)."""
+    from ocrebill_gui.store.ordering import PATIENT_ORDER, order_by
+
+    sort = order_by(order, PATIENT_ORDER, "p.name_key, p.id", "p.id")
+    rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p{sort} LIMIT ? OFFSET ?",
+                          [limit, offset])
     return [patient_from_row(r) for r in rows]
 
 

@@ -77,21 +77,29 @@ def _few_ids(store: Store, text: str) -> bool:
 
 
 @reads("patients.read")
-def search_patients(store: Store, text: str, *, limit: int = 50,
-                    offset: int = 0) -> list[Patient]:
+def search_patients(store: Store, text: str, *, limit: int = 50, offset: int = 0,
+                    order: str | None = None) -> list[Patient]:
     """Patients whose name has a word starting with each word typed (any order, case and
     accents ignored), or whose MRN, patient id or member id starts with the text (when it has
     a digit, or starts fewer than 200 of them). Sorted by name, paged.
 
     Each matching word is an index range already in name order (patient_words), so a page is
     a merge of a few ranges, filtered by the other words: fast however common the name.
+    Another `order` (a key of ordering.PATIENT_ORDER) sorts every match before paging.
     """
+    from ocrebill_gui.store.ordering import PATIENT_ORDER, order_by
     from ocrebill_gui.store.patients import PATIENT_COLUMNS, patient_from_row
 
     match = _patient_matches(store, text)
     if match is None:
         return []
     matches, params = match
+    if order not in (None, "name"):
+        sort = order_by(order, PATIENT_ORDER, "", "p.id")
+        rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id IN "
+                              f"(SELECT patient_id FROM ({matches}) AS m){sort} "
+                              "LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [patient_from_row(r) for r in rows]
     sql = (f"SELECT {PATIENT_COLUMNS} FROM ({matches} ORDER BY 1, 2 LIMIT ? OFFSET ?) m "
            "JOIN patients p ON p.id = m.patient_id ORDER BY m.name_key, m.patient_id")
     rows = store.db.query(sql, [*params, limit, offset])
@@ -152,10 +160,15 @@ def has_records(store: Store) -> bool:
 
 
 @reads("patients.read")
-def visits_on(store: Store, day: date, *, limit: int = 500, offset: int = 0) -> list[VisitSummary]:
-    """A day's visits, in the order they were created."""
-    rows = store.db.query(_SUMMARY_SQL + " WHERE v.date_of_service = ? ORDER BY v.id "
-                          "LIMIT ? OFFSET ?", [day.isoformat(), limit, offset])
+def visits_on(store: Store, day: date, *, limit: int = 500, offset: int = 0,
+              order: str | None = None) -> list[VisitSummary]:
+    """A day's visits, in the order they were created (or by `order`, a key of
+    ordering.VISIT_ORDER, "-" first for descending)."""
+    from ocrebill_gui.store.ordering import VISIT_ORDER, order_by
+
+    sort = order_by(order, VISIT_ORDER, "v.id", "v.id")
+    rows = store.db.query(_SUMMARY_SQL + " WHERE v.date_of_service = ?" + sort
+                          + " LIMIT ? OFFSET ?", [day.isoformat(), limit, offset])
     return [_summary(r) for r in rows]
 
 
@@ -163,14 +176,17 @@ def visits_on(store: Store, day: date, *, limit: int = 500, offset: int = 0) -> 
 def find_visits(store: Store, *, patient_id: int | None = None, text: str | None = None,
                 date_from: date | None = None, date_to: date | None = None,
                 status: VisitStatus | None = None, limit: int = 200,
-                offset: int = 0) -> list[VisitSummary]:
+                offset: int = 0, order: str | None = None) -> list[VisitSummary]:
     """Visits matching every filter given (patient, patient search text, date range, status),
-    newest first."""
+    newest first (or by `order`, a key of ordering.VISIT_ORDER)."""
+    from ocrebill_gui.store.ordering import VISIT_ORDER, order_by
+
     where, params = _filters(store, patient_id, text, date_from, date_to, status)
     if where is None:
         return []
-    rows = store.db.query(_SUMMARY_SQL + where + " ORDER BY v.date_of_service DESC, v.id DESC "
-                          "LIMIT ? OFFSET ?", [*params, limit, offset])
+    sort = order_by(order, VISIT_ORDER, "v.date_of_service DESC, v.id DESC", "v.id")
+    rows = store.db.query(_SUMMARY_SQL + where + sort + " LIMIT ? OFFSET ?",
+                          [*params, limit, offset])
     return [_summary(r) for r in rows]
 
 

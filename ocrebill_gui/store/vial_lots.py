@@ -94,8 +94,11 @@ def lot_by_number(store: Store, ndc: str, lot: str) -> VialLot | None:
 
 @reads("store.read")
 def list_vial_lots(store: Store, *, product: str | None = None, in_stock: bool = False,
-                   limit: int = 200, offset: int = 0) -> list[VialLot]:
-    """A page of lots, soonest expiry first; `in_stock` leaves out empty lots."""
+                   limit: int = 200, offset: int = 0, order: str | None = None) -> list[VialLot]:
+    """A page of lots, soonest expiry first (or by `order`, a key of ordering.LOT_ORDER);
+    `in_stock` leaves out empty lots."""
+    from ocrebill_gui.store.ordering import LOT_ORDER, order_by
+
     where, params = [], []
     if product:
         where.append("product = ?")
@@ -103,7 +106,8 @@ def list_vial_lots(store: Store, *, product: str | None = None, in_stock: bool =
     if in_stock:
         where.append("on_hand > 0")
     sql = "SELECT * FROM vial_lots" + (" WHERE " + " AND ".join(where) if where else "")
-    rows = store.db.query(sql + " ORDER BY expires, id LIMIT ? OFFSET ?", [*params, limit, offset])
+    sort = order_by(order, LOT_ORDER, "expires, id", "id")
+    rows = store.db.query(sql + sort + " LIMIT ? OFFSET ?", [*params, limit, offset])
     return [lot_from_row(r) for r in rows]
 
 

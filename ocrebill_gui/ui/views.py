@@ -43,6 +43,10 @@ def record_table(model: PagedTableModel, *, name: str, parent: QWidget | None = 
     header.setResizeContentsPrecision(40)  # fit columns to a sample of rows, not all of them
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    if model.sortable:  # a header click sorts (in SQL for a paged list: models/paged.py)
+        header.setSortIndicatorClearable(True)  # a third click: the list's own order again
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
     if on_activate is not None:
         def activate(index: QModelIndex) -> None:
             record = model.record(index.row())

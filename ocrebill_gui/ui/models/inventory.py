@@ -42,17 +42,21 @@ class VialLotsModel(PagedTableModel[VialLot]):
         self._store, self._today = store, today
         self._filter: LotFilter = "in_stock"
         columns = [
-            Column[VialLot]("Product", lambda lot: product_names.get(lot.product, lot.product)),
-            Column[VialLot]("NDC", lambda lot: format_ndc(lot.ndc)),
-            Column[VialLot]("Lot", lambda lot: lot.lot),
+            Column[VialLot]("Product", lambda lot: product_names.get(lot.product, lot.product),
+                            sort_key="product"),
+            Column[VialLot]("NDC", lambda lot: format_ndc(lot.ndc), sort_key="ndc"),
+            Column[VialLot]("Lot", lambda lot: lot.lot, sort_key="lot"),
             Column[VialLot]("Expires", lambda lot: lot.expires.isoformat(),
-                            attention=lambda lot: expiry_severity(lot, today)),
+                            attention=lambda lot: expiry_severity(lot, today),
+                            sort_key="expires"),
             Column[VialLot]("Status", lambda lot: expiry_text(lot, today),
                             attention=lambda lot: expiry_severity(lot, today)),
             Column[VialLot]("On hand", lambda lot: f"{lot.on_hand} of {lot.received_vials}",
                             align_right=True,
-                            attention=lambda lot: None if lot.on_hand else "info"),
-            Column[VialLot]("Received", lambda lot: lot.received.isoformat()),
+                            attention=lambda lot: None if lot.on_hand else "info",
+                            sort_key="on_hand"),
+            Column[VialLot]("Received", lambda lot: lot.received.isoformat(),
+                            sort_key="received"),
         ]
         super().__init__(columns, self._page, parent=parent)
 
@@ -70,4 +74,4 @@ class VialLotsModel(PagedTableModel[VialLot]):
                 return []
             return api.expiring_lots(self._store, self._session, self._today, within_days=SOON_DAYS)
         return api.list_vial_lots(self._store, self._session, in_stock=self._filter == "in_stock",
-                                  limit=limit, offset=offset)
+                                  limit=limit, offset=offset, order=self.order)

@@ -3,6 +3,10 @@
 Each model says what its columns are (`Column`: title, text, optional tooltip, sort key and
 "attention" flag) and how to fetch a page (`fetch(limit, offset) -> list`). Views ask Qt's
 canFetchMore/fetchMore as they scroll, so a 100,000-visit list costs one page at start.
+
+A click on a column header sorts: a column with a `sort_key` is sorted by the store, in SQL
+(`order`, "-key" descending, passed on by each model's fetch), and the pages start again; a
+list that fits in one page sorts its rows by the column's text instead.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Column(Generic[R]):
     # A severity ('error', 'warning', 'info', 'ok') that colours the cell, or None.
     attention: Callable[[R], str | None] | None = None
     align_right: bool = False
+    sort_key: str | None = None  # the store's key for sorting by this column in SQL
 
 
 class PagedTableModel(QAbstractTableModel, Generic[R]):
@@ -44,6 +49,8 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self._page_size = page_size
         self._rows: list[R] = []
         self._more = True
+        self.order: str | None = None  # the store's sort key ("-key": descending), or None
+        self._local_sort: tuple[int, bool] | None = None  # (column, descending) of one page
         self.reload()
 
     # -- contents --------------------------------------------------------------------------
@@ -53,7 +60,40 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._rows = self._fetch(self._page_size, 0)
         self._more = len(self._rows) == self._page_size
+        if self._local_sort is not None and not self._more:
+            self._sort_rows(*self._local_sort)
         self.endResetModel()
+
+    # -- sorting ---------------------------------------------------------------------------
+
+    @property
+    def sortable(self) -> bool:
+        """Whether a header click can sort: columns the store sorts, or a single page."""
+        return any(c.sort_key for c in self._columns) or not self._more
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if not 0 <= column < len(self._columns):  # the indicator cleared: the list's own order
+            if self.order is None and self._local_sort is None:
+                return
+            self.order, self._local_sort = None, None
+            self.reload()
+            return
+        key = self._columns[column].sort_key
+        if key:
+            wanted = f"-{key}" if descending else key
+            if wanted != self.order:
+                self.order, self._local_sort = wanted, None
+                self.reload()
+        elif not self._more:
+            self._local_sort = (column, descending)
+            self.layoutAboutToBeChanged.emit()
+            self._sort_rows(column, descending)
+            self.layoutChanged.emit()
+
+    def _sort_rows(self, column: int, descending: bool) -> None:
+        text = self._columns[column].text
+        self._rows.sort(key=lambda r: text(r).casefold(), reverse=descending)
 
     def record(self, row: int) -> R | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -16,10 +16,10 @@ def _day(value: date | None) -> str:
 
 
 PATIENT_COLUMNS = [
-    Column[Patient]("Name", lambda p: p.name),
-    Column[Patient]("Patient id", lambda p: p.ref),
-    Column[Patient]("Born", lambda p: _day(p.birth_date)),
-    Column[Patient]("MRN", lambda p: p.mrn or "-"),
+    Column[Patient]("Name", lambda p: p.name, sort_key="name"),
+    Column[Patient]("Patient id", lambda p: p.ref, sort_key="ref"),
+    Column[Patient]("Born", lambda p: _day(p.birth_date), sort_key="born"),
+    Column[Patient]("MRN", lambda p: p.mrn or "-", sort_key="mrn"),
 ]
 
 
@@ -48,8 +48,9 @@ class PatientListModel(PagedTableModel[Patient]):
     def _page(self, limit: int, offset: int) -> list[Patient]:
         if self._text:
             return api.search_patients(self._store, self._session, self._text, limit=limit,
-                                       offset=offset)
-        return api.list_patients(self._store, self._session, limit=limit, offset=offset)
+                                       offset=offset, order=self.order)
+        return api.list_patients(self._store, self._session, limit=limit, offset=offset,
+                                 order=self.order)
 
 
 PRIORITY = {1: "Primary", 2: "Secondary", 3: "Tertiary"}

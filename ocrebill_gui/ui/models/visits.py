@@ -46,14 +46,17 @@ def product_text(visit: VisitSummary) -> str:
 
 STATUS = Column[VisitSummary]("Status", status_text, tooltip=status_tooltip,
                               attention=lambda v: "ok" if v.status == "finalized"
-                              else "error" if v.running else None)
+                              else "error" if v.running else None, sort_key="status")
 PATIENT = Column[VisitSummary]("Patient", lambda v: v.patient_name,
-                               tooltip=lambda v: f"{v.patient_name} ({v.patient_ref})")
-PRODUCT = Column[VisitSummary]("Product", product_text)
-SETTING = Column[VisitSummary]("Setting", lambda v: SETTINGS.get(v.setting, v.setting or "-"))
+                               tooltip=lambda v: f"{v.patient_name} ({v.patient_ref})",
+                               sort_key="patient")
+PRODUCT = Column[VisitSummary]("Product", product_text, sort_key="product")
+SETTING = Column[VisitSummary]("Setting", lambda v: SETTINGS.get(v.setting, v.setting or "-"),
+                               sort_key="setting")
 FINDINGS = Column[VisitSummary]("Findings", findings_text, attention=findings_severity,
-                                tooltip=lambda v: "Open the visit to see each finding")
-DATE = Column[VisitSummary]("Date", lambda v: v.date_of_service.isoformat())
+                                tooltip=lambda v: "Open the visit to see each finding",
+                                sort_key="findings")
+DATE = Column[VisitSummary]("Date", lambda v: v.date_of_service.isoformat(), sort_key="date")
 
 
 class DayVisitsModel(PagedTableModel[VisitSummary]):
@@ -64,7 +67,8 @@ class DayVisitsModel(PagedTableModel[VisitSummary]):
         self._session = session
         self._store, self._day = store, day
         payer = Column[VisitSummary]("Payer", lambda v: payer_names.get(v.payer or "",
-                                                                        v.payer or "-"))
+                                                                        v.payer or "-"),
+                                     sort_key="payer")
         super().__init__([STATUS, PATIENT, PRODUCT, SETTING, payer, FINDINGS], self._page,
                          parent=parent)
 
@@ -77,7 +81,8 @@ class DayVisitsModel(PagedTableModel[VisitSummary]):
         self.reload()
 
     def _page(self, limit: int, offset: int) -> list[VisitSummary]:
-        return api.visits_on(self._store, self._session, self._day, limit=limit, offset=offset)
+        return api.visits_on(self._store, self._session, self._day, limit=limit, offset=offset,
+                             order=self.order)
 
 
 class PatientVisitsModel(PagedTableModel[VisitSummary]):
@@ -97,4 +102,4 @@ class PatientVisitsModel(PagedTableModel[VisitSummary]):
         if self._patient_id is None:
             return []
         return api.find_visits(self._store, self._session, patient_id=self._patient_id, limit=limit,
-                               offset=offset)
+                               offset=offset, order=self.order)
