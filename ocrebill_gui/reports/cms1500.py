@@ -15,8 +15,6 @@ the last one.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
@@ -30,11 +28,13 @@ from ocrebill_gui.reports.form_grid import (
     FORM_RED,
     SHADE,
     FormPage,
+    FormWriter,
     Placement,
     box,
     calibration_pdf,
     draw_pages,
     line_top,
+    money_grid,
     x_of,
 )
 
@@ -60,27 +60,8 @@ def service_line(n: int) -> int:
     return 42 + 2 * n
 
 
-def money_grid(amount: Decimal, width: int = 8) -> str:
-    """'43200 00': dollars and cents with the decimal point printed as a space, right-aligned."""
-    return f"{amount:.2f}".replace(".", " ").rjust(width)
-
-
 def _mm_dd_yy(day, long_year: bool = False) -> tuple[str, str, str]:
     return day.strftime("%m"), day.strftime("%d"), day.strftime("%Y" if long_year else "%y")
-
-
-class _Page:
-    def __init__(self) -> None:
-        self.placements: FormPage = []
-
-    def put(self, line: int, column: int, text: object, field: str, width: int = 0, *,
-            spaced: bool = False) -> None:
-        """Upper case, runs of spaces made one (unless `spaced`: the NDC line's own three)."""
-        value = str(text).upper() if spaced else " ".join(str(text).upper().split())
-        if width:
-            value = value[:width]
-        if value:
-            self.placements.append(Placement(line, column, value, field))
 
 
 def form_chunks(submission: ClaimSubmission) -> list[tuple[list[str], list[SubmissionLine],
@@ -106,7 +87,7 @@ def cms1500_pages(submission: ClaimSubmission) -> list[FormPage]:
     forms = form_chunks(submission)
     pages = []
     for number, (codes, lines, first) in enumerate(forms, start=1):
-        page = _Page()
+        page = FormWriter()
         _header(page, submission)
         _diagnoses_and_references(page, submission, codes)
         for n, line in enumerate(lines, start=1):
@@ -117,7 +98,7 @@ def cms1500_pages(submission: ClaimSubmission) -> list[FormPage]:
     return pages
 
 
-def _address(page: _Page, where: Address | None, lines: tuple[int, int, int], column: int,
+def _address(page: FormWriter, where: Address | None, lines: tuple[int, int, int], column: int,
              field: str, state_column: int, width: int = 28) -> None:
     if where is None:
         return
@@ -128,7 +109,7 @@ def _address(page: _Page, where: Address | None, lines: tuple[int, int, int], co
     page.put(postal, column, where.postal_code, f"{field}.zip", 12)
 
 
-def _header(page: _Page, submission: ClaimSubmission) -> None:
+def _header(page: FormWriter, submission: ClaimSubmission) -> None:
     payer = submission.payer
     page.put(2, 50, payer.name, "payer.name", 30)
     if payer.address is not None:
@@ -170,7 +151,7 @@ def _header(page: _Page, submission: ClaimSubmission) -> None:
         page.put(34, 33, referring.npi, "17b")
 
 
-def _diagnoses_and_references(page: _Page, submission: ClaimSubmission,
+def _diagnoses_and_references(page: FormWriter, submission: ClaimSubmission,
                               codes: list[str]) -> None:
     claim = submission.claim
     page.put(37, 42, "0", "21.indicator")  # ICD-10-CM
@@ -183,7 +164,7 @@ def _diagnoses_and_references(page: _Page, submission: ClaimSubmission,
     page.put(40, 50, claim.prior_authorization, "23", 29)
 
 
-def _service(page: _Page, submission: ClaimSubmission, n: int, line: SubmissionLine,
+def _service(page: FormWriter, submission: ClaimSubmission, n: int, line: SubmissionLine,
              first_diagnosis: int) -> None:
     shaded, row = shaded_line(n), service_line(n)
     page.put(shaded, 1, line.ndc_entry, f"24.{n}.ndc", spaced=True)
@@ -198,20 +179,13 @@ def _service(page: _Page, submission: ClaimSubmission, n: int, line: SubmissionL
     pointers = "".join(LETTERS[p - 1 - first_diagnosis] for p in line.diagnosis_pointers
                        if 0 <= p - 1 - first_diagnosis < MAX_DIAGNOSES)
     page.put(row, 45, pointers[:4], f"24E.{n}")
-    _right(page, row, 50, 8, money_grid(line.charge), f"24F.{n}")
-    _right(page, row, 59, 3, str(line.units), f"24G.{n}")
+    page.right(row, 50, 8, money_grid(line.charge), f"24F.{n}")
+    page.right(row, 59, 3, str(line.units), f"24G.{n}")
     rendering = submission.rendering or submission.billing
     page.put(row, 68, rendering.npi, f"24J.{n}")
 
 
-def _right(page: _Page, line: int, column: int, width: int, text: str, field: str) -> None:
-    """Right-aligned in `width` columns from `column` (longer text starts at `column`)."""
-    value = text.strip()
-    start = column + max(0, width - len(value))
-    page.put(line, start, value, field)
-
-
-def _footer(page: _Page, submission: ClaimSubmission, last: bool) -> None:
+def _footer(page: FormWriter, submission: ClaimSubmission, last: bool) -> None:
     billing = submission.billing
     claim = submission.claim
     page.put(56, 1, billing.tax_id.replace("-", ""), "25", 15)
@@ -219,7 +193,7 @@ def _footer(page: _Page, submission: ClaimSubmission, last: bool) -> None:
     page.put(56, 23, claim.account_number, "26", 14)
     page.put(56, 37, "X", "27.yes")
     if last:
-        _right(page, 56, 52, 8, money_grid(claim.total_charge), "28")
+        page.right(56, 52, 8, money_grid(claim.total_charge), "28")
     else:
         page.put(56, 52, "CONTINUED", "28")
     page.put(59, 1, "SIGNATURE ON FILE", "31")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
@@ -43,6 +44,32 @@ class Placement:
 
 FormPage = list[Placement]
 Background = Callable[[Canvas, float, float], None]
+
+
+class FormWriter:
+    """Collects one form page's placements: upper case, runs of spaces made one (unless
+    `spaced`), cut to the box's width, nothing placed for an empty value."""
+
+    def __init__(self) -> None:
+        self.placements: FormPage = []
+
+    def put(self, line: int, column: int, text: object, field: str, width: int = 0, *,
+            spaced: bool = False) -> None:
+        value = str(text).upper() if spaced else " ".join(str(text).upper().split())
+        if width:
+            value = value[:width]
+        if value:
+            self.placements.append(Placement(line, column, value, field))
+
+    def right(self, line: int, column: int, width: int, text: str, field: str) -> None:
+        """Right-aligned in `width` columns from `column` (longer text starts at `column`)."""
+        value = text.strip()
+        self.put(line, column + max(0, width - len(value)), value, field)
+
+
+def money_grid(amount: Decimal, width: int = 8) -> str:
+    """'43200 00': dollars and cents with the decimal point printed as a space, right-aligned."""
+    return f"{amount:.2f}".replace(".", " ").rjust(width)
 
 
 def x_of(column: float, left: float = 0.0) -> float:

@@ -140,7 +140,7 @@ def test_calibration_page(tmp_path: Path) -> None:
 
 
 def test_money_grid() -> None:
-    from ocrebill_gui.reports.cms1500 import money_grid
+    from ocrebill_gui.reports.form_grid import money_grid
 
     assert money_grid(Decimal("43200")) == "43200 00"
     assert money_grid(Decimal("6.5")) == "    6 50"
