@@ -90,6 +90,10 @@ def export_encrypted(source: Path, dest: Path, key: bytes) -> None:
         conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"",
                      (os.fspath(dest),))
         conn.execute(f"PRAGMA encrypted.cipher_page_size = {CIPHER_PAGE_SIZE}")
+        # A new file that callers fsync before moving it into place, and remove if anything
+        # fails: no journal, no fsync per page (a 200-visit demo: 0.19 s -> 0.03 s).
+        conn.execute("PRAGMA encrypted.synchronous = OFF")
+        conn.execute("PRAGMA encrypted.journal_mode = OFF")
         conn.execute("SELECT sqlcipher_export('encrypted')")
         conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
         conn.execute("DETACH DATABASE encrypted")
