@@ -1,7 +1,10 @@
 """Diagnoses: type-ahead over ICD-10-CM by code or words, first code = primary.
 
 Billable codes and categories are told apart everywhere (G35 shows as a category, G35.A as
-billable); the engine's findings say what a category on the claim means.
+billable); the engine's findings say what a category on the claim means. Enter takes the
+first suggestion (marked on its row) when nothing is highlighted, and never a category: a
+category typed in full and Entered opens its billable codes instead. A category highlighted
+by hand is taken (the claim's findings then say what it means on the date of service).
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QAbstractListModel,
     QCompleter,
+    QEvent,
     QFont,
     QHBoxLayout,
     QKeySequence,
     QLineEdit,
     QListView,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPushButton,
     QShortcut,
@@ -30,6 +35,7 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.visit_editor.diagnosis_search import (
     Icd10SuggestionsModel,
+    billable,
     lookup,
     search_codes,
 )
@@ -99,6 +105,7 @@ class DiagnosesSection(QWidget):
         self.completer.setMaxVisibleItems(12)
         self.completer.activated.connect(self.add_code)
         self.search.setCompleter(self.completer)
+        self.completer.popup().installEventFilter(self)  # before the completer's own filter
         self.search.textEdited.connect(self._typed)
         self.search.returnPressed.connect(self._enter)
         self._timer = QTimer(self)
@@ -159,10 +166,48 @@ class DiagnosesSection(QWidget):
         if self.suggestions.rowCount() and self.window().focusWidget() is self.search:
             self.completer.complete()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """Enter in the suggestions with none highlighted: the Enter choice (the first, when
+        billable), never a category."""
+        popup = self.completer.popup()
+        if (watched is popup and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+                and not popup.currentIndex().isValid()):
+            choice = self.suggestions.enter_choice
+            if choice is None:
+                self._say_pick_one()
+                return True
+            popup.hide()
+            self.add_code(choice.code)
+            return True
+        return False
+
     def _enter(self) -> None:
+        """Enter in the search box without suggestions open: a billable code typed in full is
+        added; anything else (a category, words typed before the list came) shows the list."""
         if self.completer.popup().isVisible():
             return
-        self.add_code(self.search.text())
+        text = self.search.text().strip()
+        if not text:
+            return
+        try:
+            code = normalize_icd10(text)
+        except ValueError:
+            code = None
+        if code is not None and (billable(code) or code in self.presenter.diagnoses):
+            self.add_code(code)
+            return
+        self.run_search()
+        if not self.suggestions.rowCount():
+            self.add_code(text)  # says what is wrong with it
+        elif code is not None and billable(code) is False:
+            self._say_pick_one()
+
+    def _say_pick_one(self) -> None:
+        typed = self.search.text().strip()
+        self.search_message.show_message(
+            f"{typed} is a category, not billable: pick one of its codes from the list "
+            "(arrows, then Enter)")
 
     def add_code(self, text: str) -> None:
         """Add a typed or picked code (normalized, e.g. g35a -> G35.A) unless already there."""

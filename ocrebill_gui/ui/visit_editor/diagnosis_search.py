@@ -1,7 +1,9 @@
 """ICD-10-CM type-ahead for the diagnosis field, and the Qt model of its suggestions.
 
-The search is the core's (`Icd10Index.search`: C-level scans of the index text, no per-code
-lists), warmed once off the GUI thread so the first keystroke does not pay for loading it.
+The search is the core's (core/diagnosis_search.py: the exact code first, billable codes
+before categories, MS codes first among description matches, over `Icd10Index.search`'s
+C-level scans), warmed once off the GUI thread so the first keystroke does not pay for loading
+it. The first suggestion, when billable, is what Enter takes; the list says so on its row.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from ocrebill_gui.core.diagnosis_search import enter_choice, search_diagnoses
 from ocrebill_gui.core.icd10 import Icd10Code, icd10_index
 from ocrebill_gui.ui.qt import QAbstractListModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
@@ -20,12 +23,17 @@ _warm = threading.Event()
 
 
 def search_codes(text: str, limit: int = 40) -> list[Icd10Code]:
-    """Codes starting with `text`, then codes whose description holds every word of it."""
-    return icd10_index().search(text, limit=limit)
+    """The codes for what was typed, best first (core/diagnosis_search.py)."""
+    return search_diagnoses(text, limit)
 
 
 def lookup(code: str) -> Icd10Code | None:
     return icd10_index().get(code)
+
+
+def billable(code: str) -> bool | None:
+    """True for a billable code, False for a category, None for no such code."""
+    return icd10_index().billable(code)
 
 
 def warm_up_in_background() -> None:
@@ -37,9 +45,12 @@ def warm_up_in_background() -> None:
                      daemon=True).start()
 
 
-def suggestion_text(entry: Icd10Code) -> str:
+ENTER_MARK = "   \u21b5 Enter"
+
+
+def suggestion_text(entry: Icd10Code, *, enter: bool = False) -> str:
     kind = "" if entry.billable else "   [category: not billable, pick a subcode]"
-    return f"{entry.code}   {entry.description}{kind}"
+    return f"{entry.code}   {entry.description}{kind}{ENTER_MARK if enter else ''}"
 
 
 class Icd10SuggestionsModel(QAbstractListModel):
@@ -48,10 +59,12 @@ class Icd10SuggestionsModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._entries: list[Icd10Code] = []
+        self.enter_choice: Icd10Code | None = None
 
     def set_entries(self, entries: list[Icd10Code]) -> None:
         self.beginResetModel()
         self._entries = list(entries)
+        self.enter_choice = enter_choice(self._entries)
         self.endResetModel()
 
     def entry(self, row: int) -> Icd10Code:
@@ -65,7 +78,7 @@ class Icd10SuggestionsModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return suggestion_text(entry)
+            return suggestion_text(entry, enter=entry is self.enter_choice)
         if role == Qt.ItemDataRole.EditRole:
             return entry.code
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -75,8 +88,10 @@ class Icd10SuggestionsModel(QAbstractListModel):
             return entry.code
         if role == BILLABLE_ROLE:
             return entry.billable
-        if role == Qt.ItemDataRole.FontRole and not entry.billable:
+        if role == Qt.ItemDataRole.FontRole and (not entry.billable
+                                                 or entry is self.enter_choice):
             font = QFont()
-            font.setItalic(True)
+            font.setItalic(not entry.billable)
+            font.setBold(entry is self.enter_choice)
             return font
         return None
