@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-STEPS = [r"database created at (?P<db>\S+): (?P<visits>\d+) demo visits, \d+ patients",
+STEPS = [r"encrypted database created at (?P<db>\S+): (?P<visits>\d+) demo visits, "
+         r"\d+ patients",
          r"main window shown: '[^']*smoke\.sqlite[^']*' \(Qt platform (?P<platform>\w+)\)",
          r"signed in as nurse \(Kim Nurse, nurse\)",
          r"visit (?P<visit>\d+) \(\S+, draft\) computed: (?P<lines>\d+) claim lines "

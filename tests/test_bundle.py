@@ -110,7 +110,7 @@ def test_an_encrypted_demo_from_the_bundle(bundle: Path, tmp_path: Path) -> None
     """SQLCipher (sqlcipher3's own SQLite), argon2 and cryptography's AES-GCM are bundled."""
     db = tmp_path / "work" / "demo.sqlite"
     db.parent.mkdir()
-    made = run(bundle, "ocrebill", "--db", str(db), "demo", "--encrypt", tmp_path=tmp_path)
+    made = run(bundle, "ocrebill", "--db", str(db), "demo", tmp_path=tmp_path)  # encrypted
     assert made.returncode == 0 and "encrypted" in made.stdout, made.stderr
     password = tmp_path / "work" / "password"
     password.write_text("demo\n")

@@ -55,11 +55,14 @@ def run_smoke(say: Callable[[str], None] = print) -> int:
         work = Path(tempfile.mkdtemp(prefix="ocrebill-smoke-"))
         path = work / "smoke.sqlite"
         summary = api.create_demo_database(path, encrypt=True)  # as --demo makes it
+        from ocrebill_gui.store.db import file_is_encrypted
         from ocrebill_gui.store.demo_accounts import open_demo
 
         store = open_demo(path)  # its key unwrapped with the demo's public password
         closing.append(store.close)
-        say(f"database created at {path}: {summary.visits} demo visits, "
+        if not summary.encrypted or not file_is_encrypted(path):
+            raise SmokeFailed(f"{path} was not encrypted")
+        say(f"encrypted database created at {path}: {summary.visits} demo visits, "
             f"{summary.patients} patients")
 
         step = "show the main window"

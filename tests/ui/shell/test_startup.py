@@ -116,6 +116,21 @@ def test_ocrebill_demo_opens_a_fresh_demo_database(tmp_path):
     assert "geometry=" in layout  # the window layout was saved on quit
 
 
+def test_the_start_up_probe_answers_the_unlock_dialog_of_an_encrypted_database(tmp_path):
+    """`ocrebill --db FILE` on an encrypted demo (`ocrebill demo`'s default): the probe types
+    the demo nurse into the unlock dialog, who is then signed in with no second sign-in."""
+    db = tmp_path / "demo.sqlite"
+    api.create_demo_database(db, patients=5, visits=10, encrypt=True)
+    ocrebill = Path(sys.executable).with_name("ocrebill")
+    result = subprocess.run([str(ocrebill), "--db", str(db)], env=_env(
+        tmp_path, OCREBILL_PROBE="ready", TMPDIR=str(tmp_path)), text=True,
+        capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    stages = [line.split()[1] for line in result.stdout.splitlines()
+              if line.startswith("probe ")]
+    assert stages == ["first-paint", "ready"]
+
+
 # `ocrebill --demo` in a fresh process with a timer that reports the open demo database (its
 # path, its folder's mode, its visits) once the window has it, then does what QUIT says.
 DEMO_RUN = """
