@@ -3,6 +3,7 @@
     ocrebill print superbill 42 -o superbill.pdf              # visit 42 of the database
     ocrebill print checklist visit.json -o checklist.pdf      # a visit document file
     ocrebill print superbill --date 2026-03-04 -o paper-run/  # every finalized visit that day
+    ocrebill print cms1500 --calibration -o calibration.pdf   # a page to align the printer
 
 The database (`--db`, $OCREBILL_DB or the user data folder) is opened for reading; printing
 one of its visits needs a signed-in account that may print (cli/sign_in.py; a visit document
@@ -32,6 +33,15 @@ if TYPE_CHECKING:
     from ocrebill_gui.store.accounts import Session
 
 KINDS = ("superbill", "checklist")
+FORM_KINDS = ("cms1500", "ub04")  # claim forms: only --calibration until issue 13's providers
+
+
+class _Calibration(argparse.Action):
+    """--calibration: a store-free command (no database is unlocked for it)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        namespace.calibration = True
+        namespace.store_free = True
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "finalized visit of a day with --date. The PDFs are private (0600). Exit 0 "
                     "when everything was written, 1 when some visits of a day could not be "
                     "printed, 2 for bad input (an existing file without --force).")
-    p.add_argument("document", choices=KINDS, help="which document")
+    p.add_argument("document", choices=KINDS + FORM_KINDS, help="which document")
     p.add_argument("visit", nargs="?", metavar="VISIT_ID|FILE.json",
                    help="a visit id in the database, or a visit document JSON file")
     p.add_argument("--date", metavar="YYYY-MM-DD",
@@ -58,6 +68,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--practice", metavar="FILE.json",
                    help="practice settings (name, address_lines, npi, tax_id, fee_schedule) "
                         "to print with instead of the database's")
+    p.add_argument("--calibration", action=_Calibration, nargs=0, default=False,
+                   help="cms1500/ub04: a calibration page to print on a blank form (where its "
+                        "X marks land tells the --top/--left to use); needs no visit")
+    p.add_argument("--top", type=float, default=None, metavar="POINTS",
+                   help="cms1500/ub04: where the form's first line starts, in points from the "
+                        "top edge (72 to the inch; default 20)")
+    p.add_argument("--left", type=float, default=None, metavar="POINTS",
+                   help="cms1500/ub04: where the form's first column starts, in points from "
+                        "the left edge (default 24 for the CMS-1500, 20 for the UB-04)")
     add_user_option(p)
     p.set_defaults(handler=run_print)
 
@@ -77,6 +96,8 @@ def run_print(args: argparse.Namespace) -> int:
     from ocrebill_gui.store import InvalidRecord, NotFound, StoreError
 
     try:
+        if args.document in FORM_KINDS or args.calibration:
+            return _print_form(args)
         if (args.visit is None) == (args.date is None):
             raise UsageProblem("give one VISIT_ID or FILE.json, or --date for a day's visits")
         if args.date is not None:
@@ -96,6 +117,44 @@ def run_print(args: argparse.Namespace) -> int:
         print(f"ocrebill print: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return 2
+
+
+def _print_form(args: argparse.Namespace) -> int:
+    """A claim form's calibration page. A visit's form needs the claim's providers, subscriber
+    and payer, which the database keeps from issue 13 on: refused until then, saying so."""
+    from ocrebill_gui.reports import write_pdf
+
+    if args.document not in FORM_KINDS:
+        raise UsageProblem(f"--calibration is for the claim forms ({', '.join(FORM_KINDS)}), "
+                           f"not the {args.document}")
+    if not args.calibration:
+        raise UsageProblem(f"printing a visit's {args.document} needs the claim's providers "
+                           "(NPIs), subscriber and payer id, which the database does not keep "
+                           "yet: only --calibration works for now")
+    if args.visit is not None or args.date is not None:
+        raise UsageProblem("--calibration prints one page for the printer: give no visit or "
+                           "--date")
+    if args.document == "cms1500":
+        from ocrebill_gui.reports.cms1500 import (
+            DEFAULT_LEFT,
+            DEFAULT_TOP,
+            cms1500_calibration_pdf,
+        )
+        calibration = cms1500_calibration_pdf
+    else:
+        from ocrebill_gui.reports.ub04 import DEFAULT_LEFT, DEFAULT_TOP, ub04_calibration_pdf
+        calibration = ub04_calibration_pdf
+    top = DEFAULT_TOP if args.top is None else args.top
+    left = DEFAULT_LEFT if args.left is None else args.left
+    for name, value in (("--top", top), ("--left", left)):
+        if not -72 <= value <= 144:
+            raise UsageProblem(f"{name} {value:g}: must be between -72 and 144 points")
+    out = Path(args.output)
+    if out.is_dir():
+        out = out / f"{args.document}-calibration.pdf"
+    written = write_pdf(calibration(top=top, left=left), out, force=args.force)
+    print(f"Wrote {written}")
+    return 0
 
 
 def _print_one(args: argparse.Namespace) -> int:

@@ -142,7 +142,7 @@ def unlock_encrypted(args: argparse.Namespace) -> str | None:
     password as for any command), and remember the key for the command's open_store calls.
     None when done or not needed; else the refusal, in words (the command then exits 1)."""
     _typed.clear()  # one command's password, never the previous command's (main() in tests)
-    if args.command in NO_UNLOCK:
+    if args.command in NO_UNLOCK or getattr(args, "store_free", False):
         return None  # (before importing the store: `ocrebill compute` stays light)
     from ocrebill_gui.store import StoreError, resolve_db_path
     from ocrebill_gui.store.db import file_is_encrypted, remember_key

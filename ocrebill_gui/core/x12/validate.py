@@ -71,10 +71,21 @@ def _pyx12(text: str) -> tuple[str, list[str]]:
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
-    errors = collect.messages
+    errors = [_without_values(m) for m in collect.messages]
     if not ok and not errors:
         errors = ["pyx12 refused the file"]
     return ack.getvalue(), errors
+
+
+def _without_values(message: str) -> str:
+    """pyx12's message without the values it quotes from the file (a name, a member id): the
+    segment, element and what is wrong stay."""
+    if "does not look like an X12 data file" in message:
+        return "not an X12 file: no ISA header pyx12 could read"
+    text = re.sub(r'"[^"]*"', '"..."', message)
+    while (shorter := re.sub(r"\s\([^()]*\)$", "", text)) != text:
+        text = shorter
+    return text
 
 
 def _segments(text: str) -> tuple[list[list[str]], str]:
