@@ -141,7 +141,9 @@ class RecoveryKeyDialog(QDialog):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
-        self.status.show()
+        if self.status.isHidden():
+            self.status.show()
+            self.adjustSize()  # room for it: the wrapped paragraphs above keep their lines
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.recovery_key)

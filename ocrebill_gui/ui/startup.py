@@ -34,11 +34,14 @@ class DemoOffer:
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Welcome to OcreBill")
-        box.setText("This database is empty.")
+        box.setText("This database is empty." if path.exists()
+                    else "There is no database here yet.")
         box.setInformativeText(
             f"{path}\n\nLoad demo data to try OcreBill: 40 fictional patients with coverage, "
             "authorizations, vial lots and visits, including today's chair schedule. Choose "
-            "\u201cStart empty\u201d to enter your own clinic's data.")
+            "\u201cStart empty\u201d to enter your own clinic's data"
+            + ("." if path.exists() else ": you create the administrator's account first, "
+               "and the new database is encrypted."))
         demo = box.addButton("Load &demo data", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("&Start empty", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(demo)
