@@ -72,7 +72,7 @@ class AuditPage(QWidget):
         self.apply_button.clicked.connect(self.apply)
         self.clear_button = QPushButton("C&lear")
         self.clear_button.clicked.connect(self.clear)
-        self.export_button = QPushButton("&Export CSV...")
+        self.export_button = QPushButton("Export &CSV...")
         self.export_button.setObjectName("auditExport")
         self.export_button.clicked.connect(self.export_csv)
         self.message = QLabel()
@@ -80,8 +80,8 @@ class AuditPage(QWidget):
         self.message.setWordWrap(True)
         filters = QGridLayout()
         for column, (text, field) in enumerate((
-                ("&Visit", self.visit), ("P&atient", self.patient), ("&User", self.user),
-                ("&From", self.date_from), ("&To", self.date_to))):
+                ("Visi&t", self.visit), ("P&atient", self.patient), ("&User", self.user),
+                ("F&rom", self.date_from), ("T&o", self.date_to))):
             label = QLabel(text)
             label.setBuddy(field)
             filters.addWidget(label, 0, column)

@@ -51,7 +51,7 @@ class PatientDialog(RecordDialog):
         self.birth_date = grid.add("birth_date", "&Born", DateField())
         self.sex = grid.add("sex", "Se&x", _combo(SEXES))
         self.mrn = grid.add("mrn", "&MRN", QLineEdit())
-        self.ref = grid.add("ref", "Patient &id", QLineEdit())
+        self.ref = grid.add("ref", "Pa&tient id", QLineEdit())
         self.ref.setPlaceholderText("assigned on save")
 
     def values(self) -> dict[str, Any]:

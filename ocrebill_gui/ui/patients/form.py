@@ -53,9 +53,9 @@ class PatientForm(QWidget):
         for text, value in SEXES:
             self.sex.addItem(text, value)
         self.mrn = self.grid.add("mrn", "&MRN", QLineEdit())
-        self.ref = self.grid.add("ref", "Patient &id", QLineEdit())
+        self.ref = self.grid.add("ref", "Pa&tient id", QLineEdit())
         self.ref.setPlaceholderText("assigned on save")
-        self.phone = self.grid.add("phone", "P&hone", QLineEdit())
+        self.phone = self.grid.add("phone", "Ph&one", QLineEdit())
         self.address = self.grid.add("address", "A&ddress", QLineEdit())
         self.general = FieldMessage()
         self.save_button = QPushButton("&Save patient")

@@ -90,7 +90,7 @@ class PatientsPage(QWidget):
         set_role(self.auth_hint, "muted")
         self.visit_view = record_table(self.visits, name="patientVisits",
                                        on_activate=self._open_visit)
-        self.new_visit_button = QPushButton("New &visit for this patient")
+        self.new_visit_button = QPushButton("New vi&sit for this patient")
         self.new_visit_button.clicked.connect(self._new_visit)
         gate(self.new_button, session, "patients.write")
         gate(self.add_coverage_button, session, "coverage.write")

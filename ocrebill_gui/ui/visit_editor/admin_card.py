@@ -6,6 +6,7 @@ by document path so that messages appear beside them and findings can focus them
 
 from __future__ import annotations
 
+from ocrebill_gui.core.long_infusion import LongRun, long_run
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
@@ -25,7 +26,7 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
-from ocrebill_gui.ui.visit_editor.timeline import TimelineWidget
+from ocrebill_gui.ui.visit_editor.timeline import RunningBanner, TimelineWidget
 from ocrebill_gui.ui.visit_editor.typed_number import TypedNumber
 from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
 
@@ -113,6 +114,11 @@ class AdministrationCard(QGroupBox):
 
         self.vials = VialsWidget(presenter, index, lots, self)
         self.timeline = TimelineWidget(presenter, index, clock, self)
+        self.clock = clock
+        self.long_run: LongRun | None = None
+        self.long_banner = RunningBanner(self)  # running past the label's time plus an hour
+        self.long_banner.setObjectName("longRunBanner")
+        self.timeline.ticker.timeout.connect(self._show_long_run)  # every second it runs
         self.message = FieldMessage(self)
 
         top = QHBoxLayout()
@@ -125,16 +131,22 @@ class AdministrationCard(QGroupBox):
         dose_row.addWidget(self.dose_message, 1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        dose_label = QLabel("&Dose", self)
-        dose_label.setBuddy(self.dose)
-        form.addRow(dose_label, dose_row)
-        form.addRow("Drug &source", self.source)
+        # Alt+letters for the card being worked in only (show_mnemonics): unique in the window.
+        self._mnemonics = [(QLabel("Dose", self), "&Dose", self.dose),
+                           (QLabel("Drug source", self), "Drug &source", self.source),
+                           (QLabel("Vials", self), "Via&ls", self.vials.picker),
+                           (self.timeline.at_label, "&At", self.timeline.time_box)]
+        for label, _text, buddy in self._mnemonics:
+            label.setBuddy(buddy)
+        form.addRow(self._mnemonics[0][0], dose_row)
+        form.addRow(self._mnemonics[1][0], self.source)
         form.addRow("", self.primary)
-        form.addRow("&Vials", self.vials)
+        form.addRow(self._mnemonics[2][0], self.vials)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addLayout(form)
+        layout.addWidget(self.long_banner)
         layout.addWidget(self.timeline)
 
         registry.register(path, self.product, self.message)
@@ -169,6 +181,12 @@ class AdministrationCard(QGroupBox):
         if product_id:
             self.presenter.change_product(self.index, product_id)
 
+    def show_mnemonics(self, on: bool) -> None:
+        """Alt+D (dose), Alt+S (source), Alt+L (vials), Alt+A (the time) for this card, or
+        none (another card is the one in use)."""
+        for label, text, _buddy in self._mnemonics:
+            label.setText(text if on else text.replace("&", ""))
+
     def refresh(self) -> None:
         """Redraw from the presenter's document."""
         admin = self.presenter.administrations[self.index]
@@ -199,4 +217,16 @@ class AdministrationCard(QGroupBox):
         self.dose.setReadOnly(read_only)
         self.vials.refresh()
         self.timeline.refresh()
+        self._show_long_run()
+
+    def _show_long_run(self) -> None:
+        """Flag an infusion running past its label's longest run plus an hour (not once the
+        visit is finalized: its banner says Amend)."""
+        admin = self.presenter.administrations[self.index] \
+            if self.index < len(self.presenter.administrations) else {}
+        run = None if self.presenter.read_only else long_run(
+            admin, self.presenter.product(self.index), self.clock.now())
+        if run != self.long_run:
+            self.long_run = run
+            self.long_banner.show_text(run.text() if run else None)
 

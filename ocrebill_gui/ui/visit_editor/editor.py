@@ -285,6 +285,7 @@ class VisitEditor(EditorActions, QWidget):
                 self.cards_box.addWidget(card)
                 card.show()  # now, not queued: Add moves the focus into it at once
                 self.cards.append(card)
+            self._show_card_mnemonics()
         else:
             for card in self.cards:
                 card.refresh()
@@ -353,10 +354,21 @@ class VisitEditor(EditorActions, QWidget):
 
     # -- administrations and the timeline ----------------------------------------------------
     def add_administration(self) -> None:
+        """Add the drug chosen above (Ctrl+M too): the cursor goes to its dose, and the card is
+        scrolled into view once it is laid out."""
         index = self.presenter.add_administration(self.add_product.currentData())
         if 0 <= index < len(self.cards):
-            self.cards[index].dose.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.scroll.ensureWidgetVisible(self.cards[index])
+            card = self.cards[index]
+            card.dose.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(card)
+            QTimer.singleShot(0, card, lambda: self.scroll.ensureWidgetVisible(card, 0, 0))
+
+    def _show_card_mnemonics(self) -> None:
+        """Alt+D, Alt+S, Alt+L, Alt+A go to the card in use (the first until one is)."""
+        active = self._active_card if self._active_card is not None else 0
+        active = active if active < len(self.cards) else 0
+        for card in self.cards:
+            card.show_mnemonics(card.index == active)
 
     def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is self.diagnoses.search:
@@ -366,7 +378,9 @@ class VisitEditor(EditorActions, QWidget):
         widget = new
         while widget is not None and widget is not self:
             if isinstance(widget, AdministrationCard):
-                self._active_card = widget.index
+                if self._active_card != widget.index:
+                    self._active_card = widget.index
+                    self._show_card_mnemonics()
                 return
             widget = widget.parentWidget()
 

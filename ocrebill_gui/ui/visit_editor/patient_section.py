@@ -136,8 +136,8 @@ class PatientSection(QWidget):
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        rows = [("Pa&tient", self.search, self.new_patient, self.patient_message),
-                ("Co&verage", self.coverage, self.new_coverage, self.coverage_message),
+        rows = [("&Patient", self.search, self.new_patient, self.patient_message),
+                ("C&overage", self.coverage, self.new_coverage, self.coverage_message),
                 ("Prior a&uth.", self.authorization, self.new_authorization,
                  self.authorization_message)]
         for row, (text, field, button, message) in enumerate(rows):

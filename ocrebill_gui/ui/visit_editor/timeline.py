@@ -160,7 +160,9 @@ class TimelineWidget(QFrame):
         undo.activated.connect(self.undo)
 
         entry = QHBoxLayout()
-        entry.addWidget(QLabel("At", self))
+        self.at_label = QLabel("At", self)  # the card gives it Alt+A while in use
+        self.at_label.setBuddy(self.time_box)
+        entry.addWidget(self.at_label)
         entry.addWidget(self.time_box)
         entry.addWidget(self.time_message, 1)
         entry.addStretch(0)

@@ -31,12 +31,12 @@ class VisitSection(QWidget):
         self.setting_message = FieldMessage(self)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Date of ser&vice", self.day)
+        form.addRow("Date of servi&ce", self.day)
         form.addRow("", self.day_message)
         form.addRow("Se&tting", self.setting)
         form.addRow("", self.setting_message)
         for label in self.findChildren(QLabel):
-            if label.text() == "Date of ser&vice":
+            if label.text() == "Date of servi&ce":
                 label.setBuddy(self.day)
             elif label.text() == "Se&tting":
                 label.setBuddy(self.setting)
