@@ -181,7 +181,7 @@ class MainWindow(SessionControl, QMainWindow):
         if key == "today":
             from ocrebill_gui.ui.today import TodayPage
 
-            page = TodayPage(store, clock.now().date(), layout, session)
+            page = TodayPage(store, clock.now().date(), layout, session, clock=clock)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(lambda: self.new_visit(None))
             return page

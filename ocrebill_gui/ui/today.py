@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, VisitSummary
 from ocrebill_gui.store.accounts import Session
+from ocrebill_gui.ui.clock import Clock, SystemClock
+from ocrebill_gui.ui.long_run_watch import LongRunWatch
 from ocrebill_gui.ui.models.visits import DayVisitsModel
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
@@ -35,12 +37,14 @@ class TodayPage(QWidget):
     new_visit = Signal()
 
     def __init__(self, store: Store, today: date, layout: WindowLayout, session: Session,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, clock: Clock | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("todayPage")
         self._today, self._layout = today, layout
         payer_names = {p.id: p.name for p, _mine in api.payer_profiles(store)}
         self.model = DayVisitsModel(store, session, today, payer_names, parent=self)
+        # Infusions past their label's time plus an hour: a red line and a note in the list.
+        self.long_runs = LongRunWatch(store, session, self.model, clock or SystemClock(), self)
         self.title = heading("")
         self.summary = QLabel()
         set_role(self.summary, "muted")
@@ -83,6 +87,7 @@ class TodayPage(QWidget):
         page = QVBoxLayout(self)
         page.addLayout(top)
         page.addWidget(self.summary)
+        page.addWidget(self.long_runs.banner)
         page.addWidget(self.stack, 1)
         fit_columns(self.view, layout)
         self._update_labels()
@@ -106,6 +111,7 @@ class TodayPage(QWidget):
         self._update_labels()
 
     def _update_labels(self) -> None:
+        self.long_runs.check()
         day = self.model.day
         name = "Today" if day == self._today else day.strftime("%A")
         self.title.setText(f"{name}, {day.strftime('%B')} {day.day}, {day.year}")
@@ -117,7 +123,9 @@ class TodayPage(QWidget):
         self.summary.setText(
             f"{len(visits)}{more} visit{'s' if len(visits) != 1 else ''}  \u00b7  {drafts} "
             f"draft{'s' if drafts != 1 else ''}"
-            + (f" ({running} running)" if running else "")
+            + (f" ({running} running" + (f", {len(self.long_runs.runs)} too long"
+                                         if self.long_runs.runs else "") + ")"
+               if running else "")
             + f"  \u00b7  {len(visits) - drafts} finalized  "
             f"\u00b7  {with_errors} with errors to fix before billing" if visits else "")
         if visits:

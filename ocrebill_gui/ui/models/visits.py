@@ -66,11 +66,23 @@ class DayVisitsModel(PagedTableModel[VisitSummary]):
                  parent: Any = None) -> None:
         self._session = session
         self._store, self._day = store, day
+        self.alerts: dict[int, str] = {}  # visit id -> a note after the product (too long)
         payer = Column[VisitSummary]("Payer", lambda v: payer_names.get(v.payer or "",
                                                                         v.payer or "-"),
                                      sort_key="payer")
-        super().__init__([STATUS, PATIENT, PRODUCT, SETTING, payer, FINDINGS], self._page,
+        product = Column[VisitSummary](
+            "Product", lambda v: " \u00b7 ".join(filter(None, (product_text(v),
+                                                                 self.alerts.get(v.id)))),
+            sort_key="product")
+        super().__init__([STATUS, PATIENT, product, SETTING, payer, FINDINGS], self._page,
                          parent=parent)
+
+    def set_alerts(self, alerts: dict[int, str]) -> None:
+        """Notes for some visits (ui/long_run_watch.py), shown after their product."""
+        if alerts != self.alerts:
+            self.alerts = dict(alerts)
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0, 2), self.index(self.rowCount() - 1, 2))
 
     @property
     def day(self) -> date:
