@@ -8,7 +8,7 @@ an administration code (0260). The file's `codes` table overrides the kind for a
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -58,10 +58,12 @@ def revenue_codes_from(folder: Path) -> RevenueCodes:
 
 def product_of_code(catalog: Catalog, code: str) -> Product | None:
     """The catalog product billed under a HCPCS code, if any."""
-    for product in catalog.products.values():
-        if any(c.code == code for c in product.codes):
-            return product
-    return None
+    return _products_by_code(catalog).get(code)
+
+
+@lru_cache(maxsize=8)
+def _products_by_code(catalog: Catalog) -> dict[str, Product]:
+    return {c.code: p for p in catalog.products.values() for c in p.codes}
 
 
 def line_kind(catalog: Catalog, code: str, has_ndc: bool) -> LineKind:
