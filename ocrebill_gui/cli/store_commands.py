@@ -180,7 +180,7 @@ def run_import(args: argparse.Namespace) -> int:
     from ocrebill_gui.store.accounts import require
 
     try:
-        store = open_store(_path(args))
+        store = open_store(_path(args), create=False)  # a new database: its administrator first
     except StoreError as exc:
         return _fail(str(exc))
     rejected = imported = duplicates = 0

@@ -333,3 +333,15 @@ def test_demo_accounts_are_rehashed_with_the_real_parameters_at_first_sign_in(tm
                                    ).fetchone()[0]
     assert "m=1024,t=1,p=1" in before  # made cheaply: the password is public
     assert after != before and "m=1024,t=1,p=1" not in after
+
+
+def test_import_into_a_new_file_makes_no_plain_database(tmp_path, capsys, monkeypatch):
+    """Only the first administrator makes a database (encrypted): an import that cannot sign
+    in leaves no empty plain file for `users add` to find later."""
+    monkeypatch.setenv("OCREBILL_USER", "pat")
+    document = tmp_path / "visit.json"
+    document.write_text((FIXTURES / "01-standard-600mg.json").read_text())
+    db = tmp_path / "clinic.sqlite"
+    code, _, err = run(capsys, "--db", str(db), "import", str(document))
+    assert code == 1 and "no such database" in err
+    assert not list(tmp_path.glob("clinic.sqlite*"))
