@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from ocrebill_gui.core.payment_terms import PaymentTerms
+
 VISIT_FORMAT = "ocrebill.visit/1"
 
 Setting = Literal["office", "hospital_outpatient", "home"]
@@ -211,6 +213,9 @@ class PayerProfile(_Model):
     medicare_advantage: Flag = False
     source: str | None = None
     notes: list[str] = Field(default_factory=list)
+    # Optional extension (issue 16): how the payer prices lines, for the expected payment
+    # (core/estimate.py); None = Medicare Part B's way, or the payer's contracted rates.
+    payment: PaymentTerms | None = None
 
 
 def _known_time_zone(value: str) -> str:

@@ -65,3 +65,12 @@ def summed(result) -> dict[tuple[str, tuple[str, ...]], int]:
 
 def rules(result) -> set[str]:
     return {f.rule for f in result.findings}
+
+
+def on_day(doc: dict, day: str) -> dict:
+    """The same visit on another date of service (its event times moved with it)."""
+    doc["date_of_service"] = day
+    for admin in doc["administrations"]:
+        for event in admin["events"]:
+            event["at"] = event["at"].replace(DAY, day)
+    return doc

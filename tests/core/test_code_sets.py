@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builders import DAY, ocrevus, rules, visit
+from builders import ocrevus, on_day, rules, visit
 
 from ocrebill_gui.core import compute
 from ocrebill_gui.core.catalog import default_catalog
@@ -16,14 +16,6 @@ from ocrebill_gui.core.icd10_order_file import read_icd10_order_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference_data"
 NEW_IN_2027 = "G35.E"  # the fixture's FY2027 code: not in the shipped FY2026 index
-
-
-def on_day(doc: dict, day: str) -> dict:
-    doc["date_of_service"] = day
-    for admin in doc["administrations"]:
-        for event in admin["events"]:
-            event["at"] = event["at"].replace(DAY, day)
-    return doc
 
 
 def fy2027() -> DiagnosisCodeSet:
@@ -93,8 +85,9 @@ def test_an_imported_set_knows_existence_billability_and_descriptions() -> None:
 
 
 def test_the_new_modules_load_no_icd_package_and_no_file_on_import() -> None:
-    code = ("import sys; import ocrebill_gui.core.code_sets, "
-            "ocrebill_gui.core.asp_file, ocrebill_gui.core.fee_schedule; "
+    code = ("import sys; import ocrebill_gui.core.code_sets, ocrebill_gui.core.estimate, "
+            "ocrebill_gui.core.asp_file, ocrebill_gui.core.fee_schedule, "
+            "ocrebill_gui.core.copay_programme; "
             "bad = [m for m in ('simple_icd_10_cm', 'PySide6', 'sqlite_utils', 'psycopg') "
             "if m in sys.modules]; print('LOADED', bad)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
