@@ -25,13 +25,15 @@ from ocrebill_gui.core.claim_submission import (
     SubmissionLine,
 )
 from ocrebill_gui.reports.form_grid import (
-    FORM_RED,
-    SHADE,
+    COLUMN,
+    LINE,
+    BoxSpec,
     FormPage,
     FormWriter,
     Placement,
     box,
     calibration_pdf,
+    draw_boxes,
     draw_pages,
     line_top,
     money_grid,
@@ -228,7 +230,7 @@ def cms1500_calibration_pdf(*, top: float = DEFAULT_TOP, left: float = DEFAULT_L
 # Our own outline of the form's boxes, drawn from the grid (for a preview on plain paper).
 # (first line, first column, last line, last column, label): the line above a box's data is
 # its label row.
-_BOXES = [
+_BOXES: list[BoxSpec] = [
     (7, 1, 8, 49, "1 MEDICARE  MEDICAID  TRICARE  CHAMPVA  GROUP  FECA  OTHER"),
     (7, 50, 8, 79, "1a INSURED'S I.D. NUMBER"),
     (9, 1, 10, 29, "2 PATIENT'S NAME"), (9, 30, 10, 49, "3 BIRTH DATE / SEX"),
@@ -264,24 +266,17 @@ _BOXES = [
 
 def draw_outline(canvas: Canvas, top: float, left: float) -> None:
     """The form's boxes in red drop-out colour, the shaded rows of box 24, and a title."""
-    canvas.setFillColor(SHADE)
-    for n in range(1, LINES_PER_FORM + 1):
-        y = line_top(shaded_line(n) + 1, top)
-        canvas.rect(x_of(1, left) - 1.5, y, 79 * 7.2, 12, stroke=0, fill=1)
-    canvas.setStrokeColor(FORM_RED)
-    canvas.setFillColor(FORM_RED)
-    canvas.setLineWidth(0.5)
+    draw_boxes(canvas, top, left, _BOXES, columns=79,
+               shaded_lines=[shaded_line(n) for n in range(1, LINES_PER_FORM + 1)])
     canvas.setFont("Helvetica-Bold", 11)
     canvas.drawString(x_of(1, left), line_top(5, top) - 9, "HEALTH INSURANCE CLAIM FORM")
     canvas.setFont("Helvetica", 6)
     canvas.drawString(x_of(1, left), line_top(6, top) - 7,
                       "APPROVED BY NATIONAL UNIFORM CLAIM COMMITTEE (NUCC) 02/12 - PREVIEW ON "
                       "PLAIN PAPER, NOT A CLAIM FORM")
-    canvas.rect(x_of(50, left) - 1.5, line_top(5, top), 30 * 7.2, 4 * 12)
+    canvas.rect(x_of(50, left) - 1.5, line_top(5, top), 30 * COLUMN, 4 * LINE)
     canvas.setFont("Helvetica", 5)
     canvas.drawString(x_of(50, left), line_top(1, top) - 5, "CARRIER")
-    for first_line, first_column, last_line, last_column, label in _BOXES:
-        box(canvas, top, left, first_line, first_column, last_line, last_column, label)
     for n in range(1, LINES_PER_FORM + 1):
         box(canvas, top, left, shaded_line(n), 1, service_line(n), 79)
         canvas.setFont("Helvetica", 5)

@@ -184,3 +184,21 @@ def box(canvas: Canvas, top: float, left: float, first_line: float, first_column
     if label:
         canvas.setFont("Helvetica", 5)
         canvas.drawString(x0 + 1.5, y1 - 5, label)
+
+
+BoxSpec = tuple[int, int, int, int, str]  # first line, first column, last line, last column, label
+
+
+def draw_boxes(canvas: Canvas, top: float, left: float, boxes: Sequence[BoxSpec], *,
+               shaded_lines: Sequence[int], columns: int) -> None:
+    """Shade these lines across `columns`, then outline the boxes in red drop-out colour (the
+    stroke and fill colour stay red for whatever the caller adds)."""
+    canvas.setFillColor(SHADE)
+    for shaded in shaded_lines:
+        canvas.rect(x_of(1, left) - 1.5, line_top(shaded + 1, top), columns * COLUMN, LINE,
+                    stroke=0, fill=1)
+    canvas.setStrokeColor(FORM_RED)
+    canvas.setFillColor(FORM_RED)
+    canvas.setLineWidth(0.5)
+    for first_line, first_column, last_line, last_column, label in boxes:
+        box(canvas, top, left, first_line, first_column, last_line, last_column, label)

@@ -26,13 +26,13 @@ from ocrebill_gui.core.claim_submission import (
     SubmissionLine,
 )
 from ocrebill_gui.reports.form_grid import (
-    FORM_RED,
-    SHADE,
+    BoxSpec,
     FormPage,
     FormWriter,
     Placement,
     box,
     calibration_pdf,
+    draw_boxes,
     draw_pages,
     line_top,
     money_grid,
@@ -162,7 +162,7 @@ def ub04_calibration_pdf(*, top: float = DEFAULT_TOP, left: float = DEFAULT_LEFT
     return calibration_pdf("UB-04", marks, top=top, left=left)
 
 
-_BOXES = [
+_BOXES: list[BoxSpec] = [
     (1, 1, 4, 26, "1"), (1, 27, 4, 51, "2"), (1, 52, 1, 76, "3a PAT. CNTL #"),
     (2, 52, 2, 76, "b. MED. REC. #"), (1, 77, 2, 81, "4 TYPE OF BILL"),
     (3, 51, 4, 60, "5 FED. TAX NO."), (3, 61, 4, 74, "6 STATEMENT COVERS PERIOD"),
@@ -187,15 +187,8 @@ _BOXES = [
 
 def draw_outline(canvas: Canvas, top: float, left: float) -> None:
     """Our own outline of the form locators, service lines shaded every other line."""
-    canvas.setFillColor(SHADE)
-    for n in range(0, LINES_PER_PAGE + 1, 2):
-        canvas.rect(x_of(1, left) - 1.5, line_top(FIRST_SERVICE_LINE + n + 1, top), 81 * 7.2,
-                    12, stroke=0, fill=1)
-    canvas.setStrokeColor(FORM_RED)
-    canvas.setFillColor(FORM_RED)
-    canvas.setLineWidth(0.5)
-    for first_line, first_column, last_line, last_column, label in _BOXES:
-        box(canvas, top, left, first_line, first_column, last_line, last_column, label)
+    draw_boxes(canvas, top, left, _BOXES, columns=81,
+               shaded_lines=range(FIRST_SERVICE_LINE, TOTAL_LINE + 1, 2))
     box(canvas, top, left, FIRST_SERVICE_LINE, 1, TOTAL_LINE, 81)
     canvas.setFont("Helvetica-Bold", 10)
     canvas.drawString(x_of(1, left), line_top(11, top) - 9,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ocrebill_gui.core.claim_submission import ClaimSubmission, amount_text, quantity_text
+from ocrebill_gui.core.claim_submission import ClaimSubmission, amount_text
 from ocrebill_gui.core.x12.envelope import (
     VERSION_837I,
     ControlNumbers,
@@ -14,9 +14,9 @@ from ocrebill_gui.core.x12.envelope import (
     envelope,
 )
 from ocrebill_gui.core.x12.loops import (
-    diagnoses,
-    drug_detail,
     provider_name,
+    references_and_diagnoses,
+    service_line,
     transaction_bodies,
 )
 from ocrebill_gui.core.x12.segments import Segment, composite, d8, render, seg
@@ -41,11 +41,7 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
         seg("DTP", "434", "RD8", f"{day}-{day}"),
         seg("CL1", "", "", PATIENT_STATUS),
     ]
-    if claim.frequency in ("7", "8"):
-        out.append(seg("REF", "F8", claim.original_claim_number))
-    if claim.prior_authorization:
-        out.append(seg("REF", "G1", claim.prior_authorization))
-    out.append(diagnoses(claim.diagnoses))
+    out.extend(references_and_diagnoses(claim))
     attending = submission.rendering
     if attending is not None:
         out.append(provider_name("71", attending))  # 2310A attending
@@ -56,9 +52,7 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
         # reported as the referring provider (2310F).
         out.append(provider_name("DN", submission.referring))
     for number, line in enumerate(claim.lines, start=1):
-        out.append(seg("LX", number))
-        out.append(seg("SV2", line.revenue_code, composite("HC", line.code, *line.modifiers),
-                       amount_text(line.charge), "UN", line.units))
-        out.append(seg("DTP", "472", "D8", d8(line.service_date)))
-        out.extend(drug_detail(line.ndc, line.ndc_unit, quantity_text(line.ndc_quantity)))
+        out.extend(service_line(number, seg(
+            "SV2", line.revenue_code, composite("HC", line.code, *line.modifiers),
+            amount_text(line.charge), "UN", line.units), line))
     return out

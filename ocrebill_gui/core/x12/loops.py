@@ -10,9 +10,12 @@ from datetime import datetime
 from ocrebill_gui.core.claim_submission import (
     RELATIONSHIP_CODES,
     Address,
+    Claim,
     ClaimSubmission,
     Person,
     Provider,
+    SubmissionLine,
+    quantity_text,
 )
 from ocrebill_gui.core.x12.envelope import MAX_CLAIMS_PER_TRANSACTION, InterchangeSettings
 from ocrebill_gui.core.x12.segments import Segment, composite, d8, seg
@@ -125,14 +128,25 @@ def _patient(submission: ClaimSubmission, number: int, parent: int) -> list[Segm
     ]
 
 
-def diagnoses(codes: Sequence[str]) -> Segment:
-    """HI: the principal (ABK) then up to eleven others (ABF)."""
-    parts = [composite("ABK" if i == 0 else "ABF", code) for i, code in enumerate(codes[:12])]
-    return seg("HI", *parts)
+def references_and_diagnoses(claim: Claim) -> list[Segment]:
+    """2300: REF*F8 (the claim replaced or voided), REF*G1 (prior authorization), then HI: the
+    principal diagnosis (ABK) and up to eleven others (ABF)."""
+    out = []
+    if claim.frequency in ("7", "8"):
+        out.append(seg("REF", "F8", claim.original_claim_number))
+    if claim.prior_authorization:
+        out.append(seg("REF", "G1", claim.prior_authorization))
+    parts = [composite("ABK" if i == 0 else "ABF", code)
+             for i, code in enumerate(claim.diagnoses[:12])]
+    out.append(seg("HI", *parts))
+    return out
 
 
-def drug_detail(ndc: str | None, unit: str | None, quantity: str) -> list[Segment]:
-    """2410: LIN N4 + 11-digit NDC, CTP quantity and unit."""
-    if not ndc:
-        return []
-    return [seg("LIN", "", "N4", ndc), seg("CTP", "", "", "", quantity, unit or "")]
+def service_line(number: int, service: Segment, line: SubmissionLine) -> list[Segment]:
+    """2400 (LX, the SV1 or SV2 given, DTP*472) and its drug detail 2410 (LIN N4 + the 11-digit
+    NDC, CTP quantity and unit)."""
+    out = [seg("LX", number), service, seg("DTP", "472", "D8", d8(line.service_date))]
+    if line.ndc:
+        out.append(seg("LIN", "", "N4", line.ndc))
+        out.append(seg("CTP", "", "", "", quantity_text(line.ndc_quantity), line.ndc_unit or ""))
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ocrebill_gui.core.claim_submission import ClaimSubmission, amount_text, quantity_text
+from ocrebill_gui.core.claim_submission import ClaimSubmission, amount_text
 from ocrebill_gui.core.x12.envelope import (
     VERSION_837P,
     ControlNumbers,
@@ -13,12 +13,12 @@ from ocrebill_gui.core.x12.envelope import (
     envelope,
 )
 from ocrebill_gui.core.x12.loops import (
-    diagnoses,
-    drug_detail,
     provider_name,
+    references_and_diagnoses,
+    service_line,
     transaction_bodies,
 )
-from ocrebill_gui.core.x12.segments import Segment, composite, d8, render, seg
+from ocrebill_gui.core.x12.segments import Segment, composite, render, seg
 
 
 def write_837p(submissions: Sequence[ClaimSubmission], settings: InterchangeSettings,
@@ -33,11 +33,7 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
     claim = submission.claim
     out = [seg("CLM", claim.account_number, amount_text(claim.total_charge), "", "",
                composite(claim.place_of_service, "B", claim.frequency), "Y", "A", "Y", "Y")]
-    if claim.frequency in ("7", "8"):
-        out.append(seg("REF", "F8", claim.original_claim_number))
-    if claim.prior_authorization:
-        out.append(seg("REF", "G1", claim.prior_authorization))
-    out.append(diagnoses(claim.diagnoses))
+    out.extend(references_and_diagnoses(claim))
     referring = submission.referring
     if referring is not None and referring.qualifier == "DN":
         out.append(provider_name("DN", referring))  # 2310A
@@ -53,12 +49,9 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
         out.append(seg("N4", facility.address.city, facility.address.state,
                        facility.address.postal_code))
     for number, line in enumerate(claim.lines, start=1):
-        out.append(seg("LX", number))
-        out.append(seg("SV1", composite("HC", line.code, *line.modifiers),
-                       amount_text(line.charge), "UN", line.units, "", "",
-                       composite(*line.diagnosis_pointers)))
-        out.append(seg("DTP", "472", "D8", d8(line.service_date)))
-        out.extend(drug_detail(line.ndc, line.ndc_unit, quantity_text(line.ndc_quantity)))
+        out.extend(service_line(number, seg(
+            "SV1", composite("HC", line.code, *line.modifiers), amount_text(line.charge), "UN",
+            line.units, "", "", composite(*line.diagnosis_pointers)), line))
         if referring is not None and referring.qualifier == "DK":
             out.append(provider_name("DK", referring))  # 2420E ordering
     return out
