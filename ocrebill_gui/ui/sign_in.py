@@ -424,8 +424,6 @@ class SignInPanel(QWidget):
                                          "closed when someone else signs in.")
         else:
             self._heading("Sign in to OcreBill", where)
-        if store.key is None and not demo:
-            self.note.setText(f"{self.note.text()}\n{PLAIN_HINT}")
         try:
             first = not staff.has_accounts(store)
         except StoreError:
@@ -436,6 +434,8 @@ class SignInPanel(QWidget):
         else:
             self._show(SignInForm(store, demo=demo,
                                   login=self._locked.login if self._locked else ""))
+        if store.key is None and not demo:  # made before encryption was the default
+            self.note.setText(f"{self.note.text()}\n{PLAIN_HINT}")
 
     def _heading(self, title: str, note: str) -> None:
         self.title.setText(title)

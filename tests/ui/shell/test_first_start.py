@@ -202,3 +202,23 @@ def test_the_unlock_dialog_is_wide_enough_for_its_title(qtbot, tmp_path):
     dialog.show()
     title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
     assert dialog.width() >= 2 * title + 160
+
+
+def test_a_plain_database_says_an_administrator_can_encrypt_it(qtbot, tmp_path):
+    from ocrebill_gui.ui.sign_in import PLAIN_HINT, SignInPanel
+
+    plain = tmp_path / "plain.sqlite"
+    with api.open_store(plain) as store:
+        staff_panel = SignInPanel(store)
+        qtbot.addWidget(staff_panel)
+        assert PLAIN_HINT in staff_panel.note.text() and "ocrebill encrypt" in PLAIN_HINT
+        demo_panel = SignInPanel(store, demo=True)  # a demo's data is fictional
+        qtbot.addWidget(demo_panel)
+        assert PLAIN_HINT not in demo_panel.note.text()
+    api.create_demo_database(tmp_path / "demo.sqlite", patients=2, visits=2, encrypt=True)
+    from ocrebill_gui.store.demo_accounts import open_demo
+
+    with open_demo(tmp_path / "demo.sqlite") as store:
+        encrypted = SignInPanel(store)
+        qtbot.addWidget(encrypted)
+        assert PLAIN_HINT not in encrypted.note.text()
