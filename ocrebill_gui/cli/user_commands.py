@@ -116,10 +116,13 @@ def _create_encrypted(args: argparse.Namespace, path) -> int:
     from ocrebill_gui.cli.encrypt_commands import recovery_sheet_path, show_recovery_key
     from ocrebill_gui.cli.sign_in import new_password
     from ocrebill_gui.store import InvalidRecord, StoreError
-    from ocrebill_gui.store.encryption import create_encrypted_database
+    from ocrebill_gui.store.db import folder_for
+    from ocrebill_gui.store.encryption import create_encrypted_database, refuse_lone_key_file
 
     try:
         sheet = recovery_sheet_path(args)
+        folder_for(path)  # refusals that need no password come before it is asked
+        refuse_lone_key_file(path)
         password = new_password(args.new_password_file, f"Password for {args.login}",
                                 fallback_to_own_file=True)
         store, admin, recovery = create_encrypted_database(path, args.login, args.name,

@@ -345,3 +345,12 @@ def test_import_into_a_new_file_makes_no_plain_database(tmp_path, capsys, monkey
     code, _, err = run(capsys, "--db", str(db), "import", str(document))
     assert code == 1 and "no such database" in err
     assert not list(tmp_path.glob("clinic.sqlite*"))
+
+
+def test_a_new_file_in_a_missing_folder_is_refused_before_the_password(tmp_path, capsys,
+                                                                      terminal):
+    typed, asked = terminal
+    code, _, err = run(capsys, "--db", str(tmp_path / "typo" / "clinic.sqlite"), "users", "add",
+                       "pat", "--role", "admin")
+    assert code == 1 and "no such folder" in err and asked == []
+    assert not (tmp_path / "typo").exists()
