@@ -1,11 +1,11 @@
 """The practice's fee schedule: its charges and the payers' rates, with effective dates.
 
-A CSV file with a header row (docs/fee-schedule.md): code, modifier, setting, payer, amount,
-effective_from, effective_to, and an optional note. A blank payer is the practice's own charge
-(what it bills); a payer id (a payer profile's id, or a program: medicare, medicaid) gives
-that payer's rate, e.g. Medicare's physician fee schedule amount for 96365 in the office. The
-amount is per billing unit. Two rows for the same code, modifier, setting and payer must not
-overlap in time: such a file is refused, naming both lines.
+A CSV file with a header row (docs/reference-data.md, "Fee schedule"): code, modifier,
+setting, payer, amount, effective_from, effective_to, and an optional note. A blank payer is
+the practice's own charge (what it bills); a payer id (a payer profile's id, or a program:
+medicare, medicaid) gives that payer's rate, e.g. Medicare's physician fee schedule amount for
+96365 in the office. The amount is per billing unit. Two rows for the same code, modifier,
+setting and payer must not overlap in time: such a file is refused, naming both lines.
 
 parse_fee_schedule() returns every row or raises one ReferenceFileError: nothing partial.
 """

@@ -73,3 +73,32 @@ def test_medicare_part_b_rules_by_date_of_service() -> None:
     assert rules is not None and rules.sequestration_percent == 2
     assert rules.standard_coinsurance_percent == 20 and rules.asp_add_on_percent == 6
     assert medicare_part_b(date(2021, 1, 1)) is None  # suspended then: not in the file
+
+
+@pytest.mark.parametrize(("file", "model", "edit", "field"), [
+    ("payment-rules.json", "medicare", lambda d: d["medicare_part_b"][0].update(
+        sequestration_percent="two"), "medicare_part_b[0].sequestration_percent"),
+    ("copay-programmes.json", "programme", lambda d: d["programmes"][0].update(
+        drug_cap_per_year=-5), "programmes[0].drug_cap_per_year"),
+])
+def test_broken_money_data_files_name_file_and_field(tmp_path: Path, file, model, edit,
+                                                     field) -> None:
+    from ocrebill_gui.core.catalog import load_data_file
+    from ocrebill_gui.core.copay_programme import _ProgrammesFile
+    from ocrebill_gui.core.medicare_part_b import _PaymentRulesFile
+
+    data = json.loads((data_dir() / file).read_text())
+    edit(data)
+    (tmp_path / file).write_text(json.dumps(data))
+    schema = _PaymentRulesFile if model == "medicare" else _ProgrammesFile
+    with pytest.raises(DataFileError) as caught:
+        load_data_file(tmp_path / file, schema)
+    assert file in str(caught.value) and field in str(caught.value)
+
+
+def test_the_fee_schedule_columns_are_documented() -> None:
+    from ocrebill_gui.core.fee_schedule import COLUMNS, OPTIONAL
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "reference-data.md").read_text()
+    assert ",".join(COLUMNS + OPTIONAL) in docs
+    assert all(f"| `{name}` |" in docs for name in COLUMNS + OPTIONAL)
