@@ -231,3 +231,22 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
             assert 300 < size[0] < 1000 and 100 < size[1] < 700, name
         else:
             assert size == (1000, 700), name
+
+
+def test_plain_goes_with_demo_only(capsys):
+    from ocrebill_gui.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--plain"])
+    assert exit_.value.code == 2 and "--plain goes with --demo" in capsys.readouterr().err
+
+
+def test_ocrebill_demo_plain_opens_a_plain_demo(tmp_path, qtbot, layout, clock):
+    window = MainWindow(layout, clock=clock)
+    qtbot.addWidget(window)
+    store = open_database(window, db=str(tmp_path / "demo.sqlite"), demo=True, plain=True)
+    try:
+        assert store.key is None and api.count_visits(store, signed()) > 0
+    finally:
+        store.close()
+    assert (tmp_path / "demo.sqlite").read_bytes().startswith(b"SQLite format 3")
