@@ -13,8 +13,6 @@ parse_asp_file() returns every row or raises one ReferenceFileError: nothing par
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ocrebill_gui.core.money import parse_amount, parse_percent
-from ocrebill_gui.core.reference_errors import ReferenceFileError, shown_text
+from ocrebill_gui.core.reference_files import ReferenceFileError, csv_rows, shown_text
 
 ENCODING = "iso-8859-1"
 _HEADER_FIRST = {"hcpcs code", "hcpcs"}
@@ -124,7 +122,7 @@ def parse_asp_file(data: bytes, *, name: str,
     """Every price row of an ASP pricing file, or one ReferenceFileError."""
     given = _given_quarter(quarter, name)
     text = data.decode(ENCODING)  # every byte is a Latin-1 character: never fails
-    rows = _rows(text, name)
+    rows = csv_rows(text, name)
     header_line, header = _find_header(rows, name)
     preamble = [(line, " ".join(cells)) for line, cells in header_line[1]]
     found = _quarter_in(preamble, name)
@@ -154,23 +152,6 @@ def _given_quarter(quarter: str | Quarter | None, name: str) -> Quarter | None:
         return Quarter.parse(quarter)
     except ValueError as exc:
         raise ReferenceFileError(name, 1, 1, f"--quarter: {exc}") from None
-
-
-def _rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the row starts, cells) for every CSV row; a CSV syntax error names its
-    line. A generator: the header search stops early, the rows then go on from there."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ReferenceFileError(name, start, 1, f"the row starting here is not readable "
-                                                     f"as CSV ({exc})") from None
-        yield start, cells
-        start = reader.line_num + 1
 
 
 def _find_header(rows: Iterator[tuple[int, list[str]]], name: str

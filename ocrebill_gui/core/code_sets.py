@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from ocrebill_gui.core.icd10 import Icd10Index
-from ocrebill_gui.core.icd10_order_file import (
-    Icd10OrderFile,
-    fiscal_year_dates,
-    fiscal_year_of,
-)
+from ocrebill_gui.core.icd10_order_file import Icd10OrderFile, InFiscalYear, fiscal_year_of
 
 
 @dataclass(frozen=True)
-class DiagnosisCodeSet:
+class DiagnosisCodeSet(InFiscalYear):
     """One fiscal year's codes: exists? billable? (index.billable: True, False for a header,
     None for no such code), with the categories' billable children and descriptions."""
 
@@ -30,14 +26,6 @@ class DiagnosisCodeSet:
     name: str
     index: Icd10Index
     source: str
-
-    @property
-    def valid_from(self) -> date:
-        return fiscal_year_dates(self.fiscal_year)[0]
-
-    @property
-    def valid_to(self) -> date:
-        return fiscal_year_dates(self.fiscal_year)[1]
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to

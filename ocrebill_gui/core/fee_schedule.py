@@ -12,8 +12,6 @@ parse_fee_schedule() returns every row or raises one ReferenceFileError: nothing
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ocrebill_gui.core.money import parse_amount
-from ocrebill_gui.core.reference_errors import ReferenceFileError, shown_text
+from ocrebill_gui.core.reference_files import ReferenceFileError, csv_rows, shown_text
 
 COLUMNS = ("code", "modifier", "setting", "payer", "amount", "effective_from", "effective_to")
 OPTIONAL = ("note",)
@@ -97,19 +95,11 @@ def read_fee_schedule(path: Path) -> FeeSchedule:
 def parse_fee_schedule(data: bytes, *, name: str) -> FeeSchedule:
     """Every row of a fee-schedule CSV (UTF-8, a BOM allowed), or one ReferenceFileError."""
     text = _decoded(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[FeeRow] = []
     columns: dict[str, int] | None = None
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ReferenceFileError(name, start, 1, f"the row starting here is not readable "
-                                                     f"as CSV ({exc})") from None
-        line, start = start, reader.line_num + 1
+    last = 1
+    for line, cells in csv_rows(text, name):
+        last = line
         if not any(c.strip() for c in cells):
             continue
         if columns is None:
@@ -120,7 +110,7 @@ def parse_fee_schedule(data: bytes, *, name: str) -> FeeSchedule:
         raise ReferenceFileError(name, 1, 1, f"empty: the header row ({','.join(COLUMNS)}) "
                                              "is missing")
     if not rows:
-        raise ReferenceFileError(name, start, 1, "no fee rows after the header")
+        raise ReferenceFileError(name, last + 1, 1, "no fee rows after the header")
     _refuse_overlaps(rows, columns, name)
     return FeeSchedule(source_name=name, rows=tuple(rows))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ocrebill_gui.core.reference_errors import ReferenceFileError, shown_text
+from ocrebill_gui.core.reference_files import ReferenceFileError, shown_text
 
 _CODE = re.compile(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}")
 _NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -37,6 +37,20 @@ def fiscal_year_dates(year: int) -> tuple[date, date]:
     return date(year - 1, 10, 1), date(year, 9, 30)
 
 
+class InFiscalYear:
+    """The first and last day of an object's `fiscal_year`."""
+
+    fiscal_year: int
+
+    @property
+    def valid_from(self) -> date:
+        return fiscal_year_dates(self.fiscal_year)[0]
+
+    @property
+    def valid_to(self) -> date:
+        return fiscal_year_dates(self.fiscal_year)[1]
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFileCode:
     order: int
@@ -48,20 +62,12 @@ class OrderFileCode:
 
 
 @dataclass(frozen=True)
-class Icd10OrderFile:
+class Icd10OrderFile(InFiscalYear):
     """A whole fiscal year's code set: what `ocrebill data import icd10cm` saves."""
 
     fiscal_year: int
     source_name: str
     codes: tuple[OrderFileCode, ...]
-
-    @property
-    def valid_from(self) -> date:
-        return fiscal_year_dates(self.fiscal_year)[0]
-
-    @property
-    def valid_to(self) -> date:
-        return fiscal_year_dates(self.fiscal_year)[1]
 
     @property
     def billable_count(self) -> int:

@@ -17,7 +17,7 @@ from ocrebill_gui.core.icd10_order_file import (
     parse_icd10_order_file,
     read_icd10_order_file,
 )
-from ocrebill_gui.core.reference_errors import ReferenceFileError
+from ocrebill_gui.core.reference_files import ReferenceFileError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference_data"
 ASP_Q2 = FIXTURES / "april-2026-asp-pricing-file.csv"
@@ -30,6 +30,10 @@ def refusal(call, *args, **kwargs) -> ReferenceFileError:
     with pytest.raises(ReferenceFileError) as caught:
         call(*args, **kwargs)
     return caught.value
+
+
+def assert_refused(error: ReferenceFileError, line: int, column: int, words: str) -> None:
+    assert (error.line, error.column) == (line, column) and words in str(error), str(error)
 
 
 # -- ASP pricing file ----------------------------------------------------------------------
@@ -92,8 +96,8 @@ def test_a_broken_asp_line_is_named_and_nothing_is_returned() -> None:
 ])
 def test_asp_refusals_name_line_and_column(text: str, line: int, column: int,
                                            words: str) -> None:
-    error = refusal(parse_asp_file, text.encode("iso-8859-1"), name="asp.csv")
-    assert (error.line, error.column) == (line, column) and words in str(error)
+    assert_refused(refusal(parse_asp_file, text.encode("iso-8859-1"), name="asp.csv"),
+                   line, column, words)
 
 
 def test_quarter_dates() -> None:
@@ -136,8 +140,8 @@ def test_a_broken_order_line_is_named() -> None:
     ("00001 G35A    1 " + " " * 60 + " long", 17, "short description is empty"),
 ])
 def test_order_file_refusals(line: str, column: int, words: str) -> None:
-    error = refusal(parse_icd10_order_file, line.encode(), name="order.txt", year=2027)
-    assert (error.line, error.column) == (1, column) and words in str(error)
+    assert_refused(refusal(parse_icd10_order_file, line.encode(), name="order.txt", year=2027),
+                   1, column, words)
 
 
 def test_fiscal_year_in_force_on_a_date_of_service() -> None:
@@ -187,8 +191,8 @@ def test_a_broken_fee_line_is_named() -> None:
     ("code,modifier,setting,payer,amount,effective_from,effective_to\n", 2, 1, "no fee rows"),
 ])
 def test_fee_schedule_refusals(text: str, line: int, column: int, words: str) -> None:
-    error = refusal(parse_fee_schedule, text.encode(), name="fees.csv")
-    assert (error.line, error.column) == (line, column) and words in str(error)
+    assert_refused(refusal(parse_fee_schedule, text.encode(), name="fees.csv"), line, column,
+                   words)
 
 
 def test_fee_schedule_not_utf8_names_the_byte() -> None:

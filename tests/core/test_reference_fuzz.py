@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ocrebill_gui.core.asp_file import parse_asp_file
 from ocrebill_gui.core.fee_schedule import parse_fee_schedule
 from ocrebill_gui.core.icd10_order_file import parse_icd10_order_file
-from ocrebill_gui.core.reference_errors import ReferenceFileError
+from ocrebill_gui.core.reference_files import ReferenceFileError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference_data"
 FUZZ = settings(

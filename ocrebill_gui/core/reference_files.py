@@ -1,4 +1,5 @@
-"""The one error a reference-data parser raises: the file, the line and the column named.
+"""What the reference-data parsers share: their one error (the file, the line and the column
+named) and reading CSV rows with the line each starts on.
 
 The parsers (core/asp_file.py, core/icd10_order_file.py, core/fee_schedule.py) read a whole
 file or refuse it: a file with one bad line gives this error and no records at all, so a later
@@ -6,6 +7,10 @@ file or refuse it: a file with one bad line gives this error and no records at a
 """
 
 from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
 
 
 class ReferenceFileError(ValueError):
@@ -30,3 +35,20 @@ def shown_text(value: str, limit: int = 30) -> str:
     of any length)."""
     text = value if len(value) <= limit else value[:limit] + "..."
     return repr(text)
+
+
+def csv_rows(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, cells) for every CSV row; a CSV syntax error (a quote never
+    closed) names the line its row starts on. A generator: a caller may stop early."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ReferenceFileError(name, start, 1, f"the row starting here is not readable "
+                                                     f"as CSV ({exc})") from None
+        yield start, cells
+        start = reader.line_num + 1
