@@ -15,6 +15,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -232,10 +233,11 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     Stop works; the day's finished visits keep their usual times).
 
     `encrypt`: an encrypted file (SQLCipher, a new random key; `ocrebill demo --encrypt`):
-    built plain in its private partial file with the audit chain keyed as it is written, then
-    exported encrypted (sqlcipher_export: faster than writing it encrypted page by page), with
-    a key file whose wraps for the four demo accounts use cheap argon2id parameters: their
-    password is public, the wraps protect nothing, and the demo is still made in a moment."""
+    written encrypted from the start, its audit chain keyed as it is written and its visits
+    encrypted on a second thread while the next ones are made (demo_cipher.py: no plain page
+    reaches the disk), with a key file whose wraps for the four demo accounts use cheap
+    argon2id parameters: their password is public, the wraps protect nothing, and the demo is
+    still made in a moment."""
     problems = []
     if patients is not None and (not isinstance(patients, int) or patients < 1):
         problems.append(("patients", "must be a whole number, 1 or more"))
@@ -261,8 +263,6 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
         create_private(building)  # 0600 like every database: os.replace keeps the mode
         key = new_key() if encrypt else None
         summary_counts, computed = _build(building, plan, key)
-        if key is not None:
-            _export(building, key)
         sidecar = _demo_key_file(target, key) if key is not None else None
         with open(building, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -283,20 +283,6 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     return DemoSummary(path=str(target), patients=patients, visits=len(plan.visits),
                        finalized=finalized, drafts=drafts, claims_computed=computed,
                        seconds=round(time.perf_counter() - started, 3), encrypted=encrypt)
-
-
-def _export(building: Path, key: bytes) -> None:
-    """The plain build exported encrypted (its audit chain was keyed as it was written)."""
-    from ocrebill_gui.files import partial_path
-    from ocrebill_gui.store.encryption import export_encrypted
-
-    partial = partial_path(building)
-    try:
-        create_private(partial)
-        export_encrypted(building, partial, key)
-        os.replace(partial, building)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _demo_key_file(target: Path, key: bytes) -> Sidecar:
@@ -334,7 +320,15 @@ def _refuse_if_in_use(target: Path) -> None:
 def _build(building: Path, plan: DemoPlan,
            key: bytes | None = None) -> tuple[tuple[int, int], int]:
     chain_key = None if key is None else audit_key(key)
-    conn = sqlite3.connect(building)
+    insert_visits = kept = None
+    if key is None:
+        conn = sqlite3.connect(building)
+    else:
+        from ocrebill_gui.store import demo_cipher
+
+        conn = demo_cipher.connect_building(building, key)
+        insert_visits = partial(demo_cipher.insert_visits_alongside, conn)
+        kept = demo_cipher.INDEXED_WHILE_WRITING
     try:
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         conn.execute("PRAGMA journal_mode = OFF")  # a new file: a failure deletes it
@@ -343,9 +337,10 @@ def _build(building: Path, plan: DemoPlan,
         catalog = default_catalog().with_payers(
             {USER_PAYER["id"]: PayerProfile.model_validate(USER_PAYER)})
         cache = ClaimCache(catalog)
-        # Secondary indexes are built once at the end (a sorted build), not row by row.
+        # Secondary indexes are built once at the end (a sorted build), not row by row; an
+        # encrypted build keeps the visits' (demo_cipher.py).
         indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                               "AND sql IS NOT NULL").fetchall()
+                               "AND sql IS NOT NULL AND tbl_name IS NOT ?", (kept,)).fetchall()
         conn.execute("BEGIN")
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
@@ -353,7 +348,7 @@ def _build(building: Path, plan: DemoPlan,
         counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
                             practice=practice.model_dump_json(),
                             user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json(),
-                            audit_key=chain_key)
+                            audit_key=chain_key, insert_visits=insert_visits)
         for _, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")

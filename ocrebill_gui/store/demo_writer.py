@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
@@ -49,10 +49,12 @@ def _stamp(day: date, clock: str = "07:00") -> str:
 
 
 def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, actor: str, *,
-               practice: str, user_payer: str,
-               audit_key: bytes | None = None) -> tuple[int, int]:
+               practice: str, user_payer: str, audit_key: bytes | None = None,
+               insert_visits: Callable[[str, Iterable[tuple]], None] | None = None,
+               ) -> tuple[int, int]:
     """Insert the whole plan; return (finalized, drafts). `audit_key`: an encrypted demo's
-    chain key (store/keys.audit_key)."""
+    chain key (store/keys.audit_key). `insert_visits(VISIT_SQL, rows)`: how the visit rows go
+    in (default: executemany on `conn`; an encrypted demo's: demo_cipher.py)."""
     first_seen: dict[int, date] = {}
     for visit in plan.visits:
         first_seen.setdefault(visit.patient, visit.day)
@@ -116,7 +118,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                    changed if visit.finalized else None, actor if visit.finalized else None,
                    None if template.running is None else f"{visit.day}T{template.running}")
 
-    conn.executemany(VISIT_SQL, visit_rows())
+    (insert_visits or conn.executemany)(VISIT_SQL, visit_rows())
     conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
                      vial_uses)
     conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
