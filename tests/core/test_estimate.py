@@ -14,7 +14,7 @@ from ocrebill_gui.core.asp_file import parse_asp_file, read_asp_file
 from ocrebill_gui.core.benefits import BenefitsVerification
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult
 from ocrebill_gui.core.estimate import Estimate, estimate
-from ocrebill_gui.core.fee_schedule import read_fee_schedule
+from ocrebill_gui.core.fee_schedule import parse_fee_schedule, read_fee_schedule
 from ocrebill_gui.core.money import cents
 from ocrebill_gui.core.prices import PriceBook
 from ocrebill_gui.core.validation import parse_visit
@@ -208,3 +208,27 @@ def test_percent_of_the_fee_schedule_and_the_practice_charge() -> None:
     ("7151.515", "7151.52"), ("1.994999", "1.99")])
 def test_half_up_to_the_cent(amount: str, rounded: str) -> None:
     assert cents(D(amount)) == D(rounded)
+
+
+def test_medicare_advantage_is_priced_like_medicare_and_split_by_the_plan() -> None:
+    plan = {"id": "humana-ma", "name": "Humana MA", "program": "medicare",
+            "medicare_advantage": True}
+    result = estimated(on_day(visit(ocrevus(), payer=plan), Q2_DAY),
+                       benefits=benefits(copay=D("295.00")))
+    drug = line(result, "J2350")
+    assert drug.allowed == D("35757.60") and result.method == "benefits"
+    assert (drug.patient_share, drug.sequestration) == (D("295.00"), None)
+    assert "payer medicare" in line(result, "96365").allowed_source  # the program's rows
+
+
+def test_medicaid_contracted_rates_per_code() -> None:
+    fees = parse_fee_schedule((
+        "code,modifier,setting,payer,amount,effective_from,effective_to\n"
+        "J2350,,,medicaid,55.10,2026-01-01,\n"
+        "96365,,office,medicaid,48.00,2026-01-01,\n"
+        "96366,,office,medicaid,15.00,2026-01-01,\n").encode(), name="state-fees.csv")
+    result = estimated(on_day(visit(ocrevus(), payer="medicaid"), Q2_DAY),
+                       PriceBook.of(fees=fees), benefits=benefits(copay=D("4.00")))
+    assert [x.allowed for x in result.lines] == [D("33060.00"), D("48.00"), D("30.00")]
+    assert result.totals.patient_share == D("4.00")
+    assert "state-fees.csv" in line(result, "J2350").allowed_source
