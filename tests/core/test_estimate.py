@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from builders import given, infusion, ocrevus, ocrevus_vials, on_day, visit
+from builders import given, infusion, ocrevus, on_day, visit
 
 from ocrebill_gui.core import compute
 from ocrebill_gui.core.asp_file import parse_asp_file, read_asp_file
