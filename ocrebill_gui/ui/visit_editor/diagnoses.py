@@ -229,11 +229,19 @@ class DiagnosesSection(QWidget):
         return index.row() if index.isValid() else self.model.rowCount() - 1
 
     def remove_selected(self) -> None:
+        """Remove the selected diagnosis; the keyboard stays in the list on the one that took
+        its place (or the one before), or goes to the search box when none is left."""
         row = self._selected_row()
         codes = self.presenter.diagnoses
         if 0 <= row < len(codes):
             del codes[row]
             self.presenter.set_diagnoses(codes)
+            if self.model.rowCount():
+                self.list.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1),
+                                                           0))
+                self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def make_primary(self) -> None:
         row = self._selected_row()

@@ -18,6 +18,7 @@ from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.permissions import allowed
 from ocrebill_gui.ui.qt import (
+    QAbstractItemView,
     QApplication,
     QCloseEvent,
     QComboBox,
@@ -162,7 +163,9 @@ class VisitEditor(EditorActions, QWidget):
         layout.addWidget(self._group("Visit", self.visit_section))
         layout.addWidget(self._group("Diagnoses", self.diagnoses))
         adder = QHBoxLayout()
-        adder.addWidget(QLabel("Administrations", form))
+        what = QLabel("Ad&ministrations", form)  # Alt+M: the drug to add, then Ctrl+M
+        what.setBuddy(self.add_product)
+        adder.addWidget(what)
         adder.addStretch(1)
         adder.addWidget(self.add_product)
         adder.addWidget(self.add_button)
@@ -175,6 +178,7 @@ class VisitEditor(EditorActions, QWidget):
         scroll = QScrollArea(self)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
         scroll.setWidget(form)
         self.scroll = scroll
         self.preview = PreviewPanel(self)
@@ -196,6 +200,7 @@ class VisitEditor(EditorActions, QWidget):
         outer.addWidget(self.banner)
         outer.addWidget(self.splitter, 1)
         self._shortcuts()
+        self._set_tab_order()
 
     def _group(self, title: str, body: QWidget) -> QGroupBox:
         group = QGroupBox(title)
@@ -286,6 +291,7 @@ class VisitEditor(EditorActions, QWidget):
                 card.show()  # now, not queued: Add moves the focus into it at once
                 self.cards.append(card)
             self._show_card_mnemonics()
+            self._set_tab_order()
         else:
             for card in self.cards:
                 card.refresh()
@@ -362,6 +368,34 @@ class VisitEditor(EditorActions, QWidget):
             card.dose.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll.ensureWidgetVisible(card)
             QTimer.singleShot(0, card, lambda: self.scroll.ensureWidgetVisible(card, 0, 0))
+
+    def _set_tab_order(self) -> None:
+        """Tab goes down the form as it reads (patient, visit, diagnoses, what to add, then
+        each card: drug, dose, source, vials, the timeline's buttons, the time, its events,
+        Undo, Delete event), then the preview and the header's buttons; tables pass Tab on
+        instead of moving between their cells (arrows do that)."""
+        patient, diagnoses = self.patient, self.diagnoses
+        chain: list[QWidget] = [
+            patient.search, patient.new_patient, patient.coverage, patient.new_coverage,
+            patient.authorization, patient.new_authorization, self.visit_section.day,
+            self.visit_section.setting, diagnoses.search, diagnoses.list, diagnoses.remove,
+            diagnoses.primary, self.add_product, self.add_button]
+        for card in self.cards:
+            timeline, vials = card.timeline, card.vials
+            chain += [card.product, card.route, card.remove, card.dose, card.source,
+                      card.primary, vials, vials.add_button, vials.remove_button,
+                      vials.table, *timeline.buttons.values(), timeline.time_box,
+                      timeline.events_view, timeline.undo_button, timeline.delete_button]
+        chain += [self.preview.lines_view, self.preview.findings_view,
+                  *self._header_buttons_in_order()]
+        for view in self.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _header_buttons_in_order(self) -> list[QWidget]:
+        return [self.pdf_button, self.print_button, self.finalize_button, self.amend_button,
+                self.close_button]
 
     def _show_card_mnemonics(self) -> None:
         """Alt+D, Alt+S, Alt+L, Alt+A go to the card in use (the first until one is)."""
