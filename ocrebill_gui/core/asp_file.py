@@ -1,6 +1,6 @@
 """The CMS ASP pricing file (Medicare Part B drug payment limits), read to typed records.
 
-As CMS publishes it each quarter: CSV in ISO-8859-1, title lines (the preamble) above the
+As CMS publishes it each quarter: CSV in ISO-8859-1 (UTF-8 accepted too), title lines (the preamble) above the
 header row whose first cell is `HCPCS Code`, columns read by header name (current layout:
 HCPCS Code, Short Description, HCPCS Code Dosage, Payment Limit, Co-insurance Percentage,
 Vaccine AWP%, Vaccine Limit, Blood AWP%, Blood Limit, Clotting Factor, Notes; files before
@@ -121,7 +121,7 @@ def parse_asp_file(data: bytes, *, name: str,
                    quarter: str | Quarter | None = None) -> AspFile:
     """Every price row of an ASP pricing file, or one ReferenceFileError."""
     given = _given_quarter(quarter, name)
-    text = data.decode(ENCODING)  # every byte is a Latin-1 character: never fails
+    text = _decoded(data)
     rows = csv_rows(text, name)
     header_line, header = _find_header(rows, name)
     preamble = [(line, " ".join(cells)) for line, cells in header_line[1]]
@@ -143,6 +143,15 @@ def parse_asp_file(data: bytes, *, name: str,
         raise ReferenceFileError(name, header_line[0], 1, "no price rows after the header")
     return AspFile(quarter=chosen[0], source_name=name, quarter_from=chosen[1],
                    has_coinsurance_column="coinsurance" in columns, prices=prices)
+
+
+def _decoded(data: bytes) -> str:
+    """ISO-8859-1 as CMS publishes it; a file re-saved as UTF-8 (Excel's "CSV UTF-8", with or
+    without its BOM) is read as UTF-8: Latin-1 text is practically never valid UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode(ENCODING)  # every byte is a Latin-1 character: never fails
 
 
 def _given_quarter(quarter: str | Quarter | None, name: str) -> Quarter | None:

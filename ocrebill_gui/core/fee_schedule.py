@@ -93,7 +93,7 @@ def read_fee_schedule(path: Path) -> FeeSchedule:
 
 
 def parse_fee_schedule(data: bytes, *, name: str) -> FeeSchedule:
-    """Every row of a fee-schedule CSV (UTF-8, a BOM allowed), or one ReferenceFileError."""
+    """Every row of a fee-schedule CSV (UTF-8 or Windows-1252), or one ReferenceFileError."""
     text = _decoded(data, name)
     rows: list[FeeRow] = []
     columns: dict[str, int] | None = None
@@ -116,14 +116,20 @@ def parse_fee_schedule(data: bytes, *, name: str) -> FeeSchedule:
 
 
 def _decoded(data: bytes, name: str) -> str:
+    """UTF-8 (a BOM allowed), else Windows-1252 (what Excel's plain "CSV" saves on Windows);
+    bytes neither can read are refused at their line and column."""
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         before = data[:exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
-        raise ReferenceFileError(name, line, column, "not UTF-8 text (save the file as CSV "
-                                                     "UTF-8)") from None
+        raise ReferenceFileError(name, line, column, "neither UTF-8 nor Windows-1252 text "
+                                                     "(save the file as CSV UTF-8)") from None
 
 
 def _columns(header: list[str], line: int, name: str) -> dict[str, int]:

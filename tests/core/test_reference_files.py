@@ -195,8 +195,19 @@ def test_fee_schedule_refusals(text: str, line: int, column: int, words: str) ->
                    words)
 
 
-def test_fee_schedule_not_utf8_names_the_byte() -> None:
-    data = ("code,modifier,setting,payer,amount,effective_from,effective_to\n"
-            "96365,,,,1,2026-01-01,\n").encode() + b"96366,,,\xff\n"
+def test_fee_schedule_in_utf8_or_windows_1252_and_other_bytes_named() -> None:
+    header = "code,modifier,setting,payer,amount,effective_from,effective_to,note\n"
+    row = "96365,,,,1,2026-01-01,,caf\u00e9 \u20ac\n"
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        [fee] = parse_fee_schedule((header + row).encode(encoding), name="fees.csv").rows
+        assert fee.note == "caf\u00e9 \u20ac"
+    data = (header + "96365,,,,1,2026-01-01,\n").encode() + b"96366,,,\x81\n"
     error = refusal(parse_fee_schedule, data, name="fees.csv")
     assert (error.line, error.column) == (3, 9) and "UTF-8" in str(error)
+
+
+def test_an_asp_file_resaved_as_utf8_reads_the_same() -> None:
+    latin = ASP_Q2.read_bytes()
+    resaved = b"\xef\xbb\xbf" + latin.decode("iso-8859-1").encode("utf-8")
+    again = parse_asp_file(resaved, name=ASP_Q2.name)
+    assert again.prices == read_asp_file(ASP_Q2).prices
