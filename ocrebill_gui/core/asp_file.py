@@ -1,12 +1,13 @@
 """The CMS ASP pricing file (Medicare Part B drug payment limits), read to typed records.
 
-As CMS publishes it each quarter: CSV in ISO-8859-1 (UTF-8 accepted too), title lines (the preamble) above the
-header row whose first cell is `HCPCS Code`, columns read by header name (current layout:
-HCPCS Code, Short Description, HCPCS Code Dosage, Payment Limit, Co-insurance Percentage,
-Vaccine AWP%, Vaccine Limit, Blood AWP%, Blood Limit, Clotting Factor, Notes; files before
-April 2023 lack Co-insurance Percentage). The payment limit already is ASP x 1.06, per billing
-unit ("1 MG"). The quarter comes from the preamble ("Effective July 1, 2026 through ..."), else
-the file name ("july-2026-asp-pricing-file.csv", "2026Q3"), else the caller (`--quarter`).
+As CMS publishes it each quarter: CSV in ISO-8859-1 (UTF-8 accepted too), title lines (the
+preamble) above the header row whose first cell is `HCPCS Code`, columns read by header name
+(current layout: HCPCS Code, Short Description, HCPCS Code Dosage, Payment Limit,
+Co-insurance Percentage, Vaccine AWP%, Vaccine Limit, Blood AWP%, Blood Limit, Clotting
+Factor, Notes; files before April 2023 lack Co-insurance Percentage). The payment limit already
+is ASP x 1.06, per billing unit ("1 MG"). The quarter comes from the preamble ("Effective July
+1, 2026 through ..."), else the file name ("july-2026-asp-pricing-file.csv", "2026Q3"), else
+the caller (`--quarter`).
 
 parse_asp_file() returns every row or raises one ReferenceFileError: nothing partial.
 """
