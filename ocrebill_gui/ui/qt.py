@@ -72,6 +72,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QShowEvent",
         "QStandardItem",
         "QStandardItemModel",
+        "QUndoCommand",
+        "QUndoStack",
         "QValidator",
         "QWheelEvent",
     ),

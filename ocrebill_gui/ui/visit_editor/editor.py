@@ -50,6 +50,7 @@ from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.timeline import LABELS, SHORTCUTS, RunningBanner, running_text
+from ocrebill_gui.ui.visit_editor.undo import VisitUndo
 from ocrebill_gui.ui.visit_editor.visit_section import VisitSection
 
 AUTOSAVE_MS = 500
@@ -98,6 +99,7 @@ class VisitEditor(EditorActions, QWidget):
         self.presenter = VisitPresenter(document, catalog=catalog, billed=billed,
                                         may_edit=allowed(session, "visits.draft"))
         self.presenter.read_only = self.status == "finalized" or not self.presenter.may_edit
+        self.undo = VisitUndo(self.presenter, self)  # Ctrl+Z / Ctrl+Shift+Z, one stack a visit
         self.registry = FieldRegistry()
         self.cards: list[AdministrationCard] = []
         self._lots: dict[str, list] = {}
@@ -519,6 +521,7 @@ class VisitEditor(EditorActions, QWidget):
     def release(self) -> None:
         """Stop the live parts (tickers, the focus hook) before the editor goes away."""
         self._autosave.stop()
+        self.undo.release()
         for card in self.cards:
             card.timeline.ticker.stop()
         app = QApplication.instance()

@@ -23,6 +23,7 @@ from ocrebill_gui.core import ClaimResult, InvalidVisit, compute
 from ocrebill_gui.core.catalog import Catalog, Product, default_catalog
 from ocrebill_gui.ui.visit_editor import docpath
 from ocrebill_gui.ui.visit_editor.timeparse import iso_minute
+from ocrebill_gui.ui.visit_editor.undo_steps import UndoHost, UndoStep
 
 VISIT_FORMAT = "ocrebill.visit/1"
 UNDO_DEPTH = 50
@@ -74,6 +75,8 @@ class VisitPresenter:
         self._listeners: list[Callable[[], None]] = []
         self._event_undo: dict[str, list[list[dict]]] = {}
         self._typing: dict[str, TakeTyped] = {}
+        self.undo_host: UndoHost | None = None  # the editor's undo stack, when there is one
+        self._replaying = False
         if billed is None:
             self.recompute()
         else:
@@ -82,6 +85,11 @@ class VisitPresenter:
     # -- observing -------------------------------------------------------------------------
     def subscribe(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
+
+    def notify(self) -> None:
+        """Redraw the listeners without an edit (the undo history moved)."""
+        for listener in list(self._listeners):
+            listener()
 
     def _changed(self, *, taken: bool = False) -> None:
         if not taken:
@@ -131,6 +139,36 @@ class VisitPresenter:
                 problems.setdefault(path, message)
             self.document_problems = problems
 
+    # -- undo ----------------------------------------------------------------------------------
+    def _record(self, text: str, undo: Callable[[], None], redo: Callable[[], None],
+                administration: str | None = None) -> None:
+        if self.undo_host is not None and not self._replaying:
+            self.undo_host.push(UndoStep(text, undo, redo, administration))
+
+    def replay(self, change: Callable[[], None]) -> None:
+        """Apply a step's undo or redo (recorded as nothing new), then redraw and recompute."""
+        if self.read_only:
+            return
+        self._replaying = True
+        try:
+            change()
+        finally:
+            self._replaying = False
+        self._changed()
+
+    def _admin(self, admin_id: str) -> dict | None:
+        return next((a for a in self.administrations if a.get("id") == admin_id), None)
+
+    def _name(self, admin: dict) -> str:
+        product = self.catalog.products.get(admin.get("product", ""))
+        return product.short if product else str(admin.get("product", ""))
+
+    def _cards_move(self) -> None:
+        """Administrations come or go: typing and messages held by place are dropped."""
+        for path in [p for p in self._typing if p.startswith("administrations[")]:
+            del self._typing[path]
+        self._drop_local("administrations[")
+
     # -- plain fields ------------------------------------------------------------------------
     def get(self, path: str, default: Any = None) -> Any:
         return docpath.get(self.document, path, default)
@@ -158,8 +196,7 @@ class VisitPresenter:
             self.local_problems.pop(path, None)
         else:
             self.local_problems[path] = message
-        for listener in list(self._listeners):
-            listener()
+        self.notify()
 
     def set_number(self, path: str, text: str) -> None:
         """A typed amount: a number when it reads as one, else the text itself so that the
@@ -212,7 +249,23 @@ class VisitPresenter:
         return list(self.document.get("diagnoses", []))
 
     def set_diagnoses(self, codes: list[str]) -> None:
-        self.set("diagnoses", [c.strip().upper() for c in codes if c.strip()])
+        before = self.diagnoses
+        after = [c.strip().upper() for c in codes if c.strip()]
+        gone = [c for c in before if c not in after]
+        if not self.read_only and len(gone) == 1 and len(after) == len(before) - 1:
+            code, place = gone[0], before.index(gone[0])
+
+            def put_back() -> None:
+                now = self.diagnoses
+                if code not in now:
+                    now.insert(min(place, len(now)), code)
+                    self.document["diagnoses"] = now
+
+            def take_out() -> None:
+                self.document["diagnoses"] = [c for c in self.diagnoses if c != code]
+
+            self._record(f"Remove diagnosis {code}", put_back, take_out)
+        self.set("diagnoses", after)
 
     # -- administrations ---------------------------------------------------------------------
     @property
@@ -262,11 +315,22 @@ class VisitPresenter:
         if self.read_only:
             return
         self._take_typed()  # typed into the cards before they move up a place
-        for path in [p for p in self._typing if p.startswith("administrations[")]:
-            del self._typing[path]
+        self._cards_move()  # the cards below move up: their typing and messages too
         removed = self.administrations.pop(index)
-        self._event_undo.pop(removed.get("id", ""), None)
-        self._drop_local("administrations[")  # the cards below move up: their messages too
+        kept, admin_id = copy.deepcopy(removed), removed.get("id", "")
+
+        def put_back() -> None:
+            if self._admin(admin_id) is None:
+                self._cards_move()
+                admins = self.administrations
+                admins.insert(min(index, len(admins)), copy.deepcopy(kept))
+
+        def take_out() -> None:
+            self._cards_move()
+            self.document["administrations"] = [a for a in self.administrations
+                                                if a.get("id") != admin_id]
+
+        self._record(f"Remove {self._name(removed)}", put_back, take_out)
         self._changed()
 
     def set_primary(self, index: int, primary: bool) -> None:
@@ -297,19 +361,51 @@ class VisitPresenter:
     def remove_vial(self, index: int, vial_index: int) -> None:
         if self.read_only:
             return
-        self.administrations[index]["vials"].pop(vial_index)
+        admin = self.administrations[index]
+        vial = admin["vials"].pop(vial_index)
+        admin_id = admin.get("id", "")
+
+        def put_back() -> None:
+            found = self._admin(admin_id)
+            if found is not None:
+                vials = found.setdefault("vials", [])
+                vials.insert(min(vial_index, len(vials)), dict(vial))
+
+        def take_out() -> None:
+            found = self._admin(admin_id)
+            vials = found.get("vials", []) if found is not None else []
+            if vial in vials:
+                vials.pop(vial_index if vials[vial_index:vial_index + 1] == [vial]
+                          else vials.index(vial))
+
+        lot = vial.get("lot") or vial.get("ndc", "")
+        self._record(f"Remove vial {lot} ({self._name(admin)})", put_back, take_out)
         self._changed()
 
     # -- the timeline ------------------------------------------------------------------------
     def events(self, index: int) -> list[dict]:
         return list(self.administrations[index].get("events", []))
 
-    def _set_events(self, index: int, events: list[dict]) -> None:
+    def _set_events(self, index: int, events: list[dict], what: str) -> None:
         admin = self.administrations[index]
         stack = self._event_undo.setdefault(admin["id"], [])
-        stack.append(copy.deepcopy(admin.get("events", [])))
+        before = copy.deepcopy(admin.get("events", []))
+        stack.append(before)
         del stack[:-UNDO_DEPTH]
         admin["events"] = events
+        admin_id, after = admin["id"], copy.deepcopy(events)
+
+        def timeline_as(wanted: list[dict]) -> Callable[[], None]:
+            def change() -> None:
+                found = self._admin(admin_id)
+                if found is not None:
+                    found["events"] = copy.deepcopy(wanted)
+                    self._drop_local(f"administrations[{self.administrations.index(found)}]"
+                                     ".events")
+            return change
+
+        self._record(f"{what} ({self._name(admin)})", timeline_as(before), timeline_as(after),
+                     admin_id)
         self._drop_local(f"administrations[{index}].events")
         self._changed()
 
@@ -317,28 +413,37 @@ class VisitPresenter:
         """Record a timeline event (start/pause/resume/stop/given) at a minute."""
         if self.read_only:
             return
-        self._set_events(index, [*self.events(index), {"at": iso_minute(at), "kind": kind}])
+        self._set_events(index, [*self.events(index), {"at": iso_minute(at), "kind": kind}],
+                         f"{kind.capitalize()} at {at:%H:%M}")
 
     def retime_event(self, index: int, event_index: int, at: datetime) -> None:
         if self.read_only:
             return
         events = copy.deepcopy(self.events(index))
         events[event_index]["at"] = iso_minute(at)
-        self._set_events(index, events)
+        kind = str(events[event_index].get("kind", "")).capitalize()
+        self._set_events(index, events, f"Change the {kind} time to {at:%H:%M}")
 
     def delete_event(self, index: int, event_index: int) -> None:
         if self.read_only:
             return
         events = self.events(index)
+        kind = str(events[event_index].get("kind", "")).capitalize()
         del events[event_index]
-        self._set_events(index, events)
+        self._set_events(index, events, f"Delete the {kind} event")
 
     def can_undo_events(self, index: int) -> bool:
-        return bool(self._event_undo.get(self.administrations[index]["id"]))
+        admin_id = self.administrations[index]["id"]
+        if self.undo_host is not None:
+            return self.undo_host.can_undo_of(admin_id)
+        return bool(self._event_undo.get(admin_id))
 
     def undo_events(self, index: int) -> bool:
-        """Put the timeline back as it was before its last change; False if nothing to undo."""
+        """Put the timeline back as it was before its last change; False if nothing to undo.
+        With an undo host, its undo stack does it (when its last step is this timeline's)."""
         admin = self.administrations[index]
+        if self.undo_host is not None:
+            return not self.read_only and self.undo_host.undo_of(admin["id"])
         stack = self._event_undo.get(admin["id"])
         if not stack or self.read_only:
             return False

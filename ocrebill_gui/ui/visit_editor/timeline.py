@@ -19,12 +19,10 @@ from ocrebill_gui.ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QKeySequence,
     QLabel,
     QLineEdit,
     QPalette,
     QPushButton,
-    QShortcut,
     QSizePolicy,
     Qt,
     QTableView,
@@ -150,14 +148,11 @@ class TimelineWidget(QFrame):
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setObjectName("timelineUndo")
         self.undo_button.setToolTip("Put the timeline back as it was before its last change "
-                                    "(Ctrl+Z)")
+                                    "(Ctrl+Z: the visit's last change, whichever it was)")
         self.undo_button.clicked.connect(self.undo)
         self.delete_button = QPushButton("Delete event", self)
         self.delete_button.setObjectName("timelineDelete")
         self.delete_button.clicked.connect(self.delete_selected)
-        undo = QShortcut(QKeySequence.StandardKey.Undo, self)
-        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        undo.activated.connect(self.undo)
 
         entry = QHBoxLayout()
         self.at_label = QLabel("At", self)  # the card gives it Alt+A while in use

@@ -98,3 +98,50 @@ def test_a_comma_is_a_thousands_separator_only_where_it_reads_as_one(typed, stor
     assert presenter.administrations[0]["dose_mg"] == stored
     if isinstance(stored, str):  # never billed as 6005 mg: the field says what is wrong
         assert presenter.problems["administrations[0].dose_mg"] == "must be a number"
+
+
+def test_removals_and_timeline_changes_are_recorded_for_the_undo_host():
+    """Without Qt: each step names what it takes back and finds its administration by id."""
+    from datetime import datetime
+
+    from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
+
+    class Host:
+        def __init__(self) -> None:
+            self.steps: list = []
+
+        def push(self, step) -> None:
+            self.steps.append(step)
+
+        def can_undo_of(self, administration: str) -> bool:
+            return bool(self.steps) and self.steps[-1].administration == administration
+
+        def undo_of(self, administration: str) -> bool:
+            return False
+
+    presenter = VisitPresenter(blank_document(datetime(2026, 3, 4).date()))
+    host = presenter.undo_host = Host()
+    presenter.set_diagnoses(["G35.A", "G35.B1"])
+    first = presenter.administrations[presenter.add_administration("ocrevus")]["id"]
+    presenter.add_administration("diphenhydramine")
+    presenter.add_vial(0, {"ndc": "50242-0150-01", "mg": 300, "lot": "H0123"})
+    presenter.stamp(0, "start", datetime(2026, 3, 4, 9, 0))
+    presenter.remove_vial(0, 0)
+    presenter.set_diagnoses(["G35.B1"])
+    presenter.remove_administration(0)
+    assert [s.text for s in host.steps] == [
+        "Start at 09:00 (Ocrevus)", "Remove vial H0123 (Ocrevus)", "Remove diagnosis G35.A",
+        "Remove Ocrevus"]
+    assert host.steps[0].administration == first and not presenter.can_undo_events(0)
+    for step in reversed(host.steps):  # all the way back, in order
+        presenter.replay(step.undo)
+    assert presenter.diagnoses == ["G35.A", "G35.B1"]
+    assert [a["product"] for a in presenter.administrations] == ["ocrevus", "diphenhydramine"]
+    assert presenter.administrations[0]["vials"] == [  # removed, then back (adding is not
+        {"ndc": "50242-0150-01", "mg": 300, "lot": "H0123"}]  # an undo step)
+    assert presenter.events(0) == []
+    for step in host.steps:  # and forward again
+        presenter.replay(step.redo)
+    assert [a["product"] for a in presenter.administrations] == ["diphenhydramine"]
+    assert presenter.diagnoses == ["G35.B1"]
+    assert len(host.steps) == 4  # replaying records nothing new
