@@ -90,6 +90,14 @@ class WindowMenus:
 
     def _build_edit(self) -> None:
         window = self.window
+        # The visit in front's undo stack (ui/visit_editor/undo.py): the entries name the step.
+        self.undo = self._action("&Undo", None, lambda: self._history("undo"))
+        self.redo = self._action("&Redo", None, lambda: self._history("redo"))
+        for action, keys in ((self.undo, "Ctrl+Z"), (self.redo, "Ctrl+Shift+Z")):
+            action.setShortcut(QKeySequence(keys))  # shown; the editor's own keys do the work
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit.addActions([self.undo, self.redo])
+        self.edit.addSeparator()
         self.find_patient = self._action(
             "Find &patient", QKeySequence.StandardKey.Find, window.focus_search,
             "The patient search box (in a new visit without a patient: the visit's own)")
@@ -129,6 +137,19 @@ class WindowMenus:
         self.help.addActions([self.shortcuts, self.about])
 
     # -- states ---------------------------------------------------------------------------
+    def _history(self, which: str) -> None:
+        history = getattr(self.window.front_editor(), "undo", None)
+        if history is not None:
+            getattr(history.stack, which)()
+
+    def _show_history(self, editor: Any) -> None:
+        history = getattr(editor, "undo", None)
+        for action, name in ((self.undo, "undo_action"), (self.redo, "redo_action")):
+            source = getattr(history, name, None)
+            action.setEnabled(source is not None and source.isEnabled())
+            action.setText(source.text() if source is not None and source.isEnabled()
+                           else {"undo_action": "&Undo", "redo_action": "&Redo"}[name])
+
     def _run(self, command: EditorCommand) -> None:
         editor = self.window.front_editor()
         if editor is not None:
@@ -146,6 +167,7 @@ class WindowMenus:
 
         editor = window.front_editor()
         gate(self.find_patient, session, "patients.read")
+        self._show_history(editor)
         on_today = window.current_page == "today"
         for action in (self.previous_day, self.next_day, self.this_day):
             action.setEnabled(on_today)

@@ -137,3 +137,4 @@ def test_a_finalized_visit_keeps_no_history(qtbot, started):
     assert editor.undo.stack.count() == 0 and not editor.undo.undo_action.isEnabled()
     undo_key(qtbot, editor.diagnoses.list)
     assert editor.status == "finalized"
+
