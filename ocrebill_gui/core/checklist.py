@@ -52,41 +52,43 @@ class ItemSpec:
 AUTOMATIC: tuple[ItemSpec, ...] = (
     ItemSpec("prior-authorization",
              "Prior authorization active on the date of service and covering the units billed",
-             "traditional Medicare has no prior authorization for Part B drugs; Medicare "
+             "Traditional Medicare needs no prior authorization for Part B drugs; Medicare "
              "Advantage and most other plans do.",
              ("pa-missing", "pa-dates", "pa-units", "pa-medicare-traditional")),
     ItemSpec("drug-units", "Drug billed in billing units (J2350: 1 mg each), not per vial", "",
              ("proposed-per-vial", "proposed-units", "code-not-effective", "proposed-old-code",
               "proposed-code-not-effective", "dose-off-label")),
     ItemSpec("initial-service", "One initial administration code for the encounter",
-             "not always 96365: the payer may use 96413; an injection visit has no infusion "
-             "code.",
+             "The initial code is the payer's family: 96365 (therapeutic) or 96413 "
+             "(complex); an injection-only visit has no infusion code.",
              ("same-drug-infusion", "addons-without-initial", "addon-without-parent",
               "office-primary-unmarked")),
     ItemSpec("extra-hours",
              "Extra hours only for more than 30 min beyond the last full hour of running time",
-             "90 min = initial only, 150 min = 1 extra hour; pauses and observation do not "
-             "count.",
+             "Running time only, without pauses or observation: 90 min is the initial hour "
+             "alone, 150 min adds 1 extra hour.",
              ("proposed-extra-hours", "running-time-long", "running-time-short")),
     ItemSpec("admin-family",
              "Administration family as the payer profile says (therapeutic or complex)",
-             "not 'avoid chemo codes': Medicare accepts 96413/96415 since CMS TDL 12397; the "
-             "payer decides.",
+             "The payer decides: Medicare accepts the complex codes 96413/96415 for these "
+             "drugs since CMS TDL 12397 when their elements are met.",
              ("proposed-family",)),
     ItemSpec("waste",
              "JZ on the drug line, or a JW line for drug discarded from single-dose vials",
-             "JZ (nothing discarded) is required since July 2023, not only JW.",
+             "Since July 2023 every single-dose drug line carries JW (amount discarded) or "
+             "JZ (nothing discarded).",
              ("dose-exceeds-vials", "waste-not-documented", "proposed-waste-modifier")),
     ItemSpec("premedications",
              "Premedications billed with their own codes, or packaged in hospital outpatient",
-             "IV methylprednisolone is J2920/J2930; J7512 is oral prednisone.",
+             "IV methylprednisolone is J2920 (up to 40 mg) or J2930 (up to 125 mg); J7512 "
+             "is oral prednisone.",
              ("proposed-oral-prednisone",)),
     ItemSpec("stop-times", "Start and stop time recorded for every infusion", "",
              ("timeline-no-stop", "timeline-no-start", "timeline-order", "timeline-wrong-event",
               "timeline-given-missing", "timeline-other-day", "time-clock-change")),
     ItemSpec("diagnosis", "Diagnosis billable on the date of service",
-             "bare G35 is not billable since Oct 1, 2025 (G35.A-G35.D); Z51.11 is never for "
-             "MS.",
+             "Since Oct 1, 2025 MS is G35.A-G35.D (G35 alone is a category, not billable); "
+             "Z51.11 (chemotherapy encounter) is not for MS.",
              ("dx-unknown", "dx-category", "dx-g35-category", "dx-not-yet-valid",
               "dx-neoplasm-encounter", "dx-no-ms-indication", "dx-off-label",
               "dx-code-set-outdated")),
@@ -380,7 +382,8 @@ def _waste(v: _Visit) -> tuple[Verdict, str]:
         jw = [w for w in v.claim.lines if w.code == line.code and "JW" in w.modifiers]
         if "JZ" in line.modifiers:
             used = f"{_mg(given)} of {_mg(opened)} mg used" if opened else "vials not recorded"
-            parts.append(f"{line.code}: JZ appended: {used}, no waste")
+            waste = "no billable waste" if opened > given else "no waste"
+            parts.append(f"{line.code}: JZ appended: {used}, {waste}")
         elif jw:
             parts.append(f"{line.code}: JW line for {sum(w.units for w in jw)} units: "
                          f"{_mg(given)} of {_mg(opened)} mg used, {_mg(opened - given)} mg "

@@ -203,7 +203,10 @@ def _bill(ctx: Context, product: Product, code: ProductCode, units: int,
                                            "why": f"{given}, {unit_text}; vials not recorded"})
     elif not discarded:
         mods = ["JZ"] if ctx.payer.waste_modifiers == "jw_jz" else []
-        tail = "no waste, JZ" if mods else "no waste"
+        # Left in a vial but not a whole billing unit ("up to 125 mg"): nothing to bill as
+        # waste, which is not the same as nothing left.
+        waste = "no billable waste" if opened_mg > given_mg else "no waste"
+        tail = f"{waste}, JZ" if mods else waste
         lines[0] = main.model_copy(update={"modifiers": mods,
                                            "why": f"{given} of {opened}, {unit_text}: {tail}"})
     else:

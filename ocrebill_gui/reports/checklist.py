@@ -85,7 +85,7 @@ def _summary(checklist: Checklist) -> Flowable:
     return TextBlock((f"Automatic checks: {counts}.", STRONG), (verdict, Style(BOLD, 8.5, color)))
 
 
-# Columns: mark, the check (title + how it corrects the seed article), verdict, reason.
+# Columns: mark, the check (title + the rule behind it), verdict, reason.
 _WIDTHS = [0.035, 0.445, 0.09, 0.43]
 ITEM = Style(size=7.8)
 NOTE = Style(size=6.5, color=SMALL.color)
@@ -110,7 +110,7 @@ def _automatic(checklist: Checklist) -> Table:
 
 
 def _check_cell(item: ChecklistItem) -> Flowable:
-    note = f"Corrected: {item.correction}" if item.correction else ""
+    note = f"Rule: {item.correction}" if item.correction else ""  # what to do, not who erred
     return TextBlock((item.title, ITEM), (note, NOTE))
 
 

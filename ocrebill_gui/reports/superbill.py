@@ -152,7 +152,9 @@ def _administrations(document: VisitDocument, catalog: Catalog) -> Table:
             name += f" ({admin.source.replace('_', ' ')}, not billed)"
         dose = f", {admin.dose_mg:g} mg" if admin.dose_mg is not None else ""
         time, running = _times(admin, zone_of(document))
-        rows.append([wrap(name, widths[0] - 8), ROUTE_TEXT[admin.route] + dose, time, running,
+        # Wrapped like the others: a long route and dose ran into the time beside it.
+        rows.append([wrap(name, widths[0] - 8), wrap(ROUTE_TEXT[admin.route] + dose,
+                                                     widths[1] - 8), time, running,
                      wrap(_vials(admin), widths[4] - 8)])
     return grid(rows, widths, style=[("ALIGN", (3, 0), (3, -1), "RIGHT")])
 

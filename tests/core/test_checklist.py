@@ -110,7 +110,7 @@ def test_complex_payer_profile_is_the_family_not_avoid_chemo_codes() -> None:
     item = checklist_of(visit(ocrevus(), payer=complex_payer)).item("admin-family")
     assert item.verdict == "done"
     assert item.reason == "Complex family (96413, 96415) per payer profile 'Test payer'"
-    assert "avoid chemo codes" in item.correction
+    assert "The payer decides" in item.correction and "TDL 12397" in item.correction
 
 
 def test_claim_from_another_family_than_the_profile_is_not_done() -> None:
@@ -163,7 +163,7 @@ def test_oral_prednisone_code_for_methylprednisolone_is_not_done() -> None:
                      proposed_lines=[{"code": "J7512", "units": 1}])
     item = checklist_of(document).item("premedications")
     assert item.verdict == "not_done" and "J7512" in item.reason
-    assert "oral prednisone" in item.correction
+    assert "J7512 is oral prednisone" in item.correction
 
 
 def test_office_premeds_are_billed_with_their_own_codes() -> None:

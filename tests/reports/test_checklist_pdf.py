@@ -70,11 +70,14 @@ def test_example_verdicts_read_as_a_biller_expects(name: str, phrases: list[str]
         assert phrase in text, phrase
 
 
-def test_corrections_of_the_seed_checklist_are_printed(tmp_path: Path) -> None:
+def test_the_rules_behind_the_checks_are_printed_as_rules(tmp_path: Path) -> None:
+    """Each check says what the rule is (staff read "Corrected: ..." as their own mistake)."""
     text = flat(page_texts(write_checklist("01-standard-600mg", tmp_path))[0])
-    assert "Corrected: JZ (nothing discarded) is required since July 2023" in text
+    assert "Rule: Since July 2023 every single-dose drug line carries JW (amount discarded) or" \
+        in text
     assert "J7512 is oral prednisone" in text
-    assert "avoid chemo codes" in text
+    assert "The payer decides: Medicare accepts the complex codes" in text
+    assert "Corrected" not in text and "avoid chemo codes" not in text
 
 
 def test_page_is_not_blank_and_embeds_the_checkbox_font(tmp_path: Path) -> None:
