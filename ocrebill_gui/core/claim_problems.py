@@ -65,6 +65,12 @@ def submission_problems(submission: ClaimSubmission, *,
                                                   "patient"))
     if submission.patient is not None and submission.patient.birth_date is None:
         add(ClaimProblem("patient.birth_date", "is required"))
+    if electronic:  # 2010BA/2010CA N3 and N4: the patient's address
+        if submission.patient is None and subscriber.address is None:
+            add(ClaimProblem("subscriber.address", "is required on an 837 when the subscriber "
+                                                   "is the patient"))
+        if submission.patient is not None and submission.patient.address is None:
+            add(ClaimProblem("patient.address", "is required on an 837"))
     if submission.patient is None and subscriber.relationship != "self":
         add(ClaimProblem("patient", f"the patient is the subscriber's {subscriber.relationship}"
                                     ": the patient's own name and birth date are required"))

@@ -157,6 +157,10 @@ def test_a_dependent_patient_is_checked_too() -> None:
     no_birth = sub.model_copy(update={"patient": sub.patient.model_copy(
         update={"birth_date": None})})
     assert fields(no_birth) == ["patient.birth_date"]
+    no_address = sub.model_copy(update={"patient": sub.patient.model_copy(
+        update={"address": None})})
+    assert fields(no_address) == ["patient.address"]  # 2010CA N3/N4
+    assert fields(no_address, electronic=False) == []
     assert ORDERING.qualifier == "DK"
 
 

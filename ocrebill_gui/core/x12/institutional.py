@@ -41,7 +41,7 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
         seg("DTP", "434", "RD8", f"{day}-{day}"),
         seg("CL1", "", "", PATIENT_STATUS),
     ]
-    out.extend(references_and_diagnoses(claim))
+    out.extend(references_and_diagnoses(claim, institutional=True))
     attending = submission.rendering
     if attending is not None:
         out.append(provider_name("71", attending))  # 2310A attending

@@ -128,17 +128,23 @@ def _patient(submission: ClaimSubmission, number: int, parent: int) -> list[Segm
     ]
 
 
-def references_and_diagnoses(claim: Claim) -> list[Segment]:
-    """2300: REF*F8 (the claim replaced or voided), REF*G1 (prior authorization), then HI: the
-    principal diagnosis (ABK) and up to eleven others (ABF)."""
+def references_and_diagnoses(claim: Claim, *, institutional: bool) -> list[Segment]:
+    """2300: REF*F8 (the claim replaced or voided), REF*G1 (prior authorization), then the
+    principal diagnosis (ABK) and up to eleven others (ABF): one HI on the 837P; on the 837I
+    the principal has an HI of its own and the others another."""
     out = []
     if claim.frequency in ("7", "8"):
         out.append(seg("REF", "F8", claim.original_claim_number))
     if claim.prior_authorization:
         out.append(seg("REF", "G1", claim.prior_authorization))
-    parts = [composite("ABK" if i == 0 else "ABF", code)
-             for i, code in enumerate(claim.diagnoses[:12])]
-    out.append(seg("HI", *parts))
+    principal, *others = claim.diagnoses[:12]
+    other_parts = [composite("ABF", code) for code in others]
+    if institutional:
+        out.append(seg("HI", composite("ABK", principal)))
+        if other_parts:
+            out.append(seg("HI", *other_parts))
+    else:
+        out.append(seg("HI", composite("ABK", principal), *other_parts))
     return out
 
 

@@ -33,7 +33,7 @@ def claim_segments(submission: ClaimSubmission) -> list[Segment]:
     claim = submission.claim
     out = [seg("CLM", claim.account_number, amount_text(claim.total_charge), "", "",
                composite(claim.place_of_service, "B", claim.frequency), "Y", "A", "Y", "Y")]
-    out.extend(references_and_diagnoses(claim))
+    out.extend(references_and_diagnoses(claim, institutional=False))
     referring = submission.referring
     if referring is not None and referring.qualifier == "DN":
         out.append(provider_name("DN", referring))  # 2310A

@@ -4,6 +4,7 @@ of a composite, `~` after each segment (a newline after it too, for people readi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -20,9 +21,12 @@ Segment = tuple[str, ...]
 @lru_cache(maxsize=8192)
 def clean(value: object) -> str:
     """A data value with no delimiter in it (a '*' in a name would split the element), and the
-    whitespace X12 does not want at its ends. Cached: a batch repeats its names, NPIs and codes
+    whitespace X12 does not want at its ends, in ASCII. Cached: a batch repeats its names, NPIs and codes
     on every claim and line."""
     text = _DELIMITERS.sub(" ", str(value))
+    if not text.isascii():  # X12's character set is ASCII: "Núñez" goes as "Nunez"
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     return " ".join(text.split())
 
 
