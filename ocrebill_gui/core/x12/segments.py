@@ -20,9 +20,9 @@ Segment = tuple[str, ...]
 
 @lru_cache(maxsize=8192)
 def clean(value: object) -> str:
-    """A data value with no delimiter in it (a '*' in a name would split the element), and the
-    whitespace X12 does not want at its ends, in ASCII. Cached: a batch repeats its names, NPIs and codes
-    on every claim and line."""
+    """A data value with no delimiter in it (a '*' in a name would split the element), without
+    the whitespace X12 does not want at its ends, in ASCII. Cached: a batch repeats its names,
+    NPIs and codes on every claim and line."""
     text = _DELIMITERS.sub(" ", str(value))
     if not text.isascii():  # X12's character set is ASCII: "Núñez" goes as "Nunez"
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
