@@ -23,6 +23,8 @@ from ocrebill_gui.core.npi import npi_problem
 NDC_UNITS = ("F2", "GR", "ME", "ML", "UN")
 _ICD10_NO_DOT = re.compile(r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$")
 _ML_TOLERANCE = Decimal("0.01")
+MAX_LINES_837P = 50  # loop 2400 repeats: 50 on the 837P, 999 on the 837I
+MAX_LINES_837I = 999
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def submission_problems(submission: ClaimSubmission, *,
     if electronic and not submission.payer.payer_id.strip():
         add(ClaimProblem("payer.payer_id", "is required on an 837 (the payer's electronic id "
                                            "or claim-office id)"))
-    _claim(problems, submission)
+    _claim(problems, submission, electronic)
     return problems
 
 
@@ -90,7 +92,8 @@ def _provider(problems: list[ClaimProblem], where: str, provider: Provider | Non
         problems.append(ClaimProblem(f"{where}.npi", f"NPI {problem}"))
 
 
-def _claim(problems: list[ClaimProblem], submission: ClaimSubmission) -> None:
+def _claim(problems: list[ClaimProblem], submission: ClaimSubmission,
+           electronic: bool) -> None:
     add = problems.append
     claim = submission.claim
     if claim.frequency in ("7", "8") and not claim.original_claim_number.strip():
@@ -109,6 +112,11 @@ def _claim(problems: list[ClaimProblem], submission: ClaimSubmission) -> None:
         add(ClaimProblem("claim.prior_authorization", "letters and digits only (no spaces or "
                                                       "hyphens)"))
     institutional = claim.setting == "hospital_outpatient"
+    most = MAX_LINES_837I if institutional else MAX_LINES_837P
+    if electronic and len(claim.lines) > most:
+        add(ClaimProblem("claim.lines", f"{len(claim.lines)} lines: an "
+                                        f"{'837I' if institutional else '837P'} claim takes at "
+                                        f"most {most}"))
     for index, line in enumerate(claim.lines):
         _line(problems, f"claim.lines[{index}]", line, len(claim.diagnoses), institutional)
 

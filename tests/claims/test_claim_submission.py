@@ -170,3 +170,11 @@ def test_problems_never_quote_patient_data() -> None:
         update={"member_id": "", "birth_date": None})})
     text = " ".join(str(p) for p in submission_problems(bad))
     assert "Okafor" not in text and "Grace" not in text
+
+
+def test_an_837p_claim_takes_at_most_fifty_lines() -> None:
+    sub = submission()
+    many = with_claim(sub, lines=[sub.claim.lines[1]] * 51)
+    assert fields(many) == ["claim.lines"]
+    assert fields(many, electronic=False) == []  # the forms continue on further pages
+    assert fields(with_claim(sub, lines=[sub.claim.lines[1]] * 50)) == []
