@@ -170,12 +170,15 @@ def _print_one(args: argparse.Namespace) -> int:
         if not from_file:  # a visit of the database: patient data, for a signed-in person
             args.session = signed_in(args, store, "visits.print")
         catalog = _catalog(store)
-        draft = False
+        draft, accepted = False, None
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
+            from ocrebill_gui.store.overrides import errors_accepted
+
             document, claim, draft = visit_for_print(store, args.session, int(source),
                                                      catalog)
+            accepted = errors_accepted(store, args.session, int(source))
         practice = _practice(args.practice, store)
         out = Path(args.output)
         if out.is_dir():
@@ -183,7 +186,7 @@ def _print_one(args: argparse.Namespace) -> int:
         if not args.force and os.path.lexists(out):
             raise exists_error(out)  # before rendering; write_pdf checks again
         data = render_pdf(args.document, document, claim, practice, catalog=catalog,
-                          draft=draft)
+                          draft=draft, accepted=accepted)
     write_pdf(data, out, force=args.force)
     print(f"Wrote {out}")
     return 0
@@ -196,6 +199,7 @@ def _print_day(args: argparse.Namespace) -> int:
     from ocrebill_gui.reports import MissingForPrint, default_file_name, render_pdf, write_pdf
     from ocrebill_gui.reports.file_names import unique_path
     from ocrebill_gui.store import visits_on
+    from ocrebill_gui.store.overrides import errors_accepted
 
     try:
         day = date.fromisoformat(args.date)
@@ -233,7 +237,8 @@ def _print_day(args: argparse.Namespace) -> int:
                 out = unique_path(folder, default_file_name(document, args.document), taken)
                 if not args.force and os.path.lexists(out):
                     raise exists_error(out)  # before rendering; write_pdf checks again
-                data = render_pdf(args.document, document, claim, practice, catalog=catalog)
+                data = render_pdf(args.document, document, claim, practice, catalog=catalog,
+                                  accepted=errors_accepted(store, args.session, summary.id))
                 write_pdf(data, out, force=args.force)
             except (InvalidVisit, MissingForPrint) as exc:
                 failed += 1

@@ -35,10 +35,12 @@ REPORT_KINDS: dict[str, Callable[..., bytes]] = {
 
 def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
                practice: PracticeSettings, *, catalog: Catalog | None = None,
-               printed_at: datetime | None = None, draft: bool = False) -> bytes:
-    """The PDF of one kind ("superbill" or "checklist"); `draft` marks every page DRAFT."""
+               printed_at: datetime | None = None, draft: bool = False,
+               accepted: tuple[str, str] | None = None) -> bytes:
+    """The PDF of one kind ("superbill" or "checklist"); `draft` marks every page DRAFT;
+    `accepted` (reason, who) prints why a biller finalized the visit over its errors."""
     return REPORT_KINDS[kind](document, claim, practice, catalog=catalog, printed_at=printed_at,
-                              draft=draft)
+                              draft=draft, accepted=accepted)
 
 
 def write_pdf(data: bytes, out_path: str | os.PathLike[str], *, force: bool) -> Path:

@@ -51,13 +51,15 @@ MARKS = {"done": (BOX_CHECKED, GREEN), "not_done": (BOX_CROSSED, RED),
 
 def checklist_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
                   catalog: Catalog | None = None, checklist: Checklist | None = None,
-                  printed_at: datetime | None = None, draft: bool = False) -> bytes:
-    """The billing checklist as PDF bytes (evaluated here unless `checklist` is given)."""
+                  printed_at: datetime | None = None, draft: bool = False,
+                  accepted: tuple[str, str] | None = None) -> bytes:
+    """The billing checklist as PDF bytes (evaluated here unless `checklist` is given);
+    `accepted` (reason, who): finalized over errors, and why."""
     register_fonts()
     catalog = catalog or default_catalog()
     checklist = checklist or evaluate_checklist(document, claim, catalog=catalog)
     story: list[Flowable] = [visit_block(document, resolve_payer(document, catalog), compact=True),
-                             gap(6), _summary(checklist)]
+                             gap(6), _summary(checklist, accepted)]
     story += [*heading("Checked from the visit record"), _automatic(checklist)]
     story += [*heading("Confirm by hand"), _manual(checklist)]
     story += [gap(8), KeepTogether(signature_block("Checked by (biller)",
@@ -70,12 +72,16 @@ def checklist_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     return build_pdf(setup, story)
 
 
-def _summary(checklist: Checklist) -> Flowable:
+def _summary(checklist: Checklist, accepted: tuple[str, str] | None = None) -> Flowable:
     done, not_done, attention = (checklist.count(v) for v in ("done", "not_done", "attention"))
     counts = f"{done} done, {not_done} not done, {attention} need{'s' if attention == 1 else ''} " \
              "attention"
     if checklist.ready:
         verdict, color = "Ready once the boxes under 'Confirm by hand' are ticked.", GREEN
+    elif not_done and accepted is not None:
+        reason, who = accepted
+        verdict, color = (f"Finalized with the items marked Not done, accepted by {who}: "
+                          f"{reason}"), AMBER
     elif not_done:
         verdict, color = "Not ready: fix every item marked Not done before the claim goes out.", \
             RED

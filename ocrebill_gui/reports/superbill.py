@@ -31,6 +31,8 @@ from ocrebill_gui.reports.layout import (
     MUTED,
     RED,
     PageSetup,
+    Style,
+    TextBlock,
     build_pdf,
     gap,
     grid,
@@ -54,8 +56,9 @@ class MissingForPrint(ValueError):
 
 def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
                   catalog: Catalog | None = None, printed_at: datetime | None = None,
-                  draft: bool = False) -> bytes:
-    """The superbill as PDF bytes. A fixed `printed_at` also makes the output reproducible."""
+                  draft: bool = False, accepted: tuple[str, str] | None = None) -> bytes:
+    """The superbill as PDF bytes. A fixed `printed_at` also makes the output reproducible;
+    `accepted` (reason, who) says why the errors below went out as they are."""
     if document.patient is None or not document.patient.name:
         raise MissingForPrint("patient: a superbill needs the patient's name")
     register_fonts()
@@ -65,7 +68,7 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     story += [*heading("Diagnoses"), _diagnoses(document, claim)]
     story += [*heading("Services"), _services(claim, practice)]
     story += [*heading("Administrations"), _administrations(document, catalog)]
-    story += [*heading("Open findings"), _findings(claim)]
+    story += [*heading("Open findings"), *accepted_note(claim, accepted), _findings(claim)]
     story += [gap(8), KeepTogether(signature_block("Rendering provider signature",
                                                     "Prepared by (biller)"))]
     setup = PageSetup("Superbill", practice, _patient_line(document),
@@ -181,6 +184,16 @@ def _vials(admin: Administration) -> str:
         prefix = f"{n} x " if n > 1 else ""
         parts.append(f"{prefix}{format_ndc(ndc)} lot {lot} exp {expires}")
     return "; ".join(parts)
+
+
+def accepted_note(claim: ClaimResult, accepted: tuple[str, str] | None) -> list[Flowable]:
+    """'Finalized over 1 error by joe: the payer confirmed by phone...' above the findings."""
+    errors = sum(1 for f in claim.findings if f.severity == "error")
+    if accepted is None or not errors:
+        return []
+    reason, who = accepted
+    return [TextBlock((f"Finalized over {errors} error{'s' if errors != 1 else ''}, accepted "
+                       f"by {who}: {reason}", Style(BOLD, 8.5, AMBER))), gap(3)]
 
 
 def _findings(claim: ClaimResult) -> Table:

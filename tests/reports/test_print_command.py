@@ -245,3 +245,27 @@ def test_progress_line_on_a_terminal_and_silence_in_a_log() -> None:
         quiet.step()
     quiet.done()
     assert log.getvalue() == ""
+
+
+def test_a_visit_finalized_over_errors_prints_the_reason_and_who_accepted_it(
+        database, tmp_path: Path) -> None:
+    """It printed ERROR and "Not ready" without the biller's reason (issue 14, item 11)."""
+    path, ids = database
+    db = store.open_store(Path(path))
+    try:
+        patient = store.get_visit(db, signed("nurse"), ids["ana"]).patient_id
+        visit_id = store.create_draft(db, signed("nurse"), load_example("07-missing-stop-time")[0],
+                                      patient_id=patient).visit_id
+        store.finalize_visit(db, signed("biller"), visit_id, expected_revision=1,
+                             override_reason="Stop time confirmed by phone with the nurse")
+    finally:
+        db.close()
+    note = "accepted by biller: Stop time confirmed by phone with the nurse"
+    for kind, words in (("superbill", "Finalized over 1 error, "),
+                        ("checklist", "Finalized with the items marked Not done, ")):
+        out = tmp_path / f"{kind}.pdf"
+        assert main(["--db", path, "print", kind, str(visit_id), "-o", str(out)]) == 0
+        assert words + note in flat(page_texts(out)[0]), kind
+    out = tmp_path / "plain.pdf"  # finalized without errors: nothing to accept
+    assert main(["--db", path, "print", "superbill", str(ids["grace"]), "-o", str(out)]) == 0
+    assert "accepted by" not in flat(page_texts(out)[0])

@@ -212,6 +212,17 @@ class EditorActions:
             return False
         return True
 
+    def errors_accepted(self: VisitEditor) -> tuple[str, str] | None:
+        """(reason, who) of a visit finalized over its errors, for the printed documents."""
+        if self.status != "finalized" or self.visit_id is None:
+            return None
+        from ocrebill_gui.store.overrides import errors_accepted
+
+        try:
+            return errors_accepted(self.store, self.session, self.visit_id)
+        except StoreError:
+            return None
+
     def _printed(self: VisitEditor, kind: str) -> None:
         """The visit's data left the app, on paper or in a PDF: a read on record."""
         if self.visit_id is None:
@@ -227,7 +238,8 @@ class EditorActions:
         try:
             path = printing.save_as_pdf(self, self.store, kind, self.presenter.document,
                                         self.presenter.result,
-                                        draft=self.status != "finalized")
+                                        draft=self.status != "finalized",
+                                        accepted=self.errors_accepted())
         except (printing.CannotPrint, OSError) as exc:
             self._say(str(exc), problem=True)
             return
@@ -241,7 +253,8 @@ class EditorActions:
         try:
             outcome = printing.print_pdf(self, self.store, kind, self.presenter.document,
                                          self.presenter.result,
-                                         draft=self.status != "finalized")
+                                         draft=self.status != "finalized",
+                                         accepted=self.errors_accepted())
         except (printing.CannotPrint, OSError, subprocess.SubprocessError) as exc:
             self._say(str(exc), problem=True)
             return

@@ -47,7 +47,8 @@ def preview(editor: VisitEditor, kind: str) -> bool:
     try:
         data = printing.pdf_bytes(editor.store, kind, editor.presenter.document,
                                   editor.presenter.result,
-                                  draft=editor.status != "finalized")
+                                  draft=editor.status != "finalized",
+                                  accepted=editor.errors_accepted())
     except printing.CannotPrint as exc:
         editor._say(str(exc), problem=True)
         return False

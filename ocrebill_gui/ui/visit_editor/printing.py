@@ -55,13 +55,13 @@ def _practice(store: Store) -> PracticeSettings:
 
 
 def pdf_bytes(store: Store, kind: str, document: dict[str, Any], claim: ClaimResult,
-              draft: bool = False) -> bytes:
+              draft: bool = False, accepted: tuple[str, str] | None = None) -> bytes:
     from ocrebill_gui.core.engine import parse_visit
     from ocrebill_gui.reports import MissingForPrint, render_pdf
 
     try:
         return render_pdf(kind, parse_visit(document), claim, _practice(store),
-                          catalog=store_catalog(store), draft=draft)
+                          catalog=store_catalog(store), draft=draft, accepted=accepted)
     except MissingForPrint as exc:
         raise CannotPrint(f"Cannot print yet: {exc}") from None
 
@@ -75,11 +75,11 @@ def default_name(document: dict[str, Any], kind: str) -> str:
 
 def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, Any],
                 claim: ClaimResult, folder: Path | None = None, *,
-                draft: bool = False) -> Path | None:
+                draft: bool = False, accepted: tuple[str, str] | None = None) -> Path | None:
     """Ask where (default name in `folder`), write the PDF there (0600); None when cancelled.
     The save dialog asks before replacing the file chosen; when .pdf is added to the name,
     replacing that other file is asked here."""
-    data = pdf_bytes(store, kind, document, claim, draft)
+    data = pdf_bytes(store, kind, document, claim, draft, accepted)
     suggested = str((folder or Path.home()) / default_name(document, kind))
     chosen, _filter = QFileDialog.getSaveFileName(
         parent, f"Save the {KIND_TITLES[kind]} as PDF", suggested, "PDF files (*.pdf)")
@@ -127,9 +127,10 @@ def new_printer(document_name: str) -> Any:
 
 
 def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[str, Any],
-              claim: ClaimResult, *, draft: bool = False) -> str | None:
+              claim: ClaimResult, *, draft: bool = False,
+              accepted: tuple[str, str] | None = None) -> str | None:
     """Ask Qt's print dialog for a printer and print; say how it went (None when cancelled)."""
-    data = pdf_bytes(store, kind, document, claim, draft)
+    data = pdf_bytes(store, kind, document, claim, draft, accepted)
     name = default_name(document, kind)
     printer = new_printer(name)
     if not PrintDialog.ask(parent, printer):
