@@ -1,9 +1,9 @@
 """Render the example PDFs and their page images committed under docs/reports/.
 
-The superbill is the shared example with premedications in hospital outpatient (six lines,
-packaged premeds, NDCs); the checklist is the one with a JW waste line, so it shows items
-done and items that need attention. Both use the demo practice and a fixed print time, so the
-files only change when the documents do. Needs poppler's pdftoppm for the PNGs:
+Both documents are of the same visit (the shared example with a JW waste line): the superbill
+shows its drug, waste and administration lines, the checklist items done and items that need
+attention. Both use the demo practice and a fixed print time, so the files only change when the
+documents do. Needs poppler's pdftoppm for the PNGs:
 
     .venv/bin/python tools/render_report_examples.py
 """
@@ -23,7 +23,8 @@ from ocrebill_gui.reports import render_pdf, write_pdf
 ROOT = Path(__file__).resolve().parent.parent
 VISITS = ROOT / "tests" / "fixtures" / "visits"
 OUT = ROOT / "docs" / "reports"
-EXAMPLES = {"superbill": "06-facility-premeds", "checklist": "05-waste-jw-line"}
+EXAMPLE = "05-waste-jw-line"  # one visit for both documents, as a biller prints them
+EXAMPLES = {"superbill": EXAMPLE, "checklist": EXAMPLE}
 PRINTED_AT = datetime(2026, 3, 4, 16, 30)
 
 
