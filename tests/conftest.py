@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from example_visits import load_example
+from pg_fixtures import pg_server, pg_url  # noqa: F401  (the PostgreSQL backend's tests)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -63,6 +64,12 @@ def usual_umask() -> Iterator[None]:
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite files (their PRAGMAs, SQLCipher, file modes, a "
+                   "killed writer of a file): the store fixture gives only the SQLite backend")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -41,7 +41,7 @@ def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> 
         problems.append(("product", f"unknown product '{fields.product}' (known: "
                                     f"{', '.join(sorted(products))})"))
     clash = store.conn.execute("SELECT 1 FROM authorizations WHERE coverage_id = ? AND "
-                               "number = ? AND id IS NOT ?",
+                               "number = ? AND id IS DISTINCT FROM ?",
                                (fields.coverage_id, fields.number, auth_id)).fetchone()
     if clash:
         problems.append(("number", f"{fields.number} is already recorded for this coverage"))

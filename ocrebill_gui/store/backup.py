@@ -41,7 +41,7 @@ class BackupReport(BaseModel):
 class CheckReport(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    path: Path
+    path: Path | str  # a file, or a server's URL without its password
     schema_version: int
     integrity: list[str] = Field(default_factory=list)  # ["ok"] when sound
     foreign_keys: list[str] = Field(default_factory=list)
@@ -64,6 +64,9 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
     killed one leaves a partial file that the next start removes (unfinished_backups). The
     copy is private (0600). An existing `dest` is replaced only with `force`
     (BackupExists otherwise, before anything is written)."""
+    if not isinstance(store.path, Path):
+        raise StoreError(f"{store.path} is a server: back it up with PostgreSQL's pg_dump "
+                         "(docs/server.md); `ocrebill backup` copies database files.")
     text = os.fspath(dest)
     target = Path(text).expanduser()
     if text.endswith(("/", os.sep)) and not target.is_dir():
@@ -172,7 +175,8 @@ def check_database(store: Store) -> CheckReport:
     audit = verdict.problems if verdict is not None else [error]
     notices += verdict.notices if verdict is not None else []
     version, error = attempt("schema version", lambda: user_version(store.db))
-    return CheckReport(path=store.path, schema_version=version if version is not None else -1,
+    where = store.path if isinstance(store.path, Path) else str(store.path)
+    return CheckReport(path=where, schema_version=version if version is not None else -1,
                        integrity=integrity, foreign_keys=fk, consistency=consistency,
                        audit=audit, notices=notices, counts=counts)
 

@@ -58,13 +58,23 @@ def default_db_path() -> Path:
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
                     environ: Mapping[str, str] | None = None) -> Path:
-    """`--db PATH` if given, else $OCREBILL_DB if set and not empty, else the default."""
+    """`--db PATH` if given, else $OCREBILL_DB if set and not empty, else the default. A
+    `postgresql://` URL or `server:NAME` gives the server's address instead of a Path
+    (store/server.py; StoreError when it is not acceptable, e.g. without TLS)."""
     if cli_value:
-        return Path(cli_value).expanduser()
+        return _file_or_server(cli_value, environ)
     env = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
     if env:
-        return Path(env).expanduser()
+        return _file_or_server(env, environ)
     return default_db_path()
+
+
+def _file_or_server(value, environ: Mapping[str, str] | None):
+    from ocrebill_gui.store.server import is_server, server_address
+
+    if is_server(value):
+        return server_address(value, environ)
+    return Path(value).expanduser()
 
 
 def utc_now() -> datetime:
@@ -125,7 +135,13 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
     opened read-only (writes then raise ReadOnlyError). `key`: the database key of an encrypted
     file (a new file is then created encrypted); a mismatch is a StoreError naming it.
     """
-    target = resolve_db_path() if path is None else Path(path).expanduser()
+    target = resolve_db_path() if path is None else _file_or_server(path, None)
+    if not isinstance(target, Path):  # a PostgreSQL server (store/server.py)
+        from ocrebill_gui.store.server import open_server
+
+        return open_server(target, create=create, read_only=read_only, clock=clock, key=key,
+                           busy_timeout=DEFAULT_BUSY_TIMEOUT if busy_timeout is None
+                           else busy_timeout)
     if key is None:
         key = _remembered.get(_identity(target))
     exists = target.exists()

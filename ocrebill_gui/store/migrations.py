@@ -1,7 +1,11 @@
-"""The schema, as an ordered list of migrations recorded in `PRAGMA user_version`.
+"""The schema, as an ordered list of migrations recorded in `PRAGMA user_version` (on a
+PostgreSQL server: the ocrebill_schema table, pg_schema.py).
 
 Migration N takes a database at version N-1 to version N inside one transaction, so a crash
 leaves the file at N-1 or at N, never in between. Never edit a released migration: append one.
+From 6 on a migration runs on both backends (`db` is a sqlite_utils.Database or a
+postgres.PgDatabase): write its SQL through db.execute in the subset dialect.py describes, and
+where the DDL must differ, branch on `getattr(db, "dialect", "sqlite")` in the migration itself.
 """
 
 from __future__ import annotations
@@ -223,7 +227,39 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def user_version(db: sqlite_utils.Database) -> int:
+    if _on_server(db):
+        from ocrebill_gui.store.server import schema_version
+
+        return schema_version(db)
     return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _on_server(db: object) -> bool:
+    return getattr(db, "dialect", "sqlite") == "postgresql"
+
+
+def _set_version(db: sqlite_utils.Database, version: int) -> None:
+    if _on_server(db):
+        from ocrebill_gui.store.server import set_schema_version
+
+        set_schema_version(db, version)
+    else:
+        db.conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _step(db: sqlite_utils.Database, version: int) -> int:
+    """Apply the migration after `version` and return the version reached. On a server, an
+    empty database gets the schema of pg_schema.BASELINE at once (migrations 1 to 5 reshaped
+    SQLite files; no server ever held those versions), later migrations one by one."""
+    if _on_server(db) and version == 0:
+        from ocrebill_gui.store.pg_schema import BASELINE
+        from ocrebill_gui.store.server import create_schema
+
+        create_schema(db)
+        return BASELINE
+    MIGRATIONS[version](db)
+    _set_version(db, version + 1)
+    return version + 1
 
 
 def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
@@ -239,12 +275,10 @@ def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
             if version >= target:
                 conn.execute("COMMIT")
                 break
-            MIGRATIONS[version](db)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
+            version = _step(db, version)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        version += 1
     return version

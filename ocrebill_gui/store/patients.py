@@ -103,7 +103,7 @@ def _check_unique(store: Store, values: Mapping[str, Any], patient_id: int | Non
         if values[column] is None:
             continue
         row = store.conn.execute(
-            f"SELECT id, name FROM patients WHERE {column} = ? AND id IS NOT ?",
+            f"SELECT id, name FROM patients WHERE {column} = ? AND id IS DISTINCT FROM ?",
             (values[column], patient_id)).fetchone()
         if row:
             problems.append((column, f"'{values[column]}' is already used by {row[1]}"))
@@ -113,8 +113,9 @@ def _check_unique(store: Store, values: Mapping[str, Any], patient_id: int | Non
 
 def _index_name(store: Store, patient_id: int, name: str) -> None:
     key = fold(name)
-    store.conn.executemany("INSERT OR IGNORE INTO patient_words (word, name_key, patient_id) "
-                           "VALUES (?, ?, ?)", [(w, key, patient_id) for w in name_words(name)])
+    store.conn.executemany("INSERT INTO patient_words (word, name_key, patient_id) "
+                           "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           [(w, key, patient_id) for w in name_words(name)])
 
 
 @reads("patients.read")

@@ -44,20 +44,22 @@ def _words_with_prefix(store: Store, prefix: str) -> list[str] | None:
     """The distinct indexed words starting with `prefix` (None when there are too many)."""
     found: list[str] = []
     low, high = _prefix_range(prefix)
+    sql = "SELECT word FROM patient_words WHERE word >= ? AND word < ? ORDER BY word LIMIT 1"
     while len(found) <= MERGE_WORDS:
-        row = store.conn.execute("SELECT word FROM patient_words WHERE word >= ? AND word < ? "
-                                 "ORDER BY word LIMIT 1", (low, high)).fetchone()
+        row = store.conn.execute(sql, (low, high)).fetchone()
         if row is None:
             return found
         found.append(row[0])
-        low = row[0] + "\x00"
+        # The next word after this one (PostgreSQL's text holds no NUL to step past it with).
+        sql = "SELECT word FROM patient_words WHERE word > ? AND word < ? ORDER BY word LIMIT 1"
+        low = row[0]
     return None
 
 
 def _rows_starting_with(store: Store, word: str, cap: int = 5000) -> int:
     return store.conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM patient_words WHERE word >= ? AND word < ? "
-        "LIMIT ?)", (*_prefix_range(word), cap)).fetchone()[0]
+        "LIMIT ?) AS few", (*_prefix_range(word), cap)).fetchone()[0]
 
 
 _ID_RANGES = ("SELECT 1 FROM patients WHERE mrn >= ? AND mrn < ?",
@@ -71,7 +73,7 @@ def _few_ids(store: Store, text: str) -> bool:
     id typed in letters; a prefix of hundreds of them (e.g. "DEM" of "DEMO-...") is a name."""
     low, high = _prefix_range(text.upper())
     union = " UNION ALL ".join(_ID_RANGES)
-    found = store.conn.execute(f"SELECT count(*) FROM ({union} LIMIT ?)",
+    found = store.conn.execute(f"SELECT count(*) FROM ({union} LIMIT ?) AS ids",
                                (low, high, low, high, low, high, FEW_IDS)).fetchone()[0]
     return found < FEW_IDS
 
@@ -209,7 +211,7 @@ def _filters(store: Store, patient_id: int | None, text: str | None, date_from: 
         if match is None:
             return None, []
         # Every patient the text finds, however many: a subquery, never a capped id list.
-        where.append(f"v.patient_id IN (SELECT patient_id FROM ({match[0]}))")
+        where.append(f"v.patient_id IN (SELECT patient_id FROM ({match[0]}) AS found)")
         params.extend(match[1])
     if patient_id is not None:
         where.append("v.patient_id = ?")

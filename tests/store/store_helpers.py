@@ -72,3 +72,13 @@ def example_names() -> list[str]:
 
 def load_example(name: str) -> tuple[dict, dict]:
     return example(name), json.loads((FIXTURES / f"{name}.expected.json").read_text())
+
+
+def script_env() -> dict[str, str]:
+    """The environment of a test's child Python: tests/store, tests and the repository
+    importable, as in the test run itself."""
+    import os
+
+    paths = [str(Path(__file__).parent), str(REPO / "tests"), str(REPO),
+             os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}

@@ -131,6 +131,7 @@ def test_an_inline_payer_with_a_name_in_use_is_saved_under_its_own(store):
     assert any(f"as '{saved.name}'" in note for note in result.notes)
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_checked_copy(store, setup, tmp_path):
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=setup[0].id)
     with pytest.raises(st.StoreError, match="does not exist"):
@@ -155,6 +156,7 @@ def test_check_reports_a_sound_database(store, setup):
     assert report.ok and report.integrity == ["ok"] and report.counts["patients"] == 1
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_broken_foreign_keys_and_bookkeeping(store, setup):
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=setup[0].id)
     store.conn.execute("PRAGMA foreign_keys = OFF")
@@ -168,6 +170,7 @@ def test_check_finds_broken_foreign_keys_and_bookkeeping(store, setup):
         f"draft visit {saved.visit_id} still holds vials or authorization units"]
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_a_damaged_file(setup, store):
     for _ in range(300):
         st.create_draft(store, signed("nurse"), visit_doc(), patient_id=setup[0].id)

@@ -87,6 +87,7 @@ def test_a_folder_given_with_db_keeps_its_mode(tmp_path):
     assert mode(folder) == 0o755 and mode(folder / "clinic.sqlite") == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_a_backup_is_private_and_replaces_a_file_only_when_forced(store, tmp_path):
     populated(store)
     st.create_draft(store, signed("nurse"), visit_doc(), patient_id=1)
@@ -122,6 +123,7 @@ BACKUP_THAT_HANGS = textwrap.dedent("""
 """)
 
 
+@pytest.mark.sqlite_only
 def test_a_killed_backup_leaves_nothing_behind_after_the_next_start(store, tmp_path):
     populated(store)
     store.close()
@@ -147,6 +149,7 @@ def test_a_killed_backup_leaves_nothing_behind_after_the_next_start(store, tmp_p
     assert list(dest.iterdir()) == [] and notes(store.path) == []
 
 
+@pytest.mark.sqlite_only
 def test_a_note_never_removes_a_file_that_is_not_a_partial_copy(store, tmp_path):
     precious = tmp_path / "precious.sqlite"
     precious.write_bytes(b"data")

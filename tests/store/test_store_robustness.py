@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from staff import signed
-from store_helpers import PYTHON, REPO, populated, visit_doc
+from store_helpers import PYTHON, REPO, populated, script_env, visit_doc
 
 from ocrebill_gui import store as st
 from ocrebill_gui.cli import main
@@ -25,8 +25,7 @@ HERE = Path(__file__).parent
 
 
 def _env() -> dict[str, str]:
-    paths = [str(HERE), str(REPO / "tests"), str(REPO), os.environ.get("PYTHONPATH", "")]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    return script_env()
 
 
 def _script(code: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -34,9 +33,13 @@ def _script(code: str, *args: str, timeout: float = 120) -> subprocess.Completed
                           capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.parametrize("key", [None, bytes(range(32))], ids=["plain", "encrypted"])
-def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path, key):
-    db = tmp_path / "killed.sqlite"
+@pytest.mark.parametrize("kind", ["plain", "encrypted", "server"])
+def test_sigkill_while_saving_never_corrupts_or_loses_a_committed_visit(tmp_path, kind,
+                                                                        request):
+    """A writer killed mid-save, thirty times: a file (plain or encrypted) stays sound, and
+    on a PostgreSQL server (tests/pg_fixtures.py) the client dies, the server rolls back."""
+    key = bytes(range(32)) if kind == "encrypted" else None
+    db = request.getfixturevalue("pg_url") if kind == "server" else tmp_path / "killed.sqlite"
     rounds = 30
     done = subprocess.run([PYTHON, str(HERE / "store_kill_harness.py"), str(db), str(rounds),
                            "20261127", *([key.hex()] if key else [])], env=_env(),
@@ -210,6 +213,7 @@ def test_a_read_only_file_gives_a_clear_error_and_no_half_written_visit(read_onl
     assert hashlib.sha256(read_only_file.read_bytes()).hexdigest() == digest
 
 
+@pytest.mark.sqlite_only
 def test_a_full_database_refuses_the_save_and_keeps_everything_else(store, setup):
     """PRAGMA max_page_count caps the file: SQLite then fails exactly as on a full disk."""
     patient, _, auth, lot = setup

@@ -1,0 +1,196 @@
+"""The store on a PostgreSQL server (psycopg 3): the part of sqlite-utils' and sqlite3's
+interface the repositories use, so that they run unchanged on either backend.
+
+`PgDatabase` stands where a `sqlite_utils.Database` stands (`execute`, `query`, `conn`,
+`db[table]` insert/get/update, `close`); its `conn`, a `PgConnection`, where a
+`sqlite3.Connection` does (`execute`, `executemany`, `in_transaction`, cursors with
+`fetchone`, `fetchall`, iteration and `lastrowid`). The SQL is the repositories' own,
+rewritten by dialect.to_postgres.
+
+Transactions behave as SQLite's: `BEGIN IMMEDIATE` takes a transaction-scoped advisory lock
+(WRITE_LOCK) that every OcreBill writer of the database takes first, so writers run one at a
+time, exactly as on a file: a revision read inside the transaction is the newest, the audit
+chain is appended in order, stock and authorization units are counted once. Readers never
+wait (each statement sees what was committed when it started). Waiting longer than the busy
+timeout is DatabaseInUse, as on a file.
+
+Every psycopg error becomes a StoreError (server_errors.as_store_error): the message names
+the server (never its password) and says what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from ocrebill_gui.store.dialect import NotPortable, returns_id, to_postgres
+from ocrebill_gui.store.errors import StoreError
+from ocrebill_gui.store.server_errors import as_store_error
+
+# pg_advisory_xact_lock's key: "OcreBill" in ASCII, one lock for all writers of a database.
+WRITE_LOCK = 0x4F63726542696C6C
+
+
+class PgCursor:
+    """A finished statement's rows, as a sqlite3 cursor hands them out."""
+
+    def __init__(self, cursor: psycopg.Cursor, lastrowid: int | None = None):
+        self._cursor = cursor
+        self.lastrowid = lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def description(self):
+        return self._cursor.description
+
+    def fetchone(self):
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list:
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def __iter__(self) -> Iterator:
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """One connection to the server, used the way the store uses a sqlite3 connection."""
+
+    def __init__(self, connect, where: str):
+        self._connect = connect  # () -> psycopg.Connection: again after the server restarts
+        self.where = where  # the server as messages name it (no password)
+        self._raw: psycopg.Connection = self._open()
+
+    def _open(self) -> psycopg.Connection:
+        try:
+            return self._connect()
+        except psycopg.Error as exc:
+            raise as_store_error(exc, self.where) from exc
+
+    @property
+    def raw(self) -> psycopg.Connection:
+        """The psycopg connection, reconnected first when the server dropped it between
+        transactions (a restart overnight); inside a transaction the loss is an error."""
+        if self._raw.closed and not getattr(self, "_in_tx", False):
+            self._raw = self._open()
+        return self._raw
+
+    @property
+    def in_transaction(self) -> bool:
+        raw = self._raw
+        return not raw.closed and raw.info.transaction_status != \
+            psycopg.pq.TransactionStatus.IDLE
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (),
+                *, rows=None) -> PgCursor:
+        statement = sql.strip()
+        upper = statement.upper()
+        if upper == "BEGIN IMMEDIATE":
+            return self._run(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})", None)
+        try:
+            text = to_postgres(sql, bool(params))
+        except NotPortable as exc:
+            raise StoreError(f"{self.where}: {exc}") from None
+        table = returns_id(sql)
+        if table is not None:
+            cursor = self._run(text + " RETURNING id", params or None, rows)
+            row = cursor._cursor.fetchone()
+            return PgCursor(cursor._cursor, None if row is None else row[0])
+        return self._run(text, params or None, rows)
+
+    def _run(self, text: str, params, rows=None) -> PgCursor:
+        raw = self.raw
+        cursor = raw.cursor(row_factory=rows) if rows is not None else raw.cursor()
+        try:
+            cursor.execute(text, params)
+        except psycopg.Error as exc:
+            raise as_store_error(exc, self.where) from exc
+        finally:
+            self._in_tx = self.in_transaction
+        return PgCursor(cursor)
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
+        text = to_postgres(sql, True)
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(text, list(seq))
+        except psycopg.Error as exc:
+            raise as_store_error(exc, self.where) from exc
+        finally:
+            self._in_tx = self.in_transaction
+        return PgCursor(cursor)
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if not self._raw.closed:
+            self._raw.close()
+
+
+class _Inserted:
+    def __init__(self, last_pk: int | None):
+        self.last_pk = last_pk
+
+
+class PgTable:
+    """`db[table]` as audit.insert_recorded and update_recorded use it (key `id`)."""
+
+    def __init__(self, db: PgDatabase, name: str):
+        if not name.isidentifier():
+            raise ValueError(f"not a table name: {name!r}")
+        self.db, self.name = db, name
+
+    def insert(self, values: Mapping[str, Any]) -> _Inserted:
+        columns = list(values)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO {self.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})", [values[c] for c in columns])
+        return _Inserted(cursor.lastrowid)
+
+    def get(self, pk: Any) -> dict[str, Any]:
+        row = next(self.db.query(f"SELECT * FROM {self.name} WHERE id = ?", [pk]), None)
+        if row is None:
+            from sqlite_utils.db import NotFoundError
+
+            raise NotFoundError
+        return row
+
+    def update(self, pk: Any, values: Mapping[str, Any]) -> PgTable:
+        columns = list(values)
+        self.db.conn.execute(f"UPDATE {self.name} SET {', '.join(f'{c} = ?' for c in columns)}"
+                             " WHERE id = ?", [*(values[c] for c in columns), pk])
+        return self
+
+
+class PgDatabase:
+    """Where the repositories expect a sqlite_utils.Database."""
+
+    dialect = "postgresql"
+
+    def __init__(self, conn: PgConnection):
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> PgCursor:
+        return self.conn.execute(sql, params)
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+              ) -> Iterator[dict[str, Any]]:
+        yield from self.conn.execute(sql, params, rows=dict_row).fetchall()
+
+    def __getitem__(self, table: str) -> PgTable:
+        return PgTable(self, table)
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,77 @@
+"""Copying a whole practice from one store to another: a file onto an empty server database
+(what `ocrebill server migrate` is built on), or back.
+
+Every table row for row, ids, audit hashes and all, in one write transaction on the target
+(all or nothing), parents before children. Onto a server the rows go through COPY, tens of
+thousands a second. The target must be at the same schema version and hold no rows.
+`table_counts` is what the caller compares afterwards, with audit_chain.verify_audit on the
+target (the chain is copied as it is: the same hashes must verify there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.errors import StoreError
+from ocrebill_gui.store.migrations import user_version
+
+# Parents first: a row's foreign keys always point at rows copied before it.
+TABLES = ("practice", "payer_profiles", "users", "patients", "patient_words", "coverages",
+          "authorizations", "vial_lots", "visits", "vial_uses", "authorization_uses",
+          "visit_amendments", "audit_log", "audit_head")
+BATCH = 2000
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    """Rows per table of the store's schema, in TABLES order."""
+    return {table: int(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in TABLES}
+
+
+def copy_database(source: Store, target: Store,
+                  progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Copy every row of `source` into the empty `target`; returns the rows per table.
+    StoreError (nothing written) when the schemas differ or the target holds rows."""
+    if user_version(source.db) != user_version(target.db):
+        raise StoreError(f"{source.path} (schema {user_version(source.db)}) and {target.path} "
+                         f"(schema {user_version(target.db)}) differ: open both with this "
+                         "OcreBill first, which brings them to its schema")
+    with writing(target):
+        filled = [t for t, n in table_counts(target).items() if n]
+        if filled:
+            raise StoreError(f"{target.path} is not empty ({', '.join(filled)} hold rows): "
+                             "nothing was copied. Copy into a new, empty database.")
+        copied = {}
+        for table in TABLES:
+            copied[table] = _copy_table(source, target, table)
+            if progress is not None:
+                progress(table, copied[table])
+    return copied
+
+
+def _copy_table(source: Store, target: Store, table: str) -> int:
+    cursor = source.conn.execute(f"SELECT * FROM {table} LIMIT 0")
+    columns = [d[0] for d in cursor.description]
+    names = ", ".join(columns)
+    rows = source.conn.execute(f"SELECT {names} FROM {table} ORDER BY 1")
+    count = 0
+    if getattr(target.db, "dialect", "sqlite") == "postgresql":
+        raw = target.conn.raw
+        with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(tuple(row))
+        if len(batch) >= BATCH:
+            target.conn.executemany(insert, batch)
+            count += len(batch)
+            batch.clear()
+    if batch:
+        target.conn.executemany(insert, batch)
+        count += len(batch)
+    return count
