@@ -12,50 +12,40 @@ from pathlib import Path
 
 import pytest
 
+from log_helpers import log_files  # noqa: F401 - the fixture
+
 from ocrebill_gui import logs
-
-
-@pytest.fixture
-def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, usual_umask):
-    folder = tmp_path / "logs"
-    monkeypatch.setenv("OCREBILL_LOG_DIR", str(folder))
-    logs.forget_kept_out()
-    files = logs.start_logging()
-    assert files is not None
-    yield files
-    logs.stop_logging()
-    logs.forget_kept_out()
 
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_the_log_and_the_crash_file_are_private_in_a_private_folder(log_folder):
+def test_the_log_and_the_crash_file_are_private_in_a_private_folder(log_files):
     logging.getLogger("ocrebill.test").info("visit %d opened", 12)
-    log_folder.handler.flush()
-    assert log_folder.folder == Path(os.environ["OCREBILL_LOG_DIR"])
-    text = log_folder.log.read_text()
+    log_files.handler.flush()
+    assert log_files.folder == Path(os.environ["OCREBILL_LOG_DIR"])
+    text = log_files.log.read_text()
     assert "OcreBill" in text and "started" in text and "visit 12 opened" in text
     if os.name == "posix":
-        assert _mode(log_folder.folder) == 0o700
-        assert _mode(log_folder.log) == 0o600
-        assert _mode(log_folder.crash) == 0o600
+        assert _mode(log_files.folder) == 0o700
+        assert _mode(log_files.log) == 0o600
+        assert _mode(log_files.crash) == 0o600
 
 
-def test_rotated_files_stay_private(log_folder, monkeypatch):
-    handler = log_folder.handler
+def test_rotated_files_stay_private(log_files, monkeypatch):
+    handler = log_files.handler
     monkeypatch.setattr(handler, "maxBytes", 2000)
     for number in range(200):
         logging.getLogger("ocrebill.test").info("visit %d saved %s", number, "x" * 40)
     handler.flush()
-    rotated = sorted(log_folder.folder.glob(f"{logs.LOG_NAME}.*"))
+    rotated = sorted(log_files.folder.glob(f"{logs.LOG_NAME}.*"))
     assert [p.name for p in rotated] == [f"{logs.LOG_NAME}.{n}" for n in range(1, 5)]
     if os.name == "posix":
-        assert {_mode(p) for p in [log_folder.log, *rotated]} == {0o600}
+        assert {_mode(p) for p in [log_files.log, *rotated]} == {0o600}
 
 
-def test_registered_patient_data_and_quoted_values_never_reach_the_file(log_folder):
+def test_registered_patient_data_and_quoted_values_never_reach_the_file(log_files):
     logs.keep_out("Rivera, Ana", "1EG4TE5MK73")
     logger = logging.getLogger("ocrebill.test")
     logger.info("saved the visit of %s", "RIVERA, ANA")  # a slip of the discipline: caught
@@ -68,8 +58,8 @@ def test_registered_patient_data_and_quoted_values_never_reach_the_file(log_fold
         raise KeyError("member 1EG4TE5MK73")
     except KeyError:
         logger.error("lookup", exc_info=True)
-    log_folder.handler.flush()
-    text = log_folder.log.read_text()
+    log_files.handler.flush()
+    text = log_files.log.read_text()
     for secret in ("Rivera", "RIVERA", "Müller", "9x0", "1EG4TE5MK73"):
         assert secret not in text
     assert "ValueError: invalid literal for int() with base 10: '<redacted>'" in text
@@ -77,14 +67,14 @@ def test_registered_patient_data_and_quoted_values_never_reach_the_file(log_fold
     assert "test_logs.py" in text and "int(typed)" in text  # the frames, to find the bug
 
 
-def test_the_log_folder_defaults_to_the_user_log_folder(monkeypatch):
+def test_the_log_files_defaults_to_the_user_log_files(monkeypatch):
     monkeypatch.delenv("OCREBILL_LOG_DIR", raising=False)
     from platformdirs import user_log_dir
 
     assert logs.log_dir() == Path(user_log_dir("OcreBill", appauthor=False))
 
 
-def test_no_log_folder_is_no_reason_not_to_start(tmp_path, monkeypatch):
+def test_no_log_files_is_no_reason_not_to_start(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("OCREBILL_LOG_DIR", str(blocker / "logs"))

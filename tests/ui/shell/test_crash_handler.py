@@ -8,9 +8,10 @@ import errno
 import sqlite3
 import sys
 import threading
-from pathlib import Path
 
 import pytest
+
+from log_helpers import log_files  # noqa: F401 - the fixture
 
 from ocrebill_gui import logs
 from ocrebill_gui.store import DiskFullError
@@ -19,17 +20,6 @@ from ocrebill_gui.ui.crash_dialog import CrashDialog
 from ocrebill_gui.ui.qt import QGuiApplication, QMessageBox, QPushButton, QTimer
 
 pytestmark = pytest.mark.qt_no_exception_capture
-
-
-@pytest.fixture
-def log_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("OCREBILL_LOG_DIR", str(tmp_path / "logs"))
-    logs.forget_kept_out()
-    files = logs.start_logging()
-    assert files is not None
-    yield files
-    logs.stop_logging()
-    logs.forget_kept_out()
 
 
 @pytest.fixture
