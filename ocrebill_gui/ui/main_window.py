@@ -190,6 +190,7 @@ class MainWindow(SessionControl, QMainWindow):
 
             page = PatientsPage(store, session, clock, layout)
             page.open_visit.connect(self.open_visit)
+            page.searched.connect(self._show_search_text)
             page.new_visit.connect(self.new_visit)
             return page
         if key == "inventory":
@@ -251,6 +252,14 @@ class MainWindow(SessionControl, QMainWindow):
             return
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _show_search_text(self, text: str) -> None:
+        """The patient list searched for `text` itself (a saved patient found by id): the box
+        says so, without searching again."""
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self._search_timer.stop()
 
     def _search_changed(self, _text: str) -> None:
         self._search_timer.start()  # one search when typing pauses, not one per keystroke

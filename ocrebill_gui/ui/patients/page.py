@@ -47,6 +47,7 @@ class PatientsPage(QWidget):
 
     open_visit = Signal(int)  # a visit id to open in the editor
     new_visit = Signal(int)  # a patient id to start a visit for
+    searched = Signal(str)  # the list now shows what this finds: the search box should say it
 
     def __init__(self, store: Store, session: Session, clock: Clock, layout: WindowLayout,
                  parent: QWidget | None = None) -> None:
@@ -146,8 +147,9 @@ class PatientsPage(QWidget):
     def select_patient(self, patient_id: int) -> None:
         row = self.patients.row_of(patient_id)
         if row < 0:  # not among the rows shown: search for it by its patient id
-            self.patients.set_search_text(
-                api.get_patient(self._store, self._session, patient_id).ref)
+            ref = api.get_patient(self._store, self._session, patient_id).ref
+            self.patients.set_search_text(ref)
+            self.searched.emit(ref)  # "1 matching P-00041" with the box saying P-00041 too
             row = self.patients.row_of(patient_id)
             self._update_count()
         if row >= 0:

@@ -60,6 +60,24 @@ def test_new_patient_is_checked_as_it_is_typed(window, qtbot, store):
     assert page.list_view.currentIndex().row() == page.patients.row_of(saved.id)
 
 
+def test_a_saved_patient_outside_the_search_is_shown_and_the_box_says_how(window, qtbot,
+                                                                            clinic):
+    """The list said "1 matching P-..." while the search box still showed the old text."""
+    search_text = "mul"
+    type_text(window.search, search_text)
+    qtbot.waitUntil(lambda: not window.search_pending)
+    page = window.page("patients")
+    page.select_patient(clinic["mulligan"])
+    form = page.form
+    form.name.clear()
+    type_text(form.name, "Ortega, Tom")  # no longer found by "mul"
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    ref = form.patient.ref
+    assert column_texts(page.patients) == ["Ortega, Tom"]
+    assert page.count_label.text() == f"1 matching \u201c{ref}\u201d"
+    assert window.search.text() == ref and not window.search_pending
+
+
 def test_a_duplicate_mrn_is_refused_beside_the_field(window, qtbot, store, clinic):
     api.update_patient(store, signed("desk"), clinic["rivera"], {"mrn": "A100"})
     page = window.show_page("patients")
