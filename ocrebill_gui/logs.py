@@ -30,7 +30,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import IO
 
-from ocrebill_gui.files import PRIVATE_FILE, POSIX, private_folder
+from ocrebill_gui.files import POSIX, PRIVATE_FILE, private_folder
 
 LOG_NAME = "ocrebill.log"
 CRASH_NAME = "crash.log"

@@ -11,6 +11,8 @@ import pytest
 from example_visits import load_example
 from pg_fixtures import pg_server, pg_url  # noqa: F401  (the PostgreSQL backend's tests)
 
+pytest_plugins = ["log_helpers"]  # log_files: the app's log in a folder of the test
+
 
 @pytest.fixture(autouse=True, scope="session")
 def log_folder_of_the_run(tmp_path_factory) -> Iterator[None]:

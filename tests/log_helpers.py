@@ -1,5 +1,5 @@
 """The app's log in a folder of the test (ocrebill_gui/logs.py), for the tests of the log and
-of the crash handler: `from log_helpers import log_files` makes the fixture available."""
+of the crash handler (a plugin of tests/conftest.py: the `log_files` fixture)."""
 
 from __future__ import annotations
 

@@ -10,10 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from log_helpers import log_files  # noqa: F401 - the fixture
-
 from ocrebill_gui import logs
 
 

@@ -11,8 +11,6 @@ import threading
 
 import pytest
 
-from log_helpers import log_files  # noqa: F401 - the fixture
-
 from ocrebill_gui import logs
 from ocrebill_gui.store import DiskFullError
 from ocrebill_gui.ui.crash import DISK_FULL, CrashReporter
