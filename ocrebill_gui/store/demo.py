@@ -237,7 +237,17 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
     encrypted on a second thread while the next ones are made (demo_cipher.py: no plain page
     reaches the disk), with a key file whose wraps for the four demo accounts use cheap
     argon2id parameters: their password is public, the wraps protect nothing, and the demo is
-    still made in a moment."""
+    still made in a moment.
+
+    `path` may name a PostgreSQL server's empty database (store/server.py): the demo is made
+    in a file, then copied there (server_copy.demo_on_server)."""
+    from ocrebill_gui.store.server import is_server
+
+    if is_server(path):
+        from ocrebill_gui.store.server_copy import demo_on_server
+
+        return demo_on_server(path, patients=patients, visits=visits, seed=seed, today=today,
+                              now=now, encrypt=encrypt)
     problems = []
     if patients is not None and (not isinstance(patients, int) or patients < 1):
         problems.append(("patients", "must be a whole number, 1 or more"))

@@ -67,8 +67,8 @@ class ServerAddress:
     def is_file(self) -> bool:  # callers that look for a file (encryption) find none here
         return False
 
-    def exists(self) -> bool:
-        return False
+    def exists(self) -> bool:  # the database is the server's: open_store says if it is not
+        return True
 
     def __str__(self) -> str:
         user = f"{self.user}@" if self.user else ""

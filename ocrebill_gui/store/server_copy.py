@@ -10,7 +10,10 @@ target (the chain is copied as it is: the same hashes must verify there).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import StoreError
@@ -75,3 +78,20 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
         target.conn.executemany(insert, batch)
         count += len(batch)
     return count
+
+
+def demo_on_server(address: Any, *, encrypt: bool = False, **options: Any):
+    """A demo practice on an empty server database: made in a temporary file
+    (demo.create_demo_database with `options`), then copied there. Its DemoSummary names the
+    server. `encrypt` is for files (the default of new ones): a server's data is protected
+    by TLS and its own disk encryption, so it does not apply here."""
+    from ocrebill_gui.store.db import open_store
+    from ocrebill_gui.store.demo import create_demo_database
+
+    del encrypt
+    with tempfile.TemporaryDirectory(prefix="ocrebill-demo-") as folder:
+        made = create_demo_database(Path(folder) / "demo.sqlite", **options)
+        with open_store(Path(folder) / "demo.sqlite") as source, open_store(address) as target:
+            copy_database(source, target)
+            where = str(target.path)
+    return made.model_copy(update={"path": where})

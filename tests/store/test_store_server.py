@@ -270,3 +270,16 @@ def test_a_demo_file_copied_onto_a_server_has_every_row_and_a_sound_chain(tmp_pa
         assert verify_audit(target.conn).problems == []
         with pytest.raises(st.StoreError, match="is not empty .* nothing was copied"):
             copy_database(source, target)
+
+
+def test_a_demo_goes_onto_an_empty_server_database_only(pg_url):
+    from ocrebill_gui.store.accounts import sign_in
+    from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
+
+    summary = st.create_demo_database(pg_url, visits=50, encrypt=True)  # encrypt: files only
+    assert summary.path.startswith("postgresql://") and "passfile" not in summary.path
+    with st.open_store(pg_url) as store:
+        nurse = sign_in(store, "nurse", DEMO_PASSWORD)
+        assert st.count_visits(store, nurse) == summary.visits == 50
+    with pytest.raises(st.StoreError, match="is not empty"):
+        st.create_demo_database(pg_url, visits=10)
