@@ -55,10 +55,10 @@ from ocrebill_gui.store.db import (
     open_store,
 )
 from ocrebill_gui.store.errors import (
-    DATABASE_ERRORS,
     InvalidRecord,
     StoreError,
     UnreadableDatabase,
+    database_errors,
 )
 
 PLAIN_BACKUP_SUFFIX = ".plain-backup"
@@ -160,7 +160,9 @@ def create_encrypted_database(path: str | os.PathLike[str], login: str, display_
     by field, nothing made); an existing file, or a key file without its database, is refused
     (StoreError, nothing changed). See the module docstring."""
     from ocrebill_gui.store.accounts import account_problems, create_first_admin
+    from ocrebill_gui.store.server import refuse_server
 
+    refuse_server(path)
     problems = account_problems(login, display_name, password)
     if problems:
         raise InvalidRecord(list(problems.items()))
@@ -181,7 +183,7 @@ def create_encrypted_database(path: str | os.PathLike[str], login: str, display_
             os.fsync(handle.fileno())
         os.replace(keys.sidecar_path(partial), sidecar)
         os.replace(partial, target)
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         raise StoreError(f"Cannot create {target}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create {target}: {exc.strerror or exc}") from exc
@@ -197,7 +199,9 @@ def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
     """Convert the plain database at `path` (see the module docstring). The administrator
     `login` signs in with `password`, and the key is wrapped for them."""
     from ocrebill_gui.store.accounts import has_accounts, require, sign_in
+    from ocrebill_gui.store.server import refuse_server
 
+    refuse_server(path)
     target = Path(path).expanduser()
     if not target.exists():
         raise StoreError(f"{target}: no such database")
@@ -256,7 +260,7 @@ def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
         os.replace(partial, target)
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         raise StoreError(f"Cannot encrypt {target}: {exc}; the original was not changed") \
             from exc
     finally:
