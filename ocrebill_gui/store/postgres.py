@@ -65,6 +65,7 @@ class PgConnection:
     def __init__(self, connect, where: str):
         self._connect = connect  # () -> psycopg.Connection: again after the server restarts
         self.where = where  # the server as messages name it (no password)
+        self._in_tx = False  # as of the last statement: a lost connection is not reopened
         self._raw: psycopg.Connection = self._open()
 
     def _open(self) -> psycopg.Connection:
@@ -77,7 +78,7 @@ class PgConnection:
     def raw(self) -> psycopg.Connection:
         """The psycopg connection, reconnected first when the server dropped it between
         transactions (a restart overnight); inside a transaction the loss is an error."""
-        if self._raw.closed and not getattr(self, "_in_tx", False):
+        if self._raw.closed and not self._in_tx:
             self._raw = self._open()
         return self._raw
 

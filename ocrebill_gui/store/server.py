@@ -84,6 +84,16 @@ def is_server(value: object) -> bool:
     return text.lower().startswith(SCHEMES) or text.startswith(NAMED)
 
 
+NOT_FOR_SERVERS = ("encryption at rest (SQLCipher) is for database files: a server's data is "
+                   "protected by TLS on the way and by the server's own disk encryption")
+
+
+def refuse_server(value: object) -> None:
+    """StoreError when `value` names a server: for what only a database file can do."""
+    if is_server(value):
+        raise StoreError(f"{value} is a server: {NOT_FOR_SERVERS}")
+
+
 def is_loopback(host: str) -> bool:
     if not host or host.startswith("/") or host.startswith("@"):
         return True  # a unix socket (or libpq's default, which is one)
@@ -240,9 +250,7 @@ def open_server(value: str | ServerAddress, *, create: bool = True, read_only: b
 
     address = server_address(value)
     if key is not None:
-        raise StoreError(f"{address} is a server: encryption at rest (SQLCipher) is for "
-                         "database files. A server's data is protected by TLS on the way and "
-                         "by the server's disk encryption; open it without a key.")
+        raise StoreError(f"{address} is a server: {NOT_FOR_SERVERS}. Open it without a key.")
     db = PgDatabase(connect(address, read_only=read_only, busy_timeout=busy_timeout))
     try:
         version = schema_version(db)

@@ -84,7 +84,7 @@ def demo_on_server(address: Any, *, encrypt: bool = False, **options: Any):
     """A demo practice on an empty server database: made in a temporary file
     (demo.create_demo_database with `options`), then copied there. Its DemoSummary names the
     server. `encrypt` is for files (the default of new ones): a server's data is protected
-    by TLS and its own disk encryption, so it does not apply here."""
+    by TLS and its own disk encryption (server.NOT_FOR_SERVERS), so it does not apply here."""
     from ocrebill_gui.store.db import open_store
     from ocrebill_gui.store.demo import create_demo_database
 

@@ -107,8 +107,15 @@ def test_a_named_connection_comes_from_the_settings(tmp_path, monkeypatch):
 
 
 def test_a_server_has_no_encryption_at_rest_key(pg_url):
+    from ocrebill_gui.store.encryption import create_encrypted_database, encrypt_database
+
     with pytest.raises(st.StoreError, match="encryption at rest .* is for database files"):
         st.open_store(pg_url, key=bytes(32))
+    for convert in (lambda: encrypt_database(pg_url, "admin", "Correct-Horse-9"),
+                    lambda: create_encrypted_database(pg_url, "admin", "Admin",
+                                                      "Correct-Horse-9")):
+        with pytest.raises(st.StoreError, match="is a server: encryption at rest"):
+            convert()
 
 
 # --- the server's answers ----------------------------------------------------------------
