@@ -91,7 +91,8 @@ def test_edit_to_preview_updated(editor):
     def type_dose() -> None:
         text = next(doses)
         card.dose.setText(text)
-        card.dose.textEdited.emit(text)
+        card.dose.textEdited.emit(text)  # checked at once (ui/visit_editor/typed_number.py)
+        card.dose_typing.commit()  # and counted when typing pauses: both are measured
         assert model.line(0).units == int(text)
 
     times = cycle(["1230", "1245"])

@@ -87,7 +87,7 @@ class VisitPresenter:
         self._listeners.append(listener)
 
     def notify(self) -> None:
-        """Redraw the listeners without an edit (the undo history moved)."""
+        """Redraw the listeners without an edit (a message beside a field came or went)."""
         for listener in list(self._listeners):
             listener()
 

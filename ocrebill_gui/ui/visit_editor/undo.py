@@ -51,7 +51,8 @@ class VisitUndo(QObject):
 
     def __init__(self, presenter: VisitPresenter, editor: QWidget) -> None:
         super().__init__(editor)
-        self.presenter = presenter
+        self.presenter, self.editor = presenter, editor
+        self._pushing = False
         self.stack = QUndoStack(self)
         self.stack.setUndoLimit(UNDO_DEPTH)
         self.undo_action = self.stack.createUndoAction(self, "&Undo")
@@ -67,7 +68,8 @@ class VisitUndo(QObject):
                 self.shortcuts.append(shortcut)
         presenter.undo_host = self
         presenter.subscribe(self._presenter_changed)
-        # A timeline's Undo button follows the last step: redraw once the stack has moved.
+        # A timeline's Undo button follows the last step: set once the stack has moved (an
+        # undo or redo redraws the form before the stack's index moves on).
         self.stack.indexChanged.connect(self._moved)
         finalized = getattr(editor, "finalized", None)
         if finalized is not None:
@@ -75,7 +77,11 @@ class VisitUndo(QObject):
 
     # -- the presenter's UndoHost ---------------------------------------------------------
     def push(self, step: UndoStep) -> None:
-        self.stack.push(StepCommand(self.presenter, step))
+        self._pushing = True  # the presenter redraws everything once its edit is done
+        try:
+            self.stack.push(StepCommand(self.presenter, step))
+        finally:
+            self._pushing = False
 
     def _last(self) -> StepCommand | None:
         if self.presenter.undo_host is not self:  # let go with the editor
@@ -94,8 +100,12 @@ class VisitUndo(QObject):
         return True
 
     def _moved(self, _index: int) -> None:
-        if self.presenter.undo_host is self:
-            self.presenter.notify()
+        if self.presenter.undo_host is not self or self._pushing:
+            return
+        read_only, count = self.presenter.read_only, len(self.presenter.administrations)
+        for card in getattr(self.editor, "cards", [])[:count]:
+            card.timeline.undo_button.setEnabled(
+                not read_only and self.presenter.can_undo_events(card.index))
 
     def release(self) -> None:
         """The editor goes: the presenter records nothing more here, the stack's last signals
