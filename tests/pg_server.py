@@ -96,11 +96,25 @@ class ThrowawayServer:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "log"),
                   "-w", "-t", "60", "-o", " ".join(options), "start")
+        self._watch()
         passfile = self.passfile
         passfile.parent.mkdir(mode=0o700)
         passfile.write_text(f"127.0.0.1:{self.port}:*:{SUPERUSER}:{self.password}\n")
         passfile.chmod(0o600)
         return self
+
+    def _watch(self) -> None:
+        """A watchdog that stops and removes the server once this process is gone, even
+        killed (a test run stopped by a timeout or SIGKILL leaves no server behind)."""
+        assert self.root is not None and self.bin is not None
+        stop = " ".join(self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"),
+                                       "-m", "immediate", "-w", "stop"))
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+                  f"if [ -d '{self.root}' ]; then {stop} >/dev/null 2>&1; "
+                  f"rm -rf '{self.root}'; fi")
+        subprocess.Popen(["sh", "-c", script], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
 
     @property
     def passfile(self) -> Path:
