@@ -57,6 +57,7 @@ class ThrowawayServer:
         self.root: Path | None = None
         self.port = 0
         self.password = secrets.token_urlsafe(18)
+        self._watchdog: subprocess.Popen | None = None
 
     # --- running as the server's owner ----------------------------------------------------
 
@@ -112,9 +113,10 @@ class ThrowawayServer:
         script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
                   f"if [ -d '{self.root}' ]; then {stop} >/dev/null 2>&1; "
                   f"rm -rf '{self.root}'; fi")
-        subprocess.Popen(["sh", "-c", script], start_new_session=True,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+        self._watchdog = subprocess.Popen(["sh", "-c", script], start_new_session=True,
+                                          stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL)
 
     @property
     def passfile(self) -> Path:
@@ -143,6 +145,10 @@ class ThrowawayServer:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        if self._watchdog is not None:  # stopped here: the watchdog is not needed
+            self._watchdog.kill()
+            self._watchdog.wait()
+            self._watchdog = None
         if self.root is None:
             return
         if self.bin is not None and (self.root / "data" / "postmaster.pid").exists():
