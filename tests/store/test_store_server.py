@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 
 import pytest
@@ -290,3 +291,24 @@ def test_a_demo_goes_onto_an_empty_server_database_only(pg_url):
         assert st.count_visits(store, nurse) == summary.visits == 50
     with pytest.raises(st.StoreError, match="is not empty"):
         st.create_demo_database(pg_url, visits=10)
+
+
+@pytest.mark.parametrize(("error", "kind", "words"), [
+    ("DiskFull", st.DiskFullError, "disk of the server .* is full: the change was not saved"),
+    ("LockNotAvailable", st.DatabaseInUse, "busy: another workstation kept it locked"),
+    ("DeadlockDetected", st.DatabaseInUse, "Nothing was changed: try again"),
+    ("ReadOnlySqlTransaction", st.ReadOnlyError, "is read-only: nothing was saved"),
+    ("InsufficientPrivilege", st.ReadOnlyError, "may not do this .* grant it"),
+    ("AdminShutdown", st.StoreError, "connection to the server .* was lost"),
+    ("UndefinedTable", st.UnreadableDatabase, "not a complete OcreBill database"),
+    ("RaiseException", st.StoreError, "Database error on .*: the audit log is append-only"),
+])
+def test_each_server_error_is_a_store_error_in_words(error, kind, words):
+    import psycopg.errors
+
+    from ocrebill_gui.store.server_errors import as_store_error
+
+    raised = getattr(psycopg.errors, error)("the audit log is append-only")
+    translated = as_store_error(raised, "postgresql://desk@db.clinic.lan:5432/ocrebill")
+    assert type(translated) is kind
+    assert re.search(words, str(translated)), str(translated)
