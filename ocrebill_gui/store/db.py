@@ -60,7 +60,8 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
                     environ: Mapping[str, str] | None = None) -> Path:
     """`--db PATH` if given, else $OCREBILL_DB if set and not empty, else the default. A
     `postgresql://` URL or `server:NAME` gives the server's address instead of a Path
-    (store/server.py; StoreError when it is not acceptable, e.g. without TLS)."""
+    (store/server.py; one that is not acceptable, e.g. without TLS, is refused by
+    open_store)."""
     if cli_value:
         return _file_or_server(cli_value, environ)
     env = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
@@ -72,8 +73,8 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
 def _file_or_server(value, environ: Mapping[str, str] | None):
     from ocrebill_gui.store.server import is_server, server_address
 
-    if is_server(value):
-        return server_address(value, environ)
+    if is_server(value):  # a bad URL is said when it is opened, as any refusal to open
+        return server_address(value, environ, check=False)
     return Path(value).expanduser()
 
 
