@@ -23,6 +23,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,10 @@ class ServerAddress:
     port: int
     dbname: str
     user: str
+    # Why it cannot be used (a bad URL, TLS refused...): open_store raises it, so that the
+    # commands and the app say it where they say any other refusal to open.
+    problem: str | None = None
+    given: str = ""  # what --db said, without its password (shown when there is a problem)
 
     @property
     def loopback(self) -> bool:
@@ -71,6 +76,8 @@ class ServerAddress:
         return True
 
     def __str__(self) -> str:
+        if self.problem is not None:
+            return self.given
         user = f"{self.user}@" if self.user else ""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"postgresql://{user}{host}:{self.port}/{self.dbname}"
@@ -114,16 +121,25 @@ def settings_folder(environ: Mapping[str, str] | None = None) -> Path:
     return Path(user_config_dir("ocrebill", appauthor=False))
 
 
-def server_address(value: str | ServerAddress,
-                   environ: Mapping[str, str] | None = None) -> ServerAddress:
+def server_address(value: str | ServerAddress, environ: Mapping[str, str] | None = None,
+                   *, check: bool = True) -> ServerAddress:
     """The server `--db` names, with its TLS settings checked (StoreError naming what is
-    wrong)."""
+    wrong; with `check` False, an address holding the problem, which open_store raises)."""
     if isinstance(value, ServerAddress):
         return value
     text = value.strip()
-    if text.startswith(NAMED):
-        return _named(text[len(NAMED):].strip(), environ)
-    return _from_url(text, {})
+    try:
+        if text.startswith(NAMED):
+            return _named(text[len(NAMED):].strip(), environ)
+        return _from_url(text, {})
+    except StoreError as exc:
+        if check:
+            raise
+        return ServerAddress(conninfo="", host="", port=0, dbname="", user="",
+                             problem=str(exc), given=_PASSWORD.sub(r"\1@", text))
+
+
+_PASSWORD = re.compile(r"(://[^:/@]*):[^@/]*@")
 
 
 def _from_url(url: str, extra: Mapping[str, str]) -> ServerAddress:
@@ -249,6 +265,8 @@ def open_server(value: str | ServerAddress, *, create: bool = True, read_only: b
     from ocrebill_gui.store.postgres import PgDatabase
 
     address = server_address(value)
+    if address.problem is not None:
+        raise StoreError(address.problem)
     if key is not None:
         raise StoreError(f"{address} is a server: {NOT_FOR_SERVERS}. Open it without a key.")
     db = PgDatabase(connect(address, read_only=read_only, busy_timeout=busy_timeout))

@@ -91,20 +91,29 @@ def test_the_password_never_shows(tmp_path):
 def test_a_named_connection_comes_from_the_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("OCREBILL_CONFIG_DIR", str(tmp_path))
     with pytest.raises(st.StoreError, match="no named connections"):
-        st.resolve_db_path("server:clinic")
+        server_address("server:clinic")
     settings = tmp_path / "servers.json"
     settings.write_text(json.dumps({"clinic": {
         "url": "postgresql://desk@db.clinic.lan/ocrebill", "sslrootcert": "/etc/ca.pem",
         "password": "from-settings"}}))
     os.chmod(settings, 0o644)
     with pytest.raises(st.StoreError, match="others may read it: chmod 600"):
-        st.resolve_db_path("server:clinic")
+        server_address("server:clinic")
     os.chmod(settings, 0o600)
     address = st.resolve_db_path("server:clinic")
     assert "sslmode=verify-full" in address.conninfo and "from-settings" in address.conninfo
     assert "from-settings" not in str(address)
     with pytest.raises(st.StoreError, match=r"no connection named 'lab'.*known: clinic"):
-        st.resolve_db_path("server:lab")
+        st.open_store("server:lab")
+
+
+def test_a_refused_address_is_said_when_it_is_opened():
+    """--db is resolved before a command or the app can say anything: a URL that cannot be
+    used is refused by open_store, where every refusal to open is reported."""
+    address = st.resolve_db_path("postgresql://desk:pw-1@db.clinic.lan/ocrebill?sslmode=allow")
+    assert str(address) == "postgresql://desk@db.clinic.lan/ocrebill?sslmode=allow"
+    with pytest.raises(st.StoreError, match="sslmode=allow is refused for db.clinic.lan"):
+        st.open_store(address)
 
 
 def test_a_server_has_no_encryption_at_rest_key(pg_url):
