@@ -133,6 +133,9 @@ class VisitEditor(EditorActions, QWidget):
         self.title.setFont(font)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("editorState")
+        # Long names and "finalized by ... at ..." wrap rather than hold the editor at ~930 px.
+        self.title.setWordWrap(True)
+        self.state_label.setWordWrap(True)
         self.save_message = FieldMessage(self)
         header = QHBoxLayout()
         header.addWidget(self.title)
