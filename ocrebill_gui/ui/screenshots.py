@@ -36,6 +36,25 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _save_with_menu(app: QApplication, window: QWidget, menu: QWidget, path: Path) -> Path:
+    """The window with one of its menus open (a popup is a window of its own: painted onto
+    the window's picture where it opens, under its title in the menu bar)."""
+    from ocrebill_gui.ui.qt import QPainter
+
+    bar = window.menuBar()
+    under = bar.mapTo(window, bar.actionGeometry(menu.menuAction()).bottomLeft())
+    menu.popup(window.mapToGlobal(under))
+    _settle(app)
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(under, menu.grab())
+    painter.end()
+    menu.close()
+    if not picture.save(str(path)):
+        raise OSError(f"cannot write {path}")
+    return path
+
+
 def _new_database(app: QApplication, work: Path, size: QSize, out_dir: Path) -> list[Path]:
     """A new database's first administrator form, the recovery key dialog that follows it (a
     made-up key: the real one is never the same twice) and the unlock dialog of an encrypted
@@ -122,6 +141,15 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
                 editor.window().resize(size)
                 _settle(app, 10)
                 written.append(_save(editor.window(), out_dir / "visit-editor.png"))
+                written.append(_save_with_menu(app, window, window.menus.visit,
+                                               out_dir / "menu.png"))
+                from ocrebill_gui.ui.help_dialogs import ShortcutsDialog
+
+                shortcuts = ShortcutsDialog(window)
+                shortcuts.show()
+                _settle(app)
+                written.append(_save(shortcuts, out_dir / "keyboard-shortcuts.png"))
+                shortcuts.close()
                 editor.close()
 
         window.show_page("inventory")

@@ -133,9 +133,10 @@ class VisitEditor(EditorActions, QWidget):
         self.title.setFont(font)
         self.state_label = QLabel(self)
         self.state_label.setObjectName("editorState")
-        # Long names and "finalized by ... at ..." wrap rather than hold the editor at ~930 px.
-        self.title.setWordWrap(True)
+        # "finalized by ... at ..." wraps and a long title gives way (the tab says it too)
+        # rather than hold the editor at ~930 px; wrapped, the title broke with room to spare.
         self.state_label.setWordWrap(True)
+        self.title.setMinimumWidth(self.title.fontMetrics().averageCharWidth() * 16)
         self.save_message = FieldMessage(self)
         header = QHBoxLayout()
         header.addWidget(self.title)
