@@ -117,6 +117,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="replace DEST if it exists (without it, an existing file is refused)")
     p.add_argument("--overwrite", dest="force", action="store_true",
                    help=argparse.SUPPRESS)  # its name before --force
+    p.add_argument("--logical", action="store_true",
+                   help="on a server: the store's own export (an OcreBill database file) even "
+                        "when pg_dump is available")
     _common(p, writes=False)
     _signs_in(p)
     p.set_defaults(handler=run_backup)
@@ -312,6 +315,10 @@ def run_backup(args: argparse.Namespace) -> int:
     try:
         with _open_existing(args) as store:
             _sign_in(args, store, "backup")
+            if not isinstance(store.path, Path):  # a PostgreSQL server
+                from ocrebill_gui.cli.server_commands import print_server_backup
+
+                return print_server_backup(store, args)
             report = backup_database(store, args.session, args.dest, force=args.force)
     except BackupExists as exc:
         return _fail(f"ocrebill backup: {exc.path} already exists: nothing was written. Give "
