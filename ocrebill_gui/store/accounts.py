@@ -22,10 +22,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Concatenate, ParamSpec, TypeVar
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ocrebill_gui.store import audit  # audit.py imports this module: used at call time
 from ocrebill_gui.store.db import Store, writing
@@ -84,15 +81,29 @@ FREE_FAILURES = 4  # failures before the back-off starts
 FIRST_LOCK = timedelta(seconds=30)
 LONGEST_LOCK = timedelta(minutes=15)
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 # PasswordHasher() defaults are argon2id, 64 MiB, 3 passes, parallelism 4. Tests swap in a
 # cheaper hasher through `use_hasher`; the stored hash names its own parameters either way.
-_hasher = PasswordHasher()
+# Made when a password is first hashed or checked: argon2-cffi (and cffi) are not loaded
+# before the sign-in screen is up.
+_hasher: PasswordHasher | None = None
 
 
-def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
-    """Replace the password hasher (tests); returns the one it replaced."""
+def hasher() -> PasswordHasher:
     global _hasher
-    previous, _hasher = _hasher, hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
+
+
+def use_hasher(replacement: PasswordHasher | None) -> PasswordHasher | None:
+    """Replace the password hasher (tests; None: the default); returns the one it replaced."""
+    global _hasher
+    previous, _hasher = _hasher, replacement
     return previous
 
 
@@ -290,7 +301,7 @@ def reset_password(store: Store, session: Session, login: str, temporary: str) -
         store.conn.execute(
             "UPDATE users SET password_hash = ?, must_change = 1, failures = 0, "
             "locked_until = NULL, changed_at = ?, changed_by = ? WHERE id = ?",
-            (_hasher.hash(temporary), store.now(), session.actor, row["id"]))
+            (hasher().hash(temporary), store.now(), session.actor, row["id"]))
         keep_wrap(store, row["login"], temporary)  # an encrypted store's key file
         audit.record(store, session.actor, "user", row["id"], "reset-password",
                [("must_change_password", bool(row["must_change"]), True)])
@@ -311,7 +322,7 @@ def change_password(store: Store, session: Session, old: str, new: str) -> Sessi
         store.conn.execute(
             "UPDATE users SET password_hash = ?, must_change = 0, changed_at = ?, "
             "changed_by = ? WHERE id = ?",
-            (_hasher.hash(new), store.now(), session.actor, row["id"]))
+            (hasher().hash(new), store.now(), session.actor, row["id"]))
         keep_wrap(store, row["login"], new)
         audit.record(store, session.actor, "user", row["id"], "change-password", [])
     return Session(session.user_id, session.login, session.display_name, session.roles,
@@ -327,7 +338,7 @@ def sign_in(store: Store, login: str, password: str) -> Session:
     row = _row(store, "SELECT * FROM users WHERE login = ?", login) if login else None
     now = store.clock()
     if row is None:
-        _hasher.hash(password or "-")  # the same work as a real check: no timing hint
+        hasher().hash(password or "-")  # the same work as a real check: no timing hint
         raise SignInRefused("Wrong login name or password")
     locked = _locked_until(row)
     if locked is not None and locked > now:
@@ -344,11 +355,11 @@ def sign_in(store: Store, login: str, password: str) -> Session:
     if store.read_only:  # a read-only command: nothing to record
         return session
     with writing(store):
-        rehash = _hasher.check_needs_rehash(row["password_hash"])
+        rehash = hasher().check_needs_rehash(row["password_hash"])
         store.conn.execute(
             "UPDATE users SET failures = 0, locked_until = NULL, last_sign_in = ?"
             + (", password_hash = ?" if rehash else "") + " WHERE id = ?",
-            (store.now(), *([_hasher.hash(password)] if rehash else []), row["id"]))
+            (store.now(), *([hasher().hash(password)] if rehash else []), row["id"]))
         audit.record(store, login, "user", row["id"], "sign-in", [])
     return session
 
@@ -377,7 +388,7 @@ def _insert(store: Store, actor: str, login: str, display_name: str, roles: Iter
         "INSERT INTO users (login, display_name, roles, active, password_hash, must_change, "
         "failures, created_at, created_by, changed_at, changed_by) "
         "VALUES (?, ?, ?, 1, ?, ?, 0, ?, ?, ?, ?)",
-        (login, display_name, ",".join(sorted(roles)), _hasher.hash(password),
+        (login, display_name, ",".join(sorted(roles)), hasher().hash(password),
          int(must_change), now, actor, now, actor))
     user_id = int(cursor.lastrowid or 0)
     keep_wrap(store, login, password)
@@ -397,9 +408,11 @@ def _row(store: Store, sql: str, *params) -> dict | None:
 
 
 def _verify(stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):  # VerifyMismatchError is a VerificationError
         return False
 
 

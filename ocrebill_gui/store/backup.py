@@ -18,11 +18,11 @@ from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.audit_chain import verify_audit
 from ocrebill_gui.store.db import Store, connect_encrypted
 from ocrebill_gui.store.errors import (
-    DATABASE_ERRORS,
-    SQLITE_ERRORS,
     BackupExists,
     StoreError,
     as_store_error,
+    database_errors,
+    sqlite_errors,
     translate,
 )
 from ocrebill_gui.store.migrations import SCHEMA_VERSION, user_version
@@ -89,7 +89,7 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
             create_private(partial)  # SQLite gives its journals the same mode
             copy = (connect_encrypted(os.fspath(partial), store.key) if store.key is not None
                     else sqlite3.connect(partial))
-        except SQLITE_ERRORS as exc:
+        except sqlite_errors() as exc:
             partial.unlink(missing_ok=True)
             raise as_store_error(exc, target) from exc
         except OSError as exc:
@@ -150,7 +150,7 @@ def check_database(store: Store) -> CheckReport:
     def attempt(what: str, run):
         try:
             return run(), None
-        except DATABASE_ERRORS as exc:
+        except database_errors() as exc:
             return None, f"{what}: cannot be read ({exc})"
 
     integrity, error = attempt("integrity check", lambda: [

@@ -34,11 +34,11 @@ import sqlite_utils
 
 from ocrebill_gui.files import POSIX, create_private, make_private, private_folder
 from ocrebill_gui.store.errors import (
-    DATABASE_ERRORS,
     NewerSchemaError,
     ReadOnlyError,
     StoreError,
     UnreadableDatabase,
+    database_errors,
     translate,
 )
 from ocrebill_gui.store.migrations import PAGE_SIZE, SCHEMA_VERSION, migrate
@@ -201,7 +201,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
                 conn.execute(f"PRAGMA wal_autocheckpoint = {4 * 1024 * 1024 // page_size(conn)}")
                 if version < SCHEMA_VERSION:
                     migrate(db)
-    except DATABASE_ERRORS as exc:  # e.g. raised outside translate by sqlite-utils
+    except database_errors() as exc:  # e.g. raised outside translate by sqlite-utils
         conn.close()
         raise UnreadableDatabase(f"{target}: {exc}") from exc
     except BaseException:
@@ -269,7 +269,7 @@ def _check_encryption(target: Path, key: bytes | None) -> None:
 def _check_key(conn, target: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         conn.close()
         raise UnreadableDatabase(f"{target}: the key does not open it (a wrong key or key "
                                  "file, or a damaged database): it was not changed") from exc

@@ -38,7 +38,7 @@ from ocrebill_gui.store.demo_plan import (
     plan_demo,
 )
 from ocrebill_gui.store.demo_writer import write_plan
-from ocrebill_gui.store.errors import SQLITE_ERRORS, InvalidRecord, StoreError
+from ocrebill_gui.store.errors import InvalidRecord, StoreError, sqlite_errors
 from ocrebill_gui.store.keys import (
     Sidecar,
     audit_key,
@@ -283,7 +283,7 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
         else:
             sidecar_path(target).unlink(missing_ok=True)
         os.replace(building, target)
-    except SQLITE_ERRORS as exc:
+    except sqlite_errors() as exc:
         raise StoreError(f"Cannot build the demo database at {target}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot write {target}: {exc.strerror or exc}") from exc

@@ -14,8 +14,6 @@ import hashlib
 import os
 from pathlib import Path
 
-from argon2 import PasswordHasher
-
 from ocrebill_gui.store import accounts
 from ocrebill_gui.store.db import Store, file_is_encrypted, open_store
 
@@ -29,17 +27,22 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
     ("biller", "Joe Biller", "biller"),
 )
 
-class _DemoHasher(PasswordHasher):
-    """argon2id at its cheapest, the n-th hash with the n-th salt of a fixed sequence."""
+def _demo_hasher():
+    """argon2id at its cheapest, the n-th hash with the n-th salt of a fixed sequence (argon2
+    imported here, when demo accounts are made: not before the sign-in screen)."""
+    from argon2 import PasswordHasher
 
-    def __init__(self) -> None:
-        super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
-        self._made = 0
+    class DemoHasher(PasswordHasher):
+        def __init__(self) -> None:
+            super().__init__(time_cost=1, memory_cost=1024, parallelism=1)
+            self._made = 0
 
-    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
-        self._made += 1
-        fixed = hashlib.sha256(f"ocrebill-demo-account-{self._made}".encode()).digest()[:16]
-        return super().hash(password, salt=salt or fixed)
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            self._made += 1
+            fixed = hashlib.sha256(f"ocrebill-demo-account-{self._made}".encode()).digest()[:16]
+            return super().hash(password, salt=salt or fixed)
+
+    return DemoHasher()
 
 
 def demo_accounts_text() -> str:
@@ -50,7 +53,8 @@ def demo_accounts_text() -> str:
 def add_demo_accounts(store: Store, *, cheap: bool = True) -> None:
     """The four demo accounts in a database that has none yet (the first is its
     administrator); the password rule is waived for "demo", and none must change it."""
-    previous = accounts.use_hasher(_DemoHasher()) if cheap else None
+    if cheap:
+        previous = accounts.use_hasher(_demo_hasher())
     try:
         (login, name, _role), *others = DEMO_ACCOUNTS
         admin = accounts.create_first_admin(store, login, name, DEMO_PASSWORD,
@@ -59,8 +63,8 @@ def add_demo_accounts(store: Store, *, cheap: bool = True) -> None:
             accounts.add_user(store, admin, login, name, [role], DEMO_PASSWORD,
                               must_change=False, password_rule=False)
     finally:
-        if previous is not None:
-            accounts.use_hasher(previous)
+        if cheap:
+            accounts.use_hasher(previous)  # None (not made yet) included
 
 
 

@@ -55,10 +55,10 @@ from ocrebill_gui.store.db import (
     open_store,
 )
 from ocrebill_gui.store.errors import (
-    DATABASE_ERRORS,
     InvalidRecord,
     StoreError,
     UnreadableDatabase,
+    database_errors,
 )
 
 PLAIN_BACKUP_SUFFIX = ".plain-backup"
@@ -183,7 +183,7 @@ def create_encrypted_database(path: str | os.PathLike[str], login: str, display_
             os.fsync(handle.fileno())
         os.replace(keys.sidecar_path(partial), sidecar)
         os.replace(partial, target)
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         raise StoreError(f"Cannot create {target}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create {target}: {exc.strerror or exc}") from exc
@@ -260,7 +260,7 @@ def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
         os.replace(partial, target)
         for suffix in ("-wal", "-shm"):
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         raise StoreError(f"Cannot encrypt {target}: {exc}; the original was not changed") \
             from exc
     finally:

@@ -7,15 +7,36 @@ what to do. SQLite's own exceptions never leave the store: `translate()` turns t
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlcipher3 import dbapi2 as sqlcipher
+# The stdlib's and SQLCipher's (encrypted databases) exceptions are two parallel class trees.
+# sqlcipher3 (~5 MB resident: SQLCipher and OpenSSL) is imported only when an encrypted file is
+# opened, so these are asked for when an exception is caught (`except sqlite_errors():`): until
+# sqlcipher3 is loaded no exception of its can be raised.
 
-# The stdlib's and SQLCipher's (encrypted databases) exceptions: two parallel class trees.
-SQLITE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher.Error)
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
+
+def sqlite_errors() -> tuple[type[Exception], ...]:
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    return (sqlite3.Error,) if cipher is None else (sqlite3.Error, cipher.Error)
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    return ((sqlite3.DatabaseError,) if cipher is None
+            else (sqlite3.DatabaseError, cipher.DatabaseError))
+
+
+def __getattr__(name: str) -> tuple[type[Exception], ...]:
+    """SQLITE_ERRORS and DATABASE_ERRORS, both trees (for code that imports the tuples: it
+    loads sqlcipher3; prefer the functions above)."""
+    if name in ("SQLITE_ERRORS", "DATABASE_ERRORS"):
+        import sqlcipher3.dbapi2  # noqa: F401
+
+        return sqlite_errors() if name == "SQLITE_ERRORS" else database_errors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # SQLite primary result codes (https://sqlite.org/rescode.html).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
@@ -123,5 +144,5 @@ def translate(path: Path | str) -> Iterator[None]:
     """Re-raise any sqlite3 error inside the block as the matching StoreError."""
     try:
         yield
-    except SQLITE_ERRORS as exc:
+    except sqlite_errors() as exc:
         raise as_store_error(exc, path) from exc

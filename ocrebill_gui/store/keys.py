@@ -38,12 +38,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.store.errors import StoreError
 
@@ -113,7 +107,30 @@ def _recovery_bytes(recovery_key: str) -> bytes:
     return raw
 
 
+# cryptography (~7 MB resident) and argon2 are imported when a key is wrapped or unwrapped,
+# not with this module: a plain database's sign-in screen and day list never need them.
+
+def _seal(key: bytes, nonce: bytes, data: bytes, associated: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key).encrypt(nonce, data, associated)
+
+
+def _open_sealed(key: bytes, nonce: bytes, sealed: bytes, associated: bytes) -> bytes | None:
+    """The data, or None when `key` does not open it (a wrong password or recovery key)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, associated)
+    except InvalidTag:
+        return None
+
+
 def _hkdf(secret: bytes, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt,
                 info=b"ocrebill recovery wrap v1").derive(secret)
 
@@ -175,14 +192,15 @@ def create_sidecar(db_path: str | os.PathLike[str], key: bytes, recovery_key: st
                                               "reset": [], "failures": {}})
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_hkdf(_recovery_bytes(recovery_key), salt)).encrypt(nonce, key,
-                                                                          b"recovery")
+    sealed = _seal(_hkdf(_recovery_bytes(recovery_key), salt), nonce, key, b"recovery")
     sidecar.data["recovery"] = {"kdf": "hkdf-sha256", "salt": _b64(salt), "nonce": _b64(nonce),
                                 "wrapped": _b64(sealed)}
     return sidecar
 
 
 def _derive(password: str, salt: bytes, params: dict) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(password.encode("utf-8"), salt, time_cost=int(params["time_cost"]),
                            memory_cost=int(params["memory_cost"]),
                            parallelism=int(params["parallelism"]), hash_len=KEY_BYTES,
@@ -195,7 +213,7 @@ def set_wrap(sidecar: Sidecar, login: str, password: str, key: bytes, *,
     login = login.strip().lower()
     chosen = dict(params or (DEMO_ARGON2 if sidecar.demo else ARGON2))
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-    sealed = AESGCM(_derive(password, salt, chosen)).encrypt(nonce, key, _aad(login))
+    sealed = _seal(_derive(password, salt, chosen), nonce, key, _aad(login))
     sidecar.data["accounts"][login] = {"kdf": "argon2id", "salt": _b64(salt), **chosen,
                                        "nonce": _b64(nonce), "wrapped": _b64(sealed)}
     _unlist(sidecar, login)
@@ -263,11 +281,8 @@ def unwrap(sidecar: Sidecar, login: str, password: str) -> bytes | None:
     except (KeyError, TypeError, ValueError) as exc:
         raise KeyFileError(f"{sidecar.path}: the entry of {login} is damaged ({exc}): ask an "
                         "administrator to reset the password, or use the recovery key") from None
-    try:
-        key = AESGCM(_derive(password, salt, params)).decrypt(nonce, sealed, _aad(login))
-    except InvalidTag:
-        return None
-    return key if len(key) == KEY_BYTES else None
+    key = _open_sealed(_derive(password, salt, params), nonce, sealed, _aad(login))
+    return key if key is not None and len(key) == KEY_BYTES else None
 
 
 # --- unlocking ---------------------------------------------------------------------------
@@ -323,10 +338,10 @@ def unlock_with_recovery(db_path: str | os.PathLike[str], recovery_key: str) -> 
     except (KeyError, TypeError, ValueError):
         raise KeyFileError(f"{sidecar.path}: its recovery entry is damaged: restore the key file "
                         "from a backup") from None
-    try:
-        return AESGCM(_hkdf(raw, salt)).decrypt(nonce, sealed, b"recovery")
-    except InvalidTag:
-        raise UnlockRefused("Wrong recovery key: nothing was opened") from None
+    key = _open_sealed(_hkdf(raw, salt), nonce, sealed, b"recovery")
+    if key is None:
+        raise UnlockRefused("Wrong recovery key: nothing was opened")
+    return key
 
 
 def _save_quietly(sidecar: Sidecar) -> None:
