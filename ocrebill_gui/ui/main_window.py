@@ -230,6 +230,12 @@ class MainWindow(SessionControl, QMainWindow):
         focus = getattr(page, "focus_table", None)
         if focus is not None:
             focus()
+            return
+        from ocrebill_gui.ui.qt import QTableView
+
+        lists = [v for v in page.findChildren(QTableView) if v.isVisibleTo(page)]
+        if lists:  # the screen's first list; Down picks its first row
+            lists[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def step_day(self, days: int) -> None:
         """Alt+Left / Alt+Right on Today: the day before or after; 0: back to today."""
@@ -378,7 +384,7 @@ class MainWindow(SessionControl, QMainWindow):
         """The signed-in person's open visit tabs (ids), to restore at their next sign-in."""
         if self.session is not None and self.visit_window is not None:
             ids, front = self.visit_window.open_visit_ids()
-            self._layout.save_open_visits(self.session.user_id, ids, front)
+            self._layout.save_open_visits(self._visits_key(), ids, front)
 
     def restore_open_visits(self) -> None:
         """The tabs this person had open when they last left, behind their first screen;
@@ -388,7 +394,7 @@ class MainWindow(SessionControl, QMainWindow):
 
         if self.session is None or self.store is None or not self.may("patients.read"):
             return
-        ids, front = self._layout.open_visits(self.session.user_id)
+        ids, front = self._layout.open_visits(self._visits_key())
         tabs = []
         for index, visit_id in enumerate(ids):
             try:
@@ -402,6 +408,15 @@ class MainWindow(SessionControl, QMainWindow):
         if tabs:
             self._visits().restore(tabs, front)
             self.page_actions["visits"].setEnabled(True)
+
+    def _visits_key(self) -> str:
+        """Whose open visits in which database: ids mean nothing in another one (a new demo
+        has other visits under the same numbers)."""
+        import hashlib
+
+        assert self.session is not None and self.store is not None
+        where = hashlib.sha256(str(self.store.path).encode()).hexdigest()[:12]
+        return f"{where}.user{self.session.user_id}"
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.remember_open_visits()

@@ -60,21 +60,21 @@ class WindowLayout:
     def save_part(self, key: str, part: QSplitter | QHeaderView) -> None:
         self._settings.setValue(f"parts/{key}", part.saveState())
 
-    def open_visits(self, user_id: int) -> tuple[list[int], int]:
-        """The visit tabs `user_id` had open when they last left (ids only, never names), and
-        which was in front."""
-        text = str(self._settings.value(f"openVisits/user{user_id}", "") or "")
+    def open_visits(self, who: str) -> tuple[list[int], int]:
+        """The visit tabs `who` (a database and a user, ui/main_window) had open when they
+        last left (ids only, never names), and which was in front."""
+        text = str(self._settings.value(f"openVisits/{who}", "") or "")
         ids = [int(part) for part in text.split(",") if part.strip().isdigit()]
-        front = self._settings.value(f"openVisits/user{user_id}.front", 0)
+        front = self._settings.value(f"openVisits/{who}.front", 0)
         try:
             front = int(front)
         except (TypeError, ValueError):
             front = 0
         return ids, min(max(front, 0), max(len(ids) - 1, 0))
 
-    def save_open_visits(self, user_id: int, ids: list[int], front: int) -> None:
-        self._settings.setValue(f"openVisits/user{user_id}", ",".join(str(i) for i in ids))
-        self._settings.setValue(f"openVisits/user{user_id}.front", front)
+    def save_open_visits(self, who: str, ids: list[int], front: int) -> None:
+        self._settings.setValue(f"openVisits/{who}", ",".join(str(i) for i in ids))
+        self._settings.setValue(f"openVisits/{who}.front", front)
 
     def sync(self) -> None:
         """Write to disk now (Qt also writes on its own when the app quits)."""

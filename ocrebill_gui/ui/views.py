@@ -66,6 +66,9 @@ def fit_columns(view: QTableView, layout: WindowLayout | None = None) -> None:
                                          60 * em))
     if layout is not None:
         layout.restore_part(f"header/{view.objectName()}", header)
+        if view.isSortingEnabled():  # widths and order kept; the rows in the list's own order
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # (a layout saved
+            # before sorting held "column 0, descending", Qt's default: lists came reversed)
 
 
 def fit_height(view: QTableView, *, least: int = 2, most: int = 8) -> None:

@@ -103,7 +103,8 @@ def test_ctrl_1_puts_the_keyboard_in_the_list_and_alt_arrows_change_the_day(wind
     assert today.model.day == date(2026, 3, 9)
     qtbot.keySequence(window, QKeySequence("Alt+Right"))
     assert today.model.day == date(2026, 3, 10)
-    window.show_page("patients")
+    qtbot.keySequence(window, QKeySequence("Ctrl+2"))  # the patient list, not the form
+    qtbot.waitUntil(window.page("patients").list_view.hasFocus)
     qtbot.keySequence(window, QKeySequence("Alt+Left"))  # only on Today
     assert today.model.day == date(2026, 3, 10)
 

@@ -49,9 +49,29 @@ def test_someone_else_does_not_get_them_and_a_deleted_visit_is_left_out(
     other = reopen(qtbot, store, layout, clock, login="kim")
     assert other.visit_window is None
     assert other.close()
-    layout.save_open_visits(staff.session(store, "desk.amy").user_id,
-                            [999999, clinic["running"]], 1)
+    amy = staff.session(store, "desk.amy")
+    again = reopen(qtbot, store, layout, clock)
+    key = again._visits_key()
+    assert again.close()
+    assert str(amy.user_id) in key
+    layout.save_open_visits(key, [999999, clinic["running"]], 1)
     again = reopen(qtbot, store, layout, clock)
     assert [t.visit_id for t in again.visit_window.visit_tabs()] == [clinic["running"]]
     assert again.visit_window.tabs.currentIndex() == 0
     assert again.close()
+
+
+def test_another_database_does_not_get_them(window, qtbot, store, layout, clock, clinic,
+                                            tmp_path):
+    """Visit ids are a database's own: a new demo has other visits under the same numbers."""
+    from ocrebill_gui import store as api
+
+    window.open_visit(clinic["running"])
+    assert window.close()
+    other = api.open_store(tmp_path / "other.sqlite")
+    try:
+        again = reopen(qtbot, other, layout, clock)
+        assert again.visit_window is None
+        assert again.close()
+    finally:
+        other.close()

@@ -62,3 +62,25 @@ def test_a_one_page_list_sorts_its_rows(window, qtbot):
     click_header(qtbot, view, 0)
     names = column_texts(model)
     assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_a_layout_saved_before_sorting_does_not_reverse_the_lists(qtbot, store, clinic,
+                                                                  layout, clock):
+    """Qt's default sort indicator is column 0, descending: a layout saved before the
+    headers sorted held it, and restoring it listed every table backwards."""
+    import staff
+
+    from ocrebill_gui.ui.main_window import MainWindow
+    from ocrebill_gui.ui.qt import QTableView
+
+    old = QTableView()
+    old.setObjectName("patientList")
+    old.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    layout.save_part("header/patientList", old.horizontalHeader())
+    main = MainWindow(layout, clock=clock)
+    qtbot.addWidget(main)
+    main.attach_store(store, staff.session(store, "desk.amy"))
+    patients = main.show_page("patients")
+    assert column_texts(patients.patients) == ["M\u00fcller, Ada", "Mulligan, Tom",
+                                               "Rivera, Ana"]
+    assert patients.patients.order is None
