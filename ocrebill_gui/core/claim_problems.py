@@ -51,7 +51,7 @@ def submission_problems(submission: ClaimSubmission, *,
     elif electronic and len(billing.address.postal_code) != 9:
         add(ClaimProblem("billing.address.postal_code",
                          "must be the 9-digit ZIP+4 on an 837 (5010 billing provider)"))
-    _provider(problems, "rendering", submission.rendering, required=False)
+    _provider(problems, "rendering", submission.rendering, required=True)  # 2310B, 24J
     _provider(problems, "facility", submission.facility, required=False)
     if submission.referring is None:
         if submission.ordering_required:

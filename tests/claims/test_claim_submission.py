@@ -89,6 +89,11 @@ def test_missing_member_id_npi_and_ordering_provider() -> None:
         "subscriber": SUBSCRIBER.model_copy(update={"member_id": " "})}))
     assert "billing.npi" in fields(sub.model_copy(update={
         "billing": BILLING.model_copy(update={"npi": ""})}))
+    for who in ("rendering", "referring"):  # on the claim, so with an NPI
+        provider = getattr(sub, who).model_copy(update={"npi": ""})
+        assert fields(sub.model_copy(update={who: provider})) == [f"{who}.npi"]
+    no_facility_npi = sub.facility.model_copy(update={"npi": ""})
+    assert fields(sub.model_copy(update={"facility": no_facility_npi})) == []
     no_ordering = ClaimParties(**{**OFFICE_PARTIES.__dict__, "referring": None})
     problems = submission_problems(submission(parties=no_ordering))
     assert [p.field for p in problems] == ["referring"]
