@@ -66,7 +66,8 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     payer = resolve_payer(document, catalog)
     story: list[Flowable] = [visit_block(document, payer)]
     story += [*heading("Diagnoses"), _diagnoses(document, claim)]
-    story += [*heading("Services"), _services(claim, practice)]
+    story += [*heading("Services"), _services(claim, practice, catalog,
+                                              document.setting == "hospital_outpatient")]
     story += [*heading("Administrations"), _administrations(document, catalog)]
     story += [*heading("Open findings"), *accepted_note(claim, accepted), _findings(claim)]
     story += [gap(8), KeepTogether(signature_block("Rendering provider signature",
@@ -106,7 +107,11 @@ def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
 _SERVICE_WIDTHS = [0.03, 0.07, 0.055, 0.355, 0.04, 0.055, 0.2, 0.085, 0.11]
 
 
-def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
+def _services(claim: ClaimResult, practice: PracticeSettings, catalog: Catalog,
+              institutional: bool) -> Table:
+    """The lines; a hospital-outpatient visit's with their UB-04 revenue codes (from data)."""
+    from ocrebill_gui.core.revenue_codes import default_revenue_codes, revenue_code_for
+
     widths = [CONTENT_WIDTH * w for w in _SERVICE_WIDTHS]
     rows = [["#", "Code", "Mod", "Description", "Dx", "Units", "NDC", "Fee/unit", "Charge"]]
     total = Decimal("0.00")
@@ -120,8 +125,13 @@ def _services(claim: ClaimResult, practice: PracticeSettings) -> Table:
             total += charge
         pointers = "".join(POINTER_LETTERS[p - 1] if 0 < p <= len(POINTER_LETTERS) else str(p)
                            for p in line.diagnosis_pointers)
+        label = line.label
+        if institutional:
+            revenue = revenue_code_for(default_revenue_codes(), catalog, line.code,
+                                       bool(line.ndc))
+            label = f"Rev. {revenue}: {label}"
         rows.append([str(number), line.code, " ".join(line.modifiers),
-                     wrap(line.label, widths[3] - 8), pointers, str(line.units),
+                     wrap(label, widths[3] - 8), pointers, str(line.units),
                      wrap(line.ndc_entry, widths[6] - 8),
                      money(fee) if fee is not None else "-",
                      money(charge) if charge is not None else "no fee"])
