@@ -42,6 +42,7 @@ from ocrebill_gui.store.errors import (
     translate,
 )
 from ocrebill_gui.store.migrations import PAGE_SIZE, SCHEMA_VERSION, migrate
+from ocrebill_gui.store.network_drive import refuse_network_drive
 from ocrebill_gui.store.unfinished_backups import remove_unfinished
 
 ENV_VAR = "OCREBILL_DB"
@@ -143,6 +144,7 @@ def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = Tru
         return open_server(target, create=create, read_only=read_only, clock=clock, key=key,
                            busy_timeout=DEFAULT_BUSY_TIMEOUT if busy_timeout is None
                            else busy_timeout)
+    refuse_network_drive(target)  # SQLite corrupts files shared over SMB, NFS...
     if key is None:
         key = _remembered.get(_identity(target))
     exists = target.exists()
