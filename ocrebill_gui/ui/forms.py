@@ -26,6 +26,7 @@ from ocrebill_gui.ui.qt import (
     QSizePolicy,
     QSpinBox,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -257,7 +258,21 @@ class RecordDialog(QDialog):
         problems = self._validate(self.values())
         self.general.show_message(self.grid.show_problems(problems))
         self.save_button.setEnabled(not problems)
+        QTimer.singleShot(0, self, self._fit_height)  # once the messages are laid out
         return not problems
+
+    def _fit_height(self) -> None:
+        """Grow to the height the wrapped lines need at this width: a dialog grows for its
+        widgets' minimum sizes, not for text that wraps, so a hint under a field was cut
+        when an error line appeared above it."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
         if not self.check():
