@@ -185,3 +185,35 @@ def test_semantic_checks_pyx12_does_not_make() -> None:
     assert any("not the sum of its line charges (43570)" in p
                for p in semantic_problems(wrong_total))
     assert semantic_problems("hello") == ["the file does not start with an ISA segment"]
+
+
+def test_a_batch_leaves_out_the_claims_that_fail_and_names_why() -> None:
+    from claim_parties import SUBSCRIBER
+
+    from ocrebill_gui.core.x12.batch import write_batch
+
+    good = [submission(visit_id=1), submission("05-waste-jw-line", visit_id=2)]
+    no_member = submission(visit_id=3).model_copy(update={
+        "subscriber": SUBSCRIBER.model_copy(update={"member_id": ""})})
+    hospital = submission("06-facility-premeds", visit_id=4)
+    counters = InMemoryControlNumbers()
+    batch = write_batch([good[0], no_member, hospital, good[1]], "837p", SETTINGS, counters,
+                        at=CLOCK)
+    assert batch.written == ["1", "2"]
+    assert {k: [p.field for p in v] for k, v in batch.left_out.items()} == \
+        {"3": ["subscriber.member_id"], "4": ["claim.setting"]}
+    accepted(batch.text)
+    nothing = write_batch([no_member], "837p", SETTINGS, counters, at=CLOCK)
+    assert nothing.text == "" and counters.next_interchange() == 2  # no number was spent
+    institutional = write_batch([hospital], "837i", SETTINGS, counters, at=CLOCK)
+    assert institutional.written == ["4"] and institutional.left_out == {}
+    accepted(institutional.text)
+
+
+def test_isa_ids_longer_than_their_fields_are_refused() -> None:
+    from dataclasses import replace
+
+    counters = numbers()
+    with pytest.raises(ValueError, match="longer than 15"):
+        write_837p([submission()], replace(SETTINGS, sender_id="X" * 16), counters, at=CLOCK)
+    assert counters.next_interchange() == 1  # none taken

@@ -76,7 +76,9 @@ class InterchangeSettings:
 
 def envelope(bodies: Sequence[list[Segment]], settings: InterchangeSettings,
              numbers: ControlNumbers, at: datetime, version: str) -> list[Segment]:
-    """ISA, GS, one ST..SE per body, GE, IEA."""
+    """ISA, GS, one ST..SE per body, GE, IEA. Settings that cannot go in an ISA are refused
+    before any control number is taken."""
+    _isa(settings, 0, at)
     isa13 = numbers.next_interchange()
     gs06 = numbers.next_group()
     out: list[Segment] = [_isa(settings, isa13, at)]
