@@ -208,6 +208,24 @@ def _v5_audit_chain(db: sqlite_utils.Database) -> None:
     install_chain(db.conn)
 
 
+def _v6_presence(db: sqlite_utils.Database) -> None:
+    """Who else works on the database now (store/presence.py), on both backends: the apps
+    running (`workstations`, a heartbeat each) and the visits they have open (`visit_leases`)."""
+    text = 'TEXT COLLATE "C"' if getattr(db, "dialect", "sqlite") == "postgresql" else "TEXT"
+    big = "BIGINT" if getattr(db, "dialect", "sqlite") == "postgresql" else "INTEGER"
+    db.execute(f"""CREATE TABLE workstations (
+                     session_id {text} NOT NULL PRIMARY KEY,
+                     workstation {text} NOT NULL, login {text} NOT NULL,
+                     display_name {text} NOT NULL, started_at {text} NOT NULL,
+                     heartbeat {text} NOT NULL)""")
+    db.execute(f"""CREATE TABLE visit_leases (
+                     visit_id {big} NOT NULL PRIMARY KEY,
+                     session_id {text} NOT NULL, workstation {text} NOT NULL,
+                     login {text} NOT NULL, display_name {text} NOT NULL,
+                     since {text} NOT NULL, heartbeat {text} NOT NULL)""")
+    db.execute("CREATE INDEX idx_visit_leases_session_id ON visit_leases (session_id)")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -222,7 +240,7 @@ PAGE_SIZE = 16384
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
-    _v5_audit_chain]
+    _v5_audit_chain, _v6_presence]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -74,6 +74,7 @@ class MainWindow(SessionControl, QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()  # pages to reload before they are shown again
         self.visit_window: QWidget | None = None
+        self.shared: Any = None  # ui/shared_status.SharedWatch, once the database is open
         self.stack = QStackedWidget()
         self.placeholder = QLabel("Opening the database...")
         self.placeholder.setObjectName("placeholder")
@@ -163,6 +164,9 @@ class MainWindow(SessionControl, QMainWindow):
         self.store = store
         self.setWindowTitle(store.path.name)  # shown as "NAME - OcreBill"
         self.statusBar().showMessage(f"Database {store.path}")
+        from ocrebill_gui.ui.shared_status import SharedWatch
+
+        self.shared = SharedWatch(self)  # other workstations, leases, their changes
         if session is not None:
             self.start_session(session)
         else:
@@ -366,6 +370,10 @@ class MainWindow(SessionControl, QMainWindow):
         return VisitEditor(self.store, visit_id, clock=self._clock, session=self.session,
                            patient_id=patient_id)
 
+    def refresh_lists(self) -> None:
+        """Another workstation changed the database: the lists show it (ui/shared_status)."""
+        self._visit_changed(0)
+
     def _visit_changed(self, _visit_id: int) -> None:
         """A visit was saved (every autosave) or finalized: the page in front is reloaded now,
         the others when they next come to the front."""
@@ -424,6 +432,8 @@ class MainWindow(SessionControl, QMainWindow):
             event.ignore()  # an editor could not save its draft: keep everything open
             return
         self.idle.stop()
+        if self.shared is not None:
+            self.shared.stop()
         self.save_layout()
         super().closeEvent(event)
 
