@@ -19,7 +19,9 @@ server or the file refused or a check failed (the table named), 2 bad input.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 EXIT_STORE, EXIT_INPUT = 1, 2
@@ -121,7 +123,20 @@ def _source_file(args: argparse.Namespace, text: str) -> Path | str:
     return path
 
 
-def _sign_in_file(args: argparse.Namespace, path: Path, restoring: bool):
+def _working_copy(path: Path, folder: Path) -> Path:
+    """A private copy of a backup file (and its key file) to restore from: the backup itself
+    is never upgraded to this OcreBill's schema or signed into."""
+    from ocrebill_gui.files import create_private
+
+    for source in (path, Path(f"{path}.keys")):
+        if source.exists():
+            copy = folder / source.name
+            create_private(copy)
+            shutil.copyfile(source, copy)
+    return folder / path.name
+
+
+def _sign_in_file(args: argparse.Namespace, path: Path):
     """Open the file as one of its administrators: (store, session). An encrypted file is
     unlocked with the same login and password (its key file beside it)."""
     from ocrebill_gui.cli.sign_in import login_name, password_for
@@ -138,9 +153,7 @@ def _sign_in_file(args: argparse.Namespace, path: Path, restoring: bool):
             key = unlock(path, login, password)
         except UnlockRefused as exc:
             raise SignInRefused(f"Cannot sign in as {login}: {exc}") from None
-    # a backup is read as it is (never upgraded or signed into); a file moving to the server
-    # is brought to this OcreBill's schema first, and the sign-in is in its audit log
-    store = open_store(path, create=False, key=key, read_only=restoring)
+    store = open_store(path, create=False, key=key)  # brought to this OcreBill's schema
     try:
         if not has_accounts(store):
             raise StoreError(f"{path} has no staff accounts: create its administrator first "
@@ -168,12 +181,17 @@ def run_migrate(args: argparse.Namespace, action: str = "migrate") -> int:
     except StoreError as exc:
         return _fail(args, str(exc), EXIT_INPUT)
     try:
-        store, session = _sign_in_file(args, source, action == "restore")
-        with store:
-            print(f"Copying {source.name} onto {address}...", file=sys.stderr)
-            report = move_to_server(store, address, session.actor, action=action)
+        with tempfile.TemporaryDirectory(prefix="ocrebill-restore-") as folder:
+            if action == "restore":
+                source = _working_copy(source, Path(folder))
+            store, session = _sign_in_file(args, source)
+            with store:
+                print(f"Copying {source.name} onto {address}...", file=sys.stderr)
+                report = move_to_server(store, address, session.actor, action=action)
     except StoreError as exc:
         return _fail(args, str(exc))
+    except OSError as exc:
+        return _fail(args, f"cannot copy {source} to restore from it: {exc.strerror or exc}")
     rows = [("Table", "File", "Server", "")]
     for table in report.copied:
         rows.append((table, str(report.source_counts[table]),

@@ -65,8 +65,8 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
     copy is private (0600). An existing `dest` is replaced only with `force`
     (BackupExists otherwise, before anything is written)."""
     if not isinstance(store.path, Path):
-        raise StoreError(f"{store.path} is a server: back it up with PostgreSQL's pg_dump "
-                         "(docs/server.md); `ocrebill backup` copies database files.")
+        raise StoreError(f"{store.path} is a server: back it up with "
+                         "store/server_backup.backup_server (`ocrebill backup` does)")
     text = os.fspath(dest)
     target = Path(text).expanduser()
     if text.endswith(("/", os.sep)) and not target.is_dir():

@@ -46,6 +46,7 @@ class SharedWatch(QObject):
         self.workstation = workstation_name()
         self.label = QLabel()
         self.label.setObjectName("sharedStatus")
+        self.label.setContentsMargins(0, 0, 12, 0)  # apart from "Signed in as ..."
         self.label.hide()
         window.statusBar().insertPermanentWidget(0, self.label)
         self.timer = QTimer(self)

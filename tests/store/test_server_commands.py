@@ -227,17 +227,22 @@ def test_a_server_backup_goes_back_onto_an_empty_database(practice, tmp_path, ca
         with st.open_store(backup) as copy:
             assert table_counts(copy) == {**counts, "audit_log": counts["audit_log"] + 1}
     target = _other_db(pg_server, request, "restored")
+    before = backup.read_bytes()
     code, out, err = run(capsys, "server", "restore", str(backup), target, "--user", "admin")
     assert code == 0, err
+    assert backup.read_bytes() == before  # restored from a copy: the backup stays as it was
     assert "every table's rows match" in out
     with st.open_store(target) as restored:
         got = table_counts(restored)
         assert verify_audit(restored.conn).problems == []
         nurse = sign_in(restored, "nurse", DEMO_PASSWORD)
         assert st.count_visits(restored, nurse) == 80
-    # the backup's sign-in is in it (+1); restoring a database file records itself (+1),
-    # a dump is the database as it was
-    assert got == {**counts, "audit_log": counts["audit_log"] + (2 if logical else 1)}
+    # the backup's sign-in is in it (+1); restoring a database file signs in to a copy of it
+    # (+1) and records itself (+1), the backup file untouched; a dump is the database as it was
+    assert got == {**counts, "audit_log": counts["audit_log"] + (3 if logical else 1)}
+    if logical:
+        with st.open_store(backup) as copy:
+            assert table_counts(copy)["audit_log"] == counts["audit_log"] + 1
 
 
 def test_a_dump_with_a_manifest_that_disagrees_is_refused(practice, tmp_path, capsys,
