@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ocrebill_gui.store import audit  # audit.py imports this module: used at call time
 from ocrebill_gui.store.db import Store, writing
-from ocrebill_gui.store.keys import keep_active, keep_wrap
+from ocrebill_gui.store.keys import forget_previous, keep_active, keep_wrap, settle_wrap
 from ocrebill_gui.store.errors import InvalidRecord, StoreError
 
 ROLES: dict[str, str] = {
@@ -305,6 +305,7 @@ def reset_password(store: Store, session: Session, login: str, temporary: str) -
         keep_wrap(store, row["login"], temporary)  # an encrypted store's key file
         audit.record(store, session.actor, "user", row["id"], "reset-password",
                [("must_change_password", bool(row["must_change"]), True)])
+    forget_previous(store, row["login"])  # committed: the wrap it replaced goes
 
 
 def change_password(store: Store, session: Session, old: str, new: str) -> Session:
@@ -323,8 +324,9 @@ def change_password(store: Store, session: Session, old: str, new: str) -> Sessi
             "UPDATE users SET password_hash = ?, must_change = 0, changed_at = ?, "
             "changed_by = ? WHERE id = ?",
             (hasher().hash(new), store.now(), session.actor, row["id"]))
-        keep_wrap(store, row["login"], new)
+        keep_wrap(store, row["login"], new)  # the old wrap kept until the commit
         audit.record(store, session.actor, "user", row["id"], "change-password", [])
+    forget_previous(store, row["login"])
     return Session(session.user_id, session.login, session.display_name, session.roles,
                    must_change_password=False, token=session.token)
 
@@ -352,6 +354,7 @@ def sign_in(store: Store, login: str, password: str) -> Session:
         raise SignInRefused(f"The account {login} is disabled: ask an administrator")
     session = Session(row["id"], row["login"], row["display_name"], frozenset(_roles(row)),
                       must_change_password=bool(row["must_change"]))
+    settle_wrap(store, row["login"], password)  # a password change a crash cut in two
     if store.read_only:  # a read-only command: nothing to record
         return session
     with writing(store):

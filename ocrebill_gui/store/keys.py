@@ -9,7 +9,8 @@ known, and its users table is inside it: the wrapped keys live in a small sideca
                           "parallelism", "nonce", "wrapped"}},
      "recovery": {"kdf": "hkdf-sha256", "salt", "nonce", "wrapped"},
      "disabled": [LOGIN...], "reset": [LOGIN...],
-     "failures": {LOGIN: {"count", "locked_until"}}}
+     "failures": {LOGIN: {"count", "locked_until"}},
+     "previous": {LOGIN: [ENTRY...]}}
 
 Each account's entry is the database key sealed with AES-256-GCM under a key derived from the
 account's password with argon2id (its salt and parameters beside it; the login is the
@@ -24,6 +25,16 @@ the sign-in screen needs before unlocking (`demo`). A disabled account's entry i
 (`disabled` keeps its login so that it hears that it is disabled): whoever knew its password
 can no longer unwrap the key from the sidecar on disk (they may have copied it before: the
 database key is not changed).
+
+A new password is written to two places, the wrap here and the hash in the users table, and a
+crash may come between the two. So the new wrap is written first, with the one it replaces
+kept under `previous` (keep_wrap, inside the database transaction), and the old one is dropped
+only once the transaction has committed (forget_previous); unlocking tries the current entry,
+then the previous ones. Killed before the commit, the old password still unlocks the key and
+still signs in; killed after it, the new one does both. The next sign-in on the database
+settles the entry (settle_wrap): the wrap that opens with the password the database accepted
+stays, the others go. (Until then an old password still unwraps the key: no more than a copy
+of the key file taken before the change would give.)
 """
 
 from __future__ import annotations
@@ -53,6 +64,7 @@ ARGON2 = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4}
 # parameters keep `ocrebill demo` and `scripts/run --demo` fast.
 DEMO_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
+MAX_PREVIOUS = 3  # wraps kept from password changes not yet settled
 FREE_FAILURES = 4
 FIRST_LOCK = timedelta(seconds=30)
 LONGEST_LOCK = timedelta(minutes=15)
@@ -226,6 +238,7 @@ def remove_wrap(sidecar: Sidecar, login: str, *, why: str = "disabled") -> None:
     administrator wraps the key for it)."""
     login = login.strip().lower()
     sidecar.data["accounts"].pop(login, None)
+    sidecar.data.get("previous", {}).pop(login, None)
     _unlist(sidecar, login)
     sidecar.data[why].append(login)
 
@@ -240,13 +253,48 @@ def _unlist(sidecar: Sidecar, login: str) -> None:
 # --- keeping the key file in step with the users table (store/accounts.py) ---------------
 
 def keep_wrap(store, login: str, password: str) -> None:
-    """An account created or given a new password on an encrypted store: wrap the key for it
-    (a plain store: nothing to do)."""
+    """An account created or given a new password on an encrypted store: wrap the key for it,
+    the entry it replaces kept under `previous` until the database has committed (a plain
+    store: nothing to do). Called inside the transaction that stores the password's hash."""
     if getattr(store, "key", None) is None:
         return
+    login = login.strip().lower()
     sidecar = read_sidecar(store.path)
+    replaced = sidecar.data["accounts"].get(login)
     set_wrap(sidecar, login, password, store.key)
+    if replaced is not None:
+        kept = sidecar.data.setdefault("previous", {}).setdefault(login, [])
+        kept.insert(0, replaced)
+        del kept[MAX_PREVIOUS:]
     sidecar.save()
+
+
+def forget_previous(store, login: str) -> None:
+    """The database has committed `login`'s new password: its previous wraps go."""
+    if getattr(store, "key", None) is None or store.conn.in_transaction:
+        return  # inside a caller's transaction: the next sign-in settles it
+    sidecar = read_sidecar(store.path)
+    if sidecar.data.get("previous", {}).pop(login.strip().lower(), None) is not None:
+        sidecar.save()
+
+
+def settle_wrap(store, login: str, password: str) -> None:
+    """`login` signed in on the open encrypted store with `password`: of its wraps (after a
+    crash between a password change's two writes, the new and the previous ones), the one that
+    opens with it stays, the others go. Nothing to do (no write) when there is no previous."""
+    if getattr(store, "key", None) is None:
+        return
+    login = login.strip().lower()
+    sidecar = read_sidecar(store.path)
+    previous = sidecar.data.get("previous", {}).get(login)
+    if not previous:
+        return
+    for entry in _entries(sidecar, login):
+        if _unwrap_entry(sidecar, login, entry, password) == store.key:
+            sidecar.data["accounts"][login] = entry
+            del sidecar.data["previous"][login]
+            _save_quietly(sidecar)
+            return
 
 
 def keep_active(store, login: str, active: bool) -> None:
@@ -266,11 +314,25 @@ def _aad(login: str) -> bytes:
 
 
 def unwrap(sidecar: Sidecar, login: str, password: str) -> bytes | None:
-    """The key, or None when the password does not open the entry (KeyFileError when the entry
-    is damaged)."""
-    entry = sidecar.data["accounts"].get(login)
-    if entry is None:
-        return None
+    """The key, or None when the password opens none of `login`'s entries: the current one,
+    then those kept from before a password change that may not have been committed
+    (KeyFileError when an entry is damaged)."""
+    for entry in _entries(sidecar, login):
+        key = _unwrap_entry(sidecar, login, entry, password)
+        if key is not None:
+            return key
+    return None
+
+
+def _entries(sidecar: Sidecar, login: str) -> list[dict]:
+    current = sidecar.data["accounts"].get(login)
+    if current is None:
+        return []
+    previous = sidecar.data.get("previous", {}).get(login) or []
+    return [current, *(e for e in previous if isinstance(e, dict))]
+
+
+def _unwrap_entry(sidecar: Sidecar, login: str, entry: dict, password: str) -> bytes | None:
     try:
         salt, nonce, sealed = (_unb64(entry[k]) for k in ("salt", "nonce", "wrapped"))
         params = {k: int(entry[k]) for k in ARGON2}
@@ -356,6 +418,6 @@ def _duration(seconds: int) -> str:
 
 
 __all__ = ["ARGON2", "DEMO_ARGON2", "KeyFileError", "Sidecar", "UnlockRefused", "audit_key",
-           "create_sidecar", "keep_active", "keep_wrap", "new_key", "new_recovery_key", "read_sidecar",
-           "remove_wrap", "set_wrap", "sidecar_path", "unlock", "unlock_with_recovery",
-           "unwrap"]
+           "create_sidecar", "forget_previous", "keep_active", "keep_wrap", "new_key",
+           "new_recovery_key", "read_sidecar", "remove_wrap", "set_wrap", "settle_wrap",
+           "sidecar_path", "unlock", "unlock_with_recovery", "unwrap"]
