@@ -47,24 +47,20 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="read the administrator's password from FILE instead of asking")
     p.set_defaults(handler=run_init, store_free=True)
 
-    p = what.add_parser("migrate", help="move a database file onto an empty server database",
-                        description="Copy every table of a single PC's database file onto an "
-                                    "empty server database, then compare the rows and verify "
-                                    "the audit chain there.")
-    p.add_argument("file", metavar="FILE", help="the database file (plain or encrypted)")
-    p.add_argument("url", metavar="URL", help=url_help)
-    add_user_option(p)
-    p.set_defaults(handler=run_migrate, store_free=True)
-
-    p = what.add_parser("restore", help="load a backup into an empty server database",
-                        description="Load a backup (a pg_dump dump written by `ocrebill "
-                                    "backup`, or a database file) into an empty server "
-                                    "database, then compare the rows and verify the audit "
-                                    "chain there.")
-    p.add_argument("backup", metavar="BACKUP", help="NAME.dump or a database file")
-    p.add_argument("url", metavar="URL", help=url_help)
-    add_user_option(p)
-    p.set_defaults(handler=run_restore, store_free=True)
+    for name, handler, short, what_for, first, first_help in (
+            ("migrate", run_migrate, "move a database file onto an empty server database",
+             "move a database file onto an empty server database", "file",
+             "the database file (plain or encrypted)"),
+            ("restore", run_restore, "load a backup into an empty server database",
+             "load a backup (a pg_dump dump written by `ocrebill backup`, or a database file) "
+             "into an empty server database", "backup", "NAME.dump or a database file")):
+        p = what.add_parser(name, help=short,
+                            description=f"{what_for[:1].upper()}{what_for[1:]}, then compare "
+                                        "every table's rows and verify the audit chain there.")
+        p.add_argument(first, metavar=first.upper(), help=first_help)
+        p.add_argument("url", metavar="URL", help=url_help)
+        add_user_option(p)
+        p.set_defaults(handler=handler, store_free=True)
 
 
 def _fail(args: argparse.Namespace, message: str, code: int = EXIT_STORE) -> int:

@@ -67,21 +67,11 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
     if not isinstance(store.path, Path):
         raise StoreError(f"{store.path} is a server: back it up with "
                          "store/server_backup.backup_server (`ocrebill backup` does)")
-    text = os.fspath(dest)
-    target = Path(text).expanduser()
-    if text.endswith(("/", os.sep)) and not target.is_dir():
-        # Never create it: a USB stick that is not mounted must not get a local "backup".
-        raise StoreError(f"The folder {target} does not exist (is the drive connected?): "
-                         "nothing was written.")
-    if target.is_dir():
-        target = target / store.path.name
+    target = backup_destination(dest, store.path.name)
     if target.resolve() == store.path.resolve():
         raise StoreError("The backup cannot overwrite the database itself: choose another file.")
     if os.path.lexists(target) and not force:
         raise BackupExists(target)
-    if not target.parent.is_dir():
-        raise StoreError(f"The folder {target.parent} does not exist (is the drive "
-                         "connected?): nothing was written.")
     remove_unfinished(store.path)
     partial = partial_path(target)
     with noted(store.path, partial):
@@ -121,6 +111,23 @@ def backup_database(store: Store, dest: str | os.PathLike[str], *,
             raise
     return BackupReport(path=target, bytes=target.stat().st_size, visits=visits,
                         integrity="ok")
+
+
+def backup_destination(dest: str | os.PathLike[str], name: str) -> Path:
+    """The backup's file: `dest`, or `dest/name` when `dest` is a folder. StoreError when its
+    folder does not exist: never created (a USB stick that is not mounted must not get a
+    local "backup")."""
+    text = os.fspath(dest)
+    target = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) and not target.is_dir():
+        raise StoreError(f"The folder {target} does not exist (is the drive connected?): "
+                         "nothing was written.")
+    if target.is_dir():
+        target = target / name
+    if not target.parent.is_dir():
+        raise StoreError(f"The folder {target.parent} does not exist (is the drive "
+                         "connected?): nothing was written.")
+    return target
 
 
 def _copy_key_file(store: Store, target: Path) -> None:

@@ -115,18 +115,10 @@ def backup_server(store: Store, dest: str | os.PathLike[str], *, force: bool = F
 
 
 def _target(store: Store, dest: str | os.PathLike[str], suffix: str) -> Path:
-    text = os.fspath(dest)
-    target = Path(text).expanduser()
-    if text.endswith(("/", os.sep)) and not target.is_dir():
-        raise StoreError(f"The folder {target} does not exist (is the drive connected?): "
-                         "nothing was written.")
-    if target.is_dir():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        target = target / f"{store.path.dbname}-{stamp}{suffix}"
-    if not target.parent.is_dir():
-        raise StoreError(f"The folder {target.parent} does not exist (is the drive "
-                         "connected?): nothing was written.")
-    return target
+    from ocrebill_gui.store.backup import backup_destination
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    return backup_destination(dest, f"{store.path.dbname}-{stamp}{suffix}")
 
 
 def _fsync(path: Path) -> None:
