@@ -14,7 +14,8 @@ every POLL_MS (one or two single-row reads) and:
   refused" (the store's revision check refuses a save based on an older revision). The lease
   is let go when the tab closes, and taken as soon as the other side lets go.
 
-A database that cannot be reached for a moment is not an error here: the next poll tries again.
+A database that cannot be reached for a moment is not an error here: the status bar says so and
+the polls come less often (up to once a minute) until it answers again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ocrebill_gui.ui.main_window import MainWindow
 
 POLL_MS = 2000
+MAX_POLL_MS = 60_000
 NOT_IN_LISTS = {"user"}  # sign-ins and accounts: no list shows them
 BANNER = "leaseBanner"
 
@@ -49,6 +51,7 @@ class SharedWatch(QObject):
         self.label.setContentsMargins(0, 0, 12, 0)  # apart from "Signed in as ..."
         self.label.hide()
         window.statusBar().insertPermanentWidget(0, self.label)
+        self.poll_ms = poll_ms
         self.timer = QTimer(self)
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.poll)
@@ -99,6 +102,11 @@ class SharedWatch(QObject):
         except (StoreError, sqlite3.Error):  # busy, unreachable, or closed under us
             self.label.setText(self._where() + " \u00b7 not reachable, trying again")
             self.label.show()
+            # a server that does not answer holds each try up to its connect timeout: try
+            # less often (up to once a minute) until it answers again
+            self.timer.setInterval(min(self.timer.interval() * 2, MAX_POLL_MS))
+            return
+        self.timer.setInterval(self.poll_ms)
 
     def _poll(self) -> None:
         from ocrebill_gui.store import presence
@@ -131,6 +139,7 @@ class SharedWatch(QObject):
         on_file = isinstance(self.window.store.path, Path)
         count = len({(p.workstation, p.login) for p in others})
         if on_file and not count:
+            self.label.clear()
             self.label.hide()  # one PC, one app: nothing to say
             return
         if count:

@@ -132,3 +132,26 @@ def test_lists_refresh_when_another_workstation_changes_them(practice, open_wind
     chair.shared.poll()
     assert chair.shared.refreshes == seen
     assert visit_document()["date_of_service"] == DAY  # the day Today shows
+
+
+def test_a_database_out_of_reach_is_said_and_polled_less_often(practice, open_window,
+                                                               monkeypatch):
+    from ocrebill_gui.store import StoreError, presence
+
+    where, _visit = practice
+    desk = open_window(where, "ana", "FRONTDESK-2")
+    real = presence.change_mark
+
+    def gone(store):
+        raise StoreError("Cannot reach the server")
+
+    monkeypatch.setattr(presence, "change_mark", gone)
+    desk.shared.poll()
+    assert desk.shared.label.text().endswith("not reachable, trying again")
+    assert desk.shared.timer.interval() == 2 * desk.shared.poll_ms
+    desk.shared.poll()
+    assert desk.shared.timer.interval() == 4 * desk.shared.poll_ms
+    monkeypatch.setattr(presence, "change_mark", real)
+    desk.shared.poll()
+    assert desk.shared.timer.interval() == desk.shared.poll_ms
+    assert "not reachable" not in desk.shared.label.text()
