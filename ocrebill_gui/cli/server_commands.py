@@ -195,7 +195,7 @@ def run_migrate(args: argparse.Namespace, action: str = "migrate") -> int:
                      "ok" if table not in report.mismatched else "MISMATCH"))
     _print_table(rows)
     print(f"(audit_log on the server: the file's {report.source_counts['audit_log']} entries "
-          f"and one recording the {action})")
+          f"and one recording the {'move' if action == 'migrate' else action})")
     if report.rechained:
         print("The file's audit chain (HMAC under its key) was verified, and chained again "
               "in SHA-256 on the server; the entry recording the move keeps the file's head "

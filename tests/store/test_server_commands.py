@@ -268,3 +268,24 @@ def test_a_dump_with_a_manifest_that_disagrees_is_refused(practice, tmp_path, ca
     assert code == 1 and "the rows of patients on the server are not the source's" in err
     code, _out, err = run(capsys, "server", "restore", str(dump), target)
     assert code == 1 and "is not empty" in err
+
+
+def test_without_a_usable_pg_dump_the_backup_is_the_stores_own_export(practice, tmp_path,
+                                                                     capsys, monkeypatch):
+    from ocrebill_gui.store import server_backup
+
+    url, counts = practice
+    monkeypatch.setattr(server_backup.shutil, "which", lambda name: None)
+    code, out, err = run(capsys, "--db", url, "backup", str(tmp_path / "b.sqlite"),
+                         "--user", "admin")
+    assert code == 0, err
+    assert "the store's own export, an OcreBill database file: pg_dump is not installed" in out
+    assert _mode(tmp_path / "b.sqlite") == 0o600
+    with st.open_store(tmp_path / "b.sqlite") as copy:
+        assert table_counts(copy)["visits"] == counts["visits"]
+    with st.open_store(url) as store:  # a pg_dump older than the server is not used
+        monkeypatch.setattr(server_backup.shutil, "which", lambda name: "/usr/bin/pg_dump")
+        monkeypatch.setattr(server_backup.subprocess, "run", lambda *a, **k: type(
+            "Done", (), {"stdout": "pg_dump (PostgreSQL) 9.6.24\n"})())
+        found, why = server_backup.pg_dump_usable(store)
+    assert found is None and why.startswith("pg_dump 9 is older than the server")
