@@ -60,8 +60,18 @@ class Me:
     display_name: str
 
 
-def _cutoff(store: Store) -> str:
-    return (datetime.fromisoformat(store.now()) - timedelta(seconds=STALE)).isoformat(
+def _now(store: Store) -> str:
+    """The time presence is stamped with: on a server the server's clock, so that the
+    workstations' clocks, set or not, never make one another look stale; on a file (one PC)
+    the store's."""
+    if getattr(store.db, "dialect", "sqlite") == "postgresql":
+        return store.conn.execute("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+                                  "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"+00:00\"')").fetchone()[0]
+    return store.now()
+
+
+def _cutoff(now: str) -> str:
+    return (datetime.fromisoformat(now) - timedelta(seconds=STALE)).isoformat(
         timespec="milliseconds")
 
 
@@ -70,7 +80,8 @@ def heartbeat(store: Store, me: Me) -> None:
     cleared. Nothing on a read-only database."""
     if store.read_only:
         return
-    now, cutoff = store.now(), _cutoff(store)
+    now = _now(store)
+    cutoff = _cutoff(now)
     with writing(store):
         conn = store.conn
         conn.execute("DELETE FROM workstations WHERE heartbeat < ?", [cutoff])
@@ -98,7 +109,7 @@ def others(store: Store, session_id: str) -> list[Presence]:
     rows = store.conn.execute(
         "SELECT workstation, login, display_name, started_at FROM workstations "
         "WHERE session_id <> ? AND heartbeat >= ? ORDER BY workstation, login",
-        [session_id, _cutoff(store)]).fetchall()
+        [session_id, _cutoff(_now(store))]).fetchall()
     return [Presence(*row) for row in rows]
 
 
@@ -107,7 +118,7 @@ def lease_holder(store: Store, visit_id: int, session_id: str) -> Presence | Non
     row = store.conn.execute(
         "SELECT workstation, login, display_name, since FROM visit_leases WHERE visit_id = ? "
         "AND session_id <> ? AND heartbeat >= ?",
-        [visit_id, session_id, _cutoff(store)]).fetchone()
+        [visit_id, session_id, _cutoff(_now(store))]).fetchone()
     return Presence(*row) if row else None
 
 
@@ -117,7 +128,7 @@ def take_lease(store: Store, visit_id: int, me: Me) -> Presence | None:
     holder = lease_holder(store, visit_id, me.session_id)
     if holder is not None or store.read_only:
         return holder
-    now = store.now()
+    now = _now(store)
     with writing(store):
         holder = lease_holder(store, visit_id, me.session_id)  # again, inside the lock
         if holder is not None:
