@@ -7,6 +7,7 @@
     ocrebill --user pat users disable kim                   # and: users enable kim
     ocrebill --user pat users reset-password kim            # temporary: changed at next sign-in
     ocrebill --user kim users password                      # change your own password
+    ocrebill --user pat users recovery-key                  # a new recovery key (lost one)
 
 A new (or reset) password is typed twice at the terminal, or read from --new-password-file
 FILE (its first line; a file only its owner may read); the first administrator's may also come
@@ -78,6 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = action("password", "change your own password", login=False)
     p.add_argument("--new-password-file", metavar="FILE",
                    help="read the new password from FILE instead of asking")
+    p = action("recovery-key", "replace the recovery key of an encrypted database (the old one "
+                               "stops opening it once the new one is shown)", login=False)
+    add_recovery_pdf_option(p)
 
 
 def _fail(message: str, code: int = EXIT_STORE) -> int:
@@ -220,5 +224,19 @@ def _password(args: argparse.Namespace, store) -> int:
     return 0
 
 
+def _recovery_key(args: argparse.Namespace, store) -> int:
+    from ocrebill_gui.cli.encrypt_commands import recovery_sheet_path, show_recovery_key
+    from ocrebill_gui.cli.sign_in import signed_in
+    from ocrebill_gui.store.recovery import recovery_key_shown, replace_recovery_key
+
+    sheet = recovery_sheet_path(args)
+    admin = signed_in(args, store, "accounts.manage")
+    recovery = replace_recovery_key(store, admin)
+    print(f"A new recovery key for {store.path}; the one it replaces no longer opens it.")
+    show_recovery_key(store.path, recovery, sheet, "ocrebill users")
+    recovery_key_shown(store)
+    return 0
+
+
 COMMANDS = {"add": _add, "list": _list, "disable": _set_active, "enable": _set_active,
-            "reset-password": _reset, "password": _password}
+            "reset-password": _reset, "password": _password, "recovery-key": _recovery_key}

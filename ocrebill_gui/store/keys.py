@@ -202,12 +202,31 @@ def create_sidecar(db_path: str | os.PathLike[str], key: bytes, recovery_key: st
     sidecar = Sidecar(sidecar_path(db_path), {"format": FORMAT, "version": VERSION,
                                               "demo": demo, "accounts": {}, "disabled": [],
                                               "reset": [], "failures": {}})
+    set_recovery(sidecar, key, recovery_key)
+    return sidecar
+
+
+def set_recovery(sidecar: Sidecar, key: bytes, recovery_key: str, *,
+                 keep_previous: bool = False) -> None:
+    """Seal `key` under `recovery_key` (not saved). `keep_previous`: the entry it replaces
+    still opens until forget_previous_recovery(), so a recovery key that was never shown
+    (killed before) never leaves the database without a working one."""
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     sealed = _seal(_hkdf(_recovery_bytes(recovery_key), salt), nonce, key, b"recovery")
+    replaced = sidecar.data.get("recovery")
     sidecar.data["recovery"] = {"kdf": "hkdf-sha256", "salt": _b64(salt), "nonce": _b64(nonce),
                                 "wrapped": _b64(sealed)}
-    return sidecar
+    if keep_previous and replaced is not None:
+        sidecar.data["recovery_previous"] = replaced
+
+
+def forget_previous_recovery(sidecar: Sidecar) -> bool:
+    """The new recovery key has been shown: the one it replaced no longer opens (saved)."""
+    if sidecar.data.pop("recovery_previous", None) is None:
+        return False
+    sidecar.save()
+    return True
 
 
 def _derive(password: str, salt: bytes, params: dict) -> bytes:
@@ -394,16 +413,19 @@ def unlock(db_path: str | os.PathLike[str], login: str, password: str, *,
 def unlock_with_recovery(db_path: str | os.PathLike[str], recovery_key: str) -> bytes:
     sidecar = read_sidecar(db_path)
     raw = _recovery_bytes(recovery_key)
-    entry = sidecar.data.get("recovery") or {}
-    try:
-        salt, nonce, sealed = (_unb64(entry[k]) for k in ("salt", "nonce", "wrapped"))
-    except (KeyError, TypeError, ValueError):
-        raise KeyFileError(f"{sidecar.path}: its recovery entry is damaged: restore the key file "
-                        "from a backup") from None
-    key = _open_sealed(_hkdf(raw, salt), nonce, sealed, b"recovery")
-    if key is None:
-        raise UnlockRefused("Wrong recovery key: nothing was opened")
-    return key
+    entries = [sidecar.data.get("recovery") or {}]
+    if isinstance(sidecar.data.get("recovery_previous"), dict):
+        entries.append(sidecar.data["recovery_previous"])
+    for entry in entries:
+        try:
+            salt, nonce, sealed = (_unb64(entry[k]) for k in ("salt", "nonce", "wrapped"))
+        except (KeyError, TypeError, ValueError):
+            raise KeyFileError(f"{sidecar.path}: its recovery entry is damaged: restore the key "
+                               "file from a backup") from None
+        key = _open_sealed(_hkdf(raw, salt), nonce, sealed, b"recovery")
+        if key is not None:
+            return key
+    raise UnlockRefused("Wrong recovery key: nothing was opened")
 
 
 def _save_quietly(sidecar: Sidecar) -> None:

@@ -354,3 +354,24 @@ def test_a_new_file_in_a_missing_folder_is_refused_before_the_password(tmp_path,
                        "pat", "--role", "admin")
     assert code == 1 and "no such folder" in err and asked == []
     assert not (tmp_path / "typo").exists()
+
+
+def test_an_administrator_replaces_a_lost_recovery_key(clinic_db, tmp_path, capsys):
+    """`users recovery-key`: the new key printed once (and on the sheet), the old one no
+    longer opens the database; a plain database has none to replace."""
+    capsys.readouterr()
+    sheet = tmp_path / "recovery.pdf"
+    code, out, err = run(capsys, "--db", str(clinic_db), "--user", "pat", "users",
+                         "recovery-key", "--recovery-pdf", str(sheet))
+    assert code == 0, err
+    new = next(line.strip() for line in out.splitlines() if line.startswith("    "))
+    assert out.count(new) == 1 and sheet.stat().st_mode & 0o777 == 0o600
+    key = keys.unlock(clinic_db, "pat", "correct horse")
+    assert keys.unlock_with_recovery(clinic_db, new) == key
+    assert set(keys.read_sidecar(clinic_db).data) >= {"recovery"}
+    assert "recovery_previous" not in keys.read_sidecar(clinic_db).data
+    plain = tmp_path / "plain.sqlite"
+    assert main(["--db", str(plain), "users", "add", "ana", "--role", "admin", "--plain"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", str(plain), "--user", "ana", "users", "recovery-key")
+    assert code == 1 and "not encrypted" in err and not out.strip()
