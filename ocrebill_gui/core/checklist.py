@@ -97,6 +97,8 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
     ItemSpec("setting", "Place of service and claim form match the setting", "",
              ("home-infusion-coding", "trial-requirements", "proposed-enteral-nutrition",
               "proposed-unclassified-trial")),
+    ItemSpec("providers", "Rendering provider and ordering physician named, with NPIs", "",
+             ("provider-rendering-missing", "provider-ordering-missing")),
     ItemSpec("findings", "Every error fixed and every warning reviewed"),
 )
 
@@ -159,6 +161,8 @@ def evaluate_checklist(document: VisitDocument | Mapping[str, Any], claim: Claim
     visit = _Visit(parse_visit(document), claim, catalog or default_catalog())
     items = []
     for spec in AUTOMATIC:
+        if spec.id == "providers" and visit.doc.providers is None:
+            continue  # a document from elsewhere that does not keep providers (as findings)
         findings = [f for f in claim.findings if f.rule in spec.rules]
         verdict, reason = _EVALUATORS[spec.id](visit)
         verdict, reason = _overrule(verdict, reason, findings)
@@ -487,6 +491,14 @@ def _setting(v: _Visit) -> tuple[Verdict, str]:
     return "done", text
 
 
+def _providers(v: _Visit) -> tuple[Verdict, str]:
+    providers = v.doc.providers
+    assert providers is not None  # evaluate_checklist leaves the item out otherwise
+    named = [f"{role} {p.label}" for role, p in (("rendering", providers.rendering),
+                                                  ("ordering", providers.ordering)) if p]
+    return ("done" if len(named) == 2 else "attention"), _join(named) or "None named"
+
+
 def _findings(v: _Visit) -> tuple[Verdict, str]:
     errors, warnings = v.claim.count("error"), v.claim.count("warning")
     if errors:
@@ -505,6 +517,7 @@ _EVALUATORS = {
     "admin-family": _admin_family,
     "waste": _waste,
     "premedications": _premedications,
+    "providers": _providers,
     "stop-times": _stop_times,
     "diagnosis": _diagnosis,
     "ndc": _ndc,

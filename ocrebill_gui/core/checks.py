@@ -138,6 +138,21 @@ def _check_interval(ctx: Context, admin, path: str) -> None:
                 admin=admin.id, field=f"{path}.previous_dose_date")
 
 
+def check_providers(ctx: Context) -> None:
+    """A claim without its rendering provider or ordering physician (core/providers.py). A
+    document without `providers` at all (another system's, or older) is not checked."""
+    providers = ctx.document.providers
+    if providers is None:
+        return
+    if providers.rendering is None:
+        ctx.add("provider-rendering-missing", "No rendering provider on the visit: the claim "
+                "needs who gave the service (name and NPI)", field="providers.rendering")
+    if providers.ordering is None:
+        ctx.add("provider-ordering-missing", "No ordering/referring physician on the visit: a "
+                "drug claim names who ordered the infusion (name and NPI)",
+                field="providers.ordering")
+
+
 def check_setting(ctx: Context) -> None:
     doc = ctx.document
     if doc.setting == "home":

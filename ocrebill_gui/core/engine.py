@@ -11,6 +11,7 @@ from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.checks import (
     check_administrations,
     check_prior_authorization,
+    check_providers,
     check_setting,
     note_monoclonal_family,
 )
@@ -56,6 +57,7 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
     check_prior_authorization(ctx, bills)
     check_administrations(ctx)
     check_setting(ctx)
+    check_providers(ctx)
     note_monoclonal_family(ctx)
 
     lines = _ordered_lines(services, bills, admin_lines)

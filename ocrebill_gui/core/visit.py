@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from ocrebill_gui.core.payment_terms import PaymentTerms
+from ocrebill_gui.core.providers import VisitProviders
 
 VISIT_FORMAT = "ocrebill.visit/1"
 
@@ -247,6 +248,9 @@ class VisitDocument(_Model):
     # Optional (R8): the practice's IANA time zone; running minutes are then real elapsed
     # minutes across a daylight-saving change. Without it times are plain wall-clock times.
     time_zone: TimeZoneName | None = None
+    # Optional extension (issue 13): the rendering provider and the ordering physician
+    # (core/providers.py); when present, a missing one is a finding.
+    providers: VisitProviders | None = None
 
     @field_validator("payer", mode="before")
     @classmethod
