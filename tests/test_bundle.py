@@ -139,6 +139,19 @@ def test_the_windowed_app_takes_no_sub_command(bundle: Path, tmp_path: Path) -> 
     assert result.stdout == ""
 
 
+def test_the_windowed_app_logs_without_a_console(bundle: Path, tmp_path: Path) -> None:
+    """ocrebill-app has no console (console=False): what it does, and a hard crash, go to the
+    files of the log folder (ocrebill_gui/logs.py), private, from the bundle too."""
+    logs = tmp_path / "logs"
+    result = run(bundle, "ocrebill-app", "--demo", tmp_path=tmp_path, OCREBILL_PROBE="sign-in",
+                 OCREBILL_LOG_DIR=str(logs))
+    assert result.returncode == 0, result.stderr
+    assert "OcreBill 0.1.0 started" in (logs / "ocrebill.log").read_text()
+    assert (logs / "crash.log").exists()  # faulthandler's, empty while nothing crashed
+    if os.name == "posix":
+        assert {p.stat().st_mode & 0o777 for p in logs.iterdir()} == {0o600}
+
+
 def test_the_bundle_leaves_out_what_it_does_not_need(bundle: Path) -> None:
     names = {p.name for p in bundle.rglob("*")}
     assert {"icd10cm-fy2026.tsv.gz", "icd10cm-fy2026-codes.tsv.gz", "DejaVuSans.ttf"} <= names
