@@ -2,9 +2,9 @@
 
 Once a minute, and whenever the list reloads, the running visits of the day shown (a handful:
 the list's `running` column says which) are read and judged at the injected clock's time. Each
-one past its label's longest run plus an hour gets a note after its product in the list, and
-a red line above the list says which visit and since how long, so a forgotten Stop is seen
-without opening every visit. Documents are read again only when a visit's revision changed.
+one past its label's longest run plus an hour says TOO LONG as its status in the list (the
+tooltip says why), and a red line above the list says which visit and since how long, so a
+forgotten Stop is seen without opening every visit. Documents are read again only when a visit's revision changed.
 """
 
 from __future__ import annotations
@@ -54,8 +54,7 @@ class LongRunWatch(QObject):
             if found:
                 runs[visit.id] = found
         self.runs = runs
-        self._model.set_alerts({visit_id: "; ".join(f"{r.product} TOO LONG ({r.short_text()})"
-                                                    for r in found)
+        self._model.set_alerts({visit_id: " ".join(r.text() for r in found)
                                 for visit_id, found in runs.items()})
         lines = [f"Visit {visit_id}: {run.text()}" for visit_id, found in runs.items()
                  for run in found]

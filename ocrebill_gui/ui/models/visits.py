@@ -66,23 +66,24 @@ class DayVisitsModel(PagedTableModel[VisitSummary]):
                  parent: Any = None) -> None:
         self._session = session
         self._store, self._day = store, day
-        self.alerts: dict[int, str] = {}  # visit id -> a note after the product (too long)
+        self.alerts: dict[int, str] = {}  # visit id -> why its infusion runs too long
         payer = Column[VisitSummary]("Payer", lambda v: payer_names.get(v.payer or "",
                                                                         v.payer or "-"),
                                      sort_key="payer")
-        product = Column[VisitSummary](
-            "Product", lambda v: " \u00b7 ".join(filter(None, (product_text(v),
-                                                                 self.alerts.get(v.id)))),
-            sort_key="product")
-        super().__init__([STATUS, PATIENT, product, SETTING, payer, FINDINGS], self._page,
+        status = Column[VisitSummary](
+            "Status", lambda v: "TOO LONG" if v.id in self.alerts else status_text(v),
+            tooltip=lambda v: self.alerts.get(v.id) or status_tooltip(v),
+            attention=STATUS.attention, sort_key=STATUS.sort_key)
+        super().__init__([status, PATIENT, PRODUCT, SETTING, payer, FINDINGS], self._page,
                          parent=parent)
 
     def set_alerts(self, alerts: dict[int, str]) -> None:
-        """Notes for some visits (ui/long_run_watch.py), shown after their product."""
+        """Infusions running too long (ui/long_run_watch.py): their visits' status says so,
+        its tooltip why."""
         if alerts != self.alerts:
             self.alerts = dict(alerts)
             if self.rowCount():
-                self.dataChanged.emit(self.index(0, 2), self.index(self.rowCount() - 1, 2))
+                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
     @property
     def day(self) -> date:

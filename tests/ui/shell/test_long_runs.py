@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from shell_helpers import column_texts
 
+from ocrebill_gui.ui.qt import Qt
+
 
 def test_today_flags_the_running_visit_after_the_label_time_plus_an_hour(qtbot, window, clock,
                                                                         clinic):
@@ -14,14 +16,16 @@ def test_today_flags_the_running_visit_after_the_label_time_plus_an_hour(qtbot, 
     clock.set("13:30")
     today.refresh()
     assert not today.long_runs.banner.isVisible()
-    assert "TOO LONG" not in " ".join(column_texts(today.model, 2))
+    assert column_texts(today.model, 0) == ["Draft", "Running"]
     assert "(1 running)" in today.summary.text()
 
     clock.set("13:31")
     today.refresh()
-    assert column_texts(today.model, 2)[1] == (
-        "Ocrevus 600 mg · RUNNING since 09:00 · Ocrevus TOO LONG (4 h 31 min run, label 3.5 h)")
-    assert column_texts(today.model, 2)[0] == "Ocrevus 600 mg"  # the stopped one: never
+    assert column_texts(today.model, 0) == ["Draft", "TOO LONG"]  # the stopped one: never
+    status = today.model.index(1, 0)
+    assert status.data(Qt.ItemDataRole.ToolTipRole).startswith("Ocrevus has run 4 h 31 min")
+    assert status.data(Qt.ItemDataRole.ForegroundRole) is not None  # red, as running
+    assert today.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
     banner = today.long_runs.banner
     assert banner.isVisible()
     assert banner.text().startswith(f"Visit {clinic['running']}: Ocrevus has run 4 h 31 min")
