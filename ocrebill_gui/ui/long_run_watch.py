@@ -4,7 +4,8 @@ Once a minute, and whenever the list reloads, the running visits of the day show
 the list's `running` column says which) are read and judged at the injected clock's time. Each
 one past its label's longest run plus an hour says TOO LONG as its status in the list (the
 tooltip says why), and a red line above the list says which visit and since how long, so a
-forgotten Stop is seen without opening every visit. Documents are read again only when a visit's revision changed.
+forgotten Stop is seen without opening every visit. Documents are read again only when a
+visit's revision changed.
 """
 
 from __future__ import annotations
