@@ -321,3 +321,22 @@ def test_each_server_error_is_a_store_error_in_words(error, kind, words):
     translated = as_store_error(raised, "postgresql://desk@db.clinic.lan:5432/ocrebill")
     assert type(translated) is kind
     assert re.search(words, str(translated)), str(translated)
+
+
+def test_an_audit_row_edited_on_the_server_is_named_by_the_check(pg_url):
+    """The append-only triggers stop OcreBill and anyone without the table's ownership; an
+    owner who lifts them and edits a row is still caught by the chain, as in a file."""
+    import psycopg
+
+    with st.open_store(pg_url, clock=TickingClock()) as store:
+        st.add_patient(store, signed("frontdesk"), {"name": "Rivera, Ana"})
+        st.add_patient(store, signed("frontdesk"), {"name": "Okafor, Ben"})
+        assert st.check_database(store, signed()).ok
+    with psycopg.connect(pg_url, autocommit=True) as owner:
+        owner.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
+        owner.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = 1")
+    with st.open_store(pg_url) as store:
+        report = st.check_database(store, signed())
+    assert not report.ok
+    assert report.audit[0].startswith("audit row 1 (") and "does not match its hash" in \
+        report.audit[0]
