@@ -278,7 +278,8 @@ def visit_for_print(store: Store, session: Session, visit_id: int,
         return parse_visit(visit.document), visit.claim, False
     document = parse_visit(engine_document(
         store, session, visit.document, patient_id=visit.patient_id, coverage_id=visit.coverage_id,
-        authorization_id=visit.authorization_id, visit_id=visit.id))
+        authorization_id=visit.authorization_id, visit_id=visit.id,
+        authorization_choice=visit.authorization_choice))
     return document, compute(document, catalog=catalog), not visit.finalized
 
 

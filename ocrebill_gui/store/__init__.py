@@ -34,7 +34,10 @@ from ocrebill_gui.store.audit import audit_entries
 from ocrebill_gui.store.authorizations import (
     add_authorization,
     authorization_for,
+    authorization_uses,
     authorizations_of,
+    delete_authorization,
+    end_authorization,
     expiring_authorizations,
     get_authorization,
     update_authorization,
@@ -44,6 +47,8 @@ from ocrebill_gui.store.coverages import (
     add_coverage,
     coverage_on,
     coverages_of,
+    delete_coverage,
+    end_coverage,
     get_coverage,
     update_coverage,
 )
@@ -77,6 +82,7 @@ from ocrebill_gui.store.patients import (
     get_patient,
     list_patients,
     patient_by_ref,
+    possible_duplicates,
     update_patient,
 )
 from ocrebill_gui.store.payers import (
@@ -155,4 +161,7 @@ __all__ = [
     "search_patients", "store_catalog", "update_authorization", "update_coverage",
     "update_patient", "user_payers", "visit_amendments", "visit_document",
     "visit_engine_document", "visits_on", "with_practice_time_zone",
+    # issue 13: records that can be corrected
+    "authorization_uses", "delete_authorization", "delete_coverage", "end_authorization",
+    "end_coverage", "possible_duplicates",
 ]

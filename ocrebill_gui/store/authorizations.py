@@ -8,14 +8,23 @@ from datetime import date, timedelta
 from typing import Any
 
 from ocrebill_gui.store.accounts import reads, writes
-from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
+from ocrebill_gui.store.audit import (
+    check_actor,
+    field_changes,
+    insert_recorded,
+    record,
+    update_recorded,
+)
 from ocrebill_gui.store.db import Store, writing
-from ocrebill_gui.store.errors import InvalidRecord, NotFound
+from ocrebill_gui.store.errors import InvalidRecord, NotFound, StoreError
 from ocrebill_gui.store.records import Authorization, AuthorizationFields, validated
 
-_EDITABLE = ("coverage_id", "number", "product", "approved_units", "valid_from", "valid_to")
+_EDITABLE = ("coverage_id", "number", "product", "approved_units", "valid_from", "valid_to",
+             "visits_allowed")
 _SELECT = """SELECT a.*, coalesce((SELECT sum(units) FROM authorization_uses u
-                                    WHERE u.authorization_id = a.id), 0) AS used_units
+                                    WHERE u.authorization_id = a.id), 0) AS used_units,
+                    (SELECT count(*) FROM authorization_uses u
+                     WHERE u.authorization_id = a.id) AS used_visits
              FROM authorizations a"""
 
 
@@ -26,7 +35,8 @@ def authorization_from_row(row: Mapping[str, Any]) -> Authorization:
         product=row["product"], approved_units=approved,
         valid_from=date.fromisoformat(row["valid_from"]),
         valid_to=date.fromisoformat(row["valid_to"]), used_units=used,
-        remaining_units=None if approved is None else approved - used)
+        remaining_units=None if approved is None else approved - used,
+        visits_allowed=row.get("visits_allowed"), used_visits=row.get("used_visits") or 0)
 
 
 def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> dict[str, Any]:
@@ -49,7 +59,8 @@ def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> 
         raise InvalidRecord(problems)
     return {"coverage_id": fields.coverage_id, "number": fields.number,
             "product": fields.product, "approved_units": fields.approved_units,
-            "valid_from": fields.valid_from.isoformat(), "valid_to": fields.valid_to.isoformat()}
+            "valid_from": fields.valid_from.isoformat(), "valid_to": fields.valid_to.isoformat(),
+            "visits_allowed": fields.visits_allowed}
 
 
 @writes("coverage.write")
@@ -66,14 +77,62 @@ def add_authorization(store: Store, actor: str, fields: Mapping[str, Any]) -> Au
 @writes("coverage.write")
 def update_authorization(store: Store, actor: str, auth_id: int,
                          changes: Mapping[str, Any]) -> Authorization:
-    """Change an authorization (e.g. an extension of its dates or units)."""
+    """Correct an authorization (e.g. an extension of its dates or units). Finalized visits
+    keep what they were billed with; its coverage cannot change once visits used it."""
     actor = check_actor(actor)
     with writing(store):
         current = get_authorization.inside(store, auth_id)
+        if not isinstance(changes, Mapping):
+            raise InvalidRecord([("record", "must be a set of named fields")])
         merged = {k: getattr(current, k) for k in _EDITABLE} | dict(changes)
+        if merged["coverage_id"] != current.coverage_id and _visits_using(store, auth_id):
+            raise InvalidRecord([("coverage_id", "visits use this authorization: it cannot "
+                                  "move to another plan")])
         update_recorded(store, actor, "authorizations", "authorization", auth_id,
                         _columns(store, validated(AuthorizationFields, merged), auth_id))
     return get_authorization.inside(store, auth_id)
+
+
+@writes("coverage.write")
+def end_authorization(store: Store, actor: str, auth_id: int,
+                      last_day: date | str) -> Authorization:
+    """End an authorization early on `last_day` (the payer withdrew or replaced it)."""
+    return update_authorization.inside(store, actor, auth_id, {"valid_to": last_day})
+
+
+def _visits_using(store: Store, auth_id: int) -> list[int]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM visits WHERE authorization_id = ? UNION "
+        "SELECT visit_id FROM authorization_uses WHERE authorization_id = ? ORDER BY 1",
+        (auth_id, auth_id))]
+
+
+@writes("coverage.write")
+def delete_authorization(store: Store, actor: str, auth_id: int) -> None:
+    """Delete an authorization typed by mistake: refused while a visit uses it (end it
+    instead); the deleted record stays in the audit log."""
+    actor = check_actor(actor)
+    with writing(store):
+        current = get_authorization.inside(store, auth_id)
+        visits = _visits_using(store, auth_id)
+        if visits:
+            shown = ", ".join(str(v) for v in visits[:5]) + (" ..." if len(visits) > 5 else "")
+            raise StoreError(f"Authorization {current.number} cannot be deleted: visit(s) "
+                             f"{shown} use it. End it instead (an earlier end date).")
+        store.conn.execute("DELETE FROM authorizations WHERE id = ?", (auth_id,))
+        record(store, actor, "authorization", auth_id, "delete", field_changes(
+            current.model_dump(mode="json", include=set(_EDITABLE)), None))
+
+
+@reads("patients.read")
+def authorization_uses(store: Store, auth_id: int) -> list[tuple[int, date, int]]:
+    """(visit id, date of service, units) of each finalized visit that used the
+    authorization, oldest first: where its used units went."""
+    rows = store.conn.execute(
+        "SELECT v.id, v.date_of_service, u.units FROM authorization_uses u "
+        "JOIN visits v ON v.id = u.visit_id WHERE u.authorization_id = ? "
+        "ORDER BY v.date_of_service, v.id", (auth_id,)).fetchall()
+    return [(int(r[0]), date.fromisoformat(r[1]), int(r[2])) for r in rows]
 
 
 @reads("patients.read")

@@ -250,8 +250,9 @@ def _authorize(rng: Draws, plan: DemoPlan, patient: int, mine: list[PlannedVisit
         auth = plan.auths[auth_index] if auth_index is not None else None
         renew = auth is None or visit.day > auth.valid_to or auth.approved - auth.used < units
         if renew and lapsed and auth is not None and position == len(mine) - 1:
-            visit.finalized = False  # the renewal lapsed: held for the biller
-        elif renew:
+            visit.finalized = False  # the renewal lapsed: held for the biller, and the old
+            continue  # authorization does not cover it (issue 13): the visit has none
+        if renew:
             start = visit.day - timedelta(days=rng.between(5, 25))
             approved = 1840 if product == "ocrevus-zunovo" else 1200
             plan.auths.append(PlannedAuth(

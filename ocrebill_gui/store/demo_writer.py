@@ -123,6 +123,12 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                      vial_uses)
     conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
                      "VALUES (?, ?, ?)", auth_uses)
+    # The plan names each visit's authorization (migration 7: 'chosen'); member ids searched
+    # by their key.
+    conn.execute("UPDATE visits SET authorization_choice = 'chosen' "
+                 "WHERE authorization_id IS NOT NULL")
+    conn.execute("UPDATE coverages SET member_key = upper(replace(replace(member_id, ' ', ''), "
+                 "'-', ''))")
     conn.executemany(LOT_SQL, (
         (lot_ids[id(lot)], lot.product, lot.ndc, lot.lot, lot.expires.isoformat(),
          lot.received.isoformat(), lot.used + lot.leftover, lot.leftover,

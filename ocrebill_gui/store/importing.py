@@ -18,7 +18,12 @@ from ocrebill_gui.core.validation import validate_document
 from ocrebill_gui.core.visit import Patient, PayerProfile, VisitDocument
 from ocrebill_gui.store.accounts import Session, require
 from ocrebill_gui.store.audit import check_actor
-from ocrebill_gui.store.authorizations import add_authorization, authorizations_of
+from ocrebill_gui.store.authorization_choice import why_not
+from ocrebill_gui.store.authorizations import (
+    add_authorization,
+    authorizations_of,
+    get_authorization,
+)
 from ocrebill_gui.store.coverages import add_coverage, coverages_of
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord
@@ -26,6 +31,7 @@ from ocrebill_gui.store.lifecycle import finalize_visit
 from ocrebill_gui.store.patients import add_patient, patient_by_ref
 from ocrebill_gui.store.payers import payer_profiles, save_payer, store_catalog
 from ocrebill_gui.store.practice import with_practice_time_zone
+from ocrebill_gui.store.records import member_key
 from ocrebill_gui.store.search import fold
 from ocrebill_gui.store.visit_documents import (
     authorized_product,
@@ -96,6 +102,11 @@ def _import_document(store: Store, actor: str, document: Mapping[str, Any], *,
                                 notes=[f"already stored as visit {same[0]}: not imported again"])
         coverage_id = _coverage(store, actor, patient_id, visit, notes)
         auth_id = _authorization(store, actor, coverage_id, visit, doc, notes)
+        if auth_id is not None:  # a visit only uses an authorization that covers it
+            reason = why_not(store, get_authorization.inside(store, auth_id), coverage_id, doc)
+            if reason is not None:
+                notes.append(f"{reason}: the visit does not use it")
+                auth_id = None
         try:  # computed once, as the draft will hold it; a rejection rolls everything back
             claim = compute_in_store(store, engine_document.inside(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
@@ -168,7 +179,7 @@ _DOCUMENT_FIELD = {"patient.ref": "patient.id", "member_id": "patient.member_id"
 
 
 def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
-              notes: list[str]) -> int:
+              notes: list[str]) -> int | None:
     payer = visit.payer
     if isinstance(payer, PayerProfile):
         profile = payer
@@ -185,16 +196,21 @@ def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
         payer_id = profile.id
     else:
         payer_id = str(payer)
-    member = ((visit.patient and visit.patient.member_id) or "").strip().upper()
+    member = ((visit.patient and visit.patient.member_id) or "").strip()
     existing = coverages_of.inside(store, patient_id)
     for coverage in existing:
-        if coverage.payer == payer_id and (not member or coverage.member_id in ("", member)):
+        if coverage.payer == payer_id and (not member or member_key(coverage.member_id)
+                                           in ("", member_key(member))):
             return coverage.id
+    if not member_key(member):
+        notes.append(f"no coverage recorded: the document names no member id for "
+                     f"{shown(payer_id, quote=False)}")
+        return None
     priority = max((c.priority for c in existing), default=0) + 1
     try:
         created = add_coverage.inside(store, actor, {
             "patient_id": patient_id, "payer": payer_id, "member_id": member,
-            "priority": min(priority, 9)})
+            "priority": min(priority, 9), "effective_from": visit.date_of_service})
     except InvalidRecord as exc:
         raise InvalidRecord([(_DOCUMENT_FIELD.get(f, f), m) for f, m in exc.problems]) from None
     notes.append(f"coverage added: {shown(payer_id, quote=False)}"
@@ -202,10 +218,10 @@ def _coverage(store: Store, actor: str, patient_id: int, visit: VisitDocument,
     return created.id
 
 
-def _authorization(store: Store, actor: str, coverage_id: int, visit: VisitDocument,
+def _authorization(store: Store, actor: str, coverage_id: int | None, visit: VisitDocument,
                    doc: Mapping[str, Any], notes: list[str]) -> int | None:
     pa = visit.prior_authorization
-    if pa is None:
+    if pa is None or coverage_id is None:
         return None
     for auth in authorizations_of.inside(store, coverage_id=coverage_id):
         if auth.number == pa.number:

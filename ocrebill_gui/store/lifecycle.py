@@ -22,6 +22,7 @@ from ocrebill_gui.core.visit import VisitDocument, normalize_ndc
 from ocrebill_gui.store.accounts import writes
 from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_changes, record
 from ocrebill_gui.store.audit_chain import CLAIM_FIELD, claim_digest
+from ocrebill_gui.store.authorization_choice import settle
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
     InvalidRecord,
@@ -33,7 +34,6 @@ from ocrebill_gui.store.records import FinalizeOutcome, Visit
 from ocrebill_gui.store.visit_documents import (
     compute_in_store,
     engine_document,
-    pick_authorization,
     with_payer_profile,
 )
 from ocrebill_gui.store.visits import (
@@ -135,17 +135,20 @@ def _refuse_a_second_bill(store: Store, visit_id: int, patient_id: int, day: dat
 def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any],
              patient_id: int, coverage_id: int | None, authorization_id: int | None,
              allow_errors: bool, changes: list[Change],
-             claim_before: str | None = None) -> FinalizeOutcome:
+             claim_before: str | None = None, choice: str = "auto",
+             refuse_stale: bool = True) -> FinalizeOutcome:
     """Compute the engine's document, check it, take stock and units, and save it finalized.
+    The authorization is settled as authorization_choice.settle() says: a chosen one that
+    does not cover the visit (its coverage, drug and date) is refused with the reason, unless
+    `refuse_stale` is False (an amendment that changed the coverage: re-chosen).
     `changes` gets the SHA-256 of the claim JSON exactly as stored (and of `claim_before`,
     the one it replaces): the audit entry covers the stored claim (audit_chain.py)."""
-    auth = authorization_id
-    if auth is None:
-        picked = pick_authorization(store, coverage_id, document)
-        auth = picked.id if picked else None
+    choice, picked = settle(store, coverage_id, document, choice, authorization_id,
+                            refuse_stale=refuse_stale)
+    auth = picked.id if picked else None
     final = with_payer_profile(store, engine_document.inside(
         store, document, patient_id=patient_id, coverage_id=coverage_id,
-        authorization_id=auth, visit_id=visit_id))
+        authorization_id=auth, visit_id=visit_id, authorization_choice=choice))
     try:
         claim = compute_in_store(store, final)
     except InvalidVisit as exc:
@@ -169,12 +172,12 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
         "UPDATE visits SET status = 'finalized', patient_id = ?, coverage_id = ?, "
         "authorization_id = ?, date_of_service = ?, setting = ?, payer = ?, summary = ?, "
         "document = ?, claim = ?, errors = ?, warnings = ?, revision = revision + 1, "
-        "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ?, running_since = ? "
-        "WHERE id = ?",
+        "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ?, running_since = ?, "
+        "authorization_choice = ? WHERE id = ?",
         (patient_id, coverage_id, auth, date_of(final).isoformat(),
          str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
          claim_json, errors, warnings, now, actor, now, actor,
-         running_since_of(final), visit_id))
+         running_since_of(final), choice, visit_id))
     return FinalizeOutcome(visit=get_visit.inside(store, visit_id), vials_taken=taken,
                            units_used=units, notes=notes)
 
@@ -216,7 +219,8 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
         changes: list[Change] = [("status", "draft", "finalized")]
         before = json.loads(row["document"])
         outcome = _lock_in(store, actor, visit_id, before, row["patient_id"],
-                           row["coverage_id"], row["authorization_id"], allow_errors, changes)
+                           row["coverage_id"], row["authorization_id"], allow_errors, changes,
+                           choice=row["authorization_choice"])
         changes += field_changes(before, outcome.visit.document, prefix="document")
         claim = outcome.visit.claim
         overridden = [f.message for f in claim.findings if f.severity == "error"] if claim else []
@@ -231,11 +235,13 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
 def amend_visit(store: Store, actor: str, visit_id: int,
                 document: VisitDocument | Mapping[str, Any], reason: str, *,
                 coverage_id: int | None = None, authorization_id: int | None = None,
-                allow_errors: bool = False,
+                allow_errors: bool = False, authorization_choice: str | None = None,
                 expected_revision: int) -> FinalizeOutcome:
     """Change a finalized visit. The reason is required and kept with the before and after
     documents; stock and authorization units are given back and taken again for the new
-    version. All or nothing."""
+    version. The authorization is as in save_draft: one given must cover the visit; the one
+    it was billed with stays unless the new coverage, drug or date leaves it out (then it is
+    re-chosen). All or nothing."""
     actor = check_actor(actor)
     reason = _reason(reason)
     doc = document_dict(document)
@@ -247,9 +253,12 @@ def amend_visit(store: Store, actor: str, visit_id: int,
         changes: list[Change] = []
         _give_back(store, visit_id, changes)
         coverage = row["coverage_id"] if coverage_id is None else coverage_id
-        auth = row["authorization_id"] if authorization_id is None else authorization_id
+        given = authorization_id is not None
+        auth = authorization_id if given else row["authorization_id"]
+        choice = "chosen" if given else authorization_choice or row["authorization_choice"]
         outcome = _lock_in(store, actor, visit_id, doc, row["patient_id"], coverage, auth,
-                           allow_errors, changes, claim_before=row["claim"])
+                           allow_errors, changes, claim_before=row["claim"], choice=choice,
+                           refuse_stale=given)
         before = json.loads(row["document"])
         after = outcome.visit.document
         changes += field_changes(before, after, prefix="document")

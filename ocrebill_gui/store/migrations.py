@@ -226,6 +226,32 @@ def _v6_presence(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_visit_leases_session_id ON visit_leases (session_id)")
 
 
+def _v7_records_corrected(db: sqlite_utils.Database) -> None:
+    """Coverages and authorizations that can be corrected (issue 13), on both backends:
+    - coverages: the subscriber (name, birth date, relationship to the patient), plan type,
+      the payer's claim-office id, and `member_key` (the member id without spaces, dashes or
+      case) that search and the duplicate check read (patients.birth_date indexed too, for
+      search by birth date); member ids were stored upper-case, the
+      key of each is filled from it;
+    - authorizations: `visits_allowed`;
+    - visits: `authorization_choice`, how the authorization was chosen ('auto': the one of
+      the coverage valid for the drug on the date, 'chosen' by the biller, 'none' on
+      purpose). A visit already linked to one keeps it as 'chosen'."""
+    text = 'TEXT COLLATE "C"' if getattr(db, "dialect", "sqlite") == "postgresql" else "TEXT"
+    for column in ("member_key", "subscriber_name", "subscriber_birth_date",
+                   "subscriber_relationship", "plan_type", "claim_office_id"):
+        db.execute(f"ALTER TABLE coverages ADD COLUMN {column} {text}")
+    db.execute("UPDATE coverages SET member_key = upper(replace(replace(replace("
+               "coalesce(member_id, ''), ' ', ''), '-', ''), '.', ''))")
+    db.execute("CREATE INDEX idx_coverages_member_key ON coverages (member_key)")
+    db.execute("CREATE INDEX idx_patients_birth_date ON patients (birth_date)")
+    db.execute("ALTER TABLE authorizations ADD COLUMN visits_allowed INTEGER")
+    db.execute(f"ALTER TABLE visits ADD COLUMN authorization_choice {text} NOT NULL "
+               "DEFAULT 'auto'")
+    db.execute("UPDATE visits SET authorization_choice = 'chosen' "
+               "WHERE authorization_id IS NOT NULL")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -240,7 +266,7 @@ PAGE_SIZE = 16384
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
-    _v5_audit_chain, _v6_presence]
+    _v5_audit_chain, _v6_presence, _v7_records_corrected]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -153,3 +153,31 @@ def list_patients(store: Store, *, limit: int = 100, offset: int = 0,
 def count_patients(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM patients").fetchone()[0]
 
+
+
+@reads("patients.read")
+def possible_duplicates(store: Store, fields: Mapping[str, Any], *,
+                        patient_id: int | None = None,
+                        member_id: str | None = None) -> list[Patient]:
+    """Patients who may be the one being typed (shown before saving a new or changed patient):
+    the same name (case and accents ignored) and birth date, or a coverage with the same member
+    id (without spaces, dashes or case). `patient_id` is the patient being edited (left out)."""
+    from ocrebill_gui.store.records import member_key
+
+    name = str(fields.get("name") or "").strip()
+    born = fields.get("birth_date")
+    born_text = born.isoformat() if isinstance(born, date) else str(born or "").strip()
+    arms, params = [], []
+    if name and born_text:
+        arms.append("SELECT id FROM patients WHERE name_key = ? AND birth_date = ?")
+        params += [fold(name), born_text]
+    key = member_key(member_id)
+    if key:
+        arms.append("SELECT patient_id FROM coverages WHERE member_key = ?")
+        params.append(key)
+    if not arms:
+        return []
+    rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id IN "
+                          f"({' UNION '.join(arms)}) AND p.id IS DISTINCT FROM ? "
+                          "ORDER BY p.name_key, p.id LIMIT 20", [*params, patient_id])
+    return [patient_from_row(r) for r in rows]

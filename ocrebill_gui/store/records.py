@@ -80,19 +80,68 @@ class PatientFields(_Fields):
         return value
 
 
+Relationship = Literal["self", "spouse", "child", "other"]
+PlanType = Literal["medicare", "medicare_advantage", "medicaid", "commercial", "tricare",
+                   "workers_comp", "other"]
+AuthorizationChoice = Literal["auto", "none", "chosen"]
+
+
+def member_key(member_id: str | None) -> str:
+    """A member id as searched and compared: no spaces, dashes or dots, upper-case."""
+    return "".join(ch for ch in (member_id or "") if ch.isalnum()).upper()
+
+
 class CoverageFields(_Fields):
+    """A patient's plan. The member id is kept as typed (searched without spaces, dashes or
+    case, member_key); the subscriber is the patient unless another person is named."""
+
     patient_id: int
     payer: str = Field(min_length=1, description="payer profile id (shipped or user)")
-    member_id: str = Field(default="", max_length=60)
+    member_id: str = Field(max_length=60)
     group_number: str = Field(default="", max_length=60)
     priority: int = Field(default=1, ge=1, le=9, description="1 = primary, 2 = secondary...")
-    effective_from: date | None = None
+    effective_from: date | None = Field(default=None, validate_default=True)
     effective_to: date | None = None
+    plan_type: PlanType | None = None
+    claim_office_id: str = Field(default="", max_length=80,
+                                 description="the payer's id for claims (payer id, office)")
+    subscriber_relationship: Relationship = "self"
+    subscriber_name: str = Field(default="", max_length=200)
+    subscriber_birth_date: date | None = None
+
+    @field_validator("member_id")
+    @classmethod
+    def _member_id(cls, value: str) -> str:
+        if not member_key(value):
+            raise ValueError("is required: the member id on the patient's insurance card")
+        return value
+
+    @field_validator("effective_from", mode="before")
+    @classmethod
+    def _start_given(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError("is required: the date the coverage starts")
+        return value
+
+    @property
+    def starts(self) -> date:
+        assert self.effective_from is not None  # _start_given
+        return self.effective_from
+
+    @field_validator("subscriber_birth_date")
+    @classmethod
+    def _born_before_today(cls, value: date | None) -> date | None:
+        if value is not None and (value > date.today() or value.year < 1900):
+            raise ValueError("must be a past date after 1900")
+        return value
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> CoverageFields:
-        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+    def _consistent(self) -> CoverageFields:
+        if self.effective_to and self.effective_to < self.starts:
             raise ValueError("effective_to is before effective_from")
+        if self.subscriber_relationship != "self" and not self.subscriber_name:
+            raise ValueError("subscriber_name is required when the subscriber is not the "
+                             "patient")
         return self
 
 
@@ -103,6 +152,7 @@ class AuthorizationFields(_Fields):
     approved_units: Count | None = Field(default=None, ge=0)
     valid_from: date
     valid_to: date
+    visits_allowed: int | None = Field(default=None, ge=1, le=1000)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> AuthorizationFields:
@@ -153,6 +203,11 @@ class Coverage(_Record):
     priority: int
     effective_from: date | None
     effective_to: date | None
+    plan_type: str | None = None
+    claim_office_id: str = ""
+    subscriber_relationship: str = "self"
+    subscriber_name: str = ""
+    subscriber_birth_date: date | None = None
 
     def active_on(self, day: date) -> bool:
         return ((self.effective_from is None or self.effective_from <= day)
@@ -171,6 +226,8 @@ class Authorization(_Record):
     valid_to: date
     used_units: int
     remaining_units: int | None  # None when no unit limit was approved
+    visits_allowed: int | None = None
+    used_visits: int = 0  # finalized visits that used it
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
@@ -255,6 +312,9 @@ class Visit(_Record):
     finalized_at: str | None
     finalized_by: str | None
     running_since: str | None = None  # as in VisitSummary
+    # How the authorization was chosen: "auto" (the one of the coverage valid for the drug on
+    # the date, re-chosen at each save), "chosen" by the biller, or "none" on purpose.
+    authorization_choice: AuthorizationChoice = "auto"
 
     @property
     def finalized(self) -> bool:

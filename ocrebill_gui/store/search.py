@@ -1,7 +1,9 @@
 """Finding people and visits the way front-desk staff type: "mul" finds "Müller, Ada".
 
 Names are folded (case and accents removed) into one indexed row per word, so a prefix of any
-word of the name finds the patient; MRN, member id and patient id match by prefix too.
+word of the name finds the patient; MRN, member id and patient id match by prefix too (a
+member id without its spaces, dashes or case), and a birth date typed as 1982-03-04 or
+03/04/1982 finds who was born that day.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import date
 
 from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.db import Store
-from ocrebill_gui.store.records import Patient, VisitStatus, VisitSummary
+from ocrebill_gui.store.records import Patient, VisitStatus, VisitSummary, member_key
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Letters that NFKD does not split into base + accent.
@@ -30,6 +32,24 @@ def fold(text: str) -> str:
 def name_words(name: str) -> list[str]:
     """The folded words of a name, each indexed for prefix search."""
     return sorted(set(_WORD.findall(fold(name))))
+
+
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def birth_date_typed(text: str) -> date | None:
+    """A birth date typed into search: "1982-03-04" or "03/04/1982" (US month/day/year)."""
+    text = text.strip()
+    found = _US_DATE.match(text)
+    try:
+        if found:
+            month, day, year = (int(part) for part in found.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:
@@ -66,7 +86,7 @@ def _rows_starting_with(store: Store, word: str, cap: int = 5000) -> int:
 
 _ID_RANGES = ("SELECT 1 FROM patients WHERE mrn >= ? AND mrn < ?",
               "SELECT 1 FROM patients WHERE ref >= ? AND ref < ?",
-              "SELECT 1 FROM coverages WHERE member_id >= ? AND member_id < ?")
+              "SELECT 1 FROM coverages WHERE member_key >= ? AND member_key < ?")
 FEW_IDS = 200
 
 
@@ -74,9 +94,11 @@ def _few_ids(store: Store, text: str) -> bool:
     """Whether `text` (no digit in it) starts few identifiers: then it may be an MRN or member
     id typed in letters; a prefix of hundreds of them (e.g. "DEM" of "DEMO-...") is a name."""
     low, high = _prefix_range(text.upper())
+    key_low, key_high = _prefix_range(member_key(text))
     union = " UNION ALL ".join(_ID_RANGES)
     found = store.conn.execute(f"SELECT count(*) FROM ({union} LIMIT ?) AS ids",
-                               (low, high, low, high, low, high, FEW_IDS)).fetchone()[0]
+                               (low, high, low, high, key_low, key_high, FEW_IDS)
+                               ).fetchone()[0]
     return found < FEW_IDS
 
 
@@ -137,10 +159,16 @@ def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None
         low, high = _prefix_range(raw.upper())
         pair = "SELECT p.name_key AS name_key, p.id AS patient_id FROM patients p"
         arms += [f"{pair} WHERE p.mrn >= ? AND p.mrn < ?",
-                 f"{pair} WHERE p.ref >= ? AND p.ref < ?",
-                 f"{pair} JOIN coverages c ON c.patient_id = p.id "
-                 "WHERE c.member_id >= ? AND c.member_id < ?"]
-        params += [low, high] * 3
+                 f"{pair} WHERE p.ref >= ? AND p.ref < ?"]
+        params += [low, high] * 2
+        if member_key(raw):  # "1eg4-te5" finds 1EG4TE5MK72 as typed on the card
+            arms.append(f"{pair} JOIN coverages c ON c.patient_id = p.id "
+                        "WHERE c.member_key >= ? AND c.member_key < ?")
+            params += list(_prefix_range(member_key(raw)))
+        born = birth_date_typed(raw)
+        if born is not None:
+            arms.append(f"{pair} WHERE p.birth_date = ?")
+            params.append(born.isoformat())
     if not arms:
         return None
     return " UNION ".join(arms), params

@@ -7,14 +7,14 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.engine import compute
 from ocrebill_gui.store.accounts import reads
-from ocrebill_gui.store.authorizations import authorization_for, get_authorization
+from ocrebill_gui.store.authorization_choice import settle
+from ocrebill_gui.store.authorizations import get_authorization
 from ocrebill_gui.store.coverages import get_coverage
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.errors import NotFound
@@ -34,19 +34,6 @@ def authorized_product(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def pick_authorization(store: Store, coverage_id: int | None,
-                       document: Mapping[str, Any]) -> Authorization | None:
-    """The coverage's authorization for the visit's monoclonal, valid on its date of service."""
-    product = authorized_product(document)
-    if coverage_id is None or product is None:
-        return None
-    try:
-        day = date.fromisoformat(str(document.get("date_of_service")))
-    except ValueError:
-        return None
-    return authorization_for.inside(store, coverage_id, product, day)
-
-
 def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
     if visit_id is None:
         return 0
@@ -58,16 +45,22 @@ def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
 @reads("patients.read")
 def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: int | None = None,
                     coverage_id: int | None = None, authorization_id: int | None = None,
-                    visit_id: int | None = None) -> dict[str, Any]:
+                    visit_id: int | None = None,
+                    authorization_choice: str | None = None) -> dict[str, Any]:
     """A copy of `document` completed from the store, ready for core.compute().
 
     - patient: id (the patient's ref), name, birth date and the coverage's member id;
     - payer: the coverage's payer profile id (an inline payer profile, e.g. from an imported
       document, is kept); the copy a finalized visit keeps (`with_payer_profile`) gives way
       to the profile as it is now, so an amended or reopened visit is computed afresh;
-    - prior_authorization: the chosen authorization (or the one valid for the visit's
-      monoclonal on its date), with approved_units = units still remaining, not counting what
-      `visit_id` itself already used, and approved_units_total = the whole approval.
+    - prior_authorization: the authorization authorization_choice.settle() gives for the
+      choice ("chosen" when an `authorization_id` is given, else "auto"; "none"), with
+      approved_units = units still remaining, not counting what `visit_id` itself already
+      used, and approved_units_total = the whole approval. With a coverage, the store decides:
+      a prior_authorization the document holds from before (another plan's) is taken out
+      when no authorization of this coverage covers the visit. Without a coverage (an
+      imported document the store has no plan for) the document's own is kept. A finalized
+      visit's (`authorization_choice` "billed") is the one it was billed with, unchecked.
     """
     doc = copy.deepcopy(dict(document))
     coverage = get_coverage.inside(store, coverage_id) if coverage_id is not None else None
@@ -85,8 +78,18 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         doc["payer"] = coverage.payer if coverage is not None else payer["id"]
     elif coverage is not None and not isinstance(payer, Mapping):
         doc["payer"] = coverage.payer
-    auth = (get_authorization.inside(store, authorization_id) if authorization_id is not None
-            else pick_authorization(store, coverage_id, doc))
+    choice = authorization_choice or ("chosen" if authorization_id is not None else "auto")
+    if choice == "billed":  # a finalized visit: the one it was billed with, as it was
+        auth = (get_authorization.inside(store, authorization_id)
+                if authorization_id is not None else None)
+        if coverage_id is not None:
+            doc.pop("prior_authorization", None)
+    elif coverage_id is not None or choice == "none":
+        auth = settle(store, coverage_id, doc, choice, authorization_id)[1]
+        doc.pop("prior_authorization", None)
+    else:
+        auth = (get_authorization.inside(store, authorization_id)
+                if authorization_id is not None else None)
     if auth is not None:
         pa: dict[str, Any] = {"number": auth.number, "valid_from": auth.valid_from.isoformat(),
                               "valid_to": auth.valid_to.isoformat()}
@@ -124,13 +127,15 @@ def with_payer_profile(store: Store, document: Mapping[str, Any]) -> dict[str, A
 @reads("patients.read")
 def visit_engine_document(store: Store, visit_id: int) -> dict[str, Any]:
     """engine_document() for a saved visit, with its own patient, coverage and authorization."""
-    row = store.conn.execute("SELECT document, patient_id, coverage_id, authorization_id "
-                             "FROM visits WHERE id = ?", (visit_id,)).fetchone()
+    row = store.conn.execute("SELECT document, patient_id, coverage_id, authorization_id, "
+                             "authorization_choice, status FROM visits WHERE id = ?",
+                             (visit_id,)).fetchone()
     if row is None:
         raise NotFound(f"There is no visit {visit_id}.")
     return engine_document.inside(store, json.loads(row[0]), patient_id=row[1],
                                   coverage_id=row[2], authorization_id=row[3],
-                                  visit_id=visit_id)
+                                  visit_id=visit_id, authorization_choice="billed"
+                                  if row[5] == "finalized" else row[4])
 
 
 def compute_in_store(store: Store, document: Mapping[str, Any]) -> ClaimResult:

@@ -34,7 +34,7 @@ from ocrebill_gui.store.visit_documents import compute_in_store, engine_document
 _VISIT_COLUMNS = ("id, patient_id, coverage_id, authorization_id, date_of_service, setting, "
                   "payer, summary, status, document, claim, errors, warnings, revision, "
                   "created_at, created_by, changed_at, changed_by, finalized_at, finalized_by, "
-                  "running_since")
+                  "running_since, authorization_choice")
 
 
 def document_dict(document: VisitDocument | Mapping[str, Any]) -> dict[str, Any]:
@@ -133,9 +133,11 @@ def claim_counts(claim: ClaimResult | None) -> tuple[int, int]:
 def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, Any], *,
                  patient_id: int, coverage_id: int | None = None,
                  authorization_id: int | None = None,
-                 claim: ClaimResult | None = None) -> DraftSaved:
+                 claim: ClaimResult | None = None,
+                 authorization_choice: str | None = None) -> DraftSaved:
     """Save a new draft visit of `patient_id` (revision 1). `coverage_id` None takes the
-    patient's coverage in effect on the visit's date; `claim` is as for save_draft."""
+    patient's coverage in effect on the visit's date; the authorization is as for
+    save_draft (automatic unless one is given, or "none"); `claim` is as for save_draft."""
     from ocrebill_gui.store.coverages import coverage_on
 
     actor = check_actor(actor)
@@ -149,20 +151,25 @@ def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str
         if coverage_id is None:
             coverage = coverage_on.inside(store, patient_id, day)
             coverage_id = coverage.id if coverage else None
+        choice, authorization_id = _settled(store, coverage_id, doc, authorization_choice,
+                                            authorization_id, None, None)
         claim_text, errors, warnings = _claim_columns(
-            store, doc, claim, patient_id, coverage_id, authorization_id, None)
+            store, doc, claim, patient_id, coverage_id, authorization_id, None, choice)
         cur = store.conn.execute(
             "INSERT INTO visits (patient_id, coverage_id, authorization_id, date_of_service, "
             "setting, payer, summary, status, document, claim, errors, warnings, revision, "
-            "created_at, created_by, changed_at, changed_by, running_since) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            "created_at, created_by, changed_at, changed_by, running_since, "
+            "authorization_choice) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
             (patient_id, coverage_id, authorization_id, day.isoformat(),
              str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), dumps(doc),
-             claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc)))
+             claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc),
+             choice))
         new_id = int(cur.lastrowid)
         record(store, actor, "visit", new_id, "create", field_changes(None, {
             "patient_id": patient_id, "coverage_id": coverage_id,
-            "authorization_id": authorization_id, "status": "draft", "document": doc}))
+            "authorization_id": authorization_id, "authorization_choice": choice,
+            "status": "draft", "document": doc}))
         return DraftSaved(visit_id=new_id, revision=1, saved=True)
 
 
@@ -183,7 +190,8 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
                visit_id: int, expected_revision: int, patient_id: int | None = None,
                coverage_id: int | None = None, authorization_id: int | None = None,
                claim: ClaimResult | None = None,
-               clear: Collection[str] = ()) -> DraftSaved:
+               clear: Collection[str] = (),
+               authorization_choice: str | None = None) -> DraftSaved:
     """Save a draft visit as it is now; cheap enough to call on every pause in typing.
     Returns the visit id and its new revision (`saved` False when nothing changed).
 
@@ -191,6 +199,11 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
     returned): when someone else saved the visit meanwhile it is refused (VisitChanged), never
     written over their change. `patient_id`/`coverage_id`/`authorization_id` left None keep the
     saved ones; name them in `clear` to unlink them ("coverage_id", "authorization_id").
+    The authorization follows the coverage (authorization_choice.py): an `authorization_id`
+    given is the biller's choice, refused (InvalidRecord) unless it covers the visit;
+    `authorization_choice` "auto" (or clearing authorization_id) re-chooses it automatically,
+    "none" saves the visit without one on purpose; left unsaid, the saved choice stays, and a
+    chosen one that this save's coverage, drug or date no longer fits is re-chosen.
     `claim` is the result the caller already computed (the live preview); None computes it
     here from engine_document() (the store's patient, payer and remaining authorization
     units), and a document that cannot be computed yet is saved with no claim. A finalized
@@ -203,56 +216,80 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
     now = store.now()
     with writing(store):
         row = store.conn.execute(
-            "SELECT status, revision, document, patient_id, coverage_id, authorization_id "
-            "FROM visits WHERE id = ?", (visit_id,)).fetchone()
+            "SELECT status, revision, document, patient_id, coverage_id, authorization_id, "
+            "authorization_choice FROM visits WHERE id = ?", (visit_id,)).fetchone()
         if row is None:
             raise NotFound(f"There is no visit {visit_id}.")
-        status, revision, old_text, old_patient, old_coverage, old_auth = row
+        status, revision, old_text, old_patient, old_coverage, old_auth, old_choice = row
         if status != "draft":
             raise VisitLocked(f"Visit {visit_id} is finalized: change it with an amendment "
                               "(a reason is required) or reopen it first.")
         check_revision(visit_id, expected_revision, revision)
-        new_refs = {"patient_id": old_patient if patient_id is None else patient_id,
-                    "coverage_id": old_coverage if coverage_id is None else coverage_id,
-                    "authorization_id": old_auth if authorization_id is None
-                    else authorization_id}
+        new_refs: dict[str, Any] = {
+            "patient_id": old_patient if patient_id is None else patient_id,
+            "coverage_id": old_coverage if coverage_id is None else coverage_id}
         for name in clear:
             if name not in ("coverage_id", "authorization_id"):
                 raise InvalidRecord([("clear", f"'{name}' cannot be cleared")])
-            new_refs[name] = None
+            if name == "coverage_id":
+                new_refs[name] = None
         old_refs = {"patient_id": old_patient, "coverage_id": old_coverage,
-                    "authorization_id": old_auth}
+                    "authorization_id": old_auth, "authorization_choice": old_choice}
+        if authorization_id is not None or new_refs != {k: old_refs[k] for k in new_refs}:
+            _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
+                        authorization_id)  # the links saved before were checked then
+        if "authorization_id" in clear and authorization_choice is None:
+            authorization_choice = "auto"
+        choice, new_refs["authorization_id"] = _settled(
+            store, new_refs["coverage_id"], doc, authorization_choice, authorization_id,
+            old_choice, old_auth)
+        new_refs["authorization_choice"] = choice
         if old_text == text and new_refs == old_refs:
             return DraftSaved(visit_id=visit_id, revision=revision, saved=False)
-        if new_refs != old_refs:  # the links saved before were checked then
-            _check_refs(store, new_refs["patient_id"], new_refs["coverage_id"],
-                        new_refs["authorization_id"])
         claim_text, errors, warnings = _claim_columns(
             store, doc, claim, new_refs["patient_id"], new_refs["coverage_id"],
-            new_refs["authorization_id"], visit_id)
+            new_refs["authorization_id"], visit_id, choice)
         store.conn.execute(
             "UPDATE visits SET patient_id = ?, coverage_id = ?, authorization_id = ?, "
             "date_of_service = ?, setting = ?, payer = ?, summary = ?, document = ?, claim = ?, "
             "errors = ?, warnings = ?, revision = revision + 1, changed_at = ?, changed_by = ?, "
-            "running_since = ? WHERE id = ?",
+            "running_since = ?, authorization_choice = ? WHERE id = ?",
             (new_refs["patient_id"], new_refs["coverage_id"], new_refs["authorization_id"],
              day.isoformat(), str(doc.get("setting") or ""), payer_of(doc), summary_text(doc),
-             text, claim_text, errors, warnings, now, actor, running_since_of(doc), visit_id))
+             text, claim_text, errors, warnings, now, actor, running_since_of(doc), choice,
+             visit_id))
         diff = field_changes(old_refs, new_refs) + field_changes(
             json.loads(old_text), doc, prefix="document")
         record(store, actor, "visit", visit_id, "update", diff)
         return DraftSaved(visit_id=visit_id, revision=revision + 1, saved=True)
 
 
+def _settled(store: Store, coverage_id: int | None, doc: Mapping[str, Any], choice: str | None,
+             given: int | None, old_choice: str | None,
+             old_auth: int | None) -> tuple[str, int | None]:
+    """(choice, authorization id) a draft saves: `given` (an authorization chosen now) must
+    cover the visit; a choice carried over from the last save gives way when it does not."""
+    from ocrebill_gui.store.authorization_choice import settle
+
+    if given is not None:
+        choice, auth = settle(store, coverage_id, doc, "chosen", given, refuse_stale=True)
+    elif choice is not None:
+        choice, auth = settle(store, coverage_id, doc, choice, None)
+    else:
+        choice, auth = settle(store, coverage_id, doc, old_choice or "auto", old_auth)
+    return choice, auth.id if auth is not None else None
+
+
 def _claim_columns(store: Store, doc: Mapping[str, Any], claim: ClaimResult | None,
                    patient_id: int, coverage_id: int | None, authorization_id: int | None,
-                   visit_id: int | None) -> tuple[str | None, int, int]:
+                   visit_id: int | None, choice: str) -> tuple[str | None, int, int]:
     """(claim JSON, errors, warnings) for a draft: the caller's claim, else computed."""
     if claim is None:
         try:
             claim = compute_in_store(store, engine_document.inside(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
-                authorization_id=authorization_id, visit_id=visit_id))
+                authorization_id=authorization_id, visit_id=visit_id,
+                authorization_choice=choice))
         except InvalidVisit:
             claim = None
     errors, warnings = claim_counts(claim)

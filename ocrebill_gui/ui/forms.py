@@ -180,6 +180,11 @@ class FormGrid(QGridLayout):
             owned.setdefault(key, text)
         return owned
 
+    def touch(self, key: str) -> None:
+        """Show `key`'s message from now on, as if typed into (another field made it
+        required)."""
+        self._touched.add(key)
+
     def reveal_all(self) -> None:
         """After a save attempt: show every problem, touched or not."""
         self._show_all = True
@@ -316,6 +321,13 @@ class Confirm:
                                       | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def tell(cls, parent: QWidget | None, title: str, message: str) -> None:
+        """Say why something was not done (the store's own words)."""
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        QMessageBox.information(parent, title, message)
 
     @classmethod
     def text(cls, parent: QWidget | None, title: str, label: str, value: str = "") -> str | None:

@@ -427,6 +427,10 @@ class MainWindow(SessionControl, QMainWindow):
         return f"{where}.user{self.session.user_id}"
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not all(page.confirm_leave() for page in self.pages.values()
+                   if hasattr(page, "confirm_leave")):
+            event.ignore()  # unsaved patient edits the person chose to keep
+            return
         self.remember_open_visits()
         if self.visit_window is not None and not self.visit_window.close_all():
             event.ignore()  # an editor could not save its draft: keep everything open

@@ -31,7 +31,8 @@ def editor(qtbot, tmp_path):
 
     store = api.open_store(tmp_path / "bench.sqlite")
     person = api.add_patient(store, signed("bench"), {"name": "Okafor, Grace"})
-    api.add_coverage(store, signed("bench"), {"patient_id": person.id, "payer": "medicare"})
+    api.add_coverage(store, signed("bench"), {"patient_id": person.id, "payer": "medicare",
+                                              "member_id": "M-1", "effective_from": "2020-01-01"})
     api.add_vial_lot(store, signed("bench"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                       "lot": "H0123", "expires": "2027-08-31",
                                       "received": "2026-02-01", "received_vials": 6})

@@ -39,7 +39,8 @@ def database(tmp_path: Path, cli_staff) -> tuple[str, dict[str, int]]:
         grace = store.add_patient(db, signed("desk"), {"name": "Okafor, Grace", "ref": "P-2001",
                                                "birth_date": "1984-02-17"})
         store.add_coverage(db, signed("desk"), {"patient_id": grace.id, "payer": "medicare",
-                                        "member_id": "1EG4TE5MK73"})
+                                        "member_id": "1EG4TE5MK73",
+                                        "effective_from": "2020-01-01"})
         ana = store.add_patient(db, signed("desk"), {"name": "Rivera, Ana", "ref": "P-1001",
                                              "birth_date": "1979-05-12"})
         ids = {}

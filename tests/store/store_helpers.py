@@ -56,7 +56,8 @@ def populated(store: st.Store, *, approved_units: int | None = 1200, vials: int 
                                                   "birth_date": "1980-02-03", "sex": "F"})
     coverage = st.add_coverage(store, signed("frontdesk"), {"patient_id": patient.id,
                                                     "payer": "unitedhealthcare",
-                                                    "member_id": "uhc123"})
+                                                    "member_id": "uhc123",
+                                                    "effective_from": "2020-01-01"})
     auth = st.add_authorization(store, signed("biller"), {
         "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",
         "approved_units": approved_units, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})

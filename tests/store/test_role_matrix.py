@@ -37,7 +37,13 @@ MATRIX: list[tuple[str, str, Call]] = [
      lambda s, who, w: st.update_patient(s, who, w["patient"], {"phone": "555-0100"})),
     ("add_coverage", "coverage.write",
      lambda s, who, w: st.add_coverage(s, who, {"patient_id": w["patient"],
-                                                "payer": "medicare"})),
+                                                "payer": "medicare", "priority": 2,
+                                                "member_id": "M-1",
+                                                "effective_from": "2020-01-01"})),
+    ("end_coverage", "coverage.write",
+     lambda s, who, w: st.end_coverage(s, who, w["coverage"], "2026-12-31")),
+    ("delete_coverage", "coverage.write",
+     lambda s, who, w: st.delete_coverage(s, who, w["unused_coverage"])),
     ("update_coverage", "coverage.write",
      lambda s, who, w: st.update_coverage(s, who, w["coverage"], {"member_id": "UHC999"})),
     ("add_authorization", "coverage.write",
@@ -46,6 +52,10 @@ MATRIX: list[tuple[str, str, Call]] = [
          "approved_units": 600, "valid_from": "2026-01-01", "valid_to": "2026-12-31"})),
     ("update_authorization", "coverage.write",
      lambda s, who, w: st.update_authorization(s, who, w["auth"], {"approved_units": 2400})),
+    ("end_authorization", "coverage.write",
+     lambda s, who, w: st.end_authorization(s, who, w["auth"], "2026-11-30")),
+    ("delete_authorization", "coverage.write",
+     lambda s, who, w: st.delete_authorization(s, who, w["unused_auth"])),
     ("add_vial_lot", "inventory.write",
      lambda s, who, w: st.add_vial_lot(s, who, {
          "product": "ocrevus", "ndc": "50242-0150-01", "lot": "H0999",
@@ -94,6 +104,10 @@ MATRIX: list[tuple[str, str, Call]] = [
      lambda s, who, w: st.get_authorization(s, who, w["auth"])),
     ("authorizations_of", "patients.read",
      lambda s, who, w: st.authorizations_of(s, who, patient_id=w["patient"])),
+    ("authorization_uses", "patients.read",
+     lambda s, who, w: st.authorization_uses(s, who, w["auth"])),
+    ("possible_duplicates", "patients.read",
+     lambda s, who, w: st.possible_duplicates(s, who, {"name": "Müller, Ada"})),
     ("authorization_for", "patients.read",
      lambda s, who, w: st.authorization_for(s, who, w["coverage"], "ocrevus", w["day"])),
     ("expiring_authorizations", "patients.read",
@@ -135,8 +149,15 @@ def world(store, tmp_path) -> World:
     final = st.finalize_visit(store, everyone, done.visit_id, allow_errors=True,
                               expected_revision=done.revision)
     st.save_payer(store, everyone, {"id": "demo-plan", "name": "Demo plan"})
+    unused = st.add_coverage(store, everyone, {"patient_id": patient.id, "payer": "aetna",
+                                               "member_id": "W1", "priority": 3,
+                                               "effective_from": "2026-01-01"})
+    unused_auth = st.add_authorization(store, everyone, {
+        "coverage_id": coverage.id, "number": "PA-UNUSED", "product": "ocrevus",
+        "valid_from": "2027-01-01", "valid_to": "2027-12-31"})
     (tmp_path / "usb").mkdir()
     return {"patient": patient.id, "coverage": coverage.id, "auth": auth.id, "lot": lot.id,
+            "unused_coverage": unused.id, "unused_auth": unused_auth.id,
             "draft": draft.visit_id, "final": done.visit_id,
             "final_revision": final.visit.revision,
             "day": date.fromisoformat(visit_doc()["date_of_service"]),

@@ -27,7 +27,7 @@ def two_patients(store):
     patient, coverage, auth, _lot = populated(store, approved_units=None)
     other = st.add_patient(store, signed("frontdesk"), {"name": ODD_NAME, "mrn": "MRN-2"})
     st.add_coverage(store, signed("frontdesk"), {"patient_id": other.id, "payer": "aetna",
-                                         "member_id": "a-2"})
+                                         "member_id": "a-2", "effective_from": "2020-01-01"})
     visits = []
     for who, day in ((patient, "2026-03-04"), (patient, "2026-04-01"), (other, "2026-03-05")):
         doc = visit_doc(day=day)

@@ -91,18 +91,21 @@ def test_missing_records_raise_not_found(store):
 def test_coverage_needs_a_known_payer_and_patient(store):
     patient = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     with pytest.raises(st.InvalidRecord) as caught:
-        st.add_coverage(store, signed("kim"), {"patient_id": 99, "payer": "acme"})
+        st.add_coverage(store, signed("kim"), {"patient_id": 99, "payer": "acme", "member_id": "A1",
+                                               "effective_from": "2026-01-01"})
     assert [f for f, _ in caught.value.problems] == ["patient_id", "payer"]
     with pytest.raises(st.InvalidRecord, match="effective_to is before effective_from"):
         st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "medicare",
                                        "effective_from": "2026-02-01",
-                                       "effective_to": "2026-01-01"})
+                                       "effective_to": "2026-01-01", "member_id": "M-1"})
     primary = st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "medicare",
                                              "member_id": "1eg4te5mk73",
-                                             "effective_to": "2026-06-30"})
+                                             "effective_to": "2026-06-30",
+                                             "effective_from": "2020-01-01"})
     secondary = st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "medicaid",
-                                               "priority": 2})
-    assert primary.member_id == "1EG4TE5MK73"
+                                               "priority": 2,
+                                               "member_id": "M-1", "effective_from": "2020-01-01"})
+    assert primary.member_id == "1eg4te5mk73"  # as typed (searched without case)
     assert st.coverages_of(store, signed(), patient.id) == [primary, secondary]
     assert st.coverage_on(store, signed(), patient.id, date(2026, 3, 1)) == primary
     assert st.coverage_on(store, signed(), patient.id, date(2026, 7, 1)) == secondary
@@ -121,7 +124,8 @@ def test_user_payer_profiles_sit_beside_the_shipped_ones(store):
     with pytest.raises(st.InvalidRecord, match="waste_modifiers"):
         st.save_payer(store, signed("biller"), {"id": "x", "name": "X", "waste_modifiers": "some"})
     patient = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
-    st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "demo-plan"})
+    st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "demo-plan",
+                                           "member_id": "M-1", "effective_from": "2020-01-01"})
     with pytest.raises(st.InvalidRecord, match="used by 1 coverage"):
         st.delete_payer(store, signed("biller"), "demo-plan")
     # A user copy of a shipped profile can go: the shipped one takes over again.
@@ -136,7 +140,8 @@ def test_user_payer_profiles_sit_beside_the_shipped_ones(store):
 
 def test_true_is_not_a_number_of_units(store):
     patient = st.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
-    coverage = st.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare"})
+    coverage = st.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare",
+                                                       "member_id": "M-1", "effective_from": "2020-01-01"})
     with pytest.raises(st.InvalidRecord, match="approved_units: must be a number"):
         st.add_authorization(store, signed("desk"), {
             "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",

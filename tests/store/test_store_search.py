@@ -20,7 +20,7 @@ def people(store):
     for n, name in enumerate(names, start=1):
         made[name] = st.add_patient(store, signed("kim"), {"name": name, "mrn": f"MRN-{n:03d}"})
     st.add_coverage(store, signed("kim"), {"patient_id": made["Rivera, Ana"].id, "payer": "medicare",
-                                   "member_id": "1EG4TE5MK73"})
+                                   "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
     return made
 
 

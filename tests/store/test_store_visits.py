@@ -82,7 +82,7 @@ def test_engine_document_uses_store_data_and_remaining_units(store, setup):
     saved = st.create_draft(store, signed("nurse"), visit_doc(payer="medicare"), patient_id=patient.id)
     doc = st.visit_engine_document(store, signed(), saved.visit_id)
     assert doc["patient"] == {"id": patient.ref, "name": "Müller, Ada",
-                              "birth_date": "1980-02-03", "member_id": "UHC123"}
+                              "birth_date": "1980-02-03", "member_id": "uhc123"}  # as typed
     assert doc["payer"] == "unitedhealthcare"  # the coverage decides
     assert doc["prior_authorization"] == {"number": "PA-1", "valid_from": "2026-01-01",
                                           "valid_to": "2026-12-31", "approved_units": 1200,
@@ -264,9 +264,15 @@ def test_links_can_be_cleared_and_errors_overridden_with_a_reason(store, setup):
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id,
                             authorization_id=auth.id)
     cleared = st.save_draft(store, signed("biller"), visit_doc(), visit_id=saved.visit_id,
-                            expected_revision=1, clear=["authorization_id"])
+                            expected_revision=1, authorization_choice="none")
     visit = st.get_visit(store, signed(), saved.visit_id)
     assert cleared.saved and visit.authorization_id is None and visit.coverage_id == coverage.id
+    assert visit.authorization_choice == "none"
+    automatic = st.save_draft(store, signed("biller"), visit_doc(), visit_id=saved.visit_id,
+                              expected_revision=cleared.revision, clear=["authorization_id"])
+    visit = st.get_visit(store, signed(), saved.visit_id)
+    assert (visit.authorization_choice, visit.authorization_id) == ("auto", auth.id)
+    cleared = automatic
     with pytest.raises(st.InvalidRecord, match="cannot be cleared"):
         st.save_draft(store, signed("biller"), visit_doc(), visit_id=saved.visit_id,
                       expected_revision=cleared.revision, clear=["status"])
@@ -321,7 +327,9 @@ def test_a_finalized_visit_keeps_the_payer_profile_it_was_billed_with(store, set
             "name": "My UHC", "prior_auth_required": False}
     st.save_payer(store, signed("biller"), mine)
     coverage = st.add_coverage(store, signed("frontdesk"), {"patient_id": patient.id,
-                                                    "payer": "my-uhc", "member_id": "uhc9"})
+                                                    "payer": "my-uhc", "member_id": "uhc9",
+                                                    "effective_from": "2020-01-01",
+                                                    "priority": 2})
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id,
                             coverage_id=coverage.id)
     billed = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=1).visit

@@ -99,6 +99,7 @@ class AuthorizationsModel(PagedTableModel[Authorization]):
                  parent: Any = None) -> None:
         self._session = session
         self._store, self._patient_id, self._today = store, None, today
+        self._plans: dict[int, str] = {}  # coverage id -> its payer's name, per page
 
         def validity(auth: Authorization) -> str | None:
             if auth.expired(today):
@@ -109,12 +110,18 @@ class AuthorizationsModel(PagedTableModel[Authorization]):
 
         columns = [
             Column[Authorization]("Number", lambda a: a.number),
+            Column[Authorization]("Plan", lambda a: self._plans.get(a.coverage_id, "-")),
             Column[Authorization]("Product", lambda a: product_names.get(a.product, a.product)),
             Column[Authorization]("Valid", lambda a: f"{_day(a.valid_from)} to {_day(a.valid_to)}",
                                   attention=validity, tooltip=self._validity_note),
             Column[Authorization]("Units", units_text,
                                   attention=lambda a: "error" if a.remaining_units is not None
-                                  and a.remaining_units <= 0 else None),
+                                  and a.remaining_units <= 0 else None,
+                                  tooltip=self.uses_text),
+            Column[Authorization]("Visits", lambda a: str(a.used_visits) if a.visits_allowed
+                                  is None else f"{a.used_visits} of {a.visits_allowed}",
+                                  attention=lambda a: "error" if a.visits_allowed is not None
+                                  and a.used_visits >= a.visits_allowed else None),
         ]
         super().__init__(columns, self._page, parent=parent)
 
@@ -128,7 +135,18 @@ class AuthorizationsModel(PagedTableModel[Authorization]):
             return f"Expired {-days} days ago"
         return f"Valid for {days} more days"
 
+    def uses_text(self, auth: Authorization) -> str:
+        """'Used by visit 12 on 2026-03-04 (600 units), ...' or 'Not used by any visit yet'."""
+        uses = api.authorization_uses(self._store, self._session, auth.id)
+        if not uses:
+            return "Not used by any finalized visit yet"
+        return "Used by " + ", ".join(f"visit {v} on {day.isoformat()} ({units} units)"
+                                      for v, day, units in uses)
+
     def _page(self, limit: int, offset: int) -> list[Authorization]:
         if self._patient_id is None or offset:
             return []
+        names = {p.id: p.name for p, _mine in api.payer_profiles(self._store)}
+        self._plans = {c.id: names.get(c.payer, c.payer) for c in
+                       api.coverages_of(self._store, self._session, self._patient_id)}
         return api.authorizations_of(self._store, self._session, patient_id=self._patient_id)

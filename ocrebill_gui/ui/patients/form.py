@@ -31,10 +31,54 @@ from ocrebill_gui.ui.style import set_role
 _check = validator(PatientFields)
 
 
+class PossibleDuplicate:
+    """Before a patient is saved: the patients who may be the same person. `ask` returns
+    "save" (a different person: save anyway), a patient id (open the existing patient) or
+    None (go back to the form). Tests monkeypatch `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, patients: list[Patient]) -> str | int | None:
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        box = QMessageBox(parent)
+        box.setWindowTitle("Possible duplicate patient")
+        people = "\n".join(f"\u2022 {p.name} ({p.ref}"
+                           + (f", born {p.birth_date.isoformat()}" if p.birth_date else "")
+                           + ")" for p in patients[:5])
+        box.setText("This may be a patient already on file (same name and birth date):\n"
+                    f"{people}")
+        open_button = box.addButton("Open the existing patient",
+                                    QMessageBox.ButtonRole.AcceptRole)
+        save_button = box.addButton("Save as a different person",
+                                    QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(open_button)
+        box.exec()
+        if box.clickedButton() is open_button:
+            return patients[0].id
+        return "save" if box.clickedButton() is save_button else None
+
+
+class UnsavedChanges:
+    """Edits not saved yet, and the form is about to show something else: "save", "discard"
+    or "cancel" (stay). Tests monkeypatch `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, what: str) -> str:
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            parent, "Unsaved changes", f"{what} has changes that are not saved. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+
 class PatientForm(QWidget):
     """Edits one patient, or a new one; `saved` carries the patient id."""
 
     saved = Signal(int)
+    open_existing = Signal(int)  # a possible duplicate: show that patient instead
 
     def __init__(self, store: Store, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,12 +176,47 @@ class PatientForm(QWidget):
              when=self.dirty and self._patient is not None)
         return not problems
 
-    def save(self) -> None:
+    def leave(self) -> bool:
+        """The form is about to show another patient (or close): unsaved edits are saved,
+        discarded or kept (False: stay) as the person answers; True when it may go on."""
+        if not self.editable or not self.dirty or (
+                self._patient is None and not any(v for k, v in self.values().items()
+                                                  if k != "sex")):
+            return True
+        answer = UnsavedChanges.ask(self, self._patient.name if self._patient
+                                    else "The new patient")
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self.set_patient(self._patient)
+            return True
+        return False
+
+    def _duplicate_answer(self) -> str | int | None:
+        """"save" when no patient on file looks like this one (or the person says it is
+        another), else what PossibleDuplicate.ask answered."""
+        values = self.values()
+        if self._patient is not None and (values["name"], values["birth_date"]) == (
+                self._loaded["name"], self._loaded["birth_date"]):
+            return "save"
+        same = api.possible_duplicates(self._store, self._session, values,
+                                       patient_id=self._patient.id if self._patient else None)
+        return PossibleDuplicate.ask(self, same) if same else "save"
+
+    def save(self) -> bool:
+        """Save the form; True when it was saved."""
         if not self.editable:
-            return
+            return False
         if not self._check():
             self.grid.reveal_all()
-            return
+            return False
+        answer = self._duplicate_answer()
+        if isinstance(answer, int):
+            self.set_patient(self._patient)  # nothing typed is kept for the other one
+            self.open_existing.emit(answer)
+            return False
+        if answer != "save":
+            return False
 
         def write() -> Patient:
             if self._patient is None:
@@ -147,6 +226,7 @@ class PatientForm(QWidget):
 
         patient = save_or_say(write, self.grid, self.general, self.save_button)
         if patient is None:
-            return
+            return False
         self.set_patient(patient)
         self.saved.emit(patient.id)
+        return True

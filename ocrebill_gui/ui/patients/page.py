@@ -3,8 +3,13 @@ patient's form, coverages, prior authorizations and visits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from ocrebill_gui import store as api
-from ocrebill_gui.store import Patient, Store, VisitSummary
+from ocrebill_gui.store import Patient, Store, StoreError, VisitSummary
+from ocrebill_gui.store.records import AuthorizationFields, CoverageFields
+from ocrebill_gui.ui.forms import Confirm, validator
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.models.patients import (
@@ -16,7 +21,9 @@ from ocrebill_gui.ui.models.visits import PatientVisitsModel
 from ocrebill_gui.ui.patients.dialogs import (
     AuthorizationDialog,
     CoverageDialog,
+    EndDialog,
     authorization_products,
+    record_buttons,
 )
 from ocrebill_gui.ui.patients.form import PatientForm
 from ocrebill_gui.ui.permissions import gate
@@ -40,6 +47,21 @@ from ocrebill_gui.ui.views import (
     remember_columns,
     select_row,
 )
+
+
+def last_day_problems(problems: Mapping[str, str], field: str, start: str,
+                      start_caption: str) -> dict[str, str]:
+    """The record's problems as an End dialog shows them: those of `field` (the end date)
+    at its Last day field, the start named as the record's form labels it."""
+    shown: dict[str, str] = {}
+    for key, text in problems.items():
+        if key == field:
+            shown["last_day"] = text
+        elif text.startswith(field + " "):
+            shown["last_day"] = text[len(field) + 1:].replace(start, f"'{start_caption}'")
+        else:
+            shown[key] = text
+    return shown
 
 
 class PatientsPage(QWidget):
@@ -81,12 +103,21 @@ class PatientsPage(QWidget):
 
         self.form = PatientForm(store, session)
         self.form.saved.connect(self._patient_saved)
+        self.form.open_existing.connect(self.select_patient)
         self.coverage_view = record_table(self.coverages, name="coverageTable")
         self.add_coverage_button = QPushButton("Add &coverage...")
         self.add_coverage_button.clicked.connect(self.add_coverage)
+        self.coverage_buttons = record_buttons(self.coverage_view, "Coverage", self.edit_coverage,
+                                               self.end_coverage, self.delete_coverage)
         self.auth_view = record_table(self.authorizations, name="authorizationTable")
         self.add_auth_button = QPushButton("Add prior &authorization...")
         self.add_auth_button.clicked.connect(self.add_authorization)
+        self.auth_buttons = record_buttons(self.auth_view, "Authorization",
+                                           self.edit_authorization, self.end_authorization,
+                                           self.delete_authorization)
+        for view in (self.coverage_view, self.auth_view):
+            view.selectionModel().currentRowChanged.connect(
+                lambda *_: self._enable_record_buttons())
         self.auth_hint = QLabel("Add a coverage first: an authorization belongs to one.")
         set_role(self.auth_hint, "muted")
         self.visit_view = record_table(self.visits, name="patientVisits",
@@ -97,9 +128,10 @@ class PatientsPage(QWidget):
         gate(self.add_coverage_button, session, "coverage.write")
         gate(self.new_visit_button, session, "visits.draft")
         self.coverage_box = self._group("Coverage", self.coverage_view,
-                                        [self.add_coverage_button])
+                                        [*self.coverage_buttons, self.add_coverage_button])
         self.auth_box = self._group("Prior authorizations", self.auth_view,
-                                    [self.auth_hint, self.add_auth_button])
+                                    [self.auth_hint, *self.auth_buttons,
+                                     self.add_auth_button])
         self.visit_box = self._group("Visits", self.visit_view, [self.new_visit_button])
         detail = QWidget()
         detail.setObjectName("patientDetail")
@@ -163,11 +195,30 @@ class PatientsPage(QWidget):
         else:
             self.count_label.setText(f"{api.count_patients(self._store, self._session)} patients")
 
-    def _row_changed(self, current: object, _previous: object) -> None:
-        self._show(self.patients.record(current.row()) if current.isValid() else None)
+    def _row_changed(self, current: object, previous: object) -> None:
+        chosen = self.patients.record(current.row()) if current.isValid() else None
+        shown = self.form.patient
+        same = (chosen.id if chosen else None) == (shown.id if shown else None)
+        if not same and not self.form.leave():  # stay on the patient being edited
+            back = self.patients.row_of(shown.id) if shown is not None else -1
+            selection = self.list_view.selectionModel()
+            selection.blockSignals(True)
+            if back >= 0:
+                select_row(self.list_view, back)
+            else:
+                self.list_view.clearSelection()
+                self.list_view.setCurrentIndex(self.patients.index(-1, -1))
+            selection.blockSignals(False)
+            return
+        self._show(chosen)
+
+    def confirm_leave(self) -> bool:
+        """Before the window closes: unsaved edits of the patient form are saved, discarded
+        or kept (False: do not close), as the person answers."""
+        return self.form.leave()
 
     def start_new_patient(self) -> None:
-        if not self.new_button.isEnabled():
+        if not self.new_button.isEnabled() or not self.form.leave():
             return
         self.list_view.clearSelection()
         self.list_view.setCurrentIndex(self.patients.index(-1, -1))
@@ -194,6 +245,14 @@ class PatientsPage(QWidget):
         has_coverage = self.coverages.rowCount() > 0
         gate(self.add_auth_button, self._session, "coverage.write", when=has_coverage)
         self.auth_hint.setVisible(not has_coverage)
+        self._enable_record_buttons()
+
+    def _enable_record_buttons(self) -> None:
+        for view, buttons in ((self.coverage_view, self.coverage_buttons),
+                              (self.auth_view, self.auth_buttons)):
+            for button in buttons:
+                gate(button, self._session, "coverage.write",
+                     when=view.currentIndex().isValid())
 
     def _patient_saved(self, patient_id: int) -> None:
         self.patients.reload()
@@ -223,6 +282,102 @@ class PatientsPage(QWidget):
             lambda values: api.add_authorization(self._store, self._session, values))
         if saved is not None:
             self._show(patient)
+
+    def _chosen(self, view: QWidget, model: Any) -> Any:
+        index = view.currentIndex()
+        records = model.records()
+        return records[index.row()] if index.isValid() and index.row() < len(records) else None
+
+    def _payers(self) -> list[tuple[str, str]]:
+        return sorted(((name, pid) for pid, name in self._payer_names.items()))
+
+    def edit_coverage(self) -> None:
+        patient, coverage = self.current_patient, self._chosen(self.coverage_view,
+                                                               self.coverages)
+        if patient is None or coverage is None:
+            return
+        saved = CoverageDialog.ask(
+            self, patient.id, self._payers(),
+            lambda values: api.update_coverage(self._store, self._session, coverage.id, values),
+            coverage)
+        if saved is not None:
+            self._show(patient)
+
+    def end_coverage(self) -> None:
+        patient, coverage = self.current_patient, self._chosen(self.coverage_view,
+                                                               self.coverages)
+        if patient is None or coverage is None:
+            return
+        fields = {k: getattr(coverage, k) for k in CoverageFields.model_fields}
+        check = validator(CoverageFields)
+        ended = EndDialog(
+            "End coverage", "&Last day in effect",
+            lambda day: last_day_problems(check(fields | {"effective_to": day or ""}),
+                                          "effective_to", "effective_from", "In effect from"),
+            lambda day: api.end_coverage(self._store, self._session, coverage.id, day or ""),
+            self._clock.now().date(), self)
+        if ended.exec():
+            self._show(patient)
+
+    def delete_coverage(self) -> None:
+        patient, coverage = self.current_patient, self._chosen(self.coverage_view,
+                                                               self.coverages)
+        if patient is None or coverage is None or not Confirm.ask(
+                self, "Delete coverage", f"Delete the {self._payer_names.get(coverage.payer)} "
+                "coverage? Only a coverage typed by mistake should go: end one the patient "
+                "had (Last day)."):
+            return
+        self._delete(lambda: api.delete_coverage(self._store, self._session, coverage.id),
+                     patient)
+
+    def _delete(self, delete: Callable[[], None], patient: Patient) -> None:
+        try:
+            delete()
+        except StoreError as error:
+            Confirm.tell(self, "Not deleted", str(error))
+            return
+        self._show(patient)
+
+    def _coverage_choices(self) -> list[tuple[str, int]]:
+        return [(f"{self._payer_names.get(c.payer, c.payer)}  {c.member_id}".strip(), c.id)
+                for c in self.coverages.records()]
+
+    def edit_authorization(self) -> None:
+        patient, auth = self.current_patient, self._chosen(self.auth_view, self.authorizations)
+        if patient is None or auth is None:
+            return
+        saved = AuthorizationDialog.ask(
+            self, self._coverage_choices(), authorization_products(self._catalog),
+            self._clock.now().date(),
+            lambda values: api.update_authorization(self._store, self._session, auth.id,
+                                                    values),
+            auth, self.authorizations.uses_text(auth))
+        if saved is not None:
+            self._show(patient)
+
+    def end_authorization(self) -> None:
+        patient, auth = self.current_patient, self._chosen(self.auth_view, self.authorizations)
+        if patient is None or auth is None:
+            return
+        fields = {k: getattr(auth, k) for k in AuthorizationFields.model_fields}
+        check = validator(AuthorizationFields)
+        ended = EndDialog(
+            "End prior authorization", "&Last day valid",
+            lambda day: last_day_problems(check(fields | {"valid_to": day or ""}),
+                                          "valid_to", "valid_from", "Valid from"),
+            lambda day: api.end_authorization(self._store, self._session, auth.id, day or ""),
+            self._clock.now().date(), self)
+        if ended.exec():
+            self._show(patient)
+
+    def delete_authorization(self) -> None:
+        patient, auth = self.current_patient, self._chosen(self.auth_view, self.authorizations)
+        if patient is None or auth is None or not Confirm.ask(
+                self, "Delete prior authorization", f"Delete authorization {auth.number}? "
+                "Only one typed by mistake should go: end one the payer withdrew."):
+            return
+        self._delete(lambda: api.delete_authorization(self._store, self._session, auth.id),
+                     patient)
 
     def _new_visit(self) -> None:
         if self.current_patient is not None:

@@ -82,13 +82,14 @@ class VisitEditor(EditorActions, QWidget):
         self.revision: int | None = None
         self.status = "draft"
         self.status_note = ""
-        links: tuple[int | None, int | None, int | None] = (patient_id, None, None)
+        links: tuple[int | None, int | None, int | None, str] = (patient_id, None, None, "auto")
         catalog = services.catalog(store)
         billed = None  # a finalized visit shows the claim it was finalized with
         if visit_id is not None:
             visit = visit_io.load_visit(store, session, visit_id)
             document, self.revision, self.status = visit.document, visit.revision, visit.status
-            links = (visit.patient_id, visit.coverage_id, visit.authorization_id)
+            links = (visit.patient_id, visit.coverage_id, visit.authorization_id,
+                     visit.authorization_choice)
             if visit.finalized:
                 self.status_note = f"finalized by {visit.finalized_by} at {visit.finalized_at}"
                 billed = visit.claim
@@ -344,8 +345,10 @@ class VisitEditor(EditorActions, QWidget):
         changed (chosen records, date of service, the authorized drug); True when that
         changed the document (which redraws the editor once more)."""
         section = self.patient
+        if not self.presenter.read_only:  # a chosen PA for another drug gives way
+            section.set_product(authorized_product(self.presenter.document))
         key = (section.patient_id, section.coverage_id, section.authorization_id,
-               self.presenter.get("date_of_service"),
+               section.authorization_choice, self.presenter.get("date_of_service"),
                authorized_product(self.presenter.document))
         if key == self._link_key or self.presenter.read_only:
             return False
@@ -353,7 +356,7 @@ class VisitEditor(EditorActions, QWidget):
         doc = services.completed_document(
             self.store, self.session, self.presenter.document, patient_id=section.patient_id,
             coverage_id=section.coverage_id, authorization_id=section.authorization_id,
-            visit_id=self.visit_id)
+            visit_id=self.visit_id, authorization_choice=section.authorization_choice)
         auth = doc.get("prior_authorization") if (section.coverage_id is not None) else None
         values = {"patient": doc.get("patient"), "prior_authorization": auth}
         if section.coverage_id is not None:

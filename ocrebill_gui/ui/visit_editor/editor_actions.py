@@ -108,7 +108,8 @@ class EditorActions:
             saved = visit_io.save_draft(
                 self.store, self.session, self.presenter.document, visit_id=self.visit_id,
                 patient_id=section.patient_id, coverage_id=section.coverage_id,
-                authorization_id=section.authorization_id, claim=claim, revision=self.revision)
+                authorization_id=section.authorization_id, claim=claim, revision=self.revision,
+                authorization_choice=section.authorization_choice)
         except StoreError as exc:
             log.warning("visit %s not saved: %s", self.visit_id, type(exc).__name__)
             self._say(f"Not saved: {exc}", problem=True)

@@ -40,6 +40,7 @@ from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 AUTOMATIC = -1  # authorization combo: the one valid for the visit's drug on its date
+NO_AUTHORIZATION = -2  # authorization combo: none on purpose
 
 
 def patient_text(patient: Patient) -> str:
@@ -97,6 +98,8 @@ class PatientSection(QWidget):
         self.patient_id: int | None = None
         self.coverage_id: int | None = None
         self.authorization_id: int | None = None
+        self.authorization_choice = "auto"  # or "chosen" (authorization_id), "none"
+        self.product: str | None = None  # the visit's monoclonal, which the PA must cover
         self.day: date | None = None
         self.read_only = False
 
@@ -181,16 +184,17 @@ class PatientSection(QWidget):
             found = services.coverage_for_day(self.store, self.session, patient_id, self.day)
             coverage_id = found.id if found else None
         self.coverage_id = coverage_id
-        self.authorization_id = None
+        self._automatic()
         self._show_patient()
         self._fill_coverages()
         self.links_changed.emit()
 
     def set_links(self, patient_id: int | None, coverage_id: int | None,
-                  authorization_id: int | None) -> None:
+                  authorization_id: int | None, choice: str = "chosen") -> None:
         """Show saved choices without announcing a change (loading a visit)."""
         self.patient_id, self.coverage_id = patient_id, coverage_id
-        self.authorization_id = authorization_id
+        self.authorization_id = authorization_id if choice == "chosen" else None
+        self.authorization_choice = choice if choice != "chosen" or authorization_id else "auto"
         self._show_patient()
         self._fill_coverages()
 
@@ -223,40 +227,93 @@ class PatientSection(QWidget):
         self._enable()
 
     def _fill_authorizations(self) -> None:
+        """Automatic, None, then the coverage's authorizations; one that does not cover the
+        visit (another drug, not valid on its date) is listed greyed out, with the reason."""
         self.authorization.blockSignals(True)
         self.authorization.clear()
-        self.authorization.addItem("Automatic: the one valid for this visit's drug", AUTOMATIC)
+        self.authorization.addItem("Automatic: the one valid for this visit's drug and date",
+                                   AUTOMATIC)
+        self.authorization.addItem("None: bill this visit without a prior authorization",
+                                   NO_AUTHORIZATION)
         self._authorizations = (services.authorizations(self.store, self.session,
                                                         self.coverage_id)
                                 if self.coverage_id is not None else [])
+        model = self.authorization.model()
         for auth in self._authorizations:
             self.authorization.addItem(
                 authorization_text(auth, self.day, self._drug(auth.product)), auth.id)
-        wanted = AUTOMATIC if self.authorization_id is None else self.authorization_id
+            reason = self.why_not(auth)
+            if reason is not None:
+                item = model.item(self.authorization.count() - 1)  # type: ignore[attr-defined]
+                item.setEnabled(False)
+                item.setToolTip(reason)
+        wanted = {"auto": AUTOMATIC, "none": NO_AUTHORIZATION}.get(
+            self.authorization_choice, self.authorization_id)
         self.authorization.setCurrentIndex(max(0, self.authorization.findData(wanted)))
         self.authorization.blockSignals(False)
 
+    def why_not(self, auth: Authorization) -> str | None:
+        """Why this visit cannot use `auth` (the store's rule, authorization_choice.py)."""
+        if self.product is not None and auth.product != self.product:
+            return f"for {self._drug(auth.product)}, not {self._drug(self.product)}"
+        if self.day is not None and not auth.valid_on(self.day):
+            return f"not valid on {self.day.isoformat()}"
+        return None
+
+    def _automatic(self) -> None:
+        self.authorization_id, self.authorization_choice = None, "auto"
+
     def _coverage_chosen(self, _index: int) -> None:
         self.coverage_id = self.coverage.currentData()
-        self.authorization_id = None
+        self._automatic()  # another plan: its own authorization, chosen again
         self._fill_authorizations()
         self.links_changed.emit()
 
     def _authorization_chosen(self, _index: int) -> None:
         data = self.authorization.currentData()
-        self.authorization_id = None if data in (None, AUTOMATIC) else data
+        if data == NO_AUTHORIZATION:
+            self.authorization_id, self.authorization_choice = None, "none"
+        elif data in (None, AUTOMATIC):
+            self._automatic()
+        else:
+            self.authorization_id, self.authorization_choice = data, "chosen"
         self.links_changed.emit()
 
+    def set_product(self, product: str | None) -> None:
+        """The visit's monoclonal changed: a chosen authorization for another drug gives way
+        to the automatic choice (as the store does when it saves)."""
+        if product == self.product:
+            return
+        self.product = product
+        self._drop_a_stale_choice()
+        self._fill_authorizations()
+
+    def _drop_a_stale_choice(self) -> None:
+        chosen = next((a for a in getattr(self, "_authorizations", [])
+                       if a.id == self.authorization_id), None)
+        if chosen is not None and self.authorization_choice == "chosen" \
+                and self.why_not(chosen) is not None:
+            self._automatic()
+
     def show_authorization_in_use(self, number: str | None) -> None:
-        """Say which authorization the visit uses (after the store picked one)."""
+        """Say which authorization the visit uses (after the store picked one), and why none
+        when it uses none."""
         auth = next((a for a in getattr(self, "_authorizations", []) if a.number == number),
                     None)
-        if auth is None:
-            self.authorization_info.setText("No prior authorization on this visit"
-                                            if self.coverage_id is not None else "")
-        else:
+        if auth is not None:
             self.authorization_info.setText(
                 "Using " + authorization_text(auth, self.day, self._drug(auth.product)))
+        elif self.coverage_id is None:
+            self.authorization_info.setText("")
+        elif self.authorization_choice == "none":
+            self.authorization_info.setText("No prior authorization on this visit (None "
+                                            "chosen)")
+        else:
+            drug = f" for {self._drug(self.product)}" if self.product else ""
+            when = f" on {self.day.isoformat()}" if self.day else ""
+            self.authorization_info.setText(
+                f"No prior authorization on this visit: this coverage has none valid{drug}"
+                f"{when}")
 
     @staticmethod
     def _drug(product: str) -> str:
@@ -266,6 +323,7 @@ class PatientSection(QWidget):
     def set_day(self, day: date | None) -> None:
         if day != self.day:
             self.day = day
+            self._drop_a_stale_choice()
             self._fill_authorizations()
 
     def set_read_only(self, read_only: bool) -> None:
@@ -298,7 +356,7 @@ class PatientSection(QWidget):
             lambda values: services.add_coverage(self.store, self.session, values))
         if coverage is not None:
             self.coverage_id = coverage.id
-            self.authorization_id = None
+            self._automatic()
             self._fill_coverages()
             self.links_changed.emit()
 
@@ -311,6 +369,8 @@ class PatientSection(QWidget):
             authorization_products(services.catalog(self.store)), self.day or date.today(),
             lambda values: services.add_authorization(self.store, self.session, values))
         if auth is not None:
-            self.authorization_id = auth.id
+            self.authorization_id, self.authorization_choice = auth.id, "chosen"
+            if self.why_not(auth) is not None:
+                self._automatic()
             self._fill_authorizations()
             self.links_changed.emit()

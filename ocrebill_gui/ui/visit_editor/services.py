@@ -92,10 +92,13 @@ def with_practice_time_zone(store: Store, document: dict[str, Any]) -> dict[str,
 
 def completed_document(store: Store, session: Session, document: dict[str, Any], *,
                        patient_id: int | None, coverage_id: int | None,
-                       authorization_id: int | None, visit_id: int | None) -> dict[str, Any]:
-    """The document with patient, payer and prior_authorization filled in from the store."""
+                       authorization_id: int | None, visit_id: int | None,
+                       authorization_choice: str = "auto") -> dict[str, Any]:
+    """The document with patient, payer and prior_authorization filled in from the store
+    (the authorization as the store will settle it when it saves: authorization_choice.py)."""
     document = api.engine_document(store, session, document, patient_id=patient_id,
                                    coverage_id=coverage_id, authorization_id=authorization_id,
-                                   visit_id=visit_id)
+                                   visit_id=visit_id, authorization_choice=None
+                                   if authorization_id is not None else authorization_choice)
     keep_patient_out_of_log(document)
     return document

@@ -49,20 +49,23 @@ def record_print(store: Store, session: Session, visit_id: int, kind: str) -> No
 
 def save_draft(store: Store, session: Session, document: dict[str, Any], *, visit_id: int | None,
                patient_id: int | None, coverage_id: int | None, authorization_id: int | None,
-               claim: ClaimResult | None, revision: int | None) -> DraftSaved:
+               claim: ClaimResult | None, revision: int | None,
+               authorization_choice: str = "auto") -> DraftSaved:
     """Save the form as it is: a new visit (no `visit_id` yet) is created; an existing one
     is saved over the `revision` the editor holds, and refused when someone else saved it
-    meanwhile. A coverage or authorization set back to none (automatic) is unlinked from the
-    draft, not kept from an earlier save."""
+    meanwhile. A coverage set back to none is unlinked from the draft, not kept from an
+    earlier save; the authorization is the one chosen, else `authorization_choice` ("auto":
+    the store re-chooses it; "none" on purpose)."""
+    choice = None if authorization_id is not None else authorization_choice
     if visit_id is None:
         return api.create_draft(store, session, document, patient_id=patient_id,
                                 coverage_id=coverage_id, authorization_id=authorization_id,
-                                claim=claim)
-    clear = [name for name, value in (("coverage_id", coverage_id),
-                                      ("authorization_id", authorization_id)) if value is None]
+                                claim=claim, authorization_choice=choice)
+    clear = ["coverage_id"] if coverage_id is None else []
     return api.save_draft(store, session, document, visit_id=visit_id, patient_id=patient_id,
                           coverage_id=coverage_id, authorization_id=authorization_id,
-                          claim=claim, expected_revision=revision, clear=clear)
+                          claim=claim, expected_revision=revision, clear=clear,
+                          authorization_choice=choice)
 
 
 def finalize(store: Store, session: Session, visit_id: int, *, revision: int,

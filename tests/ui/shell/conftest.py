@@ -35,7 +35,7 @@ def clinic(store: api.Store) -> dict[str, int]:
         ids[key] = api.add_patient(store, signed("desk"), {"name": name,
                                                    "birth_date": "1979-05-12"}).id
     api.add_coverage(store, signed("desk"), {"patient_id": ids["rivera"], "payer": "medicare",
-                                     "member_id": "1EG4TE5MK73"})
+                                     "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
     api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})
@@ -60,4 +60,18 @@ def window(qtbot, store, clinic, layout, clock):
     yield main
     for editor in list(main.editors):
         editor.close()
+    _close_dropping_unsaved_edits(main)
+
+
+def _close_dropping_unsaved_edits(main) -> None:
+    """A test may end with typed, unsaved patient edits: closing asks what to do with them
+    (a modal question no one would answer here), so the teardown answers Discard."""
+    from ocrebill_gui.ui.patients.form import UnsavedChanges
+
+    original = UnsavedChanges.__dict__["ask"]
+    UnsavedChanges.ask = classmethod(lambda cls, *args: "discard")
+    try:
+        main.close()
+    finally:
+        UnsavedChanges.ask = original
 

@@ -65,7 +65,7 @@ def test_authorizations_flag_expiring_and_used_up(store, with_authorization):
 
     model = AuthorizationsModel(store, signed(), date.fromisoformat(DAY), {"ocrevus": "Ocrevus"})
     model.set_patient(with_authorization["rivera"])
-    valid = model.index(0, 2)
+    valid = model.index(0, 3)  # after Number and Plan
     assert valid.data(Qt.ItemDataRole.ForegroundRole) == accent("warning")  # 21 days left
     assert valid.data(Qt.ItemDataRole.ToolTipRole) == "Valid for 21 more days"
 

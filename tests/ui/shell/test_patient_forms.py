@@ -128,7 +128,11 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
         qtbot.addWidget(dialog)
         assert not dialog.save_button.isEnabled()  # no payer chosen yet
         dialog.payer.setCurrentIndex(dialog.payer.findData("unitedhealthcare"))
-        assert dialog.save_button.isEnabled()
+        assert not dialog.save_button.isEnabled()  # no member id, no start date yet
+        type_text(dialog.member_id, " - ")
+        seen["member"] = dialog.grid.messages["member_id"].text()
+        dialog.member_id.clear()
+        type_text(dialog.member_id, "uhc123")
         dialog.effective_from.setText("2026-02-01")
         type_text(dialog.effective_to, "2026-01-01")
         seen["order"] = dialog.grid.messages["effective_to"].text()
@@ -140,8 +144,9 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
         lambda cls, *args: fake_coverage_ask(*args)))
     qtbot.mouseClick(page.add_coverage_button, Qt.MouseButton.LeftButton)
     assert seen["order"] == "is before 'In effect from'"  # named as labelled
+    assert seen["member"] == "is required: the member id on the patient's insurance card"
     assert column_texts(page.coverages) == ["UnitedHealthcare (commercial)"]
-    assert column_texts(page.coverages, 1) == ["UHC123"]
+    assert column_texts(page.coverages, 1) == ["uhc123"]  # as typed
     assert page.add_auth_button.isEnabled()
 
     def fake_auth_ask(parent, coverages, products, today, save):
@@ -159,7 +164,8 @@ def test_adding_coverage_and_authorization(window, qtbot, monkeypatch, store, cl
     qtbot.mouseClick(page.add_auth_button, Qt.MouseButton.LeftButton)
     assert seen["units"]  # "-5" is not a number of units
     assert column_texts(page.authorizations) == ["PA-77812"]
-    assert column_texts(page.authorizations, 3) == ["1200 of 1200 left"]
+    assert column_texts(page.authorizations, 1) == ["UnitedHealthcare (commercial)"]  # plan
+    assert column_texts(page.authorizations, 4) == ["1200 of 1200 left"]
     stored = api.authorizations_of(store, signed(), patient_id=clinic["mulligan"])
     assert [a.number for a in stored] == ["PA-77812"]
 
@@ -171,6 +177,8 @@ def test_a_store_refusal_keeps_the_dialog_open_with_the_message(qtbot, store, cl
     dialog = CoverageDialog(clinic["mulligan"], [("Medicare", "medicare")], refuse)
     qtbot.addWidget(dialog)
     dialog.payer.setCurrentIndex(dialog.payer.findData("medicare"))
+    dialog.member_id.setText("1EG4TE5MK73")
+    dialog.effective_from.setText("2026-01-01")
     dialog.accept()
     assert dialog.result() == 0 and dialog.result_record is None
     assert dialog.grid.messages["member_id"].text() == "is not on file with this payer"

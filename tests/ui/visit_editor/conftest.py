@@ -42,7 +42,7 @@ def patient(store):
     """A registered patient with traditional Medicare (no authorization needed)."""
     person = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
     api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "medicare",
-                                     "member_id": "1EG4TE5MK73"})
+                                     "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
     api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})

@@ -42,22 +42,26 @@ def test_clicking_a_category_code_focuses_that_diagnosis(qtbot, ocrevus_editor, 
     assert "category" in editor.diagnoses.model.index(1, 0).data()
 
 
-def test_clicking_an_expired_authorization_focuses_it(qtbot, make_editor, store, clock):
+def test_clicking_a_missing_authorization_focuses_it(qtbot, make_editor, store, clock):
+    """An expired authorization cannot be the visit's (issue 13): it is listed greyed out,
+    the visit has none, and the finding about it leads to the authorization box."""
     person = api.add_patient(store, signed("desk"), {"name": "Okafor, Grace"})
-    coverage = api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "aetna"})
+    coverage = api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "aetna",
+                                                        "member_id": "M-1", "effective_from": "2020-01-01"})
     api.add_authorization(store, signed("desk"), {"coverage_id": coverage.id, "number": "PA-1",
                                           "product": "ocrevus", "approved_units": 1200,
                                           "valid_from": "2025-01-01", "valid_to": "2025-12-31"})
     editor = make_editor(patient_id=person.id)
     section = editor.patient
-    section.authorization.setCurrentIndex(1)  # the expired one, chosen by hand
     editor.presenter.set_diagnoses(["G35.A"])
     editor.add_administration()
     editor.cards[0].dose.setText("600")
     editor.cards[0].dose.textEdited.emit("600")
     editor.press_timeline("start")
-    assert "EXPIRED" in section.authorization.currentText()
-    click_finding(qtbot, editor, "pa-dates")
+    expired = section.authorization.findData(section._authorizations[0].id)
+    assert "EXPIRED" in section.authorization.itemText(expired)
+    assert not section.authorization.model().item(expired).isEnabled()
+    click_finding(qtbot, editor, "pa-missing")
     assert editor.focusWidget() is section.authorization
 
 

@@ -18,7 +18,8 @@ def front_desk_registers(qtbot, editor) -> None:
     fill_next_dialog(qtbot, {"name": "Okafor, Grace", "birth_date": "1984-02-17"})
     qtbot.mouseClick(section.new_patient, Qt.MouseButton.LeftButton)
     assert section.patient_id is not None
-    fill_next_dialog(qtbot, {"payer": "aetna", "member_id": "XQ7710023"})
+    fill_next_dialog(qtbot, {"payer": "aetna", "member_id": "XQ7710023",
+                             "effective_from": "2026-01-01"})
     qtbot.mouseClick(section.new_coverage, Qt.MouseButton.LeftButton)
     assert section.coverage_id is not None
     fill_next_dialog(qtbot, {"number": "PA-77812", "product": "ocrevus",

@@ -272,7 +272,8 @@ def test_a_finalized_visit_shows_the_claim_it_was_billed_with(qtbot, make_editor
             "name": "My plan"}
     api.save_payer(store, signed("biller"), plan)
     person = api.add_patient(store, signed("desk"), {"name": "Okafor, Grace"})
-    api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "my-plan"})
+    api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "my-plan",
+                                             "member_id": "M-1", "effective_from": "2020-01-01"})
     editor = make_editor(patient_id=person.id)
     enter_ocrevus(editor)
     clock.set("09:00")

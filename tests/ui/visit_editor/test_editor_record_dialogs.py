@@ -59,7 +59,8 @@ def test_new_authorization_from_the_editor_is_for_the_visits_coverage(qtbot, mak
                                                                         store):
     patient = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
     coverage = api.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "aetna",
-                                                "member_id": "XQ7710023"})
+                                                "member_id": "XQ7710023",
+                                                "effective_from": "2020-01-01"})
     editor = make_editor(patient_id=patient.id)
     assert editor.patient.coverage_id == coverage.id
     seen: dict[str, object] = {}
@@ -94,6 +95,7 @@ def test_a_visit_without_a_patient_says_so_at_the_patient(qtbot, make_editor, st
     assert section.patient_message.text().startswith("Choose the patient")
     assert not section.coverage_message.isVisible()
     patient = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
-    api.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare"})
+    api.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare",
+                                             "member_id": "M-1", "effective_from": "2020-01-01"})
     section.choose_patient(patient.id)
     assert not section.patient_message.isVisible()
