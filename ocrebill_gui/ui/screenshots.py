@@ -90,6 +90,24 @@ def _new_database(app: QApplication, work: Path, size: QSize, out_dir: Path) -> 
     return shots
 
 
+def _coverage_dialog(app: QApplication, patients: QWidget, patient_id: int,
+                     out_dir: Path) -> list[Path]:
+    """The patient's first coverage in its Edit dialog (issue 13): what can be corrected."""
+    from ocrebill_gui.ui.patients.dialogs import CoverageDialog
+
+    coverage = next(iter(patients.coverages.records()), None)
+    if coverage is None:
+        return []
+    dialog = CoverageDialog(patient_id, patients._payers(), lambda values: None, patients,
+                            coverage)
+    dialog.show()
+    _settle(app)
+    try:
+        return [_save(dialog, out_dir / "coverage-edit.png")]
+    finally:
+        dialog.close()
+
+
 def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = print,
                        ) -> list[Path]:
     """Write one PNG per screen to `out_dir`; returns their paths."""
@@ -164,8 +182,10 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
                           if api.authorizations_of(store, window.session, patient_id=pid)),
                          candidates[0])
         patients.select_patient(with_auth)
+        patients.coverage_view.setCurrentIndex(patients.coverages.index(0, 0))
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))
+        written += _coverage_dialog(app, patients, with_auth, out_dir)
 
         sign_in("biller")
         payers = window.show_page("payers")
