@@ -304,18 +304,25 @@ class PatientsPage(QWidget):
             self._show(patient)
 
     def end_coverage(self) -> None:
-        patient, coverage = self.current_patient, self._chosen(self.coverage_view,
-                                                               self.coverages)
-        if patient is None or coverage is None:
+        coverage = self._chosen(self.coverage_view, self.coverages)
+        if coverage is not None:
+            self._end(coverage, CoverageFields, ("End coverage", "&Last day in effect"),
+                      ("effective_to", "effective_from", "In effect from"),
+                      lambda day: api.end_coverage(self._store, self._session, coverage.id,
+                                                   day))
+
+    def _end(self, record: Any, model: Any, texts: tuple[str, str],
+             dates: tuple[str, str, str], end: Callable[[str], Any]) -> None:
+        """Ask for the last day of `record` (checked as typed by `model`'s rules, the end
+        date being dates[0]) and `end` it then."""
+        patient = self.current_patient
+        if patient is None:
             return
-        fields = {k: getattr(coverage, k) for k in CoverageFields.model_fields}
-        check = validator(CoverageFields)
+        fields = {k: getattr(record, k) for k in model.model_fields}
+        check = validator(model)
         ended = EndDialog(
-            "End coverage", "&Last day in effect",
-            lambda day: last_day_problems(check(fields | {"effective_to": day or ""}),
-                                          "effective_to", "effective_from", "In effect from"),
-            lambda day: api.end_coverage(self._store, self._session, coverage.id, day or ""),
-            self._clock.now().date(), self)
+            *texts, lambda day: last_day_problems(check(fields | {dates[0]: day or ""}), *dates),
+            lambda day: end(day or ""), self._clock.now().date(), self)
         if ended.exec():
             self._show(patient)
 
@@ -356,19 +363,12 @@ class PatientsPage(QWidget):
             self._show(patient)
 
     def end_authorization(self) -> None:
-        patient, auth = self.current_patient, self._chosen(self.auth_view, self.authorizations)
-        if patient is None or auth is None:
-            return
-        fields = {k: getattr(auth, k) for k in AuthorizationFields.model_fields}
-        check = validator(AuthorizationFields)
-        ended = EndDialog(
-            "End prior authorization", "&Last day valid",
-            lambda day: last_day_problems(check(fields | {"valid_to": day or ""}),
-                                          "valid_to", "valid_from", "Valid from"),
-            lambda day: api.end_authorization(self._store, self._session, auth.id, day or ""),
-            self._clock.now().date(), self)
-        if ended.exec():
-            self._show(patient)
+        auth = self._chosen(self.auth_view, self.authorizations)
+        if auth is not None:
+            self._end(auth, AuthorizationFields, ("End prior authorization", "&Last day valid"),
+                      ("valid_to", "valid_from", "Valid from"),
+                      lambda day: api.end_authorization(self._store, self._session, auth.id,
+                                                        day))
 
     def delete_authorization(self) -> None:
         patient, auth = self.current_patient, self._chosen(self.auth_view, self.authorizations)

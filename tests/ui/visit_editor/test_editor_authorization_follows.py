@@ -41,11 +41,18 @@ def messages(editor) -> list[str]:
     return [f.message for f in editor.presenter.result.findings]
 
 
-def test_moving_the_visit_to_medicare_clears_the_old_plans_pa(qtbot, make_editor, store,
-                                                              two_plans):
-    person, lakeside, medicare = two_plans
-    editor = make_editor(patient_id=person.id)
+@pytest.fixture
+def lakeside_visit(make_editor, two_plans):
+    """A new visit of the patient (on Lakeside, as on the visit's day) with Ocrevus 600 mg."""
+    editor = make_editor(patient_id=two_plans[0].id)
     enter_ocrevus(editor)
+    return editor
+
+
+def test_moving_the_visit_to_medicare_clears_the_old_plans_pa(qtbot, lakeside_visit, store,
+                                                              two_plans):
+    _person, lakeside, medicare = two_plans
+    editor = lakeside_visit
     section = editor.patient
     assert section.coverage_id == lakeside.id
     assert editor.presenter.get("prior_authorization")["number"] == "PA-D000060"
@@ -65,11 +72,10 @@ def test_moving_the_visit_to_medicare_clears_the_old_plans_pa(qtbot, make_editor
     assert "PA-D000060" not in str(api.visit_engine_document(store, signed(), visit.id))
 
 
-def test_none_is_a_choice_kept_and_a_stale_pa_cannot_be_picked(qtbot, make_editor, store,
-                                                               two_plans):
-    person, lakeside, _medicare = two_plans
-    editor = make_editor(patient_id=person.id)
-    enter_ocrevus(editor)
+def test_none_is_a_choice_kept_and_a_stale_pa_cannot_be_picked(qtbot, lakeside_visit, store,
+                                                               make_editor, two_plans):
+    lakeside = two_plans[1]
+    editor = lakeside_visit
     section = editor.patient
     combo = section.authorization
     old = combo.findData(next(a.id for a in api.authorizations_of(
