@@ -41,7 +41,7 @@ class PatientDialog(RecordDialog):
     """A new patient: what the front desk has at hand at the chair (the Patients screen has
     the whole record)."""
 
-    def __init__(self, save: Callable[[dict[str, Any]], Patient],
+    def __init__(self, save: Callable[[dict[str, Any]], Patient | None],
                  parent: QWidget | None = None) -> None:
         super().__init__("New patient", save, validator(PatientFields), parent)
 
@@ -61,8 +61,9 @@ class PatientDialog(RecordDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None,
-            save: Callable[[dict[str, Any]], Patient]) -> Patient | None:
-        """Show the dialog; the saved patient, or None when cancelled."""
+            save: Callable[[dict[str, Any]], Patient | None]) -> Patient | None:
+        """Show the dialog; the saved patient (or the one on file `save` returned), or None
+        when cancelled; `save` returning None keeps the dialog open."""
         dialog = cls(save, parent)
         return dialog.result_record if dialog.exec() else None
 

@@ -343,10 +343,22 @@ class PatientSection(QWidget):
 
     # -- creating ----------------------------------------------------------------------------
     def create_patient(self) -> None:
-        patient = PatientDialog.ask(
-            self, lambda values: services.add_patient(self.store, self.session, values))
+        patient = PatientDialog.ask(self, self._add_unless_on_file)
         if patient is not None:
             self.choose_patient(patient.id)
+
+    def _add_unless_on_file(self, values: dict[str, Any]) -> Patient | None:
+        """The new patient, or the one already on file when the person says it is them (a
+        possible duplicate is shown first); None: back to the dialog."""
+        from ocrebill_gui.ui.patients.form import PossibleDuplicate
+
+        same = services.possible_duplicates(self.store, self.session, values)
+        answer = PossibleDuplicate.ask(self, same) if same else "save"
+        if isinstance(answer, int):
+            return services.patient(self.store, self.session, answer)
+        if answer != "save":
+            return None
+        return services.add_patient(self.store, self.session, values)
 
     def create_coverage(self) -> None:
         if self.patient_id is None:

@@ -35,6 +35,11 @@ def add_patient(store: Store, session: Session, values: dict[str, Any]) -> Patie
     return api.add_patient(store, session, values)
 
 
+def possible_duplicates(store: Store, session: Session, values: dict[str, Any]) -> list[Patient]:
+    """Patients who may be the one typed (same name and birth date)."""
+    return api.possible_duplicates(store, session, values)
+
+
 def coverages(store: Store, session: Session, patient_id: int) -> list[Coverage]:
     return api.coverages_of(store, session, patient_id)
 

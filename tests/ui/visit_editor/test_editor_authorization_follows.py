@@ -10,6 +10,7 @@ import pytest
 from staff import signed
 
 from ocrebill_gui import store as api
+from ocrebill_gui.ui.qt import Qt
 from ocrebill_gui.ui.visit_editor.patient_section import AUTOMATIC, NO_AUTHORIZATION
 
 
@@ -92,3 +93,24 @@ def test_none_is_a_choice_kept_and_a_stale_pa_cannot_be_picked(qtbot, lakeside_v
     again = make_editor(editor.visit_id)
     assert again.patient.authorization.currentData() == NO_AUTHORIZATION
     assert again.presenter.get("prior_authorization") is None
+
+
+def test_a_new_patient_already_on_file_opens_the_existing_one(qtbot, make_editor, store,
+                                                              two_plans, monkeypatch):
+    """New patient... in the editor: the same name and birth date as a patient on file is
+    shown before saving; "open the existing patient" picks that one, nothing is added."""
+    from editor_helpers import fill_next_dialog
+
+    from ocrebill_gui.ui.patients.form import PossibleDuplicate
+
+    person = two_plans[0]
+    offered = []
+    monkeypatch.setattr(PossibleDuplicate, "ask", classmethod(
+        lambda cls, parent, patients: offered.append([p.id for p in patients])
+        or patients[0].id))
+    editor = make_editor()
+    fill_next_dialog(qtbot, {"name": "okafor, grace", "birth_date": "02/17/1984"})
+    qtbot.mouseClick(editor.patient.new_patient, Qt.MouseButton.LeftButton)
+    assert offered == [[person.id]]
+    assert editor.patient.patient_id == person.id
+    assert api.count_patients(store, signed()) == 1
