@@ -82,6 +82,10 @@ def backup_server(store: Store, dest: str | os.PathLike[str], *, force: bool = F
     written when `dest` exists and `force` is not given."""
     pg_dump, why = (None, "the logical export was asked for") if logical \
         else pg_dump_usable(store)
+    if not pg_dump:  # the export copies server_copy.TABLES (a dump takes every table)
+        from ocrebill_gui.store.server_move import refuse_left_behind
+
+        refuse_left_behind(store)
     kind = "pg_dump" if pg_dump else "logical"
     target = _target(store, dest, ".dump" if pg_dump else ".sqlite")
     if os.path.lexists(target) and not force:

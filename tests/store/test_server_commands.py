@@ -289,3 +289,22 @@ def test_without_a_usable_pg_dump_the_backup_is_the_stores_own_export(practice, 
             "Done", (), {"stdout": "pg_dump (PostgreSQL) 9.6.24\n"})())
         found, why = server_backup.pg_dump_usable(store)
     assert found is None and why.startswith("pg_dump 9 is older than the server")
+
+
+def test_a_table_the_copy_does_not_know_is_never_left_behind(tmp_path, pg_url, password,
+                                                           capsys):
+    """A table with rows that server_copy.TABLES does not name (added by a later migration)
+    stops the move before anything is written, naming it."""
+    import sqlite3
+
+    path = tmp_path / "clinic.sqlite"
+    st.create_demo_database(path, visits=5, encrypt=False)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE referrals (id INTEGER PRIMARY KEY, note TEXT)")
+        conn.execute("INSERT INTO referrals (note) VALUES ('x')")
+    conn.close()
+    code, _out, err = run(capsys, "server", "migrate", str(path), pg_url, "--user", "admin")
+    assert code == 1 and "referrals hold rows that this OcreBill does not know how to copy" \
+        in err
+    with st.open_store(pg_url) as server:
+        assert sum(table_counts(server).values()) == 0
