@@ -305,10 +305,22 @@ class VisitPresenter:
         if admin.get("product") == product_id or self.read_only:
             return
         product = self.catalog.products[product_id]
+        before, admin_id, name = copy.deepcopy(admin), admin.get("id", ""), self._name(admin)
         admin["product"] = product_id
-        admin["vials"] = []
+        admin["vials"] = []  # the old product's vials go: an undo step brings them back
         if admin.get("route") not in product.routes:
             admin["route"] = product.routes[0]
+        after = copy.deepcopy(admin)
+
+        def as_it_was(wanted: dict) -> Callable[[], None]:
+            def change() -> None:
+                found = self._admin(admin_id)
+                if found is not None:
+                    found.clear()
+                    found.update(copy.deepcopy(wanted))
+            return change
+
+        self._record(f"Change {name} to {product.short}", as_it_was(before), as_it_was(after))
         self._changed()
 
     def remove_administration(self, index: int) -> None:

@@ -138,3 +138,15 @@ def test_a_finalized_visit_keeps_no_history(qtbot, started):
     undo_key(qtbot, editor.diagnoses.list)
     assert editor.status == "finalized"
 
+
+
+def test_another_drug_chosen_for_a_card_gives_its_vials_back_on_undo(qtbot, started):
+    editor = started
+    before = copy.deepcopy(editor.presenter.administrations[0])
+    card = editor.cards[0]
+    card.product.setCurrentIndex(card.product.findData("ublituximab"))
+    assert editor.presenter.administrations[0]["vials"] == []
+    assert _text(editor.undo.undo_action) == "Undo Change Ocrevus to Ublituximab"
+    undo_key(qtbot, editor.diagnoses.list)
+    assert editor.presenter.administrations[0] == before
+    assert editor.cards[0].product.currentData() == "ocrevus"
