@@ -187,6 +187,10 @@ def visit_block(document: VisitDocument, payer: PayerProfile, *, compact: bool =
     ]
     if compact:
         rows = [rows[0], rows[1], rows[3]]
+    if document.providers is not None:  # issue 13: who rendered and who ordered the service
+        rendering, ordering = document.providers.rendering, document.providers.ordering
+        rows.append(("Rendering provider", rendering.label if rendering else "none named",
+                     "Ordering physician", ordering.label if ordering else "none named"))
     data = [[a, wrap(b or "-", value_width[0] - 8, BOLD if i == 0 else REGULAR,
                      9 if i == 0 else 8.5),
              c, wrap(d or ("-" if c else ""), value_width[1] - 8, size=8.5)]

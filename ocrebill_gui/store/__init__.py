@@ -97,6 +97,14 @@ from ocrebill_gui.store.practice import (
     save_practice,
     with_practice_time_zone,
 )
+from ocrebill_gui.store.providers import (
+    Provider,
+    add_provider,
+    default_providers,
+    get_provider,
+    list_providers,
+    update_provider,
+)
 from ocrebill_gui.store.records import (
     Amendment,
     AuditEntry,
@@ -164,4 +172,7 @@ __all__ = [
     # issue 13: records that can be corrected
     "authorization_uses", "delete_authorization", "delete_coverage", "end_authorization",
     "end_coverage", "possible_duplicates",
+    # issue 13: the practice's providers
+    "Provider", "add_provider", "default_providers", "get_provider", "list_providers",
+    "update_provider",
 ]

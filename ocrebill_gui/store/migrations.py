@@ -252,6 +252,26 @@ def _v7_records_corrected(db: sqlite_utils.Database) -> None:
                "WHERE authorization_id IS NOT NULL")
 
 
+def _v8_providers(db: sqlite_utils.Database) -> None:
+    """The practice's providers (store/providers.py), on both backends: rendering providers
+    and ordering/referring physicians, each with its NPI (unique within its role), taxonomy
+    code, whether it is the default of its role, and whether it is still offered."""
+    server = getattr(db, "dialect", "sqlite") == "postgresql"
+    text = 'TEXT COLLATE "C"' if server else "TEXT"
+    db.execute(f"""CREATE TABLE providers (
+                     id {"BIGINT" if server else "INTEGER"} PRIMARY KEY,
+                     role {text} NOT NULL, name {text} NOT NULL, npi {text} NOT NULL,
+                     taxonomy {text}, is_default INTEGER NOT NULL DEFAULT 0,
+                     active INTEGER NOT NULL DEFAULT 1,
+                     created_at {text} NOT NULL, created_by {text} NOT NULL,
+                     changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
+    db.execute("CREATE UNIQUE INDEX idx_providers_role_npi ON providers (role, npi)")
+    if server:
+        from ocrebill_gui.store.pg_schema import id_trigger
+
+        db.execute(id_trigger("providers"))
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -266,7 +286,7 @@ PAGE_SIZE = 16384
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
-    _v5_audit_chain, _v6_presence, _v7_records_corrected]
+    _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

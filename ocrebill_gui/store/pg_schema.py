@@ -16,7 +16,7 @@ Differences that keep the behaviour the same:
 
 from __future__ import annotations
 
-from ocrebill_gui.store.dialect import ID_TABLES
+from ocrebill_gui.store.dialect import ID_TABLES, LATER_ID_TABLES
 
 BASELINE = 5
 VERSION_TABLE = "ocrebill_schema"
@@ -150,9 +150,13 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 """
 
 
+def id_trigger(table: str) -> str:
+    return (f"CREATE TRIGGER {table}_next_id BEFORE INSERT ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION ocrebill_next_id();\n")
+
+
 def id_triggers() -> str:
-    return "".join(f"CREATE TRIGGER {table}_next_id BEFORE INSERT ON {table} FOR EACH ROW "
-                   f"EXECUTE FUNCTION ocrebill_next_id();\n" for table in sorted(ID_TABLES))
+    return "".join(id_trigger(table) for table in sorted(ID_TABLES - LATER_ID_TABLES))
 
 
 def baseline_ddl() -> str:

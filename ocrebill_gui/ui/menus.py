@@ -87,6 +87,19 @@ class WindowMenus:
             menu.removeAction(action)
             menu.insertAction(first, action)
         menu.insertSeparator(first)
+        # issue 13: the practice's rendering providers and ordering physicians
+        self.providers = self._action("P&roviders...", None, self._show_providers,
+                                      "The practice's rendering providers and ordering "
+                                      "physicians")
+        menu.insertAction(first, self.providers)
+        menu.insertSeparator(first)
+
+    def _show_providers(self) -> None:
+        from ocrebill_gui.ui.providers.dialogs import ProvidersDialog
+
+        window = self.window
+        if window.store is not None and window.session is not None:
+            ProvidersDialog(window.store, window.session, window).exec()
 
     def _build_edit(self) -> None:
         window = self.window

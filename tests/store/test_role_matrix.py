@@ -131,6 +131,18 @@ MATRIX: list[tuple[str, str, Call]] = [
     ("list_vial_lots", "store.read", lambda s, who, w: st.list_vial_lots(s, who)),
     ("expiring_lots", "store.read", lambda s, who, w: st.expiring_lots(s, who, w["day"])),
     ("check_database", "store.read", lambda s, who, w: st.check_database(s, who)),
+    # issue 13: the practice's providers
+    ("add_provider", "providers.write",
+     lambda s, who, w: st.add_provider(s, who, {"role": "ordering", "name": "Haddad, Noor",
+                                                "npi": "1003000126"})),
+    ("update_provider", "providers.write",
+     lambda s, who, w: st.update_provider(s, who, w["provider"], {
+         "role": "rendering", "name": "Okafor, Grace", "npi": "1234567893",
+         "is_default": True})),
+    ("get_provider", "store.read", lambda s, who, w: st.get_provider(s, who, w["provider"])),
+    ("list_providers", "store.read", lambda s, who, w: st.list_providers(s, who)),
+    ("default_providers", "patients.read",
+     lambda s, who, w: st.default_providers(s, who, w["patient"])),
 ]
 
 
@@ -155,8 +167,11 @@ def world(store, tmp_path) -> World:
     unused_auth = st.add_authorization(store, everyone, {
         "coverage_id": coverage.id, "number": "PA-UNUSED", "product": "ocrevus",
         "valid_from": "2027-01-01", "valid_to": "2027-12-31"})
+    provider = st.add_provider(store, everyone, {"role": "rendering", "name": "Okafor, G.",
+                                                 "npi": "1234567893"})
     (tmp_path / "usb").mkdir()
     return {"patient": patient.id, "coverage": coverage.id, "auth": auth.id, "lot": lot.id,
+            "provider": provider.id,
             "unused_coverage": unused.id, "unused_auth": unused_auth.id,
             "draft": draft.visit_id, "final": done.visit_id,
             "final_revision": final.visit.revision,

@@ -47,6 +47,7 @@ from ocrebill_gui.ui.visit_editor.editor_actions import EditorActions
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+from ocrebill_gui.ui.visit_editor.providers_section import ProvidersSection
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.timeline import LABELS, SHORTCUTS, RunningBanner, running_text
@@ -151,6 +152,8 @@ class VisitEditor(EditorActions, QWidget):
         self.patient = PatientSection(self.store, self.session, self.registry, form)
         self.patient.links_changed.connect(self._links_changed)
         self.visit_section = VisitSection(self.presenter, self.registry, form)
+        self.providers = ProvidersSection(self.store, self.session, self.presenter,
+                                          self.registry, form)
         self.diagnoses = DiagnosesSection(self.presenter, self.registry, form)
         self.add_product = QComboBox(form)
         self.add_product.setObjectName("addProduct")
@@ -168,6 +171,7 @@ class VisitEditor(EditorActions, QWidget):
         layout = QVBoxLayout(form)
         layout.addWidget(self._group("Patient and coverage", self.patient))
         layout.addWidget(self._group("Visit", self.visit_section))
+        layout.addWidget(self._group("Providers", self.providers))
         layout.addWidget(self._group("Diagnoses", self.diagnoses))
         adder = QHBoxLayout()
         what = QLabel("Ad&ministrations", form)  # Alt+M: the drug to add, then Ctrl+M
@@ -232,6 +236,7 @@ class VisitEditor(EditorActions, QWidget):
         """The presenter changed: redraw everything from it, then schedule the draft save."""
         self._sync_cards()
         self.visit_section.refresh()
+        self.providers.refresh()
         self.diagnoses.refresh()
         self.patient.set_day(self.presenter.date_of_service)
         if self._complete_links():
@@ -353,6 +358,7 @@ class VisitEditor(EditorActions, QWidget):
         if key == self._link_key or self.presenter.read_only:
             return False
         self._link_key = key
+        self.providers.fill_defaults(section.patient_id)
         doc = services.completed_document(
             self.store, self.session, self.presenter.document, patient_id=section.patient_id,
             coverage_id=section.coverage_id, authorization_id=section.authorization_id,
@@ -387,7 +393,8 @@ class VisitEditor(EditorActions, QWidget):
         chain: list[QWidget] = [
             patient.search, patient.new_patient, patient.coverage, patient.new_coverage,
             patient.authorization, patient.new_authorization, self.visit_section.day,
-            self.visit_section.setting, diagnoses.search, diagnoses.list, diagnoses.remove,
+            self.visit_section.setting, self.providers.rendering, self.providers.ordering,
+            diagnoses.search, diagnoses.list, diagnoses.remove,
             diagnoses.primary, self.add_product, self.add_button]
         for card in self.cards:
             timeline, vials = card.timeline, card.vials

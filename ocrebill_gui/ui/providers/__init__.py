@@ -1,0 +1,1 @@
+"""The practice's providers: the list and the form (issue 13, item 4)."""
