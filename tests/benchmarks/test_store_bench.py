@@ -77,7 +77,8 @@ def test_search_day_list_and_open_visit(big_db):
             "WHERE c.id = 777").fetchone()
         queries = ["mul", "nun", "sam", "dem", "ada", "zoe", "müller-demo ada", "nunez iñi",
                    mrn, mrn[:-1], member[:6], "P-0042"]
-        search = {q: round(median_ms(lambda q=q: st.search_patients(store, signed(), q), repeat=50), 3)
+        search = {q: round(median_ms(lambda q=q: st.search_patients(store, signed(), q),
+                                     repeat=50), 3)
                   for q in queries}
         day0 = date.fromisoformat(TODAY)
         days = [day0 - timedelta(days=n) for n in range(0, 60, 3)]

@@ -100,7 +100,8 @@ def test_audit_by_visit_user_and_dates(demo_db, capsys):
 
 def test_audit_by_patient_needs_one_patient(demo_db, capsys):
     with st.open_store(demo_db, read_only=True) as store:
-        patient = st.get_patient(store, signed(), st.get_visit(store, signed(), _finalized(demo_db)).patient_id)
+        visit = st.get_visit(store, signed(), _finalized(demo_db))
+        patient = st.get_patient(store, signed(), visit.patient_id)
     code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--patient", patient.ref,
                        "--limit", "1000")
     assert code == 0

@@ -140,7 +140,8 @@ def test_backup_is_a_checked_copy(store, setup, tmp_path):
     report = st.backup_database(store, signed(), tmp_path / "backups" / "copy.sqlite")
     assert report.integrity == "ok" and report.visits == 1
     with st.open_store(report.path, read_only=True) as copy:
-        assert st.get_visit(copy, signed(), saved.visit_id) == st.get_visit(store, signed(), saved.visit_id)
+        assert st.get_visit(copy, signed(), saved.visit_id) == st.get_visit(store, signed(),
+                                                                            saved.visit_id)
     with pytest.raises(st.StoreError, match="already exists"):
         st.backup_database(store, signed(), report.path)
     with pytest.raises(st.StoreError, match="cannot overwrite the database itself"):

@@ -73,11 +73,12 @@ def test_finalize_amend_and_reopen_keep_the_column_true_to_the_document(store, s
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     [row] = st.find_visits(store, signed(), patient_id=patient.id)
     assert row.status == "finalized" and not row.running
-    visit = st.amend_visit(store, signed("biller"), saved.visit_id, visit_doc(), "stop time from the "
-                           "chart", expected_revision=visit.revision).visit
+    visit = st.amend_visit(store, signed("biller"), saved.visit_id, visit_doc(),
+                           "stop time from the chart", expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) is None
-    visit = st.amend_visit(store, signed("biller"), saved.visit_id, running_doc(), "stop was a typo",
-                           allow_errors=True, expected_revision=visit.revision).visit
+    visit = st.amend_visit(store, signed("biller"), saved.visit_id, running_doc(),
+                           "stop was a typo", allow_errors=True,
+                           expected_revision=visit.revision).visit
     assert column(store, saved.visit_id) == "2026-03-04T09:00"
     store.conn.execute("UPDATE visits SET running_since = NULL WHERE id = ?", (saved.visit_id,))
     if store.conn.in_transaction:

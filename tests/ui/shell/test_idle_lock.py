@@ -146,7 +146,8 @@ def test_input_keeps_the_window_open(nurse_window, seconds, qtbot):
 def test_the_practice_sets_the_minutes(store, clinic, layout, clock, seconds, qtbot):
     from ocrebill_gui.ui.main_window import MainWindow
 
-    api.save_practice(store, signed("admin"), demo_practice().model_copy(update={"idle_lock_minutes": 2}))
+    api.save_practice(store, signed("admin"),
+                      demo_practice().model_copy(update={"idle_lock_minutes": 2}))
     window = MainWindow(layout, clock=clock, idle_seconds=seconds)
     qtbot.addWidget(window)
     window.attach_store(store, staff.session(store))

@@ -110,4 +110,5 @@ def test_whole_visit_from_an_empty_database(qtbot, make_editor, stocked, clock, 
     # And finalizes it: no errors, so no reason is asked.
     assert editor.finalize()
     assert api.get_visit(stocked, signed(), editor.visit_id).finalized
-    assert api.get_authorization(stocked, signed(), visit.authorization_id or 1).remaining_units == 600
+    authorization = api.get_authorization(stocked, signed(), visit.authorization_id or 1)
+    assert authorization.remaining_units == 600
