@@ -77,7 +77,8 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
              "JZ on the drug line, or a JW line for drug discarded from single-dose vials",
              "Since July 2023 every single-dose drug line carries JW (amount discarded) or "
              "JZ (nothing discarded).",
-             ("dose-exceeds-vials", "waste-not-documented", "proposed-waste-modifier")),
+             ("dose-exceeds-vials", "waste-not-documented", "proposed-waste-modifier",
+              "waste-whole-vial")),
     ItemSpec("premedications",
              "Premedications billed with their own codes, or packaged in hospital outpatient",
              "IV methylprednisolone is J2920 (up to 40 mg) or J2930 (up to 125 mg); J7512 "

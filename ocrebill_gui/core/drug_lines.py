@@ -216,10 +216,18 @@ def _bill(ctx: Context, product: Product, code: ProductCode, units: int,
         else:  # a vial of this size was opened and nothing given from it: only waste
             lines = []
         total = f"x{units} administered + {code.code}-JW x{discarded} = {units + discarded}"
-        ctx.add("waste-jw",
-                f"{product.short}: {_mg(waste_mg)} mg discarded: {code.code} {total} "
-                + ("lines" if unclassified else "units of the opened vials"),
-                admin=first.id, field=where)
+        whole = min((v.mg for v in product.vials), default=None)
+        if whole is not None and waste_mg >= whole - 1e-9:  # a vial the dose did not need
+            ctx.add("waste-whole-vial",
+                    f"{product.short}: {_mg(waste_mg)} mg discarded, a whole {_mg(whole)} mg "
+                    f"vial or more: {_mg(opened_mg)} mg opened for {given}. Check the vials "
+                    f"recorded; if it was opened, {code.code} {total} units",
+                    admin=first.id, field=where)
+        else:
+            ctx.add("waste-jw",
+                    f"{product.short}: {_mg(waste_mg)} mg discarded: {code.code} {total} "
+                    + ("lines" if unclassified else "units of the opened vials"),
+                    admin=first.id, field=where)
         lines.append(_line(ctx, code, discarded, ["JW"], ndc, waste_mg, first, pointers, product)
                      .model_copy(update={"why": f"{_mg(waste_mg)} mg discarded from "
                                                 "single-dose vials: JW line"}))
