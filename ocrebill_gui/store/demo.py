@@ -37,6 +37,7 @@ from ocrebill_gui.store.demo_plan import (
     lot_finder,
     plan_demo,
 )
+from ocrebill_gui.store.demo_providers import add_demo_providers
 from ocrebill_gui.store.demo_writer import write_plan
 from ocrebill_gui.store.errors import InvalidRecord, StoreError, sqlite_errors
 from ocrebill_gui.store.keys import (
@@ -367,8 +368,10 @@ def _build(building: Path, plan: DemoPlan,
         # would give every real entry after it that future time (a demo's today may lie ahead).
         morning = min(datetime.combine(plan.today, datetime.min.time().replace(hour=6)
                                        ).astimezone(), datetime.now().astimezone())
-        add_demo_accounts(Store(db=sqlite_utils.Database(conn, execute_plugins=False),
-                                path=building, clock=lambda: morning, audit_key=chain_key))
+        demo_store = Store(db=sqlite_utils.Database(conn, execute_plugins=False),
+                           path=building, clock=lambda: morning, audit_key=chain_key)
+        add_demo_accounts(demo_store)
+        add_demo_providers(demo_store, ACTOR)  # issue 13: the practice's providers
         # Foreign keys hold by construction (ids come from the plan); the tests check them
         # with PRAGMA foreign_key_check on demo databases.
         conn.execute("PRAGMA journal_mode = WAL")

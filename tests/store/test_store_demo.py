@@ -216,3 +216,13 @@ def test_only_visits_given_scales_the_patients(tmp_path):
     with st.open_store(tmp_path / "d.sqlite", read_only=True) as store:
         first = store.conn.execute("SELECT min(date_of_service) FROM visits").fetchone()[0]
     assert first > start.isoformat()
+
+
+def test_the_demo_practice_has_its_providers(small_demo):
+    """Issue 13: providers to choose on a visit, one default of each role."""
+    from ocrebill_gui.store.providers import list_providers
+
+    with st.open_store(small_demo[0], read_only=True) as db:
+        providers = list_providers.inside(db)
+    assert {p.role for p in providers} == {"rendering", "ordering"}
+    assert sorted(p.role for p in providers if p.is_default) == ["ordering", "rendering"]
