@@ -29,9 +29,14 @@ def check_reason(reason: str | None, what: str) -> str:
     """A reason the audit log keeps: required, trimmed; `what` says what it must explain."""
     from ocrebill_gui.store.errors import InvalidRecord
 
+    from ocrebill_gui.store.records import refuse_control_characters
+
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidRecord([("reason", what)])
-    return reason.strip()
+    try:
+        return refuse_control_characters(reason.strip())
+    except ValueError as exc:
+        raise InvalidRecord([("reason", str(exc))]) from None
 
 
 def check_actor(actor: str) -> str:

@@ -27,7 +27,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ocrebill_gui.store.dialect import NotPortable, returns_id, to_postgres
-from ocrebill_gui.store.errors import StoreError
+from ocrebill_gui.store.errors import InvalidRecord, StoreError
 from ocrebill_gui.store.server_errors import as_store_error
 
 # pg_advisory_xact_lock's key: "OcreBill" in ASCII, one lock for all writers of a database.
@@ -98,6 +98,7 @@ class PgConnection:
             text = to_postgres(sql, bool(params))
         except NotPortable as exc:
             raise StoreError(f"{self.where}: {exc}") from None
+        refuse_nul(params)
         table = returns_id(sql)
         if table is not None:
             cursor = self._run(text + " RETURNING id", params or None, rows)
@@ -118,14 +119,32 @@ class PgConnection:
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
         text = to_postgres(sql, True)
+        rows = list(seq)
+        for row in rows:
+            refuse_nul(row)
         cursor = self.raw.cursor()
         try:
-            cursor.executemany(text, list(seq))
+            cursor.executemany(text, rows)
         except psycopg.Error as exc:
             raise as_store_error(exc, self.where) from exc
         finally:
             self._in_tx = self.in_transaction
         return PgCursor(cursor)
+
+    def stream(self, sql: str, params: Sequence[Any] = (), *, chunk: int = 2000
+               ) -> Iterator[tuple]:
+        """The rows of a SELECT one by one, `chunk` at a time from the server (one at a time
+        with a libpq before 17): a whole table is never held in memory."""
+        size = chunk if psycopg.pq.version() >= 170000 else 1
+        cursor = self.raw.cursor()
+        try:
+            yield from cursor.stream(to_postgres(sql, bool(params)), params or None,
+                                     size=size)
+        except psycopg.Error as exc:
+            raise as_store_error(exc, self.where) from exc
+        finally:
+            cursor.close()
+            self._in_tx = self.in_transaction
 
     def commit(self) -> None:
         if self.in_transaction:
@@ -138,6 +157,20 @@ class PgConnection:
     def close(self) -> None:
         if not self._raw.closed:
             self._raw.close()
+
+
+def refuse_nul(params: Sequence[Any] | Mapping[str, Any]) -> None:
+    """InvalidRecord naming the value (its column when `params` are named) that holds a NUL
+    character, which PostgreSQL cannot store in text: what the store's input checks did not
+    refuse first is refused here in words, never as the server's error."""
+    names: list[str] = []
+    if isinstance(params, Mapping):
+        names, params = list(params), list(params.values())
+    for n, value in enumerate(params):
+        if isinstance(value, str) and "\x00" in value:
+            field = names[n] if n < len(names) else "text"
+            raise InvalidRecord([(field, "must not contain the control character U+0000 "
+                                         "(NUL)")])
 
 
 class _Inserted:
@@ -155,6 +188,7 @@ class PgTable:
 
     def insert(self, values: Mapping[str, Any]) -> _Inserted:
         columns = list(values)
+        refuse_nul(values)
         cursor = self.db.conn.execute(
             f"INSERT INTO {self.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' for _ in columns)})", [values[c] for c in columns])
@@ -170,6 +204,7 @@ class PgTable:
 
     def update(self, pk: Any, values: Mapping[str, Any]) -> PgTable:
         columns = list(values)
+        refuse_nul(values)
         self.db.conn.execute(f"UPDATE {self.name} SET {', '.join(f'{c} = ?' for c in columns)}"
                              " WHERE id = ?", [*(values[c] for c in columns), pk])
         return self

@@ -30,6 +30,27 @@ class _Record(BaseModel):
 class _Fields(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            refuse_control_characters(value)
+        return value
+
+
+# Typed text keeps tabs and line breaks; any other control character (a NUL above all, which a
+# PostgreSQL server cannot store) is refused, on a file the same as on a server.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def refuse_control_characters(text: str) -> str:
+    """`text`, or ValueError naming the first control character in it (U+0000 for a NUL)."""
+    for ch in text:
+        if (ch < " " or "\x7f" <= ch <= "\x9f") and ch not in _ALLOWED_CONTROLS:
+            raise ValueError(f"must not contain the control character U+{ord(ch):04X}"
+                             + (" (NUL)" if ch == "\x00" else ""))
+    return text
+
 
 def validated(model: type[_M], data: Mapping[str, Any]) -> _M:
     """`model` validated from `data`, or InvalidRecord naming each bad field."""

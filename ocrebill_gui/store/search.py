@@ -135,6 +135,7 @@ def search_patients(store: Store, text: str, *, limit: int = 50, offset: int = 0
 def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None:
     """SQL selecting (name_key, patient_id) of every patient the text finds, and its
     parameters; None when the text can find nobody."""
+    text = text.replace("\x00", "")  # a NUL is never stored (records.py): found as if absent
     words = name_words(text)
     raw = text.strip()
     arms: list[str] = []

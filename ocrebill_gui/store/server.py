@@ -230,7 +230,11 @@ def schema_version(db) -> int:
     """The schema version of a server database: 0 when it has no OcreBill version table."""
     from ocrebill_gui.store.pg_schema import VERSION_TABLE
 
-    found = db.conn.execute("SELECT to_regclass(?) IS NOT NULL",
+    # Looked up in the catalog with this statement's snapshot, not with to_regclass: that
+    # answers from the connection's catalog cache, which inside a transaction begun before
+    # another workstation committed the schema still says 'no such table'.
+    found = db.conn.execute("SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE "
+                            "table_schema = current_schema() AND table_name = ?)",
                             [VERSION_TABLE]).fetchone()[0]
     if not found:
         return 0
@@ -246,6 +250,19 @@ def set_schema_version(db, version: int) -> None:
 def has_tables(db) -> bool:
     return db.conn.execute("SELECT EXISTS (SELECT 1 FROM information_schema.tables "
                            "WHERE table_schema = current_schema())").fetchone()[0]
+
+
+def _settled_version(db) -> int:
+    """schema_version read again inside the writers' lock. A workstation creating the schema
+    holds that lock until its tables and their version are committed together: another one
+    opening the same empty database at that instant may have seen no version and then the new
+    tables; read again once the creator is done, they are OcreBill's. The lock is the same on
+    read-only connections (an advisory lock writes nothing)."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        return schema_version(db)
+    finally:
+        db.conn.rollback()
 
 
 def create_schema(db) -> None:
@@ -272,6 +289,8 @@ def open_server(value: str | ServerAddress, *, create: bool = True, read_only: b
     db = PgDatabase(connect(address, read_only=read_only, busy_timeout=busy_timeout))
     try:
         version = schema_version(db)
+        if version == 0 and has_tables(db):  # another workstation creating it this instant?
+            version = _settled_version(db)
         if version > SCHEMA_VERSION:
             raise NewerSchemaError(
                 f"{address} was written by a newer OcreBill (database schema {version}; this "

@@ -57,9 +57,11 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
     cursor = source.conn.execute(f"SELECT * FROM {table} LIMIT 0")
     columns = [d[0] for d in cursor.description]
     names = ", ".join(columns)
-    rows = source.conn.execute(f"SELECT {names} FROM {table} ORDER BY 1")
+    select = f"SELECT {names} FROM {table} ORDER BY 1"
+    # From a server, streamed (a sqlite3 cursor already hands its rows out one by one).
+    rows = source.conn.stream(select) if _on_server(source) else source.conn.execute(select)
     count = 0
-    if getattr(target.db, "dialect", "sqlite") == "postgresql":
+    if _on_server(target):
         raw = target.conn.raw
         with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
@@ -78,6 +80,10 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
         target.conn.executemany(insert, batch)
         count += len(batch)
     return count
+
+
+def _on_server(store: Store) -> bool:
+    return getattr(store.db, "dialect", "sqlite") == "postgresql"
 
 
 def demo_on_server(address: Any, *, encrypt: bool = False, **options: Any):
