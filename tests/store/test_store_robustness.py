@@ -157,7 +157,8 @@ def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeyp
         assert "is in use by another OcreBill window or command" in err
         assert "Nothing was changed" in err and "Traceback" not in err
         with st.open_store(db, busy_timeout=0.3) as store:
-            assert st.get_patient(store, signed(), patient.id).name == "Müller, Ada"  # reading works
+            # reading works
+            assert st.get_patient(store, signed(), patient.id).name == "Müller, Ada"
             with pytest.raises(st.DatabaseInUse):
                 st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id)
     finally:
@@ -165,7 +166,8 @@ def test_the_second_writer_gets_a_clear_in_use_message(tmp_path, capsys, monkeyp
     assert holder.returncode == 0
     with st.open_store(db) as store:
         assert st.count_visits(store, signed()) == 0  # the loser wrote nothing
-        assert [p.name for p in st.list_patients(store, signed())] == ["Holder, Long", "Müller, Ada"]
+        assert [p.name for p in st.list_patients(store, signed())] == ["Holder, Long",
+                                                                       "Müller, Ada"]
         assert st.check_database(store, signed()).ok
 
 
@@ -235,7 +237,8 @@ def test_a_full_database_refuses_the_save_and_keeps_everything_else(store, setup
     failed = None
     for visit_id in waiting:
         try:
-            st.finalize_visit(store, signed("biller"), visit_id, allow_errors=True, expected_revision=1)
+            st.finalize_visit(store, signed("biller"), visit_id, allow_errors=True,
+                              expected_revision=1)
         except st.DiskFullError:
             failed = visit_id
             break
@@ -268,12 +271,14 @@ FILL_TMPFS = """
             doc = visit_doc()
             doc["note"] = f"{n} " + "z" * 30_000
             try:
-                saved[st.create_draft(store, signed("nurse"), doc, patient_id=patient.id).visit_id] = n
+                draft = st.create_draft(store, signed("nurse"), doc, patient_id=patient.id)
+                saved[draft.visit_id] = n
             except st.StoreError as exc:
                 error = [type(exc).__name__, str(exc)]
                 break
     with st.open_store(db, read_only=True) as store:
-        found = {v: int(st.get_visit(store, signed(), v).document["note"].split()[0]) for v in saved}
+        found = {v: int(st.get_visit(store, signed(), v).document["note"].split()[0])
+                 for v in saved}
         report = st.check_database(store, signed())
     print(json.dumps({"error": error, "saved": len(saved), "same": found == saved,
                       "ok": report.ok}))
