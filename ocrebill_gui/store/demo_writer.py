@@ -36,8 +36,8 @@ AUTH_SQL = ("INSERT INTO authorizations (id, coverage_id, number, product, appro
 VISIT_SQL = ("INSERT INTO visits (id, patient_id, coverage_id, authorization_id, "
              "date_of_service, setting, payer, summary, status, document, claim, errors, "
              "warnings, revision, created_at, created_by, changed_at, changed_by, finalized_at, "
-             "finalized_by, running_since) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+             "finalized_by, running_since, authorization_choice) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, received_vials, "
            "on_hand, created_at, created_by, changed_at, changed_by) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -116,17 +116,15 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                    status, text, claim.text, claim.errors, claim.warnings,
                    2 if visit.finalized else 1, created, actor, changed, actor,
                    changed if visit.finalized else None, actor if visit.finalized else None,
-                   None if template.running is None else f"{visit.day}T{template.running}")
+                   None if template.running is None else f"{visit.day}T{template.running}",
+                   "auto" if auth_id is None else "chosen")  # the plan names it (migration 7)
 
     (insert_visits or conn.executemany)(VISIT_SQL, visit_rows())
     conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
                      vial_uses)
     conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
                      "VALUES (?, ?, ?)", auth_uses)
-    # The plan names each visit's authorization (migration 7: 'chosen'); member ids searched
-    # by their key.
-    conn.execute("UPDATE visits SET authorization_choice = 'chosen' "
-                 "WHERE authorization_id IS NOT NULL")
+    # Member ids searched by their key (migration 7).
     conn.execute("UPDATE coverages SET member_key = upper(replace(replace(member_id, ' ', ''), "
                  "'-', ''))")
     conn.executemany(LOT_SQL, (
