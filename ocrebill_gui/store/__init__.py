@@ -126,6 +126,13 @@ from ocrebill_gui.store.search import (
     search_patients,
     visits_on,
 )
+from ocrebill_gui.store.stock import (
+    StockLevel,
+    record_vial_loss,
+    set_lot_status,
+    set_reorder_level,
+    stock_levels,
+)
 from ocrebill_gui.store.vial_lots import (
     add_vial_lot,
     count_on_hand,
@@ -175,4 +182,6 @@ __all__ = [
     # issue 13: the practice's providers
     "Provider", "add_provider", "default_providers", "get_provider", "list_providers",
     "update_provider",
+    # issue 13: inventory that matches the shelf
+    "StockLevel", "record_vial_loss", "set_lot_status", "set_reorder_level", "stock_levels",
 ]

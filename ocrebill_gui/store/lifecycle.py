@@ -55,42 +55,62 @@ def authorized_units(claim: ClaimResult, product_id: str) -> int:
     return 0 if product is None else claim.units_of({c.code for c in product.codes})
 
 
-def _vials_used(document: Mapping[str, Any]) -> Counter[tuple[str, str]]:
-    used: Counter[tuple[str, str]] = Counter()
-    for admin in document.get("administrations") or []:
-        for vial in admin.get("vials") or []:
+def _vials_used(document: Mapping[str, Any]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(NDC, lot) -> (vials, the first one's path) of the vials the practice bought: a
+    patient-supplied, free-drug or trial vial is recorded on the visit, not taken from stock."""
+    used: dict[tuple[str, str], tuple[int, str]] = {}
+    for i, admin in enumerate(document.get("administrations") or []):
+        if (admin.get("source") or "purchased") != "purchased":
+            continue
+        for j, vial in enumerate(admin.get("vials") or []):
             lot = str(vial.get("lot") or "").strip().upper()
             try:
                 ndc = normalize_ndc(str(vial.get("ndc") or ""))
             except ValueError:
                 continue
-            used[(ndc, lot)] += 1
+            count, path = used.get((ndc, lot), (0, f"administrations[{i}].vials[{j}].lot"))
+            used[(ndc, lot)] = (count + 1, path)
     return used
 
 
 def _take(store: Store, visit_id: int, document: Mapping[str, Any], claim: ClaimResult,
           auth_id: int | None, changes: list[Change]) -> tuple[dict[str, int], int, list[str]]:
+    """Take the visit's vials from their lots: a lot quarantined or recalled, and more vials
+    than a lot has on hand, are refused at the vial (stock never goes below zero)."""
+    from ocrebill_gui.store.stock import lot_refusal
+    from ocrebill_gui.store.vial_lots import lot_from_row
+
     taken: dict[str, int] = {}
     notes: list[str] = []
-    for (ndc, lot), count in sorted(_vials_used(document).items()):
+    refused: list[tuple[str, str]] = []
+    for (ndc, lot), (count, path) in sorted(_vials_used(document).items()):
         if not lot:
             notes.append(f"{count} vial(s) of NDC {ndc} have no lot number: not taken from "
                          "the inventory")
             continue
-        row = store.conn.execute("SELECT id, on_hand FROM vial_lots WHERE ndc = ? AND lot = ?",
-                                 (ndc, lot)).fetchone()
+        row = next(store.db.query("SELECT * FROM vial_lots WHERE ndc = ? AND lot = ?",
+                                  [ndc, lot]), None)
         if row is None:
             notes.append(f"lot {lot} (NDC {ndc}) is not in the inventory: nothing taken")
             continue
-        lot_id, on_hand = row
+        found = lot_from_row(row)
+        why = lot_refusal(found, date_of(document))
+        if why:
+            refused.append((path, why))
+            continue
+        if found.on_hand < count:
+            refused.append((path, f"lot {lot} has {found.on_hand} vial(s) on hand and this "
+                                  f"visit opens {count}: count the shelf (Inventory) or "
+                                  "correct the vials"))
+            continue
         store.conn.execute("UPDATE vial_lots SET on_hand = on_hand - ? WHERE id = ?",
-                           (count, lot_id))
+                           (count, found.id))
         store.conn.execute("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
-                           (visit_id, lot_id, count))
-        changes.append((f"vial_lots[{lot_id}].on_hand", on_hand, on_hand - count))
+                           (visit_id, found.id, count))
+        changes.append((f"vial_lots[{found.id}].on_hand", found.on_hand, found.on_hand - count))
         taken[f"{ndc} {lot}"] = count
-        if on_hand - count < 0:
-            notes.append(f"lot {lot} now shows {on_hand - count} on hand: count the shelf")
+    if refused:
+        raise InvalidRecord(refused)
     units = 0
     if auth_id is not None:
         product = store.conn.execute("SELECT product FROM authorizations WHERE id = ?",

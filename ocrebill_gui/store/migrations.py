@@ -272,6 +272,19 @@ def _v8_providers(db: sqlite_utils.Database) -> None:
         db.execute(id_trigger("providers"))
 
 
+def _v9_inventory_shelf(db: sqlite_utils.Database) -> None:
+    """Inventory that matches the shelf (issue 13, item 8), on both backends: a lot's
+    `status` ('available', 'quarantined' set aside until the maker says, 'recalled'; neither
+    may go on a visit) and each product's reorder level (`reorder_levels`)."""
+    server = getattr(db, "dialect", "sqlite") == "postgresql"
+    text = 'TEXT COLLATE "C"' if server else "TEXT"
+    db.execute(f"ALTER TABLE vial_lots ADD COLUMN status {text} NOT NULL "
+               "DEFAULT 'available'")
+    db.execute(f"""CREATE TABLE reorder_levels (
+                     product {text} NOT NULL PRIMARY KEY, level INTEGER NOT NULL,
+                     changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -286,7 +299,8 @@ PAGE_SIZE = 16384
 # In order: MIGRATIONS[i] takes the schema from version i to i + 1.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
-    _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers]
+    _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers,
+    _v9_inventory_shelf]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -266,9 +266,14 @@ class VialLot(_Record):
     received: date
     received_vials: int
     on_hand: int
+    status: str = "available"  # or "quarantined", "recalled": never on a visit
 
     def expired(self, today: date) -> bool:
         return self.expires < today
+
+    def usable_on(self, day: date) -> bool:
+        """Whether a vial of it may go on a visit of `day`: available and not expired."""
+        return self.status == "available" and not self.expired(day)
 
     def days_left(self, today: date) -> int:
         return (self.expires - today).days

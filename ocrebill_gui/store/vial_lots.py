@@ -13,7 +13,8 @@ from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import VialLot, VialLotFields, validated
 
-_COLUMNS = ("id", "product", "ndc", "lot", "expires", "received", "received_vials", "on_hand")
+_COLUMNS = ("id", "product", "ndc", "lot", "expires", "received", "received_vials", "on_hand",
+            "status")
 
 
 def lot_from_row(row: Mapping[str, Any]) -> VialLot:

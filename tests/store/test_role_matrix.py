@@ -143,6 +143,14 @@ MATRIX: list[tuple[str, str, Call]] = [
     ("list_providers", "store.read", lambda s, who, w: st.list_providers(s, who)),
     ("default_providers", "patients.read",
      lambda s, who, w: st.default_providers(s, who, w["patient"])),
+    # issue 13: inventory that matches the shelf
+    ("record_vial_loss", "inventory.write",
+     lambda s, who, w: st.record_vial_loss(s, who, w["lot"], 1, "damaged", "dropped")),
+    ("set_lot_status", "inventory.write",
+     lambda s, who, w: st.set_lot_status(s, who, w["lot"], "quarantined", "maker's notice")),
+    ("set_reorder_level", "inventory.write",
+     lambda s, who, w: st.set_reorder_level(s, who, "ocrevus", 4)),
+    ("stock_levels", "store.read", lambda s, who, w: st.stock_levels(s, who)),
 ]
 
 

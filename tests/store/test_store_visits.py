@@ -233,9 +233,14 @@ def test_vials_not_in_the_inventory_are_noted_not_invented(store, setup):
                                              "received": "2026-02-01", "received_vials": 1})
     second = st.create_draft(store, signed("nurse"), visit_doc(lot="ONE", day="2026-09-01"),
                              patient_id=patient.id)
-    outcome = st.finalize_visit(store, signed("biller"), second.visit_id, expected_revision=1)
-    assert st.get_vial_lot(store, signed(), short.id).on_hand == -1
-    assert "count the shelf" in outcome.notes[-1]
+    # Issue 13: stock never goes below zero; the visit is refused at the vial, nothing saved.
+    with pytest.raises(st.InvalidRecord) as refused:
+        st.finalize_visit(store, signed("biller"), second.visit_id, expected_revision=1)
+    assert dict(refused.value.problems) == {
+        "administrations[0].vials[0].lot": "lot ONE has 1 vial(s) on hand and this visit "
+        "opens 2: count the shelf (Inventory) or correct the vials"}
+    assert st.get_vial_lot(store, signed(), short.id).on_hand == 1
+    assert not st.get_visit(store, signed(), second.visit_id).finalized
 
 
 def test_discarding_a_draft_keeps_its_text_in_the_audit_log(store, setup):

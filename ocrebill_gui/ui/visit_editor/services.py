@@ -80,7 +80,7 @@ def lot_choices(store: Store, session: Session, product: str) -> list[LotChoice]
     """The product's lots with vials on hand, plus empty ones so that recorded vials of an
     exhausted lot still show their stock."""
     return [LotChoice(lot.ndc, lot.lot, lot.expires, _vial_mg(product, lot.ndc),
-                      lot.on_hand, lot.id)
+                      lot.on_hand, lot.id, lot.status)
             for lot in api.list_vial_lots(store, session, product=product, in_stock=True)]
 
 

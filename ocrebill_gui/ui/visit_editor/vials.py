@@ -45,6 +45,12 @@ class LotChoice:
     mg: float
     on_hand: int | None = None
     lot_id: int | None = None
+    status: str = "available"  # "quarantined" or "recalled": never on a visit
+
+    def usable_on(self, day: date | None) -> bool:
+        """Available and not expired on `day`: a lot the picker may offer first."""
+        expired = self.expires is not None and day is not None and self.expires < day
+        return self.status == "available" and not expired
 
     def vial(self) -> dict[str, Any]:
         vial: dict[str, Any] = {"ndc": format_ndc(self.ndc), "mg": _whole(self.mg)}
@@ -60,6 +66,8 @@ class LotChoice:
 def lot_flags(choice: LotChoice, day: date | None, opened_here: int = 0) -> list[str]:
     """What is wrong with using this lot on `day` for `opened_here` more vials."""
     flags = []
+    if choice.status != "available":
+        flags.append(f"{choice.status}: do not use")
     if choice.expires is not None and day is not None and choice.expires < day:
         flags.append(f"expired {choice.expires.isoformat()}")
     if choice.on_hand is not None and opened_here > choice.on_hand:
@@ -168,11 +176,13 @@ class VialsWidget(QWidget):
         self._items: list[tuple[str, LotChoice]] = []
         self.refresh()
 
-    def choices(self, product: Product | None) -> list[LotChoice]:
-        """Inventory lots first (soonest expiry first), then the catalog's vial sizes."""
+    def choices(self, product: Product | None, day: date | None = None) -> list[LotChoice]:
+        """Usable inventory lots first (soonest expiry first), then the catalog's vial sizes;
+        an expired, quarantined or recalled lot last, flagged: never the default choice."""
         own = sorted(self.lots, key=lambda c: (c.expires or date.max, c.lot or ""))
         catalog = [LotChoice(v.ndc, None, None, v.mg) for v in (product.vials if product else [])]
-        return own + catalog
+        usable = [c for c in own if c.usable_on(day)]
+        return usable + catalog + [c for c in own if not c.usable_on(day)]
 
     def refresh(self) -> None:
         product = self.presenter.product(self.admin_index)
@@ -181,15 +191,19 @@ class VialsWidget(QWidget):
         on_hand = {c.lot_id: c.on_hand or 0 for c in self.lots if c.lot_id is not None}
         items = [(_choice_text(choice, lot_flags(
             choice, day, opened.get(choice.lot_id, 0) + 1 if choice.lot_id is not None else 0)),
-            choice) for choice in self.choices(product)]
+            choice) for choice in self.choices(product, day)]
         if items != self._items:  # rebuilt only when a choice or its flags changed
             self._items = items
-            current = self.picker.currentIndex()
+            current = self.picker.currentData()
             self.picker.blockSignals(True)
             self.picker.clear()
             for text, choice in items:
                 self.picker.addItem(text, choice)
-            self.picker.setCurrentIndex(max(0, min(current, self.picker.count() - 1)))
+            # The same lot stays chosen; otherwise the first, a usable one when there is one.
+            kept = next((i for i, (_t, c) in enumerate(items) if isinstance(current, LotChoice)
+                         and c.lot_id == current.lot_id and c.ndc == current.ndc
+                         and c.lot == current.lot and c.usable_on(day)), 0)
+            self.picker.setCurrentIndex(kept if items else -1)
             self.picker.blockSignals(False)
         vials = self.presenter.administrations[self.admin_index].get("vials", [])
         self.model.set_rows([(dict(v), vial_flags(v, day, on_hand, opened)) for v in vials])
