@@ -16,6 +16,8 @@ LotFilter = Literal["in_stock", "expiring", "all"]
 
 
 def expiry_text(lot: VialLot, today: date) -> str:
+    if lot.status != "available":  # issue 13: set aside, never on a visit
+        return lot.status.capitalize() + ": do not use"
     days = lot.days_left(today)
     if days < 0:
         return f"Expired {-days} day{'s' if days != -1 else ''} ago"
@@ -27,6 +29,8 @@ def expiry_text(lot: VialLot, today: date) -> str:
 
 
 def expiry_severity(lot: VialLot, today: date) -> str | None:
+    if lot.status != "available":
+        return "error"
     days = lot.days_left(today)
     if days < 0:
         return "error"
