@@ -47,11 +47,15 @@ def clinic(store: api.Store) -> dict[str, int]:
 
 
 @pytest.fixture
-def window(qtbot, store, clinic, layout, clock):
+def window(qtbot, store, clinic, layout, clock, monkeypatch):
     """The main window on the clinic's database, shown, signed in as desk.amy (front desk,
-    nurse and biller)."""
+    nurse and biller). A test may end with typed, unsaved patient edits: closing the window
+    then asks what to do with them (a modal question no one would answer here), so Discard
+    is the answer unless the test says otherwise."""
     from ocrebill_gui.ui.main_window import MainWindow
+    from ocrebill_gui.ui.patients.form import UnsavedChanges
 
+    monkeypatch.setattr(UnsavedChanges, "ask", classmethod(lambda cls, *args: "discard"))
     main = MainWindow(layout, clock=clock)
     qtbot.addWidget(main)
     main.show()
@@ -60,18 +64,4 @@ def window(qtbot, store, clinic, layout, clock):
     yield main
     for editor in list(main.editors):
         editor.close()
-    _close_dropping_unsaved_edits(main)
-
-
-def _close_dropping_unsaved_edits(main) -> None:
-    """A test may end with typed, unsaved patient edits: closing asks what to do with them
-    (a modal question no one would answer here), so the teardown answers Discard."""
-    from ocrebill_gui.ui.patients.form import UnsavedChanges
-
-    original = UnsavedChanges.__dict__["ask"]
-    UnsavedChanges.ask = classmethod(lambda cls, *args: "discard")
-    try:
-        main.close()
-    finally:
-        UnsavedChanges.ask = original
 
