@@ -180,6 +180,7 @@ class WindowMenus:
 
         editor = window.front_editor()
         gate(self.find_patient, session, "patients.read")
+        gate(self.providers, session, "store.read")  # the list; changes gated in it
         self._show_history(editor)
         on_today = window.current_page == "today"
         for action in (self.previous_day, self.next_day, self.this_day):

@@ -153,3 +153,17 @@ def test_finalized_fields_look_read_only(window, clinic, store):
     assert editable.palette().color(QPalette.ColorRole.Base) != palette.color(
         QPalette.ColorRole.Window)
     assert Qt.FocusPolicy.NoFocus != dose.focusPolicy()  # still reachable, to read and copy
+
+
+def test_file_providers_opens_the_list_once_signed_in(window, monkeypatch):
+    """Issue 13: File > Providers... is there for anyone signed in (changes need the front
+    desk or the administrator, in the list itself)."""
+    from ocrebill_gui.ui.providers import dialogs
+
+    shown = []
+    monkeypatch.setattr(dialogs.ProvidersDialog, "exec", lambda self: shown.append(self) or 0)
+    menus = window.menus
+    menus.refresh()
+    assert menus.providers.isEnabled()
+    menus.providers.trigger()
+    assert len(shown) == 1 and shown[0].windowTitle() == "Providers"
