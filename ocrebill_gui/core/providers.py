@@ -10,9 +10,10 @@ kept providers) is not checked.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ocrebill_gui.core.npi import normalize_npi, npi_problem
 
@@ -37,38 +38,32 @@ def name_problem(text: str) -> str | None:
     return None
 
 
+def _checked(problem: Callable[[str], str | None]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        found = problem(value)
+        if found:
+            raise ValueError(found)
+        return value
+    return check
+
+
+# The same checks for a visit document's providers and the store's records (and its forms).
+ProviderName = Annotated[str, Field(max_length=200),
+                         AfterValidator(_checked(name_problem))]
+Npi = Annotated[str, Field(max_length=20), AfterValidator(_checked(npi_problem)),
+                AfterValidator(normalize_npi)]
+Taxonomy = Annotated[str, Field(max_length=20), AfterValidator(_checked(taxonomy_problem)),
+                     AfterValidator(str.upper)]
+
+
 class ProviderRef(BaseModel):
     """One provider as a visit document names it."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
-    npi: str
-    taxonomy: str = ""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        problem = name_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("npi")
-    @classmethod
-    def _npi(cls, value: str) -> str:
-        problem = npi_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return normalize_npi(value)
-
-    @field_validator("taxonomy")
-    @classmethod
-    def _taxonomy(cls, value: str) -> str:
-        problem = taxonomy_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value.upper()
+    name: ProviderName
+    npi: Npi
+    taxonomy: Taxonomy = ""
 
     @property
     def label(self) -> str:

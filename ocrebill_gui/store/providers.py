@@ -14,10 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, field_validator
-
-from ocrebill_gui.core.npi import normalize_npi, npi_problem
-from ocrebill_gui.core.providers import ProviderRole, name_problem, taxonomy_problem
+from ocrebill_gui.core.providers import Npi, ProviderName, ProviderRole, Taxonomy
 from ocrebill_gui.store.accounts import reads, writes
 from ocrebill_gui.store.audit import check_actor, insert_recorded, update_recorded
 from ocrebill_gui.store.db import Store, writing
@@ -31,35 +28,11 @@ class ProviderFields(_Fields):
     """What is typed for a provider; the same checks as the form's, in the same words."""
 
     role: ProviderRole
-    name: str = Field(max_length=200)
-    npi: str = Field(max_length=20)
-    taxonomy: str = Field(default="", max_length=20)
+    name: ProviderName
+    npi: Npi
+    taxonomy: Taxonomy = ""
     is_default: bool = False
     active: bool = True
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        problem = name_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("npi")
-    @classmethod
-    def _npi(cls, value: str) -> str:
-        problem = npi_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return normalize_npi(value)
-
-    @field_validator("taxonomy")
-    @classmethod
-    def _taxonomy(cls, value: str) -> str:
-        problem = taxonomy_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value.upper()
 
 
 class Provider(_Record):
