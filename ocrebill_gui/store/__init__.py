@@ -43,6 +43,7 @@ from ocrebill_gui.store.authorizations import (
     update_authorization,
 )
 from ocrebill_gui.store.backup import BackupReport, CheckReport, backup_database, check_database
+from ocrebill_gui.store.control_numbers import StoreControlNumbers, take_control_number
 from ocrebill_gui.store.coverages import (
     add_coverage,
     coverage_on,
@@ -184,4 +185,6 @@ __all__ = [
     "update_provider",
     # issue 13: inventory that matches the shelf
     "StockLevel", "record_vial_loss", "set_lot_status", "set_reorder_level", "stock_levels",
+    # issue 15: X12 control numbers kept in the database
+    "StoreControlNumbers", "take_control_number",
 ]

@@ -285,6 +285,16 @@ def _v9_inventory_shelf(db: sqlite_utils.Database) -> None:
                      changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
 
 
+def _v10_control_numbers(db: sqlite_utils.Database) -> None:
+    """X12 control numbers (issue 15, store/control_numbers.py), on both backends: the last
+    ISA13, GS06 and ST02 handed out ('isa', 'gs', 'st'), so that none is ever used twice."""
+    server = getattr(db, "dialect", "sqlite") == "postgresql"
+    text = 'TEXT COLLATE "C"' if server else "TEXT"
+    db.execute(f"""CREATE TABLE control_numbers (
+                     kind {text} NOT NULL PRIMARY KEY, last_used BIGINT NOT NULL,
+                     changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -300,7 +310,7 @@ PAGE_SIZE = 16384
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
     _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers,
-    _v9_inventory_shelf]
+    _v9_inventory_shelf, _v10_control_numbers]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

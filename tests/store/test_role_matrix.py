@@ -151,6 +151,9 @@ MATRIX: list[tuple[str, str, Call]] = [
     ("set_reorder_level", "inventory.write",
      lambda s, who, w: st.set_reorder_level(s, who, "ocrevus", 4)),
     ("stock_levels", "store.read", lambda s, who, w: st.stock_levels(s, who)),
+    # issue 15: X12 control numbers kept in the database
+    ("take_control_number", "visits.export",
+     lambda s, who, w: st.take_control_number(s, who, "isa")),
 ]
 
 
