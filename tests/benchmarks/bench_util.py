@@ -44,3 +44,20 @@ def report(name: str, figures: dict[str, object]) -> None:
         print(f"  {key}: {value}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2))
+
+
+def with_lots_of_its_own(store, who, template: dict, label: str) -> dict:
+    """`template` (a visit document) whose vials come from new lots named LABEL-N, of 100,000
+    vials expiring in 2099: finalizing copies of it never finds a lot expired or empty."""
+    import copy
+
+    from ocrebill_gui import store as st
+
+    doc = copy.deepcopy(template)
+    for n, given in enumerate(doc["administrations"]):
+        for vial in given.get("vials", []):
+            lot = st.add_vial_lot(store, who, {
+                "product": given["product"], "ndc": vial["ndc"], "lot": f"{label}-{n}",
+                "expires": "2099-12-31", "received": "2026-01-02", "received_vials": 100000})
+            vial.update(lot=lot.lot, expires="2099-12-31")
+    return doc

@@ -43,6 +43,7 @@ TESTS = Path(__file__).resolve().parents[1]
 WORKSTATION = """
     import json, os, sys, time
     from datetime import date, timedelta
+    from bench_util import with_lots_of_its_own
     from staff import signed
     from ocrebill_gui import store as st
     db, go, number, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
@@ -62,14 +63,8 @@ WORKSTATION = """
     with st.open_store(db) as store:
         who = signed(f"desk{number}")
         patient = st.list_patients(store, who, limit=number + 1)[number]
-        template = st.visit_document(store, who, 1)
-        for i, given in enumerate(template["administrations"]):  # lots of its own, never empty
-            for vial in given.get("vials", []):
-                lot = st.add_vial_lot(store, signed("nurse"), {
-                    "product": given["product"], "ndc": vial["ndc"], "lot": f"WS{number}-{i}",
-                    "expires": "2099-12-31", "received": "2026-01-02",
-                    "received_vials": 100000})
-                vial.update(lot=lot.lot, expires="2099-12-31")
+        template = with_lots_of_its_own(store, signed("nurse"),
+                                        st.visit_document(store, who, 1), f"WS{number}")
         first_day = date(2027, 1, 1) + timedelta(days=1000 * number)
         print("ready", flush=True)
         while not os.path.exists(go):
@@ -103,7 +98,8 @@ def p95(samples: list[float]) -> float:
 def run_workstations(where: str, folder: Path) -> list[dict]:
     go = folder / f"go-{time.monotonic_ns()}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(TESTS), str(TESTS.parent), os.environ.get("PYTHONPATH", "")])}
+        [str(TESTS), str(TESTS / "benchmarks"), str(TESTS.parent),
+         os.environ.get("PYTHONPATH", "")])}
     procs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(WORKSTATION), where,
                                str(go), str(n), str(SECONDS)], env=env, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
