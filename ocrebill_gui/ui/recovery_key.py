@@ -21,10 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ocrebill_gui.ui.file_dialogs import ask_save_path
 from ocrebill_gui.ui.qt import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFont,
     QGuiApplication,
     QHBoxLayout,
@@ -51,8 +51,8 @@ class SheetPath:
 
     @classmethod
     def ask(cls, parent: QWidget | None, suggested: Path) -> Path | None:
-        chosen, _filter = QFileDialog.getSaveFileName(
-            parent, "Save the recovery key as PDF", str(suggested), "PDF documents (*.pdf)")
+        chosen = ask_save_path(parent, "Save the recovery key as PDF", str(suggested),
+                               "PDF documents (*.pdf)")
         if not chosen:
             return None
         return Path(chosen if chosen.lower().endswith(".pdf") else f"{chosen}.pdf")

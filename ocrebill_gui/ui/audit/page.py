@@ -16,10 +16,10 @@ from ocrebill_gui.store import AuditEntry, Store, StoreError
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import write_audit_csv
 from ocrebill_gui.store.audit_query import patients_meant
+from ocrebill_gui.ui.file_dialogs import ask_save_path
 from ocrebill_gui.ui.forms import DateField, date_text
 from ocrebill_gui.ui.models.audit import AuditModel
 from ocrebill_gui.ui.qt import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -38,9 +38,8 @@ from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_c
 def ask_csv_path(parent: QWidget, suggested: str) -> str | None:
     """Where to write the CSV (Qt's save dialog, which asks before replacing a file); tests
     replace it."""
-    chosen, _filter = QFileDialog.getSaveFileName(parent, "Export the audit log as CSV",
-                                                  suggested, "CSV files (*.csv)")
-    return chosen or None
+    return ask_save_path(parent, "Export the audit log as CSV", suggested,
+                         "CSV files (*.csv)")
 
 
 class AuditPage(QWidget):

@@ -25,9 +25,9 @@ from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.store import Store, practice_settings
+from ocrebill_gui.ui.file_dialogs import ask_save_path
 from ocrebill_gui.ui.qt import (
     QDesktopServices,
-    QFileDialog,
     QImage,
     QMessageBox,
     QPageSize,
@@ -81,8 +81,8 @@ def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, An
     replacing that other file is asked here."""
     data = pdf_bytes(store, kind, document, claim, draft, accepted)
     suggested = str((folder or Path.home()) / default_name(document, kind))
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, f"Save the {KIND_TITLES[kind]} as PDF", suggested, "PDF files (*.pdf)")
+    chosen = ask_save_path(parent, f"Save the {KIND_TITLES[kind]} as PDF", suggested,
+                           "PDF files (*.pdf)")
     if not chosen:
         return None
     from ocrebill_gui.reports import write_pdf

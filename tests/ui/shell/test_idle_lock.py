@@ -208,3 +208,35 @@ def test_a_hidden_screen_keeps_nothing_readable_in_the_window(nurse_window):
     hidden = [w for w in window.findChildren(QWidget) if w.isVisible()
               and w.objectName() in ("patientsPage", "todayPage", "patientList")]
     assert hidden == []
+
+
+def test_the_lock_closes_a_save_dialog_and_nothing_is_saved(nurse_window, seconds, qtbot,
+                                                            tmp_path):
+    """The save dialogs are Qt's own (a native one is no widget: the lock could not close it,
+    and its folder listing would stay over the locked window): the lock rejects it."""
+    from ocrebill_gui.ui.file_dialogs import ask_save_path
+    from ocrebill_gui.ui.qt import QFileDialog, QTimer
+
+    window = nurse_window
+    seen = []
+
+    def idle_while_open():
+        dialogs = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, QFileDialog) and w.isVisible()]
+        seen.extend(dialogs)
+        if dialogs:
+            seconds.advance(6)
+            window.idle.check()
+        else:
+            QTimer.singleShot(20, idle_while_open)
+
+    QTimer.singleShot(0, idle_while_open)
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    chosen = ask_save_path(window, "Save the superbill as PDF", str(folder / "out.pdf"),
+                           "PDF files (*.pdf)")
+    assert seen and seen[0].testOption(QFileDialog.Option.DontUseNativeDialog)
+    assert chosen is None and window.locked
+    assert not any(isinstance(w, QFileDialog) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
+    assert list(folder.iterdir()) == []

@@ -143,9 +143,9 @@ def test_printing_needs_the_practice_then_saves_a_pdf(qtbot, ocrevus_editor, sto
 
     def fake_dialog(parent, title, suggested, filters):
         asked["suggested"] = suggested
-        return str(tmp_path / "out.pdf"), filters
+        return str(tmp_path / "out.pdf")
 
-    monkeypatch.setattr(printing.QFileDialog, "getSaveFileName", staticmethod(fake_dialog))
+    monkeypatch.setattr(printing, "ask_save_path", fake_dialog)
     editor.save_pdf("superbill")
     assert asked["suggested"].endswith("Rivera-Ana_2026-03-04_superbill.pdf")
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")

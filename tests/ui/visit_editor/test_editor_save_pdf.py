@@ -27,8 +27,8 @@ def saving(ocrevus_editor, store, clock, tmp_path, monkeypatch, usual_umask):
     clock.set("12:30")
     ocrevus_editor.press_timeline("stop")
     chosen = {}
-    monkeypatch.setattr(printing.QFileDialog, "getSaveFileName", staticmethod(
-        lambda parent, title, suggested, filters: (str(tmp_path / chosen["name"]), filters)))
+    monkeypatch.setattr(printing, "ask_save_path",
+                        lambda parent, title, suggested, filters: str(tmp_path / chosen["name"]))
     return ocrevus_editor, chosen
 
 
