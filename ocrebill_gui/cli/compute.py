@@ -15,6 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "cannot be computed, with every bad field on stderr.")
     p.add_argument("visit", help="visit document JSON file, or - for stdin")
     p.add_argument("--json", action="store_true", help="print the claim result as JSON")
+    p.add_argument("--db", dest="compute_db", metavar="FILE",
+                   help="use this practice database's payer profiles and imported ICD-10-CM "
+                        "code sets (read only; no sign-in: no patient data is read). Without "
+                        "it, compute uses the shipped data alone and opens no database")
     p.set_defaults(handler=run_compute)
     r = sub.add_parser("rules", help="list the findings catalog (rule ids and what they mean)")
     r.add_argument("--json", action="store_true", help="print the catalog as JSON")
@@ -112,8 +116,12 @@ def run_compute(args: argparse.Namespace) -> int:
     if error:
         print(error, file=sys.stderr)
         return 2
+    catalog, error = _store_catalog(args.compute_db)
+    if error:
+        print(f"ocrebill compute: {error}", file=sys.stderr)
+        return 1
     try:
-        result = compute(document)  # type: ignore[arg-type]
+        result = compute(document, catalog=catalog)  # type: ignore[arg-type]
     except InvalidVisit as exc:
         print_problems(exc.lines())
         return 2
@@ -127,6 +135,20 @@ def run_compute(args: argparse.Namespace) -> int:
 
         print(claim_table(result))
     return 0
+
+
+def _store_catalog(path: str | None):
+    """(the catalog of the database at `path`, None) or (None, why it cannot be read); no
+    path: (None, None), the shipped catalog, and the store is not even imported."""
+    if path is None:
+        return None, None
+    from ocrebill_gui.store import StoreError, open_store, store_catalog
+
+    try:
+        with open_store(path, create=False, read_only=True) as store:
+            return store_catalog(store), None
+    except StoreError as exc:
+        return None, str(exc)
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -119,6 +119,16 @@ from ocrebill_gui.store.records import (
     Visit,
     VisitSummary,
 )
+from ocrebill_gui.store.reference_data import (
+    ImportSummary,
+    ReferenceImport,
+    import_asp,
+    import_fees,
+    import_icd10cm,
+    list_reference_data,
+    store_code_sets,
+    store_fee_schedule,
+)
 from ocrebill_gui.store.search import (
     count_visits,
     find_visits,
@@ -187,4 +197,7 @@ __all__ = [
     "StockLevel", "record_vial_loss", "set_lot_status", "set_reorder_level", "stock_levels",
     # issue 15: X12 control numbers kept in the database
     "StoreControlNumbers", "take_control_number",
+    # issue 16: reference data (ASP prices, ICD-10-CM code sets, fee schedule)
+    "ImportSummary", "ReferenceImport", "import_asp", "import_fees", "import_icd10cm",
+    "list_reference_data", "store_code_sets", "store_fee_schedule",
 ]

@@ -295,6 +295,34 @@ def _v10_control_numbers(db: sqlite_utils.Database) -> None:
                      changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
 
 
+def _v11_reference_data(db: sqlite_utils.Database) -> None:
+    """Reference data a clinic imports (issue 16, store/reference_data.py), on both backends:
+    each import (`reference_imports`: kind 'asp', 'icd10cm' or 'fees', its period, file,
+    rows, who and when), ASP prices per quarter, ICD-10-CM codes per fiscal year and the fee
+    schedule's dated rows. Money is kept as decimal text (exact on both backends)."""
+    server = getattr(db, "dialect", "sqlite") == "postgresql"
+    text = 'TEXT COLLATE "C"' if server else "TEXT"
+    db.execute(f"""CREATE TABLE reference_imports (
+                     kind {text} NOT NULL, period {text} NOT NULL, file_name {text} NOT NULL,
+                     row_count INTEGER NOT NULL, summary {text} NOT NULL,
+                     imported_at {text} NOT NULL, imported_by {text} NOT NULL,
+                     PRIMARY KEY (kind, period))""")
+    db.execute(f"""CREATE TABLE asp_prices (
+                     quarter {text} NOT NULL, hcpcs {text} NOT NULL,
+                     short_description {text} NOT NULL, dosage {text} NOT NULL,
+                     payment_limit {text}, coinsurance_percent {text}, notes {text},
+                     PRIMARY KEY (quarter, hcpcs))""")
+    db.execute(f"""CREATE TABLE icd10_codes (
+                     fiscal_year INTEGER NOT NULL, code {text} NOT NULL,
+                     billable INTEGER NOT NULL, short_description {text} NOT NULL,
+                     long_description {text} NOT NULL, PRIMARY KEY (fiscal_year, code))""")
+    db.execute(f"""CREATE TABLE fee_rows (
+                     code {text} NOT NULL, modifier {text} NOT NULL, setting {text} NOT NULL,
+                     payer {text} NOT NULL, amount {text} NOT NULL,
+                     effective_from {text} NOT NULL, effective_to {text}, note {text},
+                     PRIMARY KEY (code, modifier, setting, payer, effective_from))""")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -310,7 +338,7 @@ PAGE_SIZE = 16384
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
     _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers,
-    _v9_inventory_shelf, _v10_control_numbers]
+    _v9_inventory_shelf, _v10_control_numbers, _v11_reference_data]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

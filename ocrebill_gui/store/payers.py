@@ -14,6 +14,7 @@ from ocrebill_gui.store.audit import check_actor, field_changes, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import validated
+from ocrebill_gui.store.reference_data import store_code_sets
 
 
 def user_payers(store: Store) -> dict[str, PayerProfile]:
@@ -24,9 +25,12 @@ def user_payers(store: Store) -> dict[str, PayerProfile]:
 
 
 def store_catalog(store: Store) -> Catalog:
-    """The engine's catalog with this database's user payer profiles added."""
+    """The engine's catalog with this database's user payer profiles added, and the
+    ICD-10-CM code sets imported into it (issue 16; none: the shipped set alone)."""
     extra = user_payers(store)
-    return default_catalog().with_payers(extra) if extra else default_catalog()
+    catalog = default_catalog().with_payers(extra) if extra else default_catalog()
+    code_sets = store_code_sets(store)
+    return catalog.with_code_sets(code_sets) if len(code_sets) else catalog
 
 
 def payer_profiles(store: Store) -> list[tuple[PayerProfile, bool]]:

@@ -22,7 +22,8 @@ from ocrebill_gui.store.migrations import user_version
 # Parents first: a row's foreign keys always point at rows copied before it.
 TABLES = ("practice", "payer_profiles", "users", "patients", "patient_words", "coverages",
           "authorizations", "vial_lots", "visits", "vial_uses", "authorization_uses",
-          "visit_amendments", "audit_log", "audit_head", "control_numbers")
+          "visit_amendments", "audit_log", "audit_head", "control_numbers",
+          "reference_imports", "asp_prices", "icd10_codes", "fee_rows")
 BATCH = 2000
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 from datetime import date
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,17 +18,23 @@ import staff
 from store_helpers import example, populated, visit_doc
 
 from ocrebill_gui import store as st
+from ocrebill_gui.core.asp_file import read_asp_file
+from ocrebill_gui.core.fee_schedule import read_fee_schedule
+from ocrebill_gui.core.icd10_order_file import read_icd10_order_file
 from ocrebill_gui.core.practice import demo_practice
 from ocrebill_gui.store.accounts import PERMISSIONS, ROLES, WHAT, NotAllowed, Session
 
 World = dict[str, Any]
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "reference_data"
+ASP_FILE = "april-2026-asp-pricing-file.csv"
 Call = Callable[[st.Store, Session, World], object]
 
 # Public functions that take no session: configuration every screen and command needs, before
 # anyone signs in too (the sign-in screen reads the practice settings), and utilities.
 OPEN = {"compute_in_store", "create_demo_database", "default_db_path", "fold", "has_records",
         "open_store", "payer_profiles", "practice_settings", "resolve_db_path",
-        "store_catalog", "user_payers", "with_practice_time_zone"}
+        "store_catalog", "user_payers", "with_practice_time_zone",
+        "store_code_sets", "store_fee_schedule"}
 
 MATRIX: list[tuple[str, str, Call]] = [
     # -- writes ---------------------------------------------------------------------------
@@ -154,6 +161,15 @@ MATRIX: list[tuple[str, str, Call]] = [
     # issue 15: X12 control numbers kept in the database
     ("take_control_number", "visits.export",
      lambda s, who, w: st.take_control_number(s, who, "isa")),
+    # issue 16: reference data (ASP prices, ICD-10-CM code sets, fee schedule)
+    ("import_asp", "reference.write",
+     lambda s, who, w: st.import_asp(s, who, read_asp_file(REFERENCE / ASP_FILE))),
+    ("import_icd10cm", "reference.write",
+     lambda s, who, w: st.import_icd10cm(s, who, read_icd10_order_file(
+         REFERENCE / "icd10cm_order_2027.txt", 2027))),
+    ("import_fees", "reference.write",
+     lambda s, who, w: st.import_fees(s, who, read_fee_schedule(REFERENCE / "fees-2026.csv"))),
+    ("list_reference_data", "store.read", lambda s, who, w: st.list_reference_data(s, who)),
 ]
 
 
