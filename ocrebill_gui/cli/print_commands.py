@@ -4,6 +4,7 @@
     ocrebill print checklist visit.json -o checklist.pdf      # a visit document file
     ocrebill print superbill --date 2026-03-04 -o paper-run/  # every finalized visit that day
     ocrebill print cms1500 --calibration -o calibration.pdf   # a page to align the printer
+    ocrebill print cms1500 42 -o claim.pdf                    # visit 42 on the red form
 
 The database (`--db`, $OCREBILL_DB or the user data folder) is opened for reading; printing
 one of its visits needs a signed-in account that may print (cli/sign_in.py; a visit document
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from ocrebill_gui.store.accounts import Session
 
 KINDS = ("superbill", "checklist")
-FORM_KINDS = ("cms1500", "ub04")  # claim forms: only --calibration until issue 13's providers
+FORM_KINDS = ("cms1500", "ub04")  # claim forms (cli/claim_forms.py): a biller's
 
 
 class _Calibration(argparse.Action):
@@ -120,17 +121,14 @@ def run_print(args: argparse.Namespace) -> int:
 
 
 def _print_form(args: argparse.Namespace) -> int:
-    """A claim form's calibration page. A visit's form needs the claim's providers, subscriber
-    and payer, which the database keeps from issue 13 on: refused until then, saying so."""
+    """A claim form's calibration page, or a finalized visit's claim form (claim_forms.py)."""
     from ocrebill_gui.reports import write_pdf
 
     if args.document not in FORM_KINDS:
         raise UsageProblem(f"--calibration is for the claim forms ({', '.join(FORM_KINDS)}), "
                            f"not the {args.document}")
     if not args.calibration:
-        raise UsageProblem(f"printing a visit's {args.document} needs the claim's providers "
-                           "(NPIs), subscriber and payer id, which the database does not keep "
-                           "yet: only --calibration works for now")
+        return _print_visit_form(args)
     if args.visit is not None or args.date is not None:
         raise UsageProblem("--calibration prints one page for the printer: give no visit or "
                            "--date")
@@ -144,15 +142,34 @@ def _print_form(args: argparse.Namespace) -> int:
     else:
         from ocrebill_gui.reports.ub04 import DEFAULT_LEFT, DEFAULT_TOP, ub04_calibration_pdf
         calibration = ub04_calibration_pdf
+    _check_offsets(args)
     top = DEFAULT_TOP if args.top is None else args.top
     left = DEFAULT_LEFT if args.left is None else args.left
-    for name, value in (("--top", top), ("--left", left)):
-        if not -72 <= value <= 144:
-            raise UsageProblem(f"{name} {value:g}: must be between -72 and 144 points")
     out = Path(args.output)
     if out.is_dir():
         out = out / f"{args.document}-calibration.pdf"
     written = write_pdf(calibration(top=top, left=left), out, force=args.force)
+    print(f"Wrote {written}")
+    return 0
+
+
+def _check_offsets(args: argparse.Namespace) -> None:
+    for name, value in (("--top", args.top), ("--left", args.left)):
+        if value is not None and not -72 <= value <= 144:
+            raise UsageProblem(f"{name} {value:g}: must be between -72 and 144 points")
+
+
+def _print_visit_form(args: argparse.Namespace) -> int:
+    from ocrebill_gui.cli.claim_forms import ACTION, print_claim_form
+    from ocrebill_gui.cli.sign_in import signed_in
+
+    if args.date is not None or args.visit is None or not args.visit.isdigit():
+        raise UsageProblem(f"print {args.document} takes one visit id of the database "
+                           "(or --calibration)")
+    _check_offsets(args)
+    with _open_store(args.db, required=True) as store:
+        session = signed_in(args, store, ACTION)
+        written = print_claim_form(args, store, session, int(args.visit), today=store.today())
     print(f"Wrote {written}")
     return 0
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ocrebill_gui.core.catalog import load_data_file
 from ocrebill_gui.core.visit import TimeZoneName
 from ocrebill_gui.paths import data_dir
+
+
+class FormOffset(BaseModel):
+    """Where a claim form's first line and column start on the printer, in points."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    top: float = Field(ge=-72, le=144)
+    left: float = Field(ge=-72, le=144)
 
 
 class PracticeSettings(BaseModel):
@@ -33,6 +43,10 @@ class PracticeSettings(BaseModel):
                                    description="minutes without input before the app locks")
     # A database made by `ocrebill demo`: its sign-in screen lists the demo accounts.
     demo: bool = False
+    # Claim forms on this practice's printer (issue 15): where each form's grid starts, in
+    # points from the top and left edges (the calibration page tells); a form not named here
+    # prints at its default offsets, and --top/--left override both.
+    form_offsets: dict[Literal["cms1500", "ub04"], FormOffset] = Field(default_factory=dict)
 
     @field_validator("time_zone", mode="before")
     @classmethod

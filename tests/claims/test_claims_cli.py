@@ -1,5 +1,5 @@
 """`ocrebill claims validate FILE` and `ocrebill print cms1500|ub04 --calibration`, as a user
-runs them: real subprocesses, no database anywhere."""
+runs them: real subprocesses, no database anywhere (a visit's form: test_print_claim_forms)."""
 
 from __future__ import annotations
 
@@ -72,10 +72,11 @@ def test_print_cms1500_calibration_page(tmp_path: Path) -> None:
     assert run.returncode == 0 and (tmp_path / "ub04-calibration.pdf").exists()
 
 
-def test_print_a_visits_claim_form_is_refused_until_the_store_has_providers(
-        tmp_path: Path) -> None:
+def test_print_claim_form_bad_input_is_named(tmp_path: Path) -> None:
     run = ocrebill(tmp_path, "print", "cms1500", "42", "-o", str(tmp_path / "x.pdf"))
-    assert run.returncode == 2 and "only --calibration works for now" in run.stderr
+    assert run.returncode == 1 and "none.sqlite: no such database" in run.stderr
+    run = ocrebill(tmp_path, "print", "cms1500", "--date", "2026-03-04", "-o", str(tmp_path))
+    assert run.returncode == 2 and "takes one visit id of the database" in run.stderr
     run = ocrebill(tmp_path, "print", "superbill", "--calibration", "-o",
                    str(tmp_path / "x.pdf"))
     assert run.returncode == 2 and "not the superbill" in run.stderr
