@@ -59,11 +59,14 @@ class SheetPath:
 
 
 class RecoveryKeyDialog(QDialog):
-    """The recovery key, once; `accept()` only after the box is ticked."""
+    """The recovery key, once; `accept()` only after the box is ticked. `replacing`: a new key
+    for a database whose old one still opens it until this one is stored, so the dialog may
+    be closed (Escape, the idle lock) without losing anything."""
 
     def __init__(self, database: Path, recovery_key: str, parent: QWidget | None = None,
-                 ) -> None:
+                 *, replacing: bool = False) -> None:
         super().__init__(parent)
+        self.replacing = replacing
         self.setObjectName("recoveryKeyDialog")
         self.setWindowTitle("Recovery key")
         self.database, self.recovery_key = database, recovery_key
@@ -128,10 +131,14 @@ class RecoveryKeyDialog(QDialog):
             super().accept()
 
     def reject(self) -> None:  # Escape: the key would be lost
+        if self.replacing:
+            super().reject()
+            return
         self._say("Store the recovery key first, then tick the box and Continue.")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.result() == QDialog.DialogCode.Accepted or self.stored.isChecked():
+        if self.result() == QDialog.DialogCode.Accepted or self.stored.isChecked() \
+                or self.replacing:
             super().closeEvent(event)
             return
         event.ignore()

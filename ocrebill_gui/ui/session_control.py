@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ocrebill_gui.ui.qt import QApplication, QDialog, QKeySequence, QWidget
+from ocrebill_gui.ui.qt import QApplication, QDialog, QKeySequence, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from ocrebill_gui.store.accounts import Session
@@ -43,6 +43,9 @@ class SessionControl:
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.change_password_action = menu.addAction("Change &password...",
                                                      self.change_password)
+        self.recovery_key_action = menu.addAction("New recovery ke&y...",
+                                                  self.new_recovery_key)
+        self.recovery_key_action.setVisible(False)  # administrators of an encrypted database
         menu.addSeparator()
         quit_action = menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -115,6 +118,9 @@ class SessionControl:
         self.toolbar.show()
         for action in self._session_actions:
             action.setEnabled(True)
+        self.recovery_key_action.setVisible(
+            self.store is not None and self.store.key is not None
+            and self.may("accounts.manage"))
         self.menus.show_screens(True)
         self.idle.start(self._idle_minutes() * 60)
 
@@ -139,6 +145,7 @@ class SessionControl:
         self.toolbar.hide()
         for action in self._session_actions:
             action.setEnabled(False)
+        self.recovery_key_action.setVisible(False)
         self.menus.show_screens(False)
         self.user_label.setText("Locked" if self.session is not None else "Not signed in")
 
@@ -193,6 +200,36 @@ class SessionControl:
         if lost:
             self.statusBar().showMessage(f"{lost} visit(s) of the previous user could not be "
                                          "saved and were closed.")
+
+    def new_recovery_key(self: MainWindow) -> None:
+        """A new recovery key (store/recovery.py), shown once; the old one stops opening the
+        database only when the new one was stored (the box ticked)."""
+        from ocrebill_gui.store import StoreError
+        from ocrebill_gui.store.recovery import recovery_key_shown, replace_recovery_key
+        from ocrebill_gui.ui.recovery_key import RecoveryKeyDialog
+
+        if self.session is None or self.store is None or self.locked:
+            return
+        answer = QMessageBox.question(
+            self, "New recovery key", "Make a new recovery key for this database? The "
+            "current one stops opening it once you have stored the new one.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            recovery = replace_recovery_key(self.store, self.session)
+        except StoreError as exc:
+            QMessageBox.warning(self, "New recovery key", str(exc))
+            return
+        dialog = RecoveryKeyDialog(self.store.path, recovery, self, replacing=True)
+        stored = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if stored:
+            recovery_key_shown(self.store)
+            self.statusBar().showMessage("New recovery key stored: the old one no longer opens "
+                                         "the database.")
+        else:
+            self.statusBar().showMessage("The new recovery key was not stored: the old one "
+                                         "still opens the database.")
 
     def change_password(self: MainWindow) -> None:
         from ocrebill_gui.ui.sign_in import ChangePasswordDialog
