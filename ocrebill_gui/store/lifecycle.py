@@ -120,7 +120,20 @@ def _take(store: Store, visit_id: int, document: Mapping[str, Any], claim: Claim
             store.conn.execute("INSERT INTO authorization_uses (visit_id, authorization_id, "
                                "units) VALUES (?, ?, ?)", (visit_id, auth_id, units))
             changes.append((f"authorizations[{auth_id}].used_units", None, units))
+            notes += _visits_beyond_allowed(store, auth_id)
     return taken, units, notes
+
+
+def _visits_beyond_allowed(store: Store, auth_id: int) -> list[str]:
+    """A note when this visit goes past the visits the authorization allows."""
+    number, allowed, used = store.conn.execute(
+        "SELECT a.number, a.visits_allowed, (SELECT count(*) FROM authorization_uses u "
+        "WHERE u.authorization_id = a.id) FROM authorizations a WHERE a.id = ?",
+        (auth_id,)).fetchone()
+    if allowed is None or used <= allowed:
+        return []
+    return [f"authorization {number} allows {allowed} visit(s): this is visit {used} on it; "
+            "ask the payer for more visits"]
 
 
 def _give_back(store: Store, visit_id: int, changes: list[Change]) -> None:

@@ -140,3 +140,19 @@ def test_a_finalized_visit_keeps_the_one_it_was_billed_with(store, two_plans):
     assert st.authorization_uses(store, signed(), auth.id) == [
         (saved.visit_id, again.date_of_service, 600)]
     assert st.get_authorization(store, signed(), auth.id).used_visits == 1
+
+
+def test_a_visit_past_the_visits_allowed_is_noted(store, two_plans):
+    patient, uhc, auth, _medicare = two_plans
+    st.update_authorization(store, signed("frontdesk"), auth.id, {"visits_allowed": 1})
+    notes = []
+    for day in ("2026-03-02", "2026-03-16"):
+        saved = st.create_draft(store, signed("nurse"), visit_doc(day=day, dose=300),
+                                patient_id=patient.id, coverage_id=uhc.id)
+        notes.append(st.finalize_visit(store, signed("biller"), saved.visit_id,
+                                       allow_errors=True,
+                                       expected_revision=saved.revision).notes)
+    assert not [n for n in notes[0] if "PA-1" in n]
+    assert "authorization PA-1 allows 1 visit(s): this is visit 2 on it; ask the payer for " \
+           "more visits" in notes[1]
+    assert st.get_authorization(store, signed(), auth.id).used_visits == 2
