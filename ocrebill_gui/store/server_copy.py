@@ -23,7 +23,8 @@ from ocrebill_gui.store.migrations import user_version
 TABLES = ("practice", "payer_profiles", "users", "patients", "patient_words", "coverages",
           "authorizations", "vial_lots", "visits", "vial_uses", "authorization_uses",
           "visit_amendments", "audit_log", "audit_head", "control_numbers",
-          "reference_imports", "asp_prices", "icd10_codes", "fee_rows")
+          "reference_imports", "asp_prices", "icd10_codes", "fee_rows", "providers",
+          "reorder_levels")
 BATCH = 2000
 
 
