@@ -41,7 +41,8 @@ def test_a_recalled_lot_is_do_not_use_and_low_stock_is_in_the_banner(store, qtbo
 
     lot = received(store, 3)
     api.set_reorder_level(store, NURSE, "ocrevus", 3)
-    page = InventoryPage(store, NURSE, FakeClock("2026-03-04T09:00"), WindowLayout(tmp_path / "layout.ini"))
+    page = InventoryPage(store, NURSE, FakeClock("2026-03-04T09:00"),
+                         WindowLayout(tmp_path / "layout.ini"))
     qtbot.addWidget(page)
     assert "at or below the reorder level of 3" in page.banner.text()
     api.set_lot_status(store, NURSE, lot.id, "recalled", "maker's notice")
