@@ -26,6 +26,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
+from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import IO
@@ -131,7 +132,7 @@ class PatientDataFilter(logging.Filter):
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """A RotatingFileHandler whose files are 0600 from their first byte, rotated ones too."""
 
-    def _open(self) -> IO[str]:  # the hook RotatingFileHandler opens each new file through
+    def _open(self) -> TextIOWrapper:  # the hook RotatingFileHandler opens each new file through
         descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
                              PRIVATE_FILE)
         if POSIX:

@@ -74,6 +74,7 @@ def claim_submission(store: Store, session: Session, visit_id: int, *,
     payer = names.get(coverage.payer, coverage.payer) if coverage else ""
     practice = _practice(store)
     parties = claim_parties(visit_id, document, practice, patient, coverage, payer)
+    assert practice is not None  # claim_parties raised ClaimNotReady without one
     submission = submission_from(claim, document, parties, practice, visit_id=visit_id,
                                  catalog=catalog)
     problems = submission_problems(submission, electronic=False)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ocrebill_gui.core.visit import VisitDocument
     from ocrebill_gui.store import Store
     from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.store.records import VisitSummary
 
 KINDS = ("superbill", "checklist")
 FORM_KINDS = ("cms1500", "ub04")  # claim forms (cli/claim_forms.py): a biller's
@@ -168,6 +169,7 @@ def _print_visit_form(args: argparse.Namespace) -> int:
                            "(or --calibration)")
     _check_offsets(args)
     with _open_store(args.db, required=True) as store:
+        assert store is not None  # required=True: a missing database raised
         session = signed_in(args, store, ACTION)
         written = print_claim_form(args, store, session, int(args.visit), today=store.today())
     print(f"Wrote {written}")
@@ -185,6 +187,7 @@ def _print_one(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{source}: neither a visit id nor a visit document file")
     with _open_store(args.db, required=not from_file) as store:
         if not from_file:  # a visit of the database: patient data, for a signed-in person
+            assert store is not None  # required: a missing database raised
             args.session = signed_in(args, store, "visits.print")
         catalog = _catalog(store)
         draft, accepted = False, None
@@ -193,6 +196,7 @@ def _print_one(args: argparse.Namespace) -> int:
         else:
             from ocrebill_gui.store.overrides import errors_accepted
 
+            assert store is not None  # required: a missing database raised
             document, claim, draft = visit_for_print(store, args.session, int(source),
                                                      catalog)
             accepted = errors_accepted(store, args.session, int(source))
@@ -227,8 +231,9 @@ def _print_day(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{folder}: with --date, -o names a folder")
     started = time.perf_counter()
     with _open_store(args.db, required=True) as store:
+        assert store is not None  # required=True: a missing database raised
         args.session = signed_in(args, store, "visits.print")
-        summaries = []
+        summaries: list[VisitSummary] = []
         while batch := visits_on(store, args.session, day, limit=500, offset=len(summaries)):
             summaries += batch
         finalized = [s for s in summaries if s.status == "finalized"]

@@ -22,6 +22,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_STORE, EXIT_INPUT = 1, 2
@@ -244,7 +245,7 @@ def run_restore(args: argparse.Namespace) -> int:
                     f"{source.name} is restored on {address}")
 
 
-def _print_table(rows: list[tuple[str, ...]]) -> None:
+def _print_table(rows: Sequence[tuple[str, ...]]) -> None:
     from ocrebill_gui.cli.tables import text_table
 
     print("\n".join(text_table(rows, right=(1, 2))))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ocrebill_gui.core.claim import ClaimResult
 
 SEVERITY_MARK = {"error": "ERROR", "warning": "WARN ", "info": "info "}
 
 
-def text_table(rows: list[tuple[str, ...]], *, right: tuple[int, ...] = (0,)) -> list[str]:
+def text_table(rows: Sequence[tuple[str, ...]], *,
+               right: tuple[int, ...] = (0,)) -> list[str]:
     """Rows as aligned lines (the first row a header, ruled under): columns in `right` are
     aligned right (ids), the others left."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

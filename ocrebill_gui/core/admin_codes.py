@@ -198,14 +198,14 @@ def _choose_initial(ctx: Context, services: list[Service],
     return by_hierarchy
 
 
-def _rank(ctx: Context, s: Service) -> tuple:
+def _rank(ctx: Context, s: Service) -> tuple[int, int, bool, bool, float, float]:
     product = ctx.product(s.admin)
     start = s.at.timestamp() if s.at else 0.0
     return (FAMILY_RANK[s.family or "hydration"], KIND_RANK.get(s.kind, 0), s.admin.primary,
             product.role == "treatment", s.minutes, -start)
 
 
-def _chronological(s: Service) -> tuple:
+def _chronological(s: Service) -> tuple[datetime, str]:
     return (s.at or datetime.max, s.admin.id)
 
 

@@ -118,7 +118,7 @@ def _check_event_dates(ctx: Context, admin: Administration, path: str,
                 admin=admin.id, field=f"{path}.events")
 
 
-def _check_interval(ctx: Context, admin, path: str) -> None:
+def _check_interval(ctx: Context, admin: Administration, path: str) -> None:
     if admin.previous_dose_date is None or admin.product != "ocrevus" or admin.dose_mg is None:
         return
     days = (ctx.document.date_of_service - admin.previous_dose_date).days

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CLAIM_FORMAT = "ocrebill.claim/1"
+CLAIM_FORMAT: Final = "ocrebill.claim/1"
 
 Severity = Literal["error", "warning", "info"]
 Family = Literal["therapeutic", "complex", "hydration"]

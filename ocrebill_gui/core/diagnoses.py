@@ -90,10 +90,10 @@ def _check_code(ctx: Context, code: str, where: str, day: date, change: CodeChan
     if change is not None and change.billable_until is not None:
         if day <= change.billable_until:
             return
-        children = ", ".join(index.billable_children(code)) or "a subcode"
+        subcodes = ", ".join(index.billable_children(code)) or "a subcode"
         ctx.add("dx-g35-category" if code == "G35" else "dx-category",
                 f"{code} is a category since {change.billable_until + timedelta(days=1)}, "
-                f"not billable: use one of {children}", field=where)
+                f"not billable: use one of {subcodes}", field=where)
         return
     if change is not None and change.valid_from is not None and day < change.valid_from:
         ctx.add("dx-not-yet-valid",

@@ -10,7 +10,7 @@ real amounts: given on the drug line, discarded on the JW line (R7).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 from ocrebill_gui.core.catalog import Product, ProductCode, billing_units
@@ -291,7 +291,7 @@ def _warn_several_ndcs(ctx: Context, product: Product, first: Administration,
 def _line_ndc(product: Product, vials: list[Vial]) -> str | None:
     """The NDC for a drug line from its vials: the product's own packages first (a stray
     foreign NDC never heads the line), then the one that carried the most drug."""
-    mg_by_ndc: Counter[str] = Counter()
+    mg_by_ndc: defaultdict[str, float] = defaultdict(float)
     for vial in vials:
         mg_by_ndc[vial.ndc] += vial.mg
     if not mg_by_ndc:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from ocrebill_gui.core.admin_codes import code_services, summaries
+from ocrebill_gui.core.admin_codes import Service, code_services, summaries
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.checks import (
     check_administrations,
@@ -18,7 +18,7 @@ from ocrebill_gui.core.checks import (
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.diagnoses import check_diagnoses, indication_pointers
-from ocrebill_gui.core.drug_lines import drug_bills
+from ocrebill_gui.core.drug_lines import DrugBill, drug_bills
 from ocrebill_gui.core.proposed import compare_proposed
 from ocrebill_gui.core.timeline import timeline_of, zone_of
 from ocrebill_gui.core.validation import parse_visit, resolve_payer, validate_document
@@ -67,7 +67,8 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
                        administrations=summaries(services))
 
 
-def _ordered_lines(services, bills, admin_lines: list[ClaimLine]) -> list[ClaimLine]:
+def _ordered_lines(services: list[Service], bills: list[DrugBill],
+                   admin_lines: list[ClaimLine]) -> list[ClaimLine]:
     """Initial service first, then the others in the order they happened; each product's drug
     lines just before the administration codes of its first administration."""
     order = sorted(services, key=lambda s: (s.role != "initial", s.at is None,

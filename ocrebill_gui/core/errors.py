@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 
 class InvalidVisit(ValueError):
@@ -66,7 +67,7 @@ _MESSAGES = {
 }
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "greater_than":

@@ -13,7 +13,7 @@ parse_fee_schedule() returns every row or raises one ReferenceFileError: nothing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -186,7 +186,7 @@ def _row(cells: list[str], columns: dict[str, int], line: int, name: str) -> Fee
     return FeeRow(code, modifier, setting, payer, amount, starts, ends, note, line)
 
 
-def _date(text: str, refuse) -> date | None:
+def _date(text: str, refuse: Callable[[str], ReferenceFileError]) -> date | None:
     if not text:
         return None
     if _DATE.fullmatch(text):

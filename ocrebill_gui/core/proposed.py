@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ocrebill_gui.core.claim import ClaimLine
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.drug_lines import DrugBill
+from ocrebill_gui.core.visit import ProposedLine
 
 EXTRA_HOUR_CODES = {"96366", "96415", "96361"}
 FAMILY_SWAP = {"96365": "96413", "96366": "96415", "96367": "96417", "96374": "96409",
@@ -24,9 +26,9 @@ def compare_proposed(ctx: Context, lines: list[ClaimLine], bills: list[DrugBill]
     for line in lines:
         want[line.code][tuple(sorted(line.modifiers))] += line.units
     have: dict[str, dict[tuple[str, ...], float]] = defaultdict(lambda: defaultdict(float))
-    for line in proposed:
-        have[line.code.strip().upper()][tuple(sorted(m.upper() for m in line.modifiers))] += \
-            line.units
+    for offered in proposed:
+        have[offered.code.strip().upper()][tuple(sorted(m.upper() for m in offered.modifiers))] \
+            += offered.units
     bill_by_code = {b.code.code: b for b in bills}
     explained: set[str] = set()
     for code in sorted(have):
@@ -53,11 +55,12 @@ def compare_proposed(ctx: Context, lines: list[ClaimLine], bills: list[DrugBill]
                 field="proposed_lines")
 
 
-def _index(proposed, code: str) -> int:
+def _index(proposed: Sequence[ProposedLine], code: str) -> int:
     return next(i for i, line in enumerate(proposed) if line.code.strip().upper() == code)
 
 
-def _compare_code(ctx: Context, code: str, want: dict, have: dict, bill: DrugBill | None,
+def _compare_code(ctx: Context, code: str, want: dict[tuple[str, ...], float],
+                  have: dict[tuple[str, ...], float], bill: DrugBill | None,
                   field: str) -> None:
     want_units, have_units = sum(want.values()), sum(have.values())
     if bill is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -109,7 +109,8 @@ def _clean(value: object, depth: int) -> bool:
     naming each place). Plain JSON types only; recursion stops at MAX_DEPTH."""
     kind = type(value)
     if kind is str:
-        return value.isascii() or not _SURROGATE.search(value)  # type: ignore[union-attr]
+        text = cast(str, value)  # `kind is str` does not narrow `value` for mypy
+        return text.isascii() or not _SURROGATE.search(text)
     if kind is int or kind is float:
         return -MAX_MAGNITUDE < value < MAX_MAGNITUDE or value != value  # type: ignore[operator]
     if kind is bool or value is None:

@@ -124,14 +124,14 @@ class GridCell(CellStyle):
     superbill took)."""
 
     fontname = REGULAR
-    fontsize = 8
+    fontsize: float = 8
     leading = 9.8
     color = INK
     valign = "TOP"
-    leftPadding = 4
-    rightPadding = 4
+    leftPadding: float = 4
+    rightPadding: float = 4
     topPadding = 2.5
-    bottomPadding = 3
+    bottomPadding: float = 3
 
 
 class FactCell(GridCell):

@@ -8,6 +8,7 @@ Built from the same claim result the preview shows, so the paper says what the s
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -213,7 +214,7 @@ def _findings(claim: ClaimResult) -> Table:
         rows = [["None", "No errors or warnings."]]
     else:
         rows = [[SEVERITY_TEXT[f.severity], wrap(f.message, width - 8)] for f in open_findings]
-    commands = [("FONT", (0, 0), (0, -1), BOLD, 7.5)]
+    commands: list[tuple[Any, ...]] = [("FONT", (0, 0), (0, -1), BOLD, 7.5)]
     for row, finding in enumerate(open_findings):
         commands.append(("TEXTCOLOR", (0, row), (0, row),
                          RED if finding.severity == "error" else AMBER))

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from collections.abc import Callable
@@ -60,6 +61,9 @@ from ocrebill_gui.store.errors import (
     UnreadableDatabase,
     database_errors,
 )
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.accounts import Session
 
 PLAIN_BACKUP_SUFFIX = ".plain-backup"
 
@@ -154,7 +158,7 @@ def refuse_lone_key_file(target: Path) -> None:
 def create_encrypted_database(path: str | os.PathLike[str], login: str, display_name: str,
                               password: str, *,
                               clock: Callable[[], datetime] | None = None,
-                              ) -> tuple[Store, object, str]:
+                              ) -> tuple[Store, Session, str]:
     """A new encrypted database at `path` with its administrator: (the open store, the
     administrator's Session, the recovery key). The fields are checked first (InvalidRecord,
     by field, nothing made); an existing file, or a key file without its database, is refused

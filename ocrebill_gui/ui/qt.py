@@ -1,10 +1,12 @@
 """The one Qt import seam: every ui module imports Qt names from here, never from PySide6.
 
 One place for shims, version checks and the lint rule that keeps Qt out of core/store/reports
-(qutebrowser's `qt/` package habit). Add names to `_NAMES` as the app needs them; keep the
-lists sorted. A name is fetched from PySide6 the first time someone imports it from here
-(PEP 562 module `__getattr__`): PySide6 builds each Qt class on first access, and building all
-of them up front cost ~80 ms of start-up, a third of a bare window's. Optional modules
+(qutebrowser's `qt/` package habit). Add names to `_NAMES` as the app needs them, and to the
+TYPE_CHECKING imports below them, which give mypy the real classes (tests/test_qt_seam.py
+checks the two agree); keep the lists sorted. A name is fetched from PySide6 the first time
+someone imports it from here (PEP 562 module `__getattr__`): PySide6 builds each Qt class on
+first access, and building all of them up front cost ~80 ms of start-up, a third of a bare
+window's. Optional modules
 (QtPrintSupport) are imported lazily through small functions so they stay off the start-up path.
 """
 
@@ -14,7 +16,7 @@ import linecache
 import sys
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "PySide6.QtCore": (
@@ -124,6 +126,115 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QWidget",
     ),
 }
+
+if TYPE_CHECKING:  # mypy sees the real classes (PySide6's .pyi stubs), not __getattr__'s Any
+    from PySide6.QtCore import (
+        QAbstractListModel,
+        QAbstractTableModel,
+        QByteArray,
+        QDate,
+        QDateTime,
+        QEvent,
+        QEventLoop,
+        QItemSelectionModel,
+        QLibraryInfo,
+        QLocale,
+        QMargins,
+        QModelIndex,
+        QObject,
+        QPersistentModelIndex,
+        QPoint,
+        QPointF,
+        QRect,
+        QRegularExpression,
+        QSettings,
+        QSocketNotifier,
+        QSize,
+        QSortFilterProxyModel,
+        QStringListModel,
+        Qt,
+        QTime,
+        QTimer,
+        QUrl,
+        Signal,
+        Slot,
+    )
+    from PySide6.QtGui import (
+        QAction,
+        QActionGroup,
+        QBrush,
+        QColor,
+        QCloseEvent,
+        QDesktopServices,
+        QFont,
+        QFontMetrics,
+        QGuiApplication,
+        QIcon,
+        QImage,
+        QKeyEvent,
+        QKeySequence,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPalette,
+        QPixmap,
+        QRegularExpressionValidator,
+        QShortcut,
+        QShowEvent,
+        QStandardItem,
+        QStandardItemModel,
+        QUndoCommand,
+        QUndoStack,
+        QValidator,
+        QWheelEvent,
+    )
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QAbstractScrollArea,
+        QAbstractSpinBox,
+        QApplication,
+        QCheckBox,
+        QComboBox,
+        QCompleter,
+        QDateEdit,
+        QDialog,
+        QDialogButtonBox,
+        QDoubleSpinBox,
+        QFileDialog,
+        QFormLayout,
+        QFrame,
+        QGridLayout,
+        QGroupBox,
+        QHBoxLayout,
+        QHeaderView,
+        QInputDialog,
+        QLabel,
+        QLineEdit,
+        QListView,
+        QListWidget,
+        QMainWindow,
+        QMenu,
+        QMessageBox,
+        QPlainTextEdit,
+        QPushButton,
+        QScrollArea,
+        QSizePolicy,
+        QSpinBox,
+        QSplitter,
+        QStackedWidget,
+        QStatusBar,
+        QStyle,
+        QTabBar,
+        QTableView,
+        QTabWidget,
+        QTextEdit,
+        QToolBar,
+        QToolButton,
+        QTreeView,
+        QVBoxLayout,
+        QWidget,
+    )
+
 _MODULE_OF = {name: module for module, names in _NAMES.items() for name in names}
 
 __all__ = sorted(_MODULE_OF)
