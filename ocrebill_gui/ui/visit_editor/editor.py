@@ -48,6 +48,7 @@ from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
 from ocrebill_gui.ui.visit_editor.providers_section import ProvidersSection
+from ocrebill_gui.ui.visit_editor.save_conflict import SaveConflict
 from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.timeline import LABELS, SHORTCUTS, RunningBanner, running_text
@@ -67,7 +68,7 @@ def compact_combos(root: QWidget) -> None:
         combo.setMinimumContentsLength(COMBO_CHARACTERS)
 
 
-class VisitEditor(EditorActions, QWidget):
+class VisitEditor(EditorActions, SaveConflict, QWidget):
     saved = Signal(int)
     finalized = Signal(int)
     closed = Signal()
@@ -146,6 +147,7 @@ class VisitEditor(EditorActions, QWidget):
         for button in self._header_buttons():
             header.addWidget(button)
         self.banner = RunningBanner(self)
+        self.conflict = self._build_conflict()  # a save refused: Reload, yours kept
 
         form = QWidget()
         form.setObjectName("visitForm")
@@ -208,6 +210,7 @@ class VisitEditor(EditorActions, QWidget):
         outer = QVBoxLayout(self)
         outer.addLayout(header)
         outer.addWidget(self.save_message)
+        outer.addWidget(self.conflict)
         outer.addWidget(self.banner)
         outer.addWidget(self.splitter, 1)
         self._shortcuts()
@@ -527,6 +530,10 @@ class VisitEditor(EditorActions, QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if not self.save_now() and not DiscardChanges.ask(self, self.save_message.text()):
             event.ignore()  # nothing typed is lost to a close
+            return
+        if self.conflict.kept and not DiscardChanges.ask(
+                self, f"{len(self.conflict.kept)} value(s) of yours are not put back yet."):
+            event.ignore()  # nor the values kept beside a reloaded visit
             return
         self.release()
         self.closed.emit()

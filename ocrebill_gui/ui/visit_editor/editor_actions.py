@@ -10,7 +10,7 @@ import logging
 import subprocess
 from typing import TYPE_CHECKING
 
-from ocrebill_gui.store import StoreError, VisitHasErrors
+from ocrebill_gui.store import StoreError, VisitChanged, VisitHasErrors
 from ocrebill_gui.ui.permissions import allowed, gate, needs
 from ocrebill_gui.ui.qt import QMenu, QPushButton, Qt, QToolButton, QWidget
 from ocrebill_gui.ui.visit_editor import printing, visit_io
@@ -102,6 +102,8 @@ class EditorActions:
         if self.patient.patient_id is None:
             self._say("Not saved yet: choose or create the patient first.", problem=True)
             return False
+        if self.conflict.refused:  # saved elsewhere first: Reload before saving again
+            return False
         claim = None if self.presenter.stale else self.presenter.result
         section = self.patient
         try:
@@ -110,6 +112,10 @@ class EditorActions:
                 patient_id=section.patient_id, coverage_id=section.coverage_id,
                 authorization_id=section.authorization_id, claim=claim, revision=self.revision,
                 authorization_choice=section.authorization_choice)
+        except VisitChanged:
+            log.warning("visit %s not saved: saved elsewhere first", self.visit_id)
+            self.save_refused()
+            return False
         except StoreError as exc:
             log.warning("visit %s not saved: %s", self.visit_id, type(exc).__name__)
             self._say(f"Not saved: {exc}", problem=True)
