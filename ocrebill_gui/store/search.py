@@ -119,22 +119,40 @@ def search_patients(store: Store, text: str, *, limit: int = 50, offset: int = 0
     match = _patient_matches(store, text)
     if match is None:
         return []
-    matches, params = match
+    arms, params = match
+    matches = " UNION ".join(arms)
     if order not in (None, "name"):
         sort = order_by(order, PATIENT_ORDER, "", "p.id")
         rows = store.db.query(f"SELECT {PATIENT_COLUMNS} FROM patients p WHERE p.id IN "
                               f"(SELECT patient_id FROM ({matches}) AS m){sort} "
                               "LIMIT ? OFFSET ?", [*params, limit, offset])
         return [patient_from_row(r) for r in rows]
-    sql = (f"SELECT {PATIENT_COLUMNS} FROM ({matches} ORDER BY 1, 2 LIMIT ? OFFSET ?) m "
+    # Each way of matching keeps only the page's worth of its first rows (each is an index
+    # range in name order, so it stops early) before the union: a server otherwise gathers
+    # every match of every word into one hash to de-duplicate it before keeping 50.
+    top = " UNION ".join(f"SELECT * FROM ({arm} ORDER BY 1, 2 LIMIT ?) AS a{i}"
+                         for i, arm in enumerate(arms))
+    per_arm = _params_per_arm(arms, params, limit + offset)
+    sql = (f"SELECT {PATIENT_COLUMNS} FROM ({top} ORDER BY 1, 2 LIMIT ? OFFSET ?) m "
            "JOIN patients p ON p.id = m.patient_id ORDER BY m.name_key, m.patient_id")
-    rows = store.db.query(sql, [*params, limit, offset])
+    rows = store.db.query(sql, [*per_arm, limit, offset])
     return [patient_from_row(r) for r in rows]
 
 
-def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None:
-    """SQL selecting (name_key, patient_id) of every patient the text finds, and its
-    parameters; None when the text can find nobody."""
+def _params_per_arm(arms: list[str], params: list[object], keep: int) -> list[object]:
+    """`params` with `keep` after each arm's own (each arm's are its `?`s, in order)."""
+    out: list[object] = []
+    at = 0
+    for arm in arms:
+        count = arm.count("?")
+        out += [*params[at:at + count], keep]
+        at += count
+    return out
+
+
+def _patient_matches(store: Store, text: str) -> tuple[list[str], list[object]] | None:
+    """The SQL arms (to UNION) selecting (name_key, patient_id) of every patient the text
+    finds, and their parameters in order; None when the text can find nobody."""
     text = text.replace("\x00", "")  # a NUL is never stored (records.py): found as if absent
     words = name_words(text)
     raw = text.strip()
@@ -172,7 +190,7 @@ def _patient_matches(store: Store, text: str) -> tuple[str, list[object]] | None
             params.append(born.isoformat())
     if not arms:
         return None
-    return " UNION ".join(arms), params
+    return arms, params
 
 
 _SUMMARY_SQL = """SELECT v.id, v.patient_id, p.ref AS patient_ref, p.name AS patient_name,
@@ -243,7 +261,8 @@ def _filters(store: Store, patient_id: int | None, text: str | None, date_from: 
         if match is None:
             return None, []
         # Every patient the text finds, however many: a subquery, never a capped id list.
-        where.append(f"v.patient_id IN (SELECT patient_id FROM ({match[0]}) AS found)")
+        where.append(f"v.patient_id IN (SELECT patient_id FROM ({' UNION '.join(match[0])}) "
+                     "AS found)")
         params.extend(match[1])
     if patient_id is not None:
         where.append("v.patient_id = ?")
