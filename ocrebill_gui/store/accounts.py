@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, Protocol, TypeVar
 
 from ocrebill_gui.store import audit  # audit.py imports this module: used at call time
 from ocrebill_gui.store.db import Store, writing
@@ -175,14 +175,33 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class CheckedWrite(Protocol[P, R]):
+    """What @writes makes: called with a session; `.inside` with the actor; `.action`."""
+
+    action: str
+    inside: Callable[Concatenate[Store, str, P], R]
+
+    def __call__(self, store: Store, session: Session, /, *args: P.args,
+                 **kwargs: P.kwargs) -> R: ...
+
+
+class CheckedRead(Protocol[P, R]):
+    """What @reads makes: called with a session; `.inside` without it; `.action`."""
+
+    action: str
+    inside: Callable[Concatenate[Store, P], R]
+
+    def __call__(self, store: Store, session: Session, /, *args: P.args,
+                 **kwargs: P.kwargs) -> R: ...
+
+
 def writes(action: str) -> Callable[[Callable[Concatenate[Store, str, P], R]],
-                                    Callable[Concatenate[Store, Session, P], R]]:
+                                    CheckedWrite[P, R]]:
     """A store write taking a session: `require(session, action)`, then the function itself
     with `session.actor` (who, for the audit log). The function without the check stays
     reachable as `.inside(store, actor, ...)`, for the store's own use within an operation
     already checked (an import's patient and coverage); `.action` names the permission."""
-    def decorate(function: Callable[Concatenate[Store, str, P], R]
-                 ) -> Callable[Concatenate[Store, Session, P], R]:
+    def decorate(function: Callable[Concatenate[Store, str, P], R]) -> CheckedWrite[P, R]:
         def checked(store: Store, session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
             return function(store, require(session, action).actor, *args, **kwargs)
         return _checked(checked, function, action)
@@ -190,11 +209,10 @@ def writes(action: str) -> Callable[[Callable[Concatenate[Store, str, P], R]],
 
 
 def reads(action: str) -> Callable[[Callable[Concatenate[Store, P], R]],
-                                   Callable[Concatenate[Store, Session, P], R]]:
+                                   CheckedRead[P, R]]:
     """A store read taking a session: `require(session, action)`, then the function itself
     (`.inside(store, ...)` without the check, for the store's own use; `.action`)."""
-    def decorate(function: Callable[Concatenate[Store, P], R]
-                 ) -> Callable[Concatenate[Store, Session, P], R]:
+    def decorate(function: Callable[Concatenate[Store, P], R]) -> CheckedRead[P, R]:
         def checked(store: Store, session: Session, /, *args: P.args, **kwargs: P.kwargs) -> R:
             require(session, action)
             return function(store, *args, **kwargs)

@@ -62,7 +62,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
               for i in range(len(plan.patients))}
 
     patient_rows = []
-    word_rows = []
+    word_rows: list[tuple[str, str, int]] = []
     words_of: dict[str, list[str]] = {}
     for index, p in enumerate(plan.patients):
         stamp = _stamp(joined[index])

@@ -106,12 +106,12 @@ class VisitHasErrors(StoreError):
         super().__init__(message)
 
 
-def primary_code(exc: sqlite3.Error) -> int | None:
+def primary_code(exc: Exception) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
     return None if code is None else code & 0xFF
 
 
-def as_store_error(exc: sqlite3.Error, path: Path | str) -> StoreError:
+def as_store_error(exc: Exception, path: Path | str) -> StoreError:
     """The StoreError that explains an SQLite error on the database at `path`."""
     code = primary_code(exc)
     text = str(exc)

@@ -111,7 +111,7 @@ def _recovery_bytes(recovery_key: str) -> bytes:
     text = text.replace("0", "O").replace("1", "I").replace("8", "B")  # misread characters
     try:
         raw = base64.b32decode(text)
-    except (ValueError, base64.binascii.Error):
+    except ValueError:  # binascii.Error, a bad base32 text, is one
         raw = b""
     if len(raw) != RECOVERY_BYTES:
         raise UnlockRefused("That is not a recovery key: it has 8 groups of 4 letters and "
@@ -387,16 +387,16 @@ def unlock(db_path: str | os.PathLike[str], login: str, password: str, *,
     failures = sidecar.data.setdefault("failures", {}).get(login) or {}
     locked = failures.get("locked_until")
     if locked:
-        until = datetime.fromisoformat(locked)
-        if until > now:
-            wait = int((until - now).total_seconds()) + 1
+        locked_until = datetime.fromisoformat(locked)
+        if locked_until > now:
+            wait = int((locked_until - now).total_seconds()) + 1
             raise UnlockRefused(f"Too many failed attempts for {login}: try again in "
                                 f"{_duration(wait)}, or ask an administrator to reset the "
                                 "password")
     key = unwrap(sidecar, login, password or "")
     if key is None:
         count = int(failures.get("count", 0)) + 1
-        until = None
+        until: datetime | None = None
         if count > FREE_FAILURES:
             until = (now + min(FIRST_LOCK * 2 ** (count - FREE_FAILURES - 1), LONGEST_LOCK))
         sidecar.data["failures"][login] = {

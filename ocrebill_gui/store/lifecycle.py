@@ -187,12 +187,12 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
     except InvalidVisit as exc:
         raise InvalidRecord(exc.problems) from None
     if claim.has_errors and not allow_errors:
-        errors = [f for f in claim.findings if f.severity == "error"]
+        found = [f for f in claim.findings if f.severity == "error"]
         raise VisitHasErrors(
-            f"Visit {visit_id} has {len(errors)} error(s) on its claim: "
-            + "; ".join(f.message for f in errors)
+            f"Visit {visit_id} has {len(found)} error(s) on its claim: "
+            + "; ".join(f.message for f in found)
             + ". Fix them, or finalize anyway if the claim is meant to go out like this.",
-            errors)
+            found)
     if not allow_errors:
         _refuse_a_second_bill(store, visit_id, patient_id, date_of(final))
     taken, units, notes = _take(store, visit_id, final, claim, auth, changes)
