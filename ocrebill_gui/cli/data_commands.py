@@ -10,6 +10,11 @@ listing, any signed-in account. Exit 0 done, 1 the store refused (sign-in, role,
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.accounts import CheckedWrite
+    from ocrebill_gui.store.reference_data import ImportSummary
 
 EXIT_STORE, EXIT_INPUT = 1, 2
 
@@ -67,7 +72,9 @@ def run_import(args: argparse.Namespace) -> int:
                      f"{exc.strerror or exc}", EXIT_INPUT)
     except ValueError as exc:  # ReferenceFileError names the line and column
         return _fail(f"ocrebill data import: nothing imported: {exc}", EXIT_INPUT)
-    save = {"asp": import_asp, "icd10cm": import_icd10cm, "fees": import_fees}[args.kind]
+    importers: dict[str, CheckedWrite[..., ImportSummary]] = {
+        "asp": import_asp, "icd10cm": import_icd10cm, "fees": import_fees}
+    save = importers[args.kind]
     try:
         with _open_existing(args, read_only=False) as store:
             _sign_in(args, store, save.action)

@@ -61,7 +61,7 @@ def _split(path: str) -> list[str | int]:
     return keys
 
 
-def reapply(document: dict, difference: Difference) -> None:
+def reapply(document: dict[str, Any], difference: Difference) -> None:
     """Write your value of `difference` into `document` (the reloaded one), in place: a key
     you did not have is removed, a list item only you had is appended, one only the saved
     document has is removed. Raises ValueError when the path no longer fits the document."""
