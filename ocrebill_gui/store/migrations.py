@@ -291,7 +291,8 @@ def _v10_control_numbers(db: sqlite_utils.Database) -> None:
     server = getattr(db, "dialect", "sqlite") == "postgresql"
     text = 'TEXT COLLATE "C"' if server else "TEXT"
     db.execute(f"""CREATE TABLE control_numbers (
-                     kind {text} NOT NULL PRIMARY KEY, last_used BIGINT NOT NULL,
+                     kind {text} NOT NULL PRIMARY KEY,
+                     last_used {"BIGINT" if server else "INTEGER"} NOT NULL,
                      changed_at {text} NOT NULL, changed_by {text} NOT NULL)""")
 
 
