@@ -88,7 +88,7 @@ class WindowMenus:
             menu.insertAction(first, action)
         menu.insertSeparator(first)
         # issue 13: the practice's rendering providers and ordering physicians
-        self.providers = self._action("P&roviders...", None, self._show_providers,
+        self.providers = self._action("Provid&ers...", None, self._show_providers,
                                       "The practice's rendering providers and ordering "
                                       "physicians")
         menu.insertAction(first, self.providers)

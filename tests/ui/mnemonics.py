@@ -28,6 +28,23 @@ def _shown(widget: QWidget, root: QWidget) -> bool:
     return widget is root or widget.isVisibleTo(root)
 
 
+def menu_problems(menu) -> list[str]:
+    """Inside one menu, a letter opens one entry: the visible entries' letters are unique."""
+    owners: dict[str, list[str]] = {}
+    for action in menu.actions():
+        if action.isVisible() and not action.isSeparator():
+            letter = mnemonic(action.text())
+            if letter:
+                owners.setdefault(letter, []).append(repr(action.text()))
+            if action.menu() is not None:
+                owners_problems = menu_problems(action.menu())
+                owners.setdefault("", []).extend(owners_problems)
+    nested = owners.pop("", [])
+    title = menu.title()
+    return nested + [f"menu {title!r}: Alt+{letter.upper()} is used {len(who)} times: "
+                     f"{', '.join(who)}" for letter, who in owners.items() if len(who) > 1]
+
+
 def keyboard_problems(root: QWidget, letters: dict | None = None) -> list[str]:
     """What keeps `root` (a window, a dialog) from being used by Alt+letter alone."""
     owners: dict[str, list[str]] = {}
@@ -41,6 +58,8 @@ def keyboard_problems(root: QWidget, letters: dict | None = None) -> list[str]:
         for action in root.menuBar().actions():
             if action.isVisible():
                 note(mnemonic(action.text()), f"menu {action.text()!r}")
+            if action.menu() is not None:
+                problems += menu_problems(action.menu())
     for label in root.findChildren(QLabel):
         if not _shown(label, root) or label.textFormat() == label.textFormat().RichText:
             continue
