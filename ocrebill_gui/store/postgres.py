@@ -21,6 +21,7 @@ the server (never its password) and says what to do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -115,13 +116,19 @@ class PgConnection:
     def _run(self, text: str, params, rows=None) -> PgCursor:
         raw = self.raw
         cursor = raw.cursor(row_factory=rows) if rows is not None else raw.cursor()
-        try:
+        with self._statement():
             cursor.execute(text, params)
+        return PgCursor(cursor)
+
+    @contextmanager
+    def _statement(self) -> Iterator[None]:
+        """A statement's psycopg error as the store's, and whether a transaction is open."""
+        try:
+            yield
         except psycopg.Error as exc:
             raise as_store_error(exc, self.where) from exc
         finally:
             self._in_tx = self.in_transaction
-        return PgCursor(cursor)
 
     def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> PgCursor:
         text = to_postgres(sql, True)
@@ -129,12 +136,8 @@ class PgConnection:
         for row in rows:
             refuse_nul(row)
         cursor = self.raw.cursor()
-        try:
+        with self._statement():
             cursor.executemany(text, rows)
-        except psycopg.Error as exc:
-            raise as_store_error(exc, self.where) from exc
-        finally:
-            self._in_tx = self.in_transaction
         return PgCursor(cursor)
 
     def stream(self, sql: str, params: Sequence[Any] = (), *, chunk: int = 2000
@@ -144,13 +147,11 @@ class PgConnection:
         size = chunk if psycopg.pq.version() >= 170000 else 1
         cursor = self.raw.cursor()
         try:
-            yield from cursor.stream(to_postgres(sql, bool(params)), params or None,
-                                     size=size)
-        except psycopg.Error as exc:
-            raise as_store_error(exc, self.where) from exc
+            with self._statement():
+                yield from cursor.stream(to_postgres(sql, bool(params)), params or None,
+                                         size=size)
         finally:
             cursor.close()
-            self._in_tx = self.in_transaction
 
     def commit(self) -> None:
         if self.in_transaction:

@@ -17,7 +17,7 @@ from ocrebill_gui.store.audit import check_actor, check_reason, record
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord
 from ocrebill_gui.store.records import VialLot
-from ocrebill_gui.store.vial_lots import get_vial_lot
+from ocrebill_gui.store.vial_lots import change_lot, get_vial_lot
 
 LotStatus = Literal["available", "quarantined", "recalled"]
 STATUSES: dict[str, str] = {"available": "available", "quarantined": "quarantined",
@@ -47,11 +47,7 @@ def set_lot_status(store: Store, actor: str, lot_id: int, status: str,
     with writing(store):
         current = get_vial_lot.inside(store, lot_id)
         if current.status != status:
-            store.conn.execute("UPDATE vial_lots SET status = ?, changed_at = ?, "
-                               "changed_by = ? WHERE id = ?",
-                               (status, store.now(), actor, lot_id))
-            record(store, actor, "vial_lot", lot_id, "status",
-                   [("status", current.status, status)], reason=reason)
+            change_lot(store, actor, current, "status", status, "status", reason)
     return get_vial_lot.inside(store, lot_id)
 
 
@@ -73,10 +69,7 @@ def record_vial_loss(store: Store, actor: str, lot_id: int, vials: int, kind: st
         if vials > current.on_hand:
             raise InvalidRecord([("vials", f"is more than the {current.on_hand} vial(s) on "
                                            f"hand of lot {current.lot}")])
-        store.conn.execute("UPDATE vial_lots SET on_hand = on_hand - ?, changed_at = ?, "
-                           "changed_by = ? WHERE id = ?", (vials, store.now(), actor, lot_id))
-        record(store, actor, "vial_lot", lot_id, kind,
-               [("on_hand", current.on_hand, current.on_hand - vials)], reason=reason)
+        change_lot(store, actor, current, "on_hand", current.on_hand - vials, kind, reason)
     return get_vial_lot.inside(store, lot_id)
 
 

@@ -54,6 +54,20 @@ def add_vial_lot(store: Store, actor: str, fields: Mapping[str, Any]) -> VialLot
     return get_vial_lot.inside(store, lot_id)
 
 
+_CHANGEABLE = frozenset({"on_hand", "status"})
+
+
+def change_lot(store: Store, actor: str, lot: VialLot, column: str, value: object,
+               action: str, reason: str) -> None:
+    """Inside a write transaction: one column of `lot` (on_hand or status) set to `value`,
+    the change and its reason in the audit log."""
+    assert column in _CHANGEABLE, column
+    store.conn.execute(f"UPDATE vial_lots SET {column} = ?, changed_at = ?, changed_by = ? "
+                       "WHERE id = ?", (value, store.now(), actor, lot.id))
+    record(store, actor, "vial_lot", lot.id, action, [(column, getattr(lot, column), value)],
+           reason=reason)
+
+
 @writes("inventory.write")
 def count_on_hand(store: Store, actor: str, lot_id: int, on_hand: int, reason: str) -> VialLot:
     """Correct the vials on hand after a shelf count; the reason goes to the audit log."""
@@ -64,10 +78,7 @@ def count_on_hand(store: Store, actor: str, lot_id: int, on_hand: int, reason: s
     with writing(store):
         current = get_vial_lot.inside(store, lot_id)
         if current.on_hand != on_hand:
-            store.conn.execute("UPDATE vial_lots SET on_hand = ?, changed_at = ?, changed_by = ? "
-                               "WHERE id = ?", (on_hand, store.now(), actor, lot_id))
-            record(store, actor, "vial_lot", lot_id, "count",
-                   [("on_hand", current.on_hand, on_hand)], reason=reason)
+            change_lot(store, actor, current, "on_hand", on_hand, "count", reason)
     return get_vial_lot.inside(store, lot_id)
 
 
