@@ -22,9 +22,12 @@ from functools import lru_cache
 
 # Tables whose key is an integer `id` that SQLite assigns (max + 1) when an INSERT names none.
 ID_TABLES = frozenset({"patients", "coverages", "authorizations", "vial_lots", "visits",
-                       "visit_amendments", "audit_log", "users", "providers"})
+                       "visit_amendments", "audit_log", "users", "providers",
+                       "benefits_verifications", "claims", "remittances",
+                       "copay_enrolments", "copay_claims"})
 # Those a migration after the server's baseline creates: that migration adds their id trigger.
-LATER_ID_TABLES = frozenset({"providers"})
+LATER_ID_TABLES = frozenset({"providers", "benefits_verifications", "claims", "remittances",
+                             "copay_enrolments", "copay_claims"})
 
 _TABLES = ("SELECT table_name FROM information_schema.tables "
            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")

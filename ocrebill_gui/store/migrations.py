@@ -324,6 +324,80 @@ def _v11_reference_data(db: sqlite_utils.Database) -> None:
                      PRIMARY KEY (code, modifier, setting, payer, effective_from))""")
 
 
+def _v12_claims_money_schedule(db: sqlite_utils.Database) -> None:
+    """Records for benefits, claims and money (issues 13, 15, 16), on both backends:
+    - `benefits_verifications`: what a plan said of a patient's cost for a therapy (the
+      BenefitsVerification model of core/benefits.py as JSON in `details`), per coverage and
+      product, with the dates the lists read in columns;
+    - `claims`: each finalized visit's claim and its status (ready, printed, exported,
+      submitted, paid, denied), the form or file it left in, and for a replacement (frequency
+      7) the claim it replaces and the payer's claim number of that one;
+    - `remittances`: a payment or denial recorded against a claim (amounts as decimal text,
+      adjustment and denial reason codes as JSON);
+    - `copay_enrolments` and `copay_claims`: the manufacturer's co-pay programme per patient
+      (card, enrolment date, parts used) and each claim sent to it;
+    - `visits.charges`: each claim line's charge as billed, frozen when the visit is finalized
+      (JSON; NULL for a draft)."""
+    server = getattr(db, "dialect", "sqlite") == "postgresql"
+    text = 'TEXT COLLATE "C"' if server else "TEXT"
+    big = "BIGINT" if server else "INTEGER"
+    stamps = (f"created_at {text} NOT NULL, created_by {text} NOT NULL, "
+              f"changed_at {text} NOT NULL, changed_by {text} NOT NULL")
+    db.execute(f"ALTER TABLE visits ADD COLUMN charges {text}")
+    db.execute(f"""CREATE TABLE benefits_verifications (
+                     id {big} PRIMARY KEY,
+                     coverage_id {big} NOT NULL REFERENCES coverages (id),
+                     product {text} NOT NULL, verified_on {text} NOT NULL,
+                     next_verification {text}, details {text} NOT NULL, {stamps})""")
+    db.execute("CREATE INDEX idx_benefits_verifications_coverage "
+               "ON benefits_verifications (coverage_id, product, verified_on)")
+    db.execute("CREATE INDEX idx_benefits_verifications_next "
+               "ON benefits_verifications (next_verification)")
+    db.execute(f"""CREATE TABLE claims (
+                     id {big} PRIMARY KEY,
+                     visit_id {big} NOT NULL REFERENCES visits (id),
+                     status {text} NOT NULL DEFAULT 'ready', frequency {text} NOT NULL
+                     DEFAULT '1', replaces_claim_id {big} REFERENCES claims (id),
+                     payer_claim_number {text}, form {text}, printed_at {text},
+                     export_file {text}, control_number {text}, exported_at {text},
+                     submitted_at {text}, decided_at {text}, denial_reason {text},
+                     {stamps},
+                     CHECK (status IN ('ready', 'printed', 'exported', 'submitted', 'paid',
+                                       'denied', 'replaced')),
+                     CHECK (frequency IN ('1', '7', '8')))""")
+    db.execute("CREATE INDEX idx_claims_visit ON claims (visit_id)")
+    db.execute("CREATE INDEX idx_claims_status ON claims (status)")
+    db.execute(f"""CREATE TABLE remittances (
+                     id {big} PRIMARY KEY,
+                     claim_id {big} NOT NULL REFERENCES claims (id),
+                     received_on {text} NOT NULL, amount_paid {text} NOT NULL,
+                     patient_responsibility {text}, adjustments {text} NOT NULL,
+                     denial_codes {text}, note {text}, {stamps})""")
+    db.execute("CREATE INDEX idx_remittances_claim ON remittances (claim_id)")
+    db.execute(f"""CREATE TABLE copay_enrolments (
+                     id {big} PRIMARY KEY,
+                     patient_id {big} NOT NULL REFERENCES patients (id),
+                     programme {text} NOT NULL, card_id {text} NOT NULL,
+                     enrolled_on {text} NOT NULL, ended_on {text}, parts {text} NOT NULL,
+                     {stamps})""")
+    db.execute("CREATE INDEX idx_copay_enrolments_patient ON copay_enrolments (patient_id)")
+    db.execute(f"""CREATE TABLE copay_claims (
+                     id {big} PRIMARY KEY,
+                     enrolment_id {big} NOT NULL REFERENCES copay_enrolments (id),
+                     visit_id {big} NOT NULL REFERENCES visits (id),
+                     part {text} NOT NULL, amount_claimed {text} NOT NULL,
+                     amount_paid {text}, sent_on {text}, eob_deadline {text} NOT NULL,
+                     status {text} NOT NULL DEFAULT 'to_send', note {text}, {stamps},
+                     UNIQUE (enrolment_id, visit_id, part))""")
+    db.execute("CREATE INDEX idx_copay_claims_visit ON copay_claims (visit_id)")
+    if server:
+        from ocrebill_gui.store.pg_schema import id_trigger
+
+        for table in ("benefits_verifications", "claims", "remittances", "copay_enrolments",
+                      "copay_claims"):
+            db.execute(id_trigger(table))
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -339,7 +413,8 @@ PAGE_SIZE = 16384
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
     _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers,
-    _v9_inventory_shelf, _v10_control_numbers, _v11_reference_data]
+    _v9_inventory_shelf, _v10_control_numbers, _v11_reference_data,
+    _v12_claims_money_schedule]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

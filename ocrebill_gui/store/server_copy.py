@@ -24,7 +24,8 @@ TABLES = ("practice", "payer_profiles", "users", "patients", "patient_words", "c
           "authorizations", "vial_lots", "visits", "vial_uses", "authorization_uses",
           "visit_amendments", "audit_log", "audit_head", "control_numbers",
           "reference_imports", "asp_prices", "icd10_codes", "fee_rows", "providers",
-          "reorder_levels")
+          "reorder_levels", "benefits_verifications", "claims", "remittances",
+          "copay_enrolments", "copay_claims")
 BATCH = 2000
 
 
