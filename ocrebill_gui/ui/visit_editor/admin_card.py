@@ -7,6 +7,8 @@ by document path so that messages appear beside them and findings can focus them
 from __future__ import annotations
 
 from ocrebill_gui.core.long_infusion import LongRun, long_run
+from ocrebill_gui.editing.lots import LotChoice
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
@@ -25,10 +27,9 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.timeline import RunningBanner, TimelineWidget
 from ocrebill_gui.ui.visit_editor.typed_number import TypedNumber
-from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsWidget
+from ocrebill_gui.ui.visit_editor.vials import VialsWidget
 
 ROUTES = {"iv_infusion": "IV infusion", "iv_push": "IV push", "subcutaneous": "Subcutaneous",
           "intramuscular": "Intramuscular", "oral": "Oral"}

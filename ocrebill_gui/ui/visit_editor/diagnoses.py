@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocrebill_gui.core.visit import normalize_icd10
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
@@ -40,7 +41,6 @@ from ocrebill_gui.ui.visit_editor.diagnosis_search import (
     search_codes,
 )
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 SEARCH_DELAY_MS = 150

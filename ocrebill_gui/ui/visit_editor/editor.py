@@ -11,6 +11,9 @@ Signals: saved(visit id), finalized(visit id), closed().
 
 from __future__ import annotations
 
+from ocrebill_gui.editing import services, visit_io
+from ocrebill_gui.editing.live_timeline import live_state
+from ocrebill_gui.editing.presenter import VisitPresenter, blank_document
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.visit_documents import authorized_product
@@ -39,18 +42,15 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.style import show_read_only
-from ocrebill_gui.ui.visit_editor import services, visit_io
 from ocrebill_gui.ui.visit_editor.admin_card import AdministrationCard
 from ocrebill_gui.ui.visit_editor.diagnoses import DiagnosesSection
 from ocrebill_gui.ui.visit_editor.diagnosis_search import warm_up_in_background
 from ocrebill_gui.ui.visit_editor.editor_actions import EditorActions
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
-from ocrebill_gui.ui.visit_editor.live_timeline import live_state
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.providers_section import ProvidersSection
 from ocrebill_gui.ui.visit_editor.save_conflict import SaveConflict
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
-from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.timeline import LABELS, SHORTCUTS, RunningBanner, running_text
 from ocrebill_gui.ui.visit_editor.undo import VisitUndo
 from ocrebill_gui.ui.visit_editor.visit_section import VisitSection

@@ -10,10 +10,11 @@ import logging
 import subprocess
 from typing import TYPE_CHECKING
 
+from ocrebill_gui.editing import visit_io
 from ocrebill_gui.store import StoreError, VisitChanged, VisitHasErrors
 from ocrebill_gui.ui.permissions import allowed, gate, needs
 from ocrebill_gui.ui.qt import QMenu, QPushButton, Qt, QToolButton, QWidget
-from ocrebill_gui.ui.visit_editor import printing, visit_io
+from ocrebill_gui.ui.visit_editor import printing
 from ocrebill_gui.ui.visit_editor.reason_dialog import ReasonDialog
 
 if TYPE_CHECKING:

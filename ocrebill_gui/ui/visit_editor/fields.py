@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ocrebill_gui.editing import docpath
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import QScrollArea, Qt, QWidget
-from ocrebill_gui.ui.visit_editor import docpath
 
 FocusHook = Callable[[str], None]
 

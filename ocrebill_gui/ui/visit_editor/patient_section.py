@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
+from ocrebill_gui.editing import services
 from ocrebill_gui.store import Authorization, Patient, Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.forms import FieldMessage
@@ -35,7 +36,6 @@ from ocrebill_gui.ui.qt import (
     QWidget,
     Signal,
 )
-from ocrebill_gui.ui.visit_editor import services
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 
 AnyIndex = QModelIndex | QPersistentModelIndex

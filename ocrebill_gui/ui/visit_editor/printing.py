@@ -23,6 +23,7 @@ from typing import Any
 
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
+from ocrebill_gui.editing.services import catalog as store_catalog
 from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.store import Store, practice_settings
 from ocrebill_gui.ui.file_dialogs import ask_save_path
@@ -37,7 +38,6 @@ from ocrebill_gui.ui.qt import (
     print_support,
 )
 from ocrebill_gui.ui.temp_files import folder_until_quit
-from ocrebill_gui.ui.visit_editor.services import catalog as store_catalog
 
 KIND_TITLES = {"superbill": "superbill", "checklist": "billing checklist"}
 

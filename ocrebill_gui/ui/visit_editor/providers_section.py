@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.store import Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.providers import default_providers, list_providers
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import QComboBox, QFormLayout, QLabel, QWidget
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 ROLES = (("rendering", "Rendering provider", "renderingProvider"),
          ("ordering", "Ordering physician", "orderingProvider"))

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.core.visit_diff import Difference, differences, reapply
+from ocrebill_gui.editing import docpath, services, visit_io
 from ocrebill_gui.store import StoreError
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
@@ -33,7 +34,6 @@ from ocrebill_gui.ui.qt import (
     Signal,
 )
 from ocrebill_gui.ui.style import set_role
-from ocrebill_gui.ui.visit_editor import docpath, services, visit_io
 
 if TYPE_CHECKING:
     from ocrebill_gui.ui.visit_editor.editor import VisitEditor

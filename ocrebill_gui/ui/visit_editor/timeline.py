@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ocrebill_gui.editing.live_timeline import LiveState, live_state
+from ocrebill_gui.editing.presenter import VisitPresenter
+from ocrebill_gui.editing.timeparse import TimeFormatError, parse_time
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
@@ -30,15 +33,12 @@ from ocrebill_gui.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ocrebill_gui.ui.visit_editor.live_timeline import LiveState, live_state
 from ocrebill_gui.ui.visit_editor.palette import banner_background, severity_color
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.timeline_model import (
     KIND_LABELS,
     TimelineEventsModel,
     out_of_place,
 )
-from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
 
 # Keys of the timeline buttons; the editor routes them to the timeline in use.
 SHORTCUTS = {"start": "F5", "pause": "F6", "resume": "F7", "stop": "F8", "given": "F5"}

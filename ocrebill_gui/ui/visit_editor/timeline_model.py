@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ocrebill_gui.editing.presenter import VisitPresenter
+from ocrebill_gui.editing.timeparse import TimeFormatError, parse_time
 from ocrebill_gui.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
-from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

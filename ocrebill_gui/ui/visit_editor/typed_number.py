@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ocrebill_gui.editing.presenter import VisitPresenter, number_value
 from ocrebill_gui.ui.qt import QEvent, QLineEdit, QObject, Qt, QTimer
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, number_value
 
 PAUSE_MS = 400
 

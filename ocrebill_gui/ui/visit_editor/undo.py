@@ -2,7 +2,7 @@
 its dose, vials and times, a vial, a diagnosis) or timeline change (a Start pressed by mistake,
 a corrected time, a deleted event), Ctrl+Shift+Z (and the platform's Redo key) does it again.
 
-The presenter records each as an UndoStep (ui/visit_editor/undo_steps.py); here each becomes
+The presenter records each as an UndoStep (editing/undo_steps.py); here each becomes
 a QUndoCommand on the editor's QUndoStack, so `undo_action` and `redo_action` name what they
 do ("Undo Remove vial H0123 (Ocrevus)") for a menu, and a timeline's own Undo button takes
 back its last change while that is the last thing done. A finalized visit keeps no history:
@@ -12,6 +12,8 @@ editor: a tab sent to the back (its editor let go, ui/visit_window.py) starts af
 
 from __future__ import annotations
 
+from ocrebill_gui.editing.presenter import UNDO_DEPTH, VisitPresenter
+from ocrebill_gui.editing.undo_steps import UndoStep
 from ocrebill_gui.ui.qt import (
     QKeySequence,
     QObject,
@@ -21,8 +23,6 @@ from ocrebill_gui.ui.qt import (
     QUndoStack,
     QWidget,
 )
-from ocrebill_gui.ui.visit_editor.presenter import UNDO_DEPTH, VisitPresenter
-from ocrebill_gui.ui.visit_editor.undo_steps import UndoStep
 
 REDO_KEYS = ("Ctrl+Shift+Z",)
 

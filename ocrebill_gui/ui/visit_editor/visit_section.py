@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ocrebill_gui.core.visit import PLACE_OF_SERVICE
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import QComboBox, QDate, QDateEdit, QFormLayout, QLabel, QWidget
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 SETTINGS = {"office": "Office", "hospital_outpatient": "Hospital outpatient", "home": "Home"}
 

@@ -9,13 +9,14 @@ from staff import signed
 
 from ocrebill_gui.core import compute
 from ocrebill_gui.core.icd10 import icd10_index
+from ocrebill_gui.editing.lots import LotChoice, vial_flags
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.diagnoses import DiagnosesModel
 from ocrebill_gui.ui.visit_editor.diagnosis_search import Icd10SuggestionsModel
 from ocrebill_gui.ui.visit_editor.patient_section import PatientsModel
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 from ocrebill_gui.ui.visit_editor.preview_models import ClaimLinesModel, FindingsModel
 from ocrebill_gui.ui.visit_editor.timeline_model import TimelineEventsModel
-from ocrebill_gui.ui.visit_editor.vials import LotChoice, VialsModel, vial_flags
+from ocrebill_gui.ui.visit_editor.vials import VialsModel
 
 
 def test_claim_lines_and_findings(qtmodeltester):

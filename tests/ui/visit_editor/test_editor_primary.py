@@ -8,9 +8,9 @@ import pytest
 from staff import signed
 
 from ocrebill_gui import store as api
+from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.qt import Qt
 from ocrebill_gui.ui.visit_editor.admin_card import PRIMARY_TIPS
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter
 
 DAY = "2026-03-04"
 VIAL = {"ndc": "50242-0150-01", "lot": "H0123", "expires": "2027-08-31", "mg": 300}

@@ -21,9 +21,9 @@ from typing import Any
 
 from ocrebill_gui.core import ClaimResult, InvalidVisit, compute
 from ocrebill_gui.core.catalog import Catalog, Product, default_catalog
-from ocrebill_gui.ui.visit_editor import docpath
-from ocrebill_gui.ui.visit_editor.timeparse import iso_minute
-from ocrebill_gui.ui.visit_editor.undo_steps import UndoHost, UndoStep
+from ocrebill_gui.editing import docpath
+from ocrebill_gui.editing.timeparse import iso_minute
+from ocrebill_gui.editing.undo_steps import UndoHost, UndoStep
 
 VISIT_FORMAT = "ocrebill.visit/1"
 UNDO_DEPTH = 50
@@ -292,7 +292,7 @@ class VisitPresenter:
                                  "route": product.routes[0], "source": "purchased",
                                  "events": [], "vials": []}
         if len(product.label_doses_mg) == 1:
-            admin["dose_mg"] = _whole(product.label_doses_mg[0])
+            admin["dose_mg"] = whole(product.label_doses_mg[0])
         if self.read_only:
             return -1
         self.administrations.append(admin)
@@ -477,5 +477,6 @@ class VisitPresenter:
             return None
 
 
-def _whole(value: float) -> int | float:
+def whole(value: float) -> int | float:
+    """600.0 as 600, so a document keeps whole milligrams as integers."""
     return int(value) if float(value).is_integer() else value

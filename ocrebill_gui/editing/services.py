@@ -13,10 +13,10 @@ from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.editing.lots import LotChoice
+from ocrebill_gui.editing.visit_io import keep_patient_out_of_log
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
 from ocrebill_gui.store.accounts import Session
-from ocrebill_gui.ui.visit_editor.vials import LotChoice
-from ocrebill_gui.ui.visit_editor.visit_io import keep_patient_out_of_log
 
 
 def catalog(store: Store) -> Catalog:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 import pytest
-from conftest_shared import load_example
+from example_visits import load_example
 
-from ocrebill_gui.ui.visit_editor import docpath
-from ocrebill_gui.ui.visit_editor.live_timeline import live_state
-from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
-from ocrebill_gui.ui.visit_editor.timeparse import TimeFormatError, parse_time
+from ocrebill_gui.editing import docpath
+from ocrebill_gui.editing.live_timeline import live_state
+from ocrebill_gui.editing.presenter import VisitPresenter, blank_document
+from ocrebill_gui.editing.timeparse import TimeFormatError, parse_time
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -104,7 +104,7 @@ def test_removals_and_timeline_changes_are_recorded_for_the_undo_host():
     """Without Qt: each step names what it takes back and finds its administration by id."""
     from datetime import datetime
 
-    from ocrebill_gui.ui.visit_editor.presenter import VisitPresenter, blank_document
+    from ocrebill_gui.editing.presenter import VisitPresenter, blank_document
 
     class Host:
         def __init__(self) -> None:
