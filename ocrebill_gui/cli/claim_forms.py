@@ -1,7 +1,8 @@
 """`ocrebill print cms1500|ub04 VISIT -o FILE.pdf`: a finalized visit's claim on the red
 CMS-1500 or the UB-04 (a biller: claims leave the building). The parties come from the store
 (store/claim_parties.py): the practice bills, the visit's providers render and order, its
-coverage names the subscriber, member id and payer id. A visit lacking what a claim needs is
+coverage names the subscriber, member id and payer id; the line charges are the ones frozen
+when the visit was finalized (store/billed_charges.py). A visit lacking what a claim needs is
 refused naming the visit and the field (exit 1); the offsets are --top/--left, else the
 practice's form_offsets, else the form's defaults."""
 
@@ -75,8 +76,12 @@ def claim_submission(store: Store, session: Session, visit_id: int, *,
     practice = _practice(store)
     parties = claim_parties(visit_id, document, practice, patient, coverage, payer)
     assert practice is not None  # claim_parties raised ClaimNotReady without one
+    from ocrebill_gui.store.billed_charges import charges_for
+
+    charges = charges_for(store, session, visit_id, claim, setting=document.setting,
+                          day=document.date_of_service, practice=practice)
     submission = submission_from(claim, document, parties, practice, visit_id=visit_id,
-                                 catalog=catalog)
+                                 catalog=catalog, charges=charges)
     problems = submission_problems(submission, electronic=False)
     if problems:
         raise ClaimNotReady(visit_id, [(p.field, p.message) for p in problems])

@@ -9,8 +9,8 @@
 The database (`--db`, $OCREBILL_DB or the user data folder) is opened for reading; printing
 one of its visits needs a signed-in account that may print (cli/sign_in.py; a visit document
 file needs none) and is a read on record in its audit log (once per visit and command). A
-finalized visit prints the claim result it was finalized with; a draft is computed as the app
-shows it.
+finalized visit prints the claim result it was finalized with and the charges it was billed
+with; a draft is computed as the app shows it, charged at the fees in force.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from ocrebill_gui.core.catalog import Catalog
+    from ocrebill_gui.core.charges import LineCharge
     from ocrebill_gui.core.claim import ClaimResult
     from ocrebill_gui.core.practice import PracticeSettings
     from ocrebill_gui.core.visit import VisitDocument
@@ -190,10 +191,11 @@ def _print_one(args: argparse.Namespace) -> int:
             assert store is not None  # required: a missing database raised
             args.session = signed_in(args, store, "visits.print")
         catalog = _catalog(store)
-        draft, accepted = False, None
+        draft, accepted, visit_id = False, None, None
         if from_file:
             document, claim = _file_visit(source, catalog)
         else:
+            visit_id = int(source)
             from ocrebill_gui.store.overrides import errors_accepted
 
             assert store is not None  # required: a missing database raised
@@ -207,7 +209,8 @@ def _print_one(args: argparse.Namespace) -> int:
         if not args.force and os.path.lexists(out):
             raise exists_error(out)  # before rendering; write_pdf checks again
         data = render_pdf(args.document, document, claim, practice, catalog=catalog,
-                          draft=draft, accepted=accepted)
+                          draft=draft, accepted=accepted,
+                          charges=_charges(store, args, visit_id, claim, document, practice))
     write_pdf(data, out, force=args.force)
     print(f"Wrote {out}")
     return 0
@@ -260,7 +263,9 @@ def _print_day(args: argparse.Namespace) -> int:
                 if not args.force and os.path.lexists(out):
                     raise exists_error(out)  # before rendering; write_pdf checks again
                 data = render_pdf(args.document, document, claim, practice, catalog=catalog,
-                                  accepted=errors_accepted(store, args.session, summary.id))
+                                  accepted=errors_accepted(store, args.session, summary.id),
+                                  charges=_charges(store, args, summary.id, claim, document,
+                                                   practice))
                 write_pdf(data, out, force=args.force)
             except (InvalidVisit, MissingForPrint) as exc:
                 failed += 1
@@ -303,6 +308,23 @@ def visit_for_print(store: Store, session: Session, visit_id: int,
         authorization_id=visit.authorization_id, visit_id=visit.id,
         authorization_choice=visit.authorization_choice))
     return document, compute(document, catalog=catalog), not visit.finalized
+
+
+def _charges(store: Store | None, args: argparse.Namespace, visit_id: int | None,
+             claim: ClaimResult, document: VisitDocument,
+             practice: PracticeSettings) -> tuple[LineCharge, ...] | None:
+    """The superbill's charges: a finalized visit's as billed, else at the database's fees
+    in force on the date of service (the practice's fee list as fallback); without a
+    database, None (the practice's fee list)."""
+    if store is None:
+        return None
+    from ocrebill_gui.store.billed_charges import charges_for, live_charges
+
+    day, setting = document.date_of_service, document.setting
+    if visit_id is None:  # a visit document file: no saved visit, no patient data read
+        return live_charges(store, claim, setting=setting, day=day, practice=practice)
+    return charges_for(store, args.session, visit_id, claim, setting=setting, day=day,
+                       practice=practice)
 
 
 def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult]:

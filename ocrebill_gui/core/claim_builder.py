@@ -1,5 +1,6 @@
 """`submission_from`: the claim submission from what the engine already produces (the visit
-document and its claim result), the parties of the claim and the practice's fee schedule.
+document and its claim result), the parties of the claim and the line charges (a finalized
+visit's as billed: store/billed_charges.py; else the practice settings' fee list).
 
 The parties (providers with NPIs, subscriber, payer claim-office id) come from the store once
 issue 13 keeps them; until then callers pass them in.
@@ -8,10 +9,12 @@ issue 13 keeps them; until then callers pass them in.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.core.charges import LineCharge, line_charges
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult
 from ocrebill_gui.core.claim_submission import (
     Claim,
@@ -52,18 +55,23 @@ def submission_from(claim: ClaimResult, document: VisitDocument, parties: ClaimP
                     practice: PracticeSettings, *, visit_id: str | int,
                     frequency: Frequency = "1", original_claim_number: str = "",
                     catalog: Catalog | None = None,
-                    revenue_codes: RevenueCodes | None = None) -> ClaimSubmission:
+                    revenue_codes: RevenueCodes | None = None,
+                    charges: Sequence[LineCharge] | None = None) -> ClaimSubmission:
     """The submission of one computed visit. A line whose code has no fee gets a charge of 0,
-    which `submission_problems` names; nothing here refuses a claim."""
+    which `submission_problems` names; nothing here refuses a claim. `charges` are the claim
+    lines' in order (a finalized visit's frozen ones), else the practice settings' fees."""
     catalog = catalog or default_catalog()
     table = revenue_codes or default_revenue_codes()
     institutional = document.setting == "hospital_outpatient"
     billed_per_product = Counter(
         product.id for line in claim.lines if "JW" not in line.modifiers
         and (product := product_of_code(catalog, line.code)) is not None)
+    if charges is None:
+        charges = line_charges(claim, setting=document.setting, day=document.date_of_service,
+                               fees=None, practice=practice)
     lines = [
-        _line(line, document, practice, catalog, table, institutional, billed_per_product)
-        for line in claim.lines
+        _line(line, priced, document, catalog, table, institutional, billed_per_product)
+        for line, priced in zip(claim.lines, charges, strict=True)
     ]
     authorization = document.prior_authorization
     return ClaimSubmission(
@@ -80,10 +88,10 @@ def submission_from(claim: ClaimResult, document: VisitDocument, parties: ClaimP
             date_of_service=document.date_of_service, lines=lines))
 
 
-def _line(line: ClaimLine, document: VisitDocument, practice: PracticeSettings,
+def _line(line: ClaimLine, priced: LineCharge, document: VisitDocument,
           catalog: Catalog, table: RevenueCodes, institutional: bool,
           billed_per_product: Counter[str]) -> SubmissionLine:
-    charge = practice.charge(line.code, line.units)
+    charge = priced.charge
     product = product_of_code(catalog, line.code)
     dose_mg = unit_mg = mg_per_ml = None
     if product is not None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from ocrebill_gui.core.catalog import Catalog
+from ocrebill_gui.core.charges import LineCharge
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.visit import VisitDocument
@@ -36,11 +37,15 @@ REPORT_KINDS: dict[str, Callable[..., bytes]] = {
 def render_pdf(kind: str, document: VisitDocument, claim: ClaimResult,
                practice: PracticeSettings, *, catalog: Catalog | None = None,
                printed_at: datetime | None = None, draft: bool = False,
-               accepted: tuple[str, str] | None = None) -> bytes:
+               accepted: tuple[str, str] | None = None,
+               charges: Sequence[LineCharge] | None = None) -> bytes:
     """The PDF of one kind ("superbill" or "checklist"); `draft` marks every page DRAFT;
-    `accepted` (reason, who) prints why a biller finalized the visit over its errors."""
+    `accepted` (reason, who) prints why a biller finalized the visit over its errors;
+    `charges`: the superbill's line charges (store/billed_charges.charges_for; the checklist
+    shows none)."""
+    extra = {"charges": charges} if kind == "superbill" else {}
     return REPORT_KINDS[kind](document, claim, practice, catalog=catalog, printed_at=printed_at,
-                              draft=draft, accepted=accepted)
+                              draft=draft, accepted=accepted, **extra)
 
 
 def write_pdf(data: bytes, out_path: str | os.PathLike[str], *, force: bool) -> Path:

@@ -1,6 +1,7 @@
 """The superbill: practice header, patient and coverage, diagnoses with pointers, the claim lines
-with modifiers, units, NDC and charges from the practice's fee schedule, the administrations
-that justify them, the findings still open, and signature lines.
+with modifiers, units, NDC and charges (a finalized visit's as billed, frozen when it was
+finalized; a draft's at the fees in force: core/charges.py), the administrations that justify
+them, the findings still open, and signature lines.
 
 Built from the same claim result the preview shows, so the paper says what the screen said.
 """
@@ -8,6 +9,7 @@ Built from the same claim result the preview shows, so the paper says what the s
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 from reportlab.platypus import Flowable, KeepTogether, Table
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.core.charges import LineCharge, line_charges
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES
 from ocrebill_gui.core.engine import resolve_payer
@@ -57,9 +60,11 @@ class MissingForPrint(ValueError):
 
 def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: PracticeSettings, *,
                   catalog: Catalog | None = None, printed_at: datetime | None = None,
-                  draft: bool = False, accepted: tuple[str, str] | None = None) -> bytes:
+                  draft: bool = False, accepted: tuple[str, str] | None = None,
+                  charges: Sequence[LineCharge] | None = None) -> bytes:
     """The superbill as PDF bytes. A fixed `printed_at` also makes the output reproducible;
-    `accepted` (reason, who) says why the errors below went out as they are."""
+    `accepted` (reason, who) says why the errors below went out as they are; `charges` are
+    the claim lines' (store/billed_charges.py), else the practice settings' fee list's."""
     if document.patient is None or not document.patient.name:
         raise MissingForPrint("patient: a superbill needs the patient's name")
     register_fonts()
@@ -67,7 +72,10 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     payer = resolve_payer(document, catalog)
     story: list[Flowable] = [visit_block(document, payer)]
     story += [*heading("Diagnoses"), _diagnoses(document, claim)]
-    story += [*heading("Services"), _services(claim, practice, catalog,
+    if charges is None:
+        charges = line_charges(claim, setting=document.setting, day=document.date_of_service,
+                               fees=None, practice=practice)
+    story += [*heading("Services"), _services(claim, charges, catalog,
                                               document.setting == "hospital_outpatient")]
     story += [*heading("Administrations"), _administrations(document, catalog)]
     story += [*heading("Open findings"), *accepted_note(claim, accepted), _findings(claim)]
@@ -108,7 +116,7 @@ def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
 _SERVICE_WIDTHS = [0.03, 0.07, 0.055, 0.355, 0.04, 0.055, 0.2, 0.085, 0.11]
 
 
-def _services(claim: ClaimResult, practice: PracticeSettings, catalog: Catalog,
+def _services(claim: ClaimResult, charges: Sequence[LineCharge], catalog: Catalog,
               institutional: bool) -> Table:
     """The lines; a hospital-outpatient visit's with their UB-04 revenue codes (from data)."""
     from ocrebill_gui.core.revenue_codes import default_revenue_codes, revenue_code_for
@@ -117,9 +125,8 @@ def _services(claim: ClaimResult, practice: PracticeSettings, catalog: Catalog,
     rows = [["#", "Code", "Mod", "Description", "Dx", "Units", "NDC", "Fee/unit", "Charge"]]
     total = Decimal("0.00")
     unpriced = 0
-    for number, line in enumerate(claim.lines, start=1):
-        charge = practice.charge(line.code, line.units)
-        fee = practice.fee_schedule.get(line.code)
+    for number, (line, priced) in enumerate(zip(claim.lines, charges, strict=True), start=1):
+        charge, fee = priced.charge, priced.fee
         if charge is None:
             unpriced += 1
         else:

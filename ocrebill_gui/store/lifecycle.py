@@ -23,6 +23,7 @@ from ocrebill_gui.store.accounts import writes
 from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_changes, record
 from ocrebill_gui.store.audit_chain import CLAIM_FIELD, claim_digest
 from ocrebill_gui.store.authorization_choice import settle
+from ocrebill_gui.store.billed_charges import charges_to_freeze
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
     InvalidRecord,
@@ -200,17 +201,19 @@ def _lock_in(store: Store, actor: str, visit_id: int, document: Mapping[str, Any
     claim_json = claim.model_dump_json()
     changes.append((CLAIM_FIELD, claim_digest(claim_before) if claim_before else None,
                     claim_digest(claim_json)))
+    charges = charges_to_freeze(store, final, claim)  # as billed: reprints show these
+    changes.append(("charges_total", None, json.loads(charges)["total"]))
     now = store.now()
     store.conn.execute(
         "UPDATE visits SET status = 'finalized', patient_id = ?, coverage_id = ?, "
         "authorization_id = ?, date_of_service = ?, setting = ?, payer = ?, summary = ?, "
         "document = ?, claim = ?, errors = ?, warnings = ?, revision = revision + 1, "
         "changed_at = ?, changed_by = ?, finalized_at = ?, finalized_by = ?, running_since = ?, "
-        "authorization_choice = ? WHERE id = ?",
+        "authorization_choice = ?, charges = ? WHERE id = ?",
         (patient_id, coverage_id, auth, date_of(final).isoformat(),
          str(final.get("setting") or ""), payer_of(final), summary_text(final), dumps(final),
          claim_json, errors, warnings, now, actor, now, actor,
-         running_since_of(final), choice, visit_id))
+         running_since_of(final), choice, charges, visit_id))
     return FinalizeOutcome(visit=get_visit.inside(store, visit_id), vials_taken=taken,
                            units_used=units, notes=notes)
 
@@ -319,7 +322,7 @@ def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
         now = store.now()
         store.conn.execute("UPDATE visits SET status = 'draft', revision = revision + 1, "
                            "changed_at = ?, changed_by = ?, finalized_at = NULL, "
-                           "finalized_by = NULL, running_since = ? WHERE id = ?",
+                           "finalized_by = NULL, running_since = ?, charges = NULL WHERE id = ?",
                            (now, actor, running_since_of(json.loads(row["document"])),
                             visit_id))
         store.conn.execute(
