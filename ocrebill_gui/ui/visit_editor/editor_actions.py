@@ -247,7 +247,8 @@ class EditorActions:
             path = printing.save_as_pdf(self, self.store, kind, self.presenter.document,
                                         self.presenter.result,
                                         draft=self.status != "finalized",
-                                        accepted=self.errors_accepted())
+                                        accepted=self.errors_accepted(),
+                                        session=self.session, visit_id=self.visit_id)
         except (printing.CannotPrint, OSError) as exc:
             self._say(str(exc), problem=True)
             return
@@ -262,7 +263,8 @@ class EditorActions:
             outcome = printing.print_pdf(self, self.store, kind, self.presenter.document,
                                          self.presenter.result,
                                          draft=self.status != "finalized",
-                                         accepted=self.errors_accepted())
+                                         accepted=self.errors_accepted(),
+                                         session=self.session, visit_id=self.visit_id)
         except (printing.CannotPrint, OSError, subprocess.SubprocessError) as exc:
             self._say(str(exc), problem=True)
             return

@@ -48,7 +48,8 @@ def preview(editor: VisitEditor, kind: str) -> bool:
         data = printing.pdf_bytes(editor.store, kind, editor.presenter.document,
                                   editor.presenter.result,
                                   draft=editor.status != "finalized",
-                                  accepted=editor.errors_accepted())
+                                  accepted=editor.errors_accepted(),
+                                  session=editor.session, visit_id=editor.visit_id)
     except printing.CannotPrint as exc:
         editor._say(str(exc), problem=True)
         return False

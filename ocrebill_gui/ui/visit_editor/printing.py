@@ -26,6 +26,7 @@ from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.editing.services import catalog as store_catalog
 from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.store import Store, practice_settings
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.file_dialogs import ask_save_path
 from ocrebill_gui.ui.qt import (
     QDesktopServices,
@@ -55,13 +56,22 @@ def _practice(store: Store) -> PracticeSettings:
 
 
 def pdf_bytes(store: Store, kind: str, document: dict[str, Any], claim: ClaimResult,
-              draft: bool = False, accepted: tuple[str, str] | None = None) -> bytes:
+              draft: bool = False, accepted: tuple[str, str] | None = None, *,
+              session: Session | None = None, visit_id: int | None = None) -> bytes:
+    """The PDF; its charges are a finalized visit's as billed (`visit_id`, read by
+    `session`), else at the fees in force on the date of service."""
     from ocrebill_gui.core.engine import parse_visit
     from ocrebill_gui.reports import MissingForPrint, render_pdf
+    from ocrebill_gui.store.billed_charges import charges_for, live_charges
 
     try:
-        return render_pdf(kind, parse_visit(document), claim, _practice(store),
-                          catalog=store_catalog(store), draft=draft, accepted=accepted)
+        visit, practice = parse_visit(document), _practice(store)
+        where = {"setting": visit.setting, "day": visit.date_of_service, "practice": practice}
+        charges = (charges_for(store, session, visit_id, claim, **where)
+                   if session is not None and visit_id is not None
+                   else live_charges(store, claim, **where))
+        return render_pdf(kind, visit, claim, practice, catalog=store_catalog(store),
+                          draft=draft, accepted=accepted, charges=charges)
     except MissingForPrint as exc:
         raise CannotPrint(f"Cannot print yet: {exc}") from None
 
@@ -75,11 +85,13 @@ def default_name(document: dict[str, Any], kind: str) -> str:
 
 def save_as_pdf(parent: QWidget, store: Store, kind: str, document: dict[str, Any],
                 claim: ClaimResult, folder: Path | None = None, *,
-                draft: bool = False, accepted: tuple[str, str] | None = None) -> Path | None:
+                draft: bool = False, accepted: tuple[str, str] | None = None,
+                session: Session | None = None, visit_id: int | None = None) -> Path | None:
     """Ask where (default name in `folder`), write the PDF there (0600); None when cancelled.
     The save dialog asks before replacing the file chosen; when .pdf is added to the name,
     replacing that other file is asked here."""
-    data = pdf_bytes(store, kind, document, claim, draft, accepted)
+    data = pdf_bytes(store, kind, document, claim, draft, accepted, session=session,
+                     visit_id=visit_id)
     suggested = str((folder or Path.home()) / default_name(document, kind))
     chosen = ask_save_path(parent, f"Save the {KIND_TITLES[kind]} as PDF", suggested,
                            "PDF files (*.pdf)")
@@ -128,9 +140,11 @@ def new_printer(document_name: str) -> Any:
 
 def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[str, Any],
               claim: ClaimResult, *, draft: bool = False,
-              accepted: tuple[str, str] | None = None) -> str | None:
+              accepted: tuple[str, str] | None = None, session: Session | None = None,
+              visit_id: int | None = None) -> str | None:
     """Ask Qt's print dialog for a printer and print; say how it went (None when cancelled)."""
-    data = pdf_bytes(store, kind, document, claim, draft, accepted)
+    data = pdf_bytes(store, kind, document, claim, draft, accepted, session=session,
+                     visit_id=visit_id)
     name = default_name(document, kind)
     printer = new_printer(name)
     if not PrintDialog.ask(parent, printer):
