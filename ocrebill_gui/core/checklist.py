@@ -105,7 +105,7 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
 
 # Error and warning rules with no item of their own: the "findings" item counts them.
 SUMMARY_ONLY_RULES = ("dose-interval-short", "previous-dose-after-visit", "route-unusual",
-                      "proposed-missing-line", "proposed-extra-line")
+                      "proposed-missing-line", "proposed-extra-line", "benefits-not-verified")
 
 MANUAL: tuple[ItemSpec, ...] = (
     ItemSpec("authorization-verified",

@@ -153,6 +153,36 @@ def check_providers(ctx: Context) -> None:
                 field="providers.ordering")
 
 
+def check_benefits(ctx: Context) -> None:
+    """No benefits verification of the visit's coverage and drug within the practice's days
+    before the date of service, or one whose re-verification date has passed (the
+    `benefits_verification` extension, as the store writes it). A document without it is
+    not checked."""
+    block = ctx.document.benefits_verification
+    if block is None:
+        return
+    day, within = ctx.document.date_of_service, block.within_days
+    product = ctx.catalog.products.get(block.product or "")
+    drug = f" of {product.short}" if product is not None else ""
+    wanted = f"record one within {within} days before the date of service"
+    if block.verified_on is None:
+        problem = f"No benefits verification{drug} recorded for this coverage: {wanted}"
+    elif block.verified_on > day:
+        problem = (f"The benefits verification{drug} is of {block.verified_on.isoformat()}, "
+                   f"after the date of service: {wanted}")
+    elif (day - block.verified_on).days > within:
+        problem = (f"The latest benefits verification{drug} is of "
+                   f"{block.verified_on.isoformat()}, {(day - block.verified_on).days} days "
+                   f"before the date of service: {wanted}")
+    elif block.next_verification is not None and block.next_verification < day:
+        problem = (f"The benefits verification{drug} of {block.verified_on.isoformat()} was "
+                   f"due for re-verification on {block.next_verification.isoformat()}, before "
+                   "the date of service: verify the benefits again")
+    else:
+        return
+    ctx.add("benefits-not-verified", problem, field="benefits_verification")
+
+
 def check_setting(ctx: Context) -> None:
     doc = ctx.document
     if doc.setting == "home":

@@ -10,6 +10,7 @@ from ocrebill_gui.core.admin_codes import Service, code_services, summaries
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.checks import (
     check_administrations,
+    check_benefits,
     check_prior_authorization,
     check_providers,
     check_setting,
@@ -58,6 +59,7 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
     check_administrations(ctx)
     check_setting(ctx)
     check_providers(ctx)
+    check_benefits(ctx)
     note_monoclonal_family(ctx)
 
     lines = _ordered_lines(services, bills, admin_lines)

@@ -47,6 +47,12 @@ class PracticeSettings(BaseModel):
     # points from the top and left edges (the calibration page tells); a form not named here
     # prints at its default offsets, and --top/--left override both.
     form_offsets: dict[Literal["cms1500", "ub04"], FormOffset] = Field(default_factory=dict)
+    # Benefits verification (issue 13): a visit wants one of its coverage and drug recorded
+    # within this many days before the date of service, else a warning (benefits-not-verified).
+    # 30: the plans re-verify monthly at most and a month catches a plan-year change.
+    benefits_verification_days: int = Field(
+        default=30, ge=1, le=366,
+        description="days before the date of service within which benefits must be verified")
 
     @field_validator("time_zone", mode="before")
     @classmethod

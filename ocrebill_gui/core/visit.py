@@ -152,6 +152,24 @@ class PriorAuthorization(_Model):
         return self
 
 
+class VisitBenefits(_Model):
+    """Optional extension (issue 13): the latest benefits verification of the visit's coverage
+    for its drug on or before the date of service, as the store writes it, and the number of
+    days before the date of service it must be within (the practice's setting). Without
+    `verified_on`, none is recorded. Money in dollars (JSON numbers)."""
+
+    product: str | None = None
+    within_days: Count = Field(default=30, ge=1, le=366)
+    verified_on: IsoDate | None = None
+    next_verification: IsoDate | None = None
+    deductible_total: Amount | None = Field(default=None, ge=0)
+    deductible_remaining: Amount | None = Field(default=None, ge=0)
+    out_of_pocket_max: Amount | None = Field(default=None, ge=0)
+    out_of_pocket_remaining: Amount | None = Field(default=None, ge=0)
+    coinsurance_percent: Amount | None = Field(default=None, ge=0, le=100)
+    copay: Amount | None = Field(default=None, ge=0)
+
+
 class Vial(_Model):
     ndc: Ndc
     lot: str | None = None
@@ -251,6 +269,9 @@ class VisitDocument(_Model):
     # Optional extension (issue 13): the rendering provider and the ordering physician
     # (core/providers.py); when present, a missing one is a finding.
     providers: VisitProviders | None = None
+    # Optional extension (issue 13): the benefits verification the visit goes by; when
+    # present, none within `within_days` before the date of service is a warning.
+    benefits_verification: VisitBenefits | None = None
 
     @field_validator("payer", mode="before")
     @classmethod

@@ -153,7 +153,10 @@ def _uses(store: Store, coverage_id: int) -> list[str]:
 @writes("coverage.write")
 def delete_coverage(store: Store, actor: str, coverage_id: int) -> None:
     """Delete a coverage typed by mistake: refused while a visit or an authorization uses it
-    (end it instead); the deleted record stays in the audit log."""
+    (end it instead); its benefits verifications go with it (they describe that plan alone).
+    The deleted records stay in the audit log."""
+    from ocrebill_gui.store.benefits import delete_benefits_of_coverage
+
     actor = check_actor(actor)
     with writing(store):
         current = get_coverage.inside(store, coverage_id)
@@ -161,6 +164,7 @@ def delete_coverage(store: Store, actor: str, coverage_id: int) -> None:
         if used:
             raise StoreError(f"Coverage {coverage_id} cannot be deleted: {', '.join(used)} "
                              "use it. End it instead (a termination date).")
+        delete_benefits_of_coverage(store, actor, coverage_id)
         store.conn.execute("DELETE FROM coverages WHERE id = ?", (coverage_id,))
         record(store, actor, "coverage", coverage_id, "delete",
                field_changes(current.model_dump(mode="json", exclude={"id"}), None))

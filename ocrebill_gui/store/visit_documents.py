@@ -15,6 +15,7 @@ from ocrebill_gui.core.engine import compute
 from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.authorization_choice import settle
 from ocrebill_gui.store.authorizations import get_authorization
+from ocrebill_gui.store.benefits import benefits_block
 from ocrebill_gui.store.coverages import get_coverage
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.errors import NotFound
@@ -61,6 +62,9 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
       when no authorization of this coverage covers the visit. Without a coverage (an
       imported document the store has no plan for) the document's own is kept. A finalized
       visit's (`authorization_choice` "billed") is the one it was billed with, unchecked.
+    - benefits_verification: with a coverage, the latest verification of it for the visit's
+      drug on or before the date of service and the practice's days (benefits.benefits_block);
+      a finalized visit keeps the one it was billed with.
     """
     doc = copy.deepcopy(dict(document))
     coverage = get_coverage.inside(store, coverage_id) if coverage_id is not None else None
@@ -98,6 +102,11 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
                                        + units_used_by(store, visit_id, auth.id))
             pa["approved_units_total"] = auth.approved_units
         doc["prior_authorization"] = pa
+    if coverage_id is not None and choice != "billed":  # a finalized visit keeps its own
+        doc.pop("benefits_verification", None)
+        benefits = benefits_block(store, coverage_id, doc)
+        if benefits is not None:
+            doc["benefits_verification"] = benefits
     return doc
 
 
