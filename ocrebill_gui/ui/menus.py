@@ -32,6 +32,7 @@ class WindowMenus:
         self.edit = bar.addMenu("&Edit")
         self.view = bar.addMenu("&View")
         self.visit = bar.addMenu("V&isit")
+        self.settings = bar.addMenu("&Settings")
         self.help = bar.addMenu("&Help")
         self.proxies: dict[str, tuple[QAction, EditorCommand]] = {}
         self.own: list[QAction] = []  # what these menus made (the rest is the window's)
@@ -39,8 +40,9 @@ class WindowMenus:
         self._build_edit()
         self._build_view()
         self._build_visit()
+        self._build_settings()
         self._build_help()
-        for menu in (self.file, self.edit, self.view, self.visit):
+        for menu in (self.file, self.edit, self.view, self.visit, self.settings):
             menu.aboutToShow.connect(self.refresh)
         self.refresh()
 
@@ -142,6 +144,20 @@ class WindowMenus:
                                          lambda: window.visit_tab("previous"))
         menu.addActions([self.close_visit, self.next_tab, self.previous_tab])
 
+    def _build_settings(self) -> None:
+        # issue 16: the ASP prices, ICD-10-CM years and fee schedule the database holds
+        self.reference_data = self._action("&Reference data...", None, self._show_reference,
+                                           "The ASP prices, ICD-10-CM code sets and fee "
+                                           "schedule this database holds, and their imports")
+        self.settings.addAction(self.reference_data)
+
+    def _show_reference(self) -> None:
+        from ocrebill_gui.ui.reference_data import ReferenceDataDialog
+
+        window = self.window
+        if window.store is not None and window.session is not None:
+            ReferenceDataDialog(window.store, window.session, window).exec()
+
     def _build_help(self) -> None:
         window = self.window
         self.shortcuts = self._action("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents,
@@ -181,6 +197,7 @@ class WindowMenus:
         editor = window.front_editor()
         gate(self.find_patient, session, "patients.read")
         gate(self.providers, session, "store.read")  # the list; changes gated in it
+        gate(self.reference_data, session, "practice.write")  # the administrator's
         self._show_history(editor)
         on_today = window.current_page == "today"
         for action in (self.previous_day, self.next_day, self.this_day):
@@ -201,7 +218,7 @@ class WindowMenus:
 
     def show_screens(self, shown: bool) -> None:
         """Edit, View and Visit only while the screens show (not over the sign-in)."""
-        for menu in (self.edit, self.view, self.visit):
+        for menu in (self.edit, self.view, self.visit, self.settings):
             menu.menuAction().setVisible(shown)
         self.refresh()
 
@@ -215,4 +232,4 @@ class WindowMenus:
         return seen
 
     def menus(self) -> list[QMenu]:
-        return [self.file, self.edit, self.view, self.visit, self.help]
+        return [self.file, self.edit, self.view, self.visit, self.settings, self.help]

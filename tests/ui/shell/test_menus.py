@@ -23,7 +23,7 @@ def entries(window) -> dict[str, str]:
 
 
 def test_the_menu_bar_carries_every_command_with_its_key(window):
-    assert titles(window) == ["File", "Edit", "View", "Visit", "Help"]
+    assert titles(window) == ["File", "Edit", "View", "Visit", "Settings", "Help"]
     shown = entries(window)
     for command in COMMANDS:  # every editor command, with the key the editor uses
         assert shown[command.text.replace("&", "")] == (command.keys or "")
