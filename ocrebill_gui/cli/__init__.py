@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 
 # Modules that register sub-commands, in the order they appear in --help.
 COMMAND_MODULES = ["compute", "store_commands", "audit_commands", "print_commands",
-                   "claims_commands", "data_commands", "user_commands", "encrypt_commands",
-                   "server_commands", "gui_commands"]
+                   "claims_commands", "data_commands", "estimate_commands", "user_commands",
+                   "encrypt_commands", "server_commands", "gui_commands"]
 
 
 def build_parser(*, prog: str = "ocrebill", commands: bool = True) -> argparse.ArgumentParser:

@@ -111,8 +111,8 @@ def price_line(line: ClaimLine, terms: PaymentTerms, ctx: PricingContext) -> Lin
     whose = f"payer {row.payer}" if row.payer else "practice charge"
     return LinePrice(kind, allowed, f"{_percent_text(basis)}{BASIS_TEXT[basis.basis]}: "
                                     f"${row.amount} a unit x {line.units} ({whose}, "
-                                    f"{row.setting or 'any setting'}; fee schedule line "
-                                    f"{row.line}, {_fees_name(ctx)})")
+                                    f"{row.setting or 'any setting'}; "
+                                    f"{_fee_row_text(row, ctx)})")
 
 
 def _asp_priced(line: ClaimLine, kind: LineKind, basis: PriceBasis,
@@ -134,7 +134,8 @@ def _asp_priced(line: ClaimLine, kind: LineKind, basis: PriceBasis,
     return LinePrice(kind, allowed,
                      f"{_percent_text(basis)}{BASIS_TEXT[basis.basis]}: payment limit "
                      f"${row.payment_limit} per {row.dosage or 'unit'} x {line.units} (ASP "
-                     f"{quarter}, {asp_file.source_name} line {row.line})",
+                     f"{quarter}, {asp_file.source_name}"
+                     f"{f' line {row.line}' if row.line else ''})",
                      asp=row, asp_quarter=quarter)
 
 
@@ -152,6 +153,14 @@ def charge_of(line: ClaimLine, ctx: PricingContext) -> Decimal | None:
     fees = ctx.prices.fees
     row = fees.charge(line.code, line.modifiers, ctx.setting, ctx.day) if fees else None
     return cents(row.amount * line.units) if row is not None else None
+
+
+def _fee_row_text(row: FeeRow, ctx: PricingContext) -> str:
+    """'fee schedule line 4, fees.csv' (a schedule read from the database keeps no line
+    numbers: 'fee schedule fees.csv, from 2026-01-01')."""
+    if row.line:
+        return f"fee schedule line {row.line}, {_fees_name(ctx)}"
+    return f"fee schedule {_fees_name(ctx)}, from {row.effective_from}"
 
 
 def _percent_text(basis: PriceBasis) -> str:
