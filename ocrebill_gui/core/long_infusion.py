@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ocrebill_gui.core.catalog import Catalog, Product
-from ocrebill_gui.core.timeline import running_since
+from ocrebill_gui.core.timeline import read_leniently, running_since
 
 MARGIN_MINUTES = 60  # how far past the label's longest run an infusion is flagged
 
@@ -70,19 +70,10 @@ def _at(value: Any) -> datetime | None:
 
 def run_minutes(events: Iterable[Mapping[str, Any]], now: datetime) -> int:
     """Minutes the drug has run up to `now`: each start or resume to the next pause or stop,
-    a run still open counted to `now`. Events that cannot be read are skipped."""
-    total = 0.0
-    since: datetime | None = None
-    for event in events:
-        at, kind = _at(event.get("at")), event.get("kind")
-        if at is None or kind not in ("start", "pause", "resume", "stop"):
-            continue
-        if since is not None and at >= since:
-            total += (at - since).total_seconds()
-        since = at if kind in ("start", "resume") else None
-    if since is not None and now > since:
-        total += (now - since).total_seconds()
-    return int(total // 60)
+    a run still open counted to `now` (core.timeline.read_leniently: events that cannot be
+    read, or cannot follow the ones before them, are skipped)."""
+    pairs = [(str(e.get("kind")), at) for e in events if (at := _at(e.get("at"))) is not None]
+    return read_leniently(pairs).running_minutes(now)
 
 
 def long_run(administration: Mapping[str, Any], product: Product | None,

@@ -18,13 +18,16 @@ from ocrebill_gui.core.visit import Administration, Event, VisitDocument
 
 Interval = tuple[datetime, datetime]
 
-# Which event may follow which in an infusion: start (pause resume)* [pause] stop.
-_NEXT = {
-    None: {"start"},
-    "start": {"pause", "stop"},
-    "resume": {"pause", "stop"},
-    "pause": {"resume", "stop"},
-    "stop": set(),
+INFUSION_KINDS = ("start", "pause", "resume", "stop")
+
+# Which event may follow which in an infusion: start (pause resume)* [pause] stop. None: before
+# the first event. In the order the app offers them (the timeline's buttons).
+NEXT_KINDS: dict[str | None, tuple[str, ...]] = {
+    None: ("start",),
+    "start": ("pause", "stop"),
+    "resume": ("pause", "stop"),
+    "pause": ("resume", "stop"),
+    "stop": (),
 }
 
 
@@ -92,6 +95,59 @@ class Timeline:
         return self.given_at
 
 
+@dataclass(frozen=True)
+class SoFar:
+    """An infusion after the events read so far: the one tally of running and paused time,
+    used to judge a finished timeline (infusion_timeline), at the chair while it runs
+    (editing/live_timeline.py) and for an infusion left running (long_infusion.py)."""
+
+    last: str | None = None  # the kind of the last event read; None before the first
+    since: datetime | None = None  # its time: the start of the current run or pause
+    started: datetime | None = None  # the first start
+    intervals: tuple[Interval, ...] = ()  # the running intervals closed so far
+    paused_minutes: int = 0  # pauses ended by a resume (a stop after a pause adds none)
+
+    def then(self, kind: str, at: datetime, zone: ZoneInfo | None = None) -> SoFar:
+        """The infusion after one more event, one that may follow (NEXT_KINDS[self.last])."""
+        intervals, paused = self.intervals, self.paused_minutes
+        if self.since is not None and kind in ("pause", "stop") \
+                and self.last in ("start", "resume"):
+            intervals = (*intervals, (self.since, at))
+        if self.since is not None and kind == "resume" and self.last == "pause":
+            paused += minutes_between(self.since, at, zone)
+        started = at if self.started is None and kind == "start" else self.started
+        return SoFar(kind, at, started, intervals, paused)
+
+    def running_minutes(self, now: datetime | None = None,
+                        zone: ZoneInfo | None = None) -> int:
+        """Minutes run: the closed intervals, and a run still open counted up to `now`."""
+        closed = total_minutes(self.intervals, zone)
+        if now is None or self.since is None or self.last not in ("start", "resume"):
+            return closed
+        return closed + max(0, minutes_between(self.since, now, zone))
+
+    def pause_minutes(self, now: datetime | None = None, zone: ZoneInfo | None = None) -> int:
+        """Minutes paused: the pauses resumed, and a pause still open counted up to `now`."""
+        if now is None or self.since is None or self.last != "pause":
+            return self.paused_minutes
+        return self.paused_minutes + max(0, minutes_between(self.since, now, zone))
+
+
+def read_leniently(events: Iterable[tuple[str, datetime]],
+                   zone: ZoneInfo | None = None) -> SoFar:
+    """An unfinished infusion read as far as it makes sense, by the same rules: an event that
+    cannot follow the ones before it (NEXT_KINDS), or is earlier than the one before it, is
+    skipped (the engine names it as a finding; a running count at the chair goes on)."""
+    so_far = SoFar()
+    for kind, at in events:
+        if kind not in NEXT_KINDS[so_far.last]:
+            continue
+        if so_far.since is not None and real_time(at, zone) < real_time(so_far.since, zone):
+            continue
+        so_far = so_far.then(kind, at, zone)
+    return so_far
+
+
 def running_since(route: str, events: Iterable[tuple[str, datetime]]) -> datetime | None:
     """The one definition of "still running": an infusion that was started and has no stop
     yet, running since its first start (paused or not). `events` are (kind, at) pairs in the
@@ -127,35 +183,25 @@ def infusion_timeline(events: list[Event], zone: ZoneInfo | None = None) -> Time
     kinds = [e.kind for e in events]
     if "start" not in kinds:
         return problem("timeline-no-start", "no start time recorded")
-    intervals: list[Interval] = []
-    paused = 0
-    state: str | None = None
-    since: datetime | None = None
-    previous: datetime | None = None
+    so_far = SoFar()
     for index, event in enumerate(events):
+        previous = so_far.since
         if previous is not None and real_time(event.at, zone) < real_time(previous, zone):
             return problem("timeline-order",
                            f"event {index + 1} ({event.kind} {event.at:%H:%M}) is earlier than "
                            f"the one before it ({previous:%H:%M})")
-        if event.kind not in _NEXT[state]:
-            after = f"after '{state}'" if state else "as the first event"
+        if event.kind not in NEXT_KINDS[so_far.last]:
+            after = f"after '{so_far.last}'" if so_far.last else "as the first event"
             return problem("timeline-order",
                            f"'{event.kind}' at {event.at:%H:%M} cannot come {after}")
-        if event.kind in ("pause", "stop") and state in ("start", "resume"):
-            assert since is not None
-            intervals.append((since, event.at))  # a stop after a pause adds no running time
-        if event.kind == "resume":
-            assert since is not None
-            paused += minutes_between(since, event.at, zone)
-        since = event.at
-        state = event.kind
-        previous = event.at
-    if state == "pause":
+        so_far = so_far.then(event.kind, event.at, zone)
+    if so_far.last == "pause":
         return problem("timeline-no-stop",
                        "paused and never resumed or stopped: no stop time recorded")
-    if state != "stop":
+    if so_far.last != "stop":
         return problem("timeline-no-stop", "no stop time recorded")
-    timeline = Timeline(intervals=intervals, paused_minutes=paused, zone=zone, unclear=unclear)
+    timeline = Timeline(intervals=list(so_far.intervals), paused_minutes=so_far.paused_minutes,
+                        zone=zone, unclear=unclear)
     if timeline.running_minutes == 0:
         return problem("timeline-order",
                        "stopped in the minute it started: no running time (a push is recorded "

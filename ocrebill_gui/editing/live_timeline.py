@@ -1,7 +1,8 @@
 """The state of an infusion while it runs: what the nurse may press next and the minutes so far.
 
 The engine judges a finished timeline; at the chair the timeline is unfinished most of the time,
-so this module reads the same events leniently and counts the running minutes up to "now".
+so this module reads the same events leniently, by the engine's own rules and tally
+(core.timeline.SoFar), and counts the running minutes up to "now".
 Pure Python: the timeline widget asks it once a second with the injected clock's time.
 """
 
@@ -9,17 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-INFUSION_KINDS = ("start", "pause", "resume", "stop")
-
-# What may be pressed after the last event (None: nothing recorded yet).
-NEXT_KINDS: dict[str | None, tuple[str, ...]] = {
-    None: ("start",),
-    "start": ("pause", "stop"),
-    "resume": ("pause", "stop"),
-    "pause": ("resume", "stop"),
-    "stop": (),
-}
+from ocrebill_gui.core.timeline import INFUSION_KINDS, NEXT_KINDS, read_leniently
 
 
 @dataclass(frozen=True)
@@ -44,35 +37,22 @@ def _at(event: dict) -> datetime | None:
         return None
 
 
-def live_state(events: list[dict], now: datetime, *, infusion: bool = True) -> LiveState:
-    """Read the events as far as they make sense; count a running interval up to `now`."""
+PHASES = {None: "not_started", "start": "running", "resume": "running", "pause": "paused",
+          "stop": "stopped"}
+
+
+def live_state(events: list[dict], now: datetime, *, infusion: bool = True,
+               zone: ZoneInfo | None = None) -> LiveState:
+    """Read the events as far as they make sense (core.timeline.read_leniently: the engine's
+    order of events, times that cannot be read skipped); count a run or pause still open up to
+    `now`, in real minutes when the practice's time zone is known."""
     if not infusion:
         given = next((_at(e) for e in events if e.get("kind") == "given"), None)
         return LiveState("given" if given else "not_given", 0, 0, given, given,
                          () if given else ("given",))
-    running = paused = 0.0
-    last_kind: str | None = None
-    since: datetime | None = None
-    started: datetime | None = None
-    for event in events:
-        at, kind = _at(event), event.get("kind")
-        if at is None or kind not in INFUSION_KINDS:
-            continue
-        if since is not None and at >= since:
-            span = (at - since).total_seconds() / 60
-            if last_kind in ("start", "resume"):
-                running += span
-            elif last_kind == "pause":
-                paused += span
-        if kind == "start" and started is None:
-            started = at
-        since, last_kind = at, kind
-    if since is not None and now > since:
-        span = (now - since).total_seconds() / 60
-        if last_kind in ("start", "resume"):
-            running += span
-        elif last_kind == "pause":
-            paused += span
-    phase = {None: "not_started", "start": "running", "resume": "running", "pause": "paused",
-             "stop": "stopped"}[last_kind]
-    return LiveState(phase, int(running), int(paused), since, started, NEXT_KINDS[last_kind])
+    pairs = [(e.get("kind"), at) for e in events if (at := _at(e)) is not None]
+    so_far = read_leniently(((str(kind), at) for kind, at in pairs if kind in INFUSION_KINDS),
+                            zone)
+    return LiveState(PHASES[so_far.last], so_far.running_minutes(now, zone),
+                     so_far.pause_minutes(now, zone), so_far.since, so_far.started,
+                     NEXT_KINDS[so_far.last])

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ocrebill_gui.core import ClaimResult, InvalidVisit, compute
 from ocrebill_gui.core.catalog import Catalog, Product, default_catalog
@@ -474,6 +475,16 @@ class VisitPresenter:
         try:
             return date.fromisoformat(self.document.get("date_of_service", ""))
         except (TypeError, ValueError):
+            return None
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        """The practice's time zone the document carries (R8), None without a valid one:
+        running minutes at the chair are real minutes across a clock change, as billed."""
+        name = self.document.get("time_zone")
+        try:
+            return ZoneInfo(name) if isinstance(name, str) and name else None
+        except (ValueError, ZoneInfoNotFoundError):
             return None
 
 

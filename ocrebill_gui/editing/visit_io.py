@@ -8,7 +8,7 @@ reason, and the errors it overrides, in the audit log with the finalization.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.claim import ClaimResult
@@ -58,9 +58,11 @@ def save_draft(store: Store, session: Session, document: dict[str, Any], *, visi
     the store re-chooses it; "none" on purpose)."""
     choice = None if authorization_id is not None else authorization_choice
     if visit_id is None:
-        return api.create_draft(store, session, document, patient_id=patient_id,
+        # A new visit without a patient: the store refuses it itself, naming patient_id.
+        return api.create_draft(store, session, document, patient_id=cast(int, patient_id),
                                 coverage_id=coverage_id, authorization_id=authorization_id,
                                 claim=claim, authorization_choice=choice)
+    assert revision is not None, "a saved visit is edited over the revision read"
     clear = ["coverage_id"] if coverage_id is None else []
     return api.save_draft(store, session, document, visit_id=visit_id, patient_id=patient_id,
                           coverage_id=coverage_id, authorization_id=authorization_id,

@@ -1,5 +1,5 @@
-"""The presenter and its helpers without widgets: typed times, document paths, the live
-timeline, undo, and the problems it reports by path."""
+"""The presenter and its helpers without widgets: typed times, document paths, undo, and the
+problems it reports by path (the live timeline: test_live_timeline.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from example_visits import load_example
 
 from ocrebill_gui.editing import docpath
-from ocrebill_gui.editing.live_timeline import live_state
 from ocrebill_gui.editing.presenter import VisitPresenter, blank_document
 from ocrebill_gui.editing.timeparse import TimeFormatError, parse_time
 
@@ -37,19 +36,6 @@ def test_document_paths():
     docpath.put(doc, "administrations[0].dose_mg", None)
     assert "dose_mg" not in doc["administrations"][0]
     assert docpath.parents("a.b[1].c") == ["a.b[1].c", "a.b[1]", "a.b", "a"]
-
-
-def test_live_state_counts_to_now_and_knows_what_comes_next():
-    events = [{"at": "2026-03-04T09:00", "kind": "start"},
-              {"at": "2026-03-04T09:45", "kind": "pause"},
-              {"at": "2026-03-04T10:05", "kind": "resume"}]
-    state = live_state(events, datetime(2026, 3, 4, 11, 0))
-    assert (state.phase, state.running_minutes, state.paused_minutes) == ("running", 100, 20)
-    assert state.allowed == ("pause", "stop") and state.open
-    state = live_state([*events, {"at": "2026-03-04T12:45", "kind": "stop"}],
-                       datetime(2026, 3, 4, 15, 0))
-    assert (state.phase, state.running_minutes, state.allowed) == ("stopped", 205, ())
-    assert live_state([], datetime(2026, 3, 4)).allowed == ("start",)
 
 
 def test_every_edit_recomputes_and_problems_are_named_by_path():

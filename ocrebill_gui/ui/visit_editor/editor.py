@@ -322,7 +322,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         for index, admin in enumerate(self.presenter.administrations):
             if admin.get("route") != "iv_infusion":
                 continue
-            text = running_text(live_state(admin.get("events", []), now))
+            text = running_text(live_state(admin.get("events", []), now, zone=self.presenter.zone))
             if text:  # the same words as the card's own banner, with whose it is and the key
                 product = self.presenter.product(index)
                 name = product.short if product else admin.get("product")

@@ -206,7 +206,8 @@ class TimelineWidget(QFrame):
     def tick(self) -> None:
         """Recount the minutes up to the clock's now (every second while it runs)."""
         events = self.presenter.events(self.admin_index)
-        state = live_state(events, self.clock.now(), infusion=self.infusion)
+        state = live_state(events, self.clock.now(), infusion=self.infusion,
+                           zone=self.presenter.zone)
         self.state = state
         read_only = self.presenter.read_only
         for kind, button in self.buttons.items():
