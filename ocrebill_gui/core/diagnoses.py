@@ -7,7 +7,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from ocrebill_gui.core.catalog import load_data_file
+from ocrebill_gui.core.catalog import Catalog, load_data_file
 from ocrebill_gui.core.code_sets import DiagnosisCodeSet
 from ocrebill_gui.core.context import Context
 from ocrebill_gui.core.icd10 import icd10_index
@@ -58,6 +58,13 @@ def shipped_code_set() -> DiagnosisCodeSet:
     shipped = diagnosis_rules().code_set
     return DiagnosisCodeSet(fiscal_year_of(shipped.valid_from), shipped.name, icd10_index(),
                             source="shipped with OcreBill (data/icd10cm-fy2026*.tsv.gz)")
+
+
+def code_set_for(catalog: Catalog, day: date | None) -> DiagnosisCodeSet:
+    """The code set a date of service is checked, searched and described against: the
+    imported year in force then (catalog.code_sets), else the nearest as the engine chooses
+    (check_diagnoses), else the shipped FY2026 set. No day: the year in force today."""
+    return catalog.code_sets.choose(day or date.today(), shipped_code_set()).code_set
 
 
 def indication_pointers(diagnoses: list[str]) -> list[int]:

@@ -20,9 +20,8 @@ from reportlab.platypus import Flowable, KeepTogether, Table
 from ocrebill_gui.core.catalog import Catalog, default_catalog
 from ocrebill_gui.core.charges import LineCharge, line_charges
 from ocrebill_gui.core.claim import ClaimResult
-from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES
+from ocrebill_gui.core.diagnoses import NOT_BILLABLE_RULES, code_set_for
 from ocrebill_gui.core.engine import resolve_payer
-from ocrebill_gui.core.icd10 import icd10_index
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.timeline import timeline_of, zone_of
 from ocrebill_gui.core.visit import Administration, VisitDocument, format_ndc
@@ -71,7 +70,7 @@ def superbill_pdf(document: VisitDocument, claim: ClaimResult, practice: Practic
     catalog = catalog or default_catalog()
     payer = resolve_payer(document, catalog)
     story: list[Flowable] = [visit_block(document, payer)]
-    story += [*heading("Diagnoses"), _diagnoses(document, claim)]
+    story += [*heading("Diagnoses"), _diagnoses(document, claim, catalog)]
     if charges is None:
         charges = line_charges(claim, setting=document.setting, day=document.date_of_service,
                                fees=None, practice=practice)
@@ -92,10 +91,12 @@ def _patient_line(document: VisitDocument) -> str:
     return f"{name}  -  date of service {us_date(document.date_of_service)}"
 
 
-def _diagnoses(document: VisitDocument, claim: ClaimResult) -> Table:
-    """Pointer letter, code and description; a code the engine rejected for this date of
-    service (its error finding is about `diagnoses[i]`) is marked, as on screen."""
-    descriptions = icd10_index().describe(list(document.diagnoses))
+def _diagnoses(document: VisitDocument, claim: ClaimResult, catalog: Catalog) -> Table:
+    """Pointer letter, code and description (from the ICD-10-CM year in force on the date of
+    service: an imported one, else the shipped set); a code the engine rejected for this date
+    of service (its error finding is about `diagnoses[i]`) is marked, as on screen."""
+    code_set = code_set_for(catalog, document.date_of_service)
+    descriptions = code_set.index.describe(list(document.diagnoses))
     rejected = {f.field for f in claim.findings if f.rule in NOT_BILLABLE_RULES and f.field}
     width = CONTENT_WIDTH * 0.8
     rows = [["Ptr", "ICD-10-CM", "Description"]]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ocrebill_gui.core.diagnoses import code_set_for
+from ocrebill_gui.core.icd10 import Icd10Index
 from ocrebill_gui.core.visit import normalize_icd10
 from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.forms import FieldMessage
@@ -52,16 +54,17 @@ class DiagnosesModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._codes: list[str] = []
+        self._index: Icd10Index | None = None
         self._rows: list[tuple[str, str, bool | None]] = []
 
-    def set_codes(self, codes: list[str]) -> None:
-        if codes == self._codes:
+    def set_codes(self, codes: list[str], index: Icd10Index | None = None) -> None:
+        if codes == self._codes and index is self._index:
             return
         self.beginResetModel()
-        self._codes = list(codes)
+        self._codes, self._index = list(codes), index
         self._rows = []
         for code in codes:
-            entry = lookup(code)
+            entry = lookup(code, index)
             self._rows.append((code, entry.description if entry else "not an ICD-10-CM code",
                                entry.billable if entry else None))
         self.endResetModel()
@@ -146,8 +149,13 @@ class DiagnosesSection(QWidget):
         registry.register("diagnoses", self.search, self.message, self.focus_diagnosis)
         self.refresh()
 
+    def code_index(self) -> Icd10Index:
+        """The ICD-10-CM year in force on the visit's date of service (an imported one when
+        the database holds it, else the shipped set: core.diagnoses.code_set_for)."""
+        return code_set_for(self.presenter.catalog, self.presenter.date_of_service).index
+
     def refresh(self) -> None:
-        self.model.set_codes(self.presenter.diagnoses)
+        self.model.set_codes(self.presenter.diagnoses, self.code_index())
         read_only = self.presenter.read_only
         self.search.setReadOnly(read_only)
         self.remove.setEnabled(not read_only and self.model.rowCount() > 0)
@@ -162,7 +170,8 @@ class DiagnosesSection(QWidget):
         """Search now (the debounce timer calls this) and open the suggestions."""
         self._timer.stop()
         text = self.search.text().strip()
-        self.suggestions.set_entries(search_codes(text) if text else [])
+        self.suggestions.set_entries(search_codes(text, index=self.code_index()) if text
+                                     else [])
         if self.suggestions.rowCount() and self.window().focusWidget() is self.search:
             self.completer.complete()
 
@@ -194,13 +203,14 @@ class DiagnosesSection(QWidget):
             code = normalize_icd10(text)
         except ValueError:
             code = None
-        if code is not None and (billable(code) or code in self.presenter.diagnoses):
+        index = self.code_index()
+        if code is not None and (billable(code, index) or code in self.presenter.diagnoses):
             self.add_code(code)
             return
         self.run_search()
         if not self.suggestions.rowCount():
             self.add_code(text)  # says what is wrong with it
-        elif code is not None and billable(code) is False:
+        elif code is not None and billable(code, index) is False:
             self._say_pick_one()
 
     def _say_pick_one(self) -> None:

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from ocrebill_gui.core.diagnosis_search import enter_choice, search_diagnoses
-from ocrebill_gui.core.icd10 import Icd10Code, icd10_index
+from ocrebill_gui.core.icd10 import Icd10Code, Icd10Index, icd10_index
 from ocrebill_gui.ui.qt import QAbstractListModel, QFont, QModelIndex, QPersistentModelIndex, Qt
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -22,18 +22,20 @@ BILLABLE_ROLE = Qt.ItemDataRole.UserRole + 2
 _warm = threading.Event()
 
 
-def search_codes(text: str, limit: int = 40) -> list[Icd10Code]:
-    """The codes for what was typed, best first (core/diagnosis_search.py)."""
-    return search_diagnoses(text, limit)
+def search_codes(text: str, limit: int = 40, *,
+                 index: Icd10Index | None = None) -> list[Icd10Code]:
+    """The codes for what was typed, best first (core/diagnosis_search.py), in `index` (the
+    code set in force on the visit's date, core.diagnoses.code_set_for; None: the shipped)."""
+    return search_diagnoses(text, limit, index=index)
 
 
-def lookup(code: str) -> Icd10Code | None:
-    return icd10_index().get(code)
+def lookup(code: str, index: Icd10Index | None = None) -> Icd10Code | None:
+    return (index or icd10_index()).get(code)
 
 
-def billable(code: str) -> bool | None:
+def billable(code: str, index: Icd10Index | None = None) -> bool | None:
     """True for a billable code, False for a category, None for no such code."""
-    return icd10_index().billable(code)
+    return (index or icd10_index()).billable(code)
 
 
 def warm_up_in_background() -> None:

@@ -485,15 +485,16 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             QTimer.singleShot(0, self, self.first_focus)  # cancelled if the editor goes first
 
     def _catch_up_with_payers(self) -> None:
-        """Back from another screen: a payer profile edited there counts from now on (not for
-        a finalized visit, which reads as billed)."""
+        """Back from another screen: a payer profile edited or an ICD-10-CM year imported
+        there counts from now on (not for a finalized visit, which reads as billed)."""
         if self.presenter.read_only:
             return
         try:
             catalog = services.catalog(self.store)
         except StoreError:  # the database busy a moment: the next showing catches up
             return
-        if catalog.payers != self.presenter.catalog.payers:
+        if (catalog.payers != self.presenter.catalog.payers
+                or catalog.code_sets is not self.presenter.catalog.code_sets):  # an import
             self.presenter.use_catalog(catalog)
 
     def restore_split(self) -> bool:
