@@ -137,7 +137,8 @@ def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str
                  authorization_choice: str | None = None) -> DraftSaved:
     """Save a new draft visit of `patient_id` (revision 1). `coverage_id` None takes the
     patient's coverage in effect on the visit's date; the authorization is as for
-    save_draft (automatic unless one is given, or "none"); `claim` is as for save_draft."""
+    save_draft (automatic unless one is given, or "none"); `claim` is as for save_draft.
+    Each treatment's previous_dose_date is filled from the store as in save_draft."""
     from ocrebill_gui.store.coverages import coverage_on
 
     actor = check_actor(actor)
@@ -148,6 +149,7 @@ def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str
         if patient_id is None:
             raise InvalidRecord([("patient_id", "choose the patient of the visit")])
         _check_refs(store, patient_id, coverage_id, authorization_id)
+        doc, claim = _with_previous_doses(store, doc, patient_id, None, claim)
         if coverage_id is None:
             coverage = coverage_on.inside(store, patient_id, day)
             coverage_id = coverage.id if coverage else None
@@ -208,6 +210,9 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
     here from engine_document() (the store's patient, payer and remaining authorization
     units), and a document that cannot be computed yet is saved with no claim. A finalized
     visit raises VisitLocked: amend it with a reason, or reopen it. New visits: create_draft.
+    Each administration of a drug with a dosing course gets previous_dose_date from the store
+    (the patient's last finalized dose of it before the date of service) unless another date
+    was typed (dose_history.with_previous_doses); a `claim` computed without it is set aside.
     """
     actor = check_actor(actor)
     doc = document_dict(document)
@@ -244,6 +249,8 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             store, new_refs["coverage_id"], doc, authorization_choice, authorization_id,
             old_choice, old_auth)
         new_refs["authorization_choice"] = choice
+        doc, claim = _with_previous_doses(store, doc, new_refs["patient_id"], visit_id, claim)
+        text = dumps(doc)
         if old_text == text and new_refs == old_refs:
             return DraftSaved(visit_id=visit_id, revision=revision, saved=False)
         claim_text, errors, warnings = _claim_columns(
@@ -262,6 +269,16 @@ def save_draft(store: Store, actor: str, document: VisitDocument | Mapping[str, 
             json.loads(old_text), doc, prefix="document")
         record(store, actor, "visit", visit_id, "update", diff)
         return DraftSaved(visit_id=visit_id, revision=revision + 1, saved=True)
+
+
+def _with_previous_doses(store: Store, doc: dict[str, Any], patient_id: int, visit_id: int | None,
+                         claim: ClaimResult | None) -> tuple[dict[str, Any], ClaimResult | None]:
+    """The document with previous_dose_date from the store (dose_history.py), and the
+    caller's claim only when that changed nothing (else it was computed without them)."""
+    from ocrebill_gui.store.dose_history import with_previous_doses
+
+    filled = with_previous_doses(store, doc, patient_id, visit_id)
+    return (doc, claim) if filled == doc else (filled, None)
 
 
 def _settled(store: Store, coverage_id: int | None, doc: Mapping[str, Any], choice: str | None,
