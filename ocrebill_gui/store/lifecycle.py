@@ -24,6 +24,7 @@ from ocrebill_gui.store.audit import Change, check_actor, check_reason, field_ch
 from ocrebill_gui.store.audit_chain import CLAIM_FIELD, claim_digest
 from ocrebill_gui.store.authorization_choice import settle
 from ocrebill_gui.store.billed_charges import charges_to_freeze
+from ocrebill_gui.store.claims import claim_on_amend, claim_on_finalize, claim_on_reopen
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import (
     InvalidRecord,
@@ -264,7 +265,8 @@ def finalize_visit(store: Store, actor: str, visit_id: int, *, allow_errors: boo
             changes.append(("overridden_errors", None, overridden))
         record(store, actor, "visit", visit_id, "finalize", changes,
                reason=override_reason)
-    return outcome
+        notes = claim_on_finalize(store, actor, visit_id)  # its claim (store/claims.py)
+    return outcome.model_copy(update={"notes": outcome.notes + notes}) if notes else outcome
 
 
 @writes("visits.finalize")
@@ -303,7 +305,8 @@ def amend_visit(store: Store, actor: str, visit_id: int,
             "document_after) VALUES (?, ?, ?, 'amend', ?, ?, ?)",
             (visit_id, store.now(), actor, reason, row["document"], dumps(after)))
         record(store, actor, "visit", visit_id, "amend", changes, reason=reason)
-    return outcome
+        notes = claim_on_amend(store, actor, visit_id, reason)  # updated or replaced
+    return outcome.model_copy(update={"notes": outcome.notes + notes}) if notes else outcome
 
 
 @writes("visits.finalize")
@@ -329,4 +332,5 @@ def reopen_visit(store: Store, actor: str, visit_id: int, reason: str, *,
             "INSERT INTO visit_amendments (visit_id, at, actor, kind, reason, document_before) "
             "VALUES (?, ?, ?, 'reopen', ?, ?)", (visit_id, now, actor, reason, row["document"]))
         record(store, actor, "visit", visit_id, "reopen", changes, reason=reason)
+        claim_on_reopen(store, actor, visit_id, reason)  # not yet submitted: withdrawn
     return get_visit.inside(store, visit_id)
