@@ -52,7 +52,9 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
-         ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6")]
+         ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6"),
+         ("worklist", "&Claims", "Ctrl+7"),
+         ("attention", "Need&s attention", "Ctrl+8")]
 
 
 class MainWindow(SessionControl, QMainWindow):
@@ -188,7 +190,17 @@ class MainWindow(SessionControl, QMainWindow):
             page = TodayPage(store, clock.now().date(), layout, session, clock=clock)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(lambda: self.new_visit(None))
+            from ocrebill_gui.ui.attention import open_from
+
+            open_from(self, page.attention)
             return page
+        if key == "attention":  # issue 13: alerts and doses due without a planned visit
+            from ocrebill_gui.ui.attention import AttentionPage, open_from
+
+            attention = AttentionPage(store, session, clock, layout)
+            open_from(self, attention)
+            attention.plan_visit.connect(self.new_visit)
+            return attention
         if key == "patients":
             from ocrebill_gui.ui.patients.page import PatientsPage
 
@@ -213,6 +225,12 @@ class MainWindow(SessionControl, QMainWindow):
             page = AuditPage(store, session, layout)
             page.open_visit.connect(self.open_visit)
             return page
+        if key == "worklist":  # issue 15: the biller's claims to print, export, follow up
+            from ocrebill_gui.ui.worklist.page import WorklistPage
+
+            worklist = WorklistPage(store, session, clock, layout)
+            worklist.open_visit.connect(self.open_visit)
+            return worklist
         raise KeyError(key)
 
     def show_page(self, key: str) -> Any:
@@ -377,7 +395,7 @@ class MainWindow(SessionControl, QMainWindow):
     def _visit_changed(self, _visit_id: int) -> None:
         """A visit was saved (every autosave) or finalized: the page in front is reloaded now,
         the others when they next come to the front."""
-        for key in ("today", "patients", "inventory"):
+        for key in ("today", "patients", "inventory", "worklist", "attention"):
             page = self.pages.get(key)
             if page is None:
                 continue

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # What each screen needs (store/accounts.py PERMISSIONS); the others are open to everyone.
 PAGE_NEEDS = {"today": "patients.read", "patients": "patients.read", "visits": "patients.read",
-              "audit": "audit.read"}
+              "audit": "audit.read", "worklist": "visits.export"}
 DEFAULT_IDLE_MINUTES = 5
 
 

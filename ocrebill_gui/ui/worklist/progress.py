@@ -1,0 +1,96 @@
+"""Long batches (a day's claim forms, an 837 of hundreds of claims) with a progress dialog that
+can be cancelled, while the window stays responsive.
+
+The work reads the database, whose connection belongs to the UI thread (SQLite's, and the
+store's transactions), so it runs there, a slice at a time: `steps` is an iterator that does one
+claim per `next()` and yields a line for the dialog; a zero-delay timer runs steps for about
+SLICE_MS, then lets Qt paint and handle input (Cancel among it) before the next slice.
+
+    job = ChunkedJob(parent, "Printing claim forms", steps, total=len(ids))
+    job.finished.connect(lambda completed: ...)   # completed: not cancelled
+    job.start()
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from ocrebill_gui.ui.qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal
+
+SLICE_MS = 40  # work this long between two turns of the event loop
+SHOW_AFTER_MS = 400  # a batch done sooner never shows its dialog
+
+
+class ChunkedJob(QObject):
+    """Runs `steps` to the end (or until Cancel), `total` of them, then emits `finished`."""
+
+    finished = Signal(bool)
+
+    def __init__(self, parent: QWidget, title: str, steps: Iterator[str], total: int) -> None:
+        super().__init__(parent)
+        self._steps, self.total = steps, total
+        self.done = 0
+        self.running = False
+        self.cancelled = False
+        self.dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
+        self.dialog.setObjectName("batchProgress")
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self.dialog.setAutoReset(False)
+        self.dialog.setAutoClose(False)
+        self.dialog.canceled.connect(self.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._slice)
+
+    def start(self) -> None:
+        self.running = True
+        self.dialog.setValue(0)
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """Stop before the next step; what was done stays done."""
+        if self.running:
+            self.cancelled = True
+            self._end(False)
+
+    def _slice(self) -> None:
+        until = time.perf_counter() + SLICE_MS / 1000
+        while self.running:
+            try:
+                text = next(self._steps)
+            except StopIteration:
+                self._end(True)
+                return
+            self.done += 1
+            self.dialog.setLabelText(text)
+            self.dialog.setValue(min(self.done, self.total))
+            if time.perf_counter() >= until:
+                return
+
+    def _end(self, completed: bool) -> None:
+        self.running = False
+        self._timer.stop()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self.finished.emit(completed)
+
+
+class Summary:
+    """What a batch did, told in a message box whose details list each claim left out (tests
+    replace `tell`)."""
+
+    @classmethod
+    def tell(cls, parent: QWidget | None, title: str, text: str, details: list[str]) -> None:
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning if details else QMessageBox.Icon.Information,
+                          title, text, QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("batchSummary")
+        if details:
+            box.setInformativeText(f"Left out ({len(details)}):\n" + "\n".join(details[:8])
+                                   + ("\n..." if len(details) > 8 else ""))
+            box.setDetailedText("\n".join(details))
+        box.exec()
