@@ -53,8 +53,7 @@ SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
          ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6"),
-         ("worklist", "&Claims", "Ctrl+7"),
-         ("attention", "Need&s attention", "Ctrl+8")]
+         ("worklist", "&Claims", "Ctrl+7")]
 
 
 class MainWindow(SessionControl, QMainWindow):
@@ -190,17 +189,7 @@ class MainWindow(SessionControl, QMainWindow):
             page = TodayPage(store, clock.now().date(), layout, session, clock=clock)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(lambda: self.new_visit(None))
-            from ocrebill_gui.ui.attention import open_from
-
-            open_from(self, page.attention)
             return page
-        if key == "attention":  # issue 13: alerts and doses due without a planned visit
-            from ocrebill_gui.ui.attention import AttentionPage, open_from
-
-            attention = AttentionPage(store, session, clock, layout)
-            open_from(self, attention)
-            attention.plan_visit.connect(self.new_visit)
-            return attention
         if key == "patients":
             from ocrebill_gui.ui.patients.page import PatientsPage
 
@@ -395,7 +384,7 @@ class MainWindow(SessionControl, QMainWindow):
     def _visit_changed(self, _visit_id: int) -> None:
         """A visit was saved (every autosave) or finalized: the page in front is reloaded now,
         the others when they next come to the front."""
-        for key in ("today", "patients", "inventory", "worklist", "attention"):
+        for key in ("today", "patients", "inventory", "worklist"):
             page = self.pages.get(key)
             if page is None:
                 continue
