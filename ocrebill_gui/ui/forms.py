@@ -240,7 +240,8 @@ class RecordDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
+        self._shown_values: dict[str, Any] | None = None  # as first shown: edits differ
         layout = QVBoxLayout(self)
         layout.addLayout(self.grid)
         layout.addWidget(self.general)
@@ -251,6 +252,42 @@ class RecordDialog(QDialog):
 
     def build(self, grid: FormGrid) -> None:
         raise NotImplementedError
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self._shown_values is None:  # the record as loaded: what Cancel compares with
+            self._shown_values = self.values()
+        super().showEvent(event)
+
+    @property
+    def edited(self) -> bool:
+        """Whether something was typed since the dialog was shown."""
+        return self._shown_values is not None and self.values() != self._shown_values
+
+    def cancel(self) -> None:
+        """Cancel, Escape or the window's close button: typed edits are saved, discarded or
+        kept (the dialog stays) as the person answers. reject() itself closes without asking
+        (the idle lock closes every dialog)."""
+        if not self.edited:
+            self.reject()
+            return
+        answer = UnsavedChanges.ask(self, f"\u201c{self.windowTitle()}\u201d")
+        if answer == "save":
+            self.accept()  # stays open, with the reason beside its field, when it cannot
+        elif answer == "discard":
+            self.reject()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.spontaneous() and self.isVisible() and self.edited:  # the title bar's X
+            event.ignore()
+            self.cancel()
+            return
+        super().closeEvent(event)
 
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -307,6 +344,21 @@ def save_or_say(save: Callable[[], Any], grid: FormGrid, general: FieldMessage,
     except StoreError as error:
         general.show_message(str(error))
     return None
+
+
+class UnsavedChanges:
+    """Edits not saved yet, and the form is about to show something else or close: "save",
+    "discard" or "cancel" (stay). Tests monkeypatch `ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, what: str) -> str:
+        from ocrebill_gui.ui.qt import QMessageBox
+
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            parent, "Unsaved changes", f"{what} has changes that are not saved. Save them?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
 
 class Confirm:

@@ -3,14 +3,22 @@ session that may not change patient records."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Patient, Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.audit import record_read
-from ocrebill_gui.store.records import PatientFields
-from ocrebill_gui.ui.forms import DateField, FieldMessage, FormGrid, save_or_say, validator
+from ocrebill_gui.store.records import PatientFields, member_key
+from ocrebill_gui.ui.forms import (
+    DateField,
+    FieldMessage,
+    FormGrid,
+    UnsavedChanges,
+    save_or_say,
+    validator,
+)
 from ocrebill_gui.ui.patients.dialogs import SEXES
 from ocrebill_gui.ui.permissions import allowed, gate, needs
 from ocrebill_gui.ui.qt import (
@@ -37,7 +45,8 @@ class PossibleDuplicate:
     None (go back to the form). Tests monkeypatch `ask`."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, patients: list[Patient]) -> str | int | None:
+    def ask(cls, parent: QWidget | None, patients: list[Patient],
+            why: str = "same name and birth date") -> str | int | None:
         from ocrebill_gui.ui.qt import QMessageBox
 
         box = QMessageBox(parent)
@@ -45,8 +54,7 @@ class PossibleDuplicate:
         people = "\n".join(f"\u2022 {p.name} ({p.ref}"
                            + (f", born {p.birth_date.isoformat()}" if p.birth_date else "")
                            + ")" for p in patients[:5])
-        box.setText("This may be a patient already on file (same name and birth date):\n"
-                    f"{people}")
+        box.setText(f"This may be a patient already on file ({why}):\n{people}")
         open_button = box.addButton("Open the existing patient",
                                     QMessageBox.ButtonRole.AcceptRole)
         save_button = box.addButton("Save as a different person",
@@ -59,19 +67,23 @@ class PossibleDuplicate:
         return "save" if box.clickedButton() is save_button else None
 
 
-class UnsavedChanges:
-    """Edits not saved yet, and the form is about to show something else: "save", "discard"
-    or "cancel" (stay). Tests monkeypatch `ask`."""
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, what: str) -> str:
-        from ocrebill_gui.ui.qt import QMessageBox
-
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            parent, "Unsaved changes", f"{what} has changes that are not saved. Save them?",
-            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
-        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+def unless_member_on_file(parent: QWidget | None, store: Store, session: Session,
+                          patient_id: int, values: dict[str, Any],
+                          write: Callable[[dict[str, Any]], Any],
+                          known_member: str = "") -> Any:
+    """Save a coverage with `write(values)`, unless its member id (a new one: not
+    `known_member`) is on another patient's coverage and the person says it is that patient:
+    then that Patient is returned (open them instead); None: back to the dialog."""
+    member = str(values.get("member_id") or "")
+    if member_key(member) and member_key(member) != member_key(known_member):
+        same = api.possible_duplicates(store, session, {}, patient_id=patient_id,
+                                       member_id=member)
+        answer = PossibleDuplicate.ask(parent, same, "same member id") if same else "save"
+        if isinstance(answer, int):
+            return api.get_patient(store, session, answer)
+        if answer != "save":
+            return None
+    return write(values)
 
 
 class PatientForm(QWidget):

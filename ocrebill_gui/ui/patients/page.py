@@ -25,13 +25,15 @@ from ocrebill_gui.ui.patients.dialogs import (
     authorization_products,
     record_buttons,
 )
-from ocrebill_gui.ui.patients.form import PatientForm
+from ocrebill_gui.ui.patients.form import PatientForm, unless_member_on_file
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QModelIndex,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -109,6 +111,10 @@ class PatientsPage(QWidget):
         self.add_coverage_button.clicked.connect(self.add_coverage)
         self.coverage_buttons = record_buttons(self.coverage_view, "Coverage", self.edit_coverage,
                                                self.end_coverage, self.delete_coverage)
+        self.benefits_button = QPushButton("&Benefits...")
+        self.benefits_button.setObjectName("benefitsCoverage")
+        self.benefits_button.setToolTip("The benefits verifications of the coverage chosen above")
+        self.benefits_button.clicked.connect(self.show_benefits)
         self.auth_view = record_table(self.authorizations, name="authorizationTable")
         self.add_auth_button = QPushButton("Add prior &authorization...")
         self.add_auth_button.clicked.connect(self.add_authorization)
@@ -128,7 +134,8 @@ class PatientsPage(QWidget):
         gate(self.add_coverage_button, session, "coverage.write")
         gate(self.new_visit_button, session, "visits.draft")
         self.coverage_box = self._group("Coverage", self.coverage_view,
-                                        [*self.coverage_buttons, self.add_coverage_button])
+                                        [*self.coverage_buttons, self.benefits_button,
+                                         self.add_coverage_button])
         self.auth_box = self._group("Prior authorizations", self.auth_view,
                                     [self.auth_hint, *self.auth_buttons,
                                      self.add_auth_button])
@@ -195,7 +202,7 @@ class PatientsPage(QWidget):
         else:
             self.count_label.setText(f"{api.count_patients(self._store, self._session)} patients")
 
-    def _row_changed(self, current: object, previous: object) -> None:
+    def _row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         chosen = self.patients.record(current.row()) if current.isValid() else None
         shown = self.form.patient
         same = (chosen.id if chosen else None) == (shown.id if shown else None)
@@ -248,6 +255,8 @@ class PatientsPage(QWidget):
         self._enable_record_buttons()
 
     def _enable_record_buttons(self) -> None:
+        gate(self.benefits_button, self._session, "patients.read",
+             when=self.coverage_view.currentIndex().isValid())
         for view, buttons in ((self.coverage_view, self.coverage_buttons),
                               (self.auth_view, self.auth_buttons)):
             for button in buttons:
@@ -264,10 +273,21 @@ class PatientsPage(QWidget):
         if patient is None:
             return
         payers = sorted(((name, pid) for pid, name in self._payer_names.items()))
-        saved = CoverageDialog.ask(self, patient.id, payers,
-                                   lambda values: api.add_coverage(self._store, self._session,
-                                                                   values))
-        if saved is not None:
+        saved = CoverageDialog.ask(self, patient.id, payers, self._coverage_saver(
+            patient, lambda values: api.add_coverage(self._store, self._session, values)))
+        self._coverage_saved(patient, saved)
+
+    def _coverage_saver(self, patient: Patient, write: Callable[[dict[str, Any]], Any],
+                        known_member: str = "") -> Callable[[dict[str, Any]], Any]:
+        """The coverage dialog's save: a member id already on another patient's coverage
+        asks first (a possible duplicate patient: open the existing one instead)."""
+        return lambda values: unless_member_on_file(self, self._store, self._session,
+                                                    patient.id, values, write, known_member)
+
+    def _coverage_saved(self, patient: Patient, saved: Any) -> None:
+        if isinstance(saved, Patient):  # the same person as a patient on file: open them
+            self.select_patient(saved.id)
+        elif saved is not None:
             self._show(patient)
 
     def add_authorization(self) -> None:
@@ -283,7 +303,7 @@ class PatientsPage(QWidget):
         if saved is not None:
             self._show(patient)
 
-    def _chosen(self, view: QWidget, model: Any) -> Any:
+    def _chosen(self, view: QTableView, model: Any) -> Any:
         index = view.currentIndex()
         records = model.records()
         return records[index.row()] if index.isValid() and index.row() < len(records) else None
@@ -297,11 +317,11 @@ class PatientsPage(QWidget):
         if patient is None or coverage is None:
             return
         saved = CoverageDialog.ask(
-            self, patient.id, self._payers(),
-            lambda values: api.update_coverage(self._store, self._session, coverage.id, values),
-            coverage)
-        if saved is not None:
-            self._show(patient)
+            self, patient.id, self._payers(), self._coverage_saver(
+                patient, lambda values: api.update_coverage(self._store, self._session,
+                                                            coverage.id, values),
+                coverage.member_id), coverage)
+        self._coverage_saved(patient, saved)
 
     def end_coverage(self) -> None:
         coverage = self._chosen(self.coverage_view, self.coverages)
@@ -332,7 +352,7 @@ class PatientsPage(QWidget):
         if patient is None or coverage is None or not Confirm.ask(
                 self, "Delete coverage", f"Delete the {self._payer_names.get(coverage.payer)} "
                 "coverage? Only a coverage typed by mistake should go: end one the patient "
-                "had (Last day)."):
+                "had (Last day). Its benefits verifications go with it."):
             return
         self._delete(lambda: api.delete_coverage(self._store, self._session, coverage.id),
                      patient)
@@ -344,6 +364,18 @@ class PatientsPage(QWidget):
             Confirm.tell(self, "Not deleted", str(error))
             return
         self._show(patient)
+
+    def show_benefits(self) -> None:
+        """The chosen coverage's benefits verifications (recorded and corrected there)."""
+        from ocrebill_gui.ui.patients.benefits import BenefitsListDialog
+
+        coverage = self._chosen(self.coverage_view, self.coverages)
+        if coverage is None or not self.benefits_button.isEnabled():
+            return
+        text = f"{self._payer_names.get(coverage.payer, coverage.payer)}  {coverage.member_id}"
+        BenefitsListDialog.show_for(self, self._store, self._session, coverage.id,
+                                    text.strip(), authorization_products(self._catalog),
+                                    self._clock.now().date())
 
     def _coverage_choices(self) -> list[tuple[str, int]]:
         return [(f"{self._payer_names.get(c.payer, c.payer)}  {c.member_id}".strip(), c.id)
@@ -383,7 +415,8 @@ class PatientsPage(QWidget):
         if self.current_patient is not None:
             self.new_visit.emit(self.current_patient.id)
 
-    def _open_visit(self, visit: VisitSummary) -> None:
+    def _open_visit(self, visit: object) -> None:
+        assert isinstance(visit, VisitSummary)  # a row of the patient's visits
         self.open_visit.emit(visit.id)
 
     def refresh(self) -> None:
