@@ -23,6 +23,31 @@ class FormOffset(BaseModel):
     left: float = Field(ge=-72, le=144)
 
 
+class ClearinghouseSettings(BaseModel):
+    """Who sends the practice's 837 files and who receives them (the clearinghouse's enrolment
+    letter gives these), for `ocrebill claims export`. `usage` is ISA15: T (test) until the
+    clearinghouse has accepted test files and the practice sets P (production)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    sender_id: str = Field(pattern=r"^[A-Za-z0-9]{1,15}$",
+                           description="ISA06/GS02: the practice's submitter id at the "
+                                       "clearinghouse")
+    receiver_id: str = Field(pattern=r"^[A-Za-z0-9]{1,15}$",
+                             description="ISA08/GS03: the clearinghouse's receiver id")
+    receiver_name: str = Field(min_length=1, max_length=60, description="loop 1000B NM103")
+    submitter_name: str = Field(default="", max_length=60,
+                                description="loop 1000A NM103 (default: the practice's name)")
+    contact_name: str = Field(min_length=1, max_length=60, description="loop 1000A PER02")
+    contact_phone: str = Field(pattern=r"^\d{10}$", description="PER04: ten digits")
+    usage: Literal["T", "P"] = Field(default="T", description="ISA15: T test, P production")
+
+    @field_validator("contact_phone", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        return "".join(ch for ch in value if ch.isdigit()) if isinstance(value, str) else value
+
+
 class PracticeSettings(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -47,6 +72,9 @@ class PracticeSettings(BaseModel):
     # points from the top and left edges (the calibration page tells); a form not named here
     # prints at its default offsets, and --top/--left override both.
     form_offsets: dict[Literal["cms1500", "ub04"], FormOffset] = Field(default_factory=dict)
+    # 837 files (issue 15): the clearinghouse's ids and ISA15 (store/claim_export.py); None
+    # until set (`ocrebill claims setup`), and an export says so.
+    clearinghouse: ClearinghouseSettings | None = None
     # Benefits verification (issue 13): a visit wants one of its coverage and drug recorded
     # within this many days before the date of service, else a warning (benefits-not-verified).
     # 30: the plans re-verify monthly at most and a month catches a plan-year change.
