@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field, field_validator, model_validator
+from sqlite_utils.db import Table
 
 from ocrebill_gui.core.benefits import BenefitsVerification
 from ocrebill_gui.store.accounts import reads, writes
@@ -176,6 +177,11 @@ def _audited(verification: BenefitsVerification, coverage_id: int,
             **verification.model_dump(mode="json", exclude_none=True)}
 
 
+def _table(store: Store) -> Table:
+    """The table as sqlite-utils (or the server's stand-in for it) writes rows."""
+    return cast(Table, store.db["benefits_verifications"])
+
+
 def _row(store: Store, fields: BenefitsFields) -> dict[str, Any]:
     from ocrebill_gui.core.catalog import default_catalog
 
@@ -205,7 +211,7 @@ def add_benefits(store: Store, actor: str, fields: Mapping[str, Any]) -> Benefit
     with writing(store):
         values = _row(store, parsed)
         now = store.now()
-        inserted = store.db.table("benefits_verifications").insert(
+        inserted = _table(store).insert(
             {**values, "created_at": now, "created_by": actor, "changed_at": now,
              "changed_by": actor})
         row_id = int(inserted.last_pk or 0)
@@ -231,7 +237,7 @@ def update_benefits(store: Store, actor: str, verification_id: int,
                                       parsed.product))
         if not diff:
             return current
-        store.db.table("benefits_verifications").update(
+        _table(store).update(
             verification_id, {**values, "changed_at": store.now(), "changed_by": actor})
         record(store, actor, "benefits_verification", verification_id, "update", diff)
     return get_benefits.inside(store, verification_id)
