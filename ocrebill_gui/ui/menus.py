@@ -88,6 +88,15 @@ class WindowMenus:
         for action in added:  # after New visit, before Switch user
             menu.removeAction(action)
             menu.insertAction(first, action)
+        # issue 15: the finalized visit in front on its claim form (ui/worklist/batch_print)
+        self.print_cms1500 = self._action("Print C&MS-1500...", None,
+                                          lambda: self._claim_form("cms1500"),
+                                          "The finalized visit's claim on the CMS-1500 "
+                                          "(office, home), with a print preview")
+        self.print_ub04 = self._action("Print &UB-04...", None, lambda: self._claim_form("ub04"),
+                                       "The finalized visit's claim on the UB-04 (hospital "
+                                       "outpatient), with a print preview")
+        menu.insertActions(first, [self.print_cms1500, self.print_ub04])
         menu.insertSeparator(first)
         # issue 13: the practice's rendering providers and ordering physicians
         self.providers = self._action("Provid&ers...", None, self._show_providers,
@@ -95,6 +104,13 @@ class WindowMenus:
                                       "physicians")
         menu.insertAction(first, self.providers)
         menu.insertSeparator(first)
+
+    def _claim_form(self, form: str) -> None:
+        from ocrebill_gui.ui.worklist.batch_print import print_visit_form
+
+        editor = self.window.front_editor()
+        if editor is not None:
+            print_visit_form(self.window, editor, form)
 
     def _show_providers(self) -> None:
         from ocrebill_gui.ui.providers.dialogs import ProvidersDialog
@@ -197,6 +213,12 @@ class WindowMenus:
         editor = window.front_editor()
         gate(self.find_patient, session, "patients.read")
         gate(self.providers, session, "store.read")  # the list; changes gated in it
+        finalized = editor is not None and editor.status == "finalized"
+        setting = editor.presenter.document.get("setting") if finalized else None
+        gate(self.print_cms1500, session, "visits.export",
+             when=finalized and setting != "hospital_outpatient")
+        gate(self.print_ub04, session, "visits.export",
+             when=finalized and setting == "hospital_outpatient")
         gate(self.reference_data, session, "practice.write")  # the administrator's
         self._show_history(editor)
         on_today = window.current_page == "today"

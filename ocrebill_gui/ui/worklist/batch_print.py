@@ -29,7 +29,7 @@ class FormsPrint:
 
     def __init__(self, parent: QWidget, store: Store, session: Session, today: Any,
                  visits: Sequence[tuple[int, str]], *, left_out: dict[int, str] | None = None,
-                 done: Callable[[], None] | None = None) -> None:
+                 done: Callable[[], None] | None = None, name: str | None = None) -> None:
         self.parent, self.store, self.session, self.today = parent, store, session, today
         self.left_out = dict(left_out or {})
         self._done = done
@@ -37,6 +37,7 @@ class FormsPrint:
         self.written: list[tuple[FormBatch, Path]] = []
         self.job: ChunkedJob | None = None
         self._visits = list(visits)
+        self._name = name  # the file name to suggest ('{form}' replaced), else by the day
 
     def start(self) -> bool:
         """Ask where each form's PDF goes, then build them with progress; False when the
@@ -48,7 +49,8 @@ class FormsPrint:
             if not ids:
                 continue
             chosen = ask_save_path(self.parent, f"Save the {FORMS[form]} claim forms",
-                                   default_name(form, self.today), "PDF files (*.pdf)")
+                                   self._name.format(form=form) if self._name
+                                   else default_name(form, self.today), "PDF files (*.pdf)")
             if chosen:
                 self.batches.append((FormBatch(form), ids, Path(chosen)))
         if not self.batches:
@@ -149,4 +151,16 @@ def print_forms(page: Any, rows: Sequence[Any]) -> FormsPrint | None:
     job = FormsPrint(page, page.store, page.session, page.clock.now().date(), visits,
                      left_out=left_out, done=page.refresh)
     page.forms_print = job  # kept alive while its job runs
+    return job if job.start() else None
+
+
+def print_visit_form(window: Any, editor: Any, form: str) -> FormsPrint | None:
+    """File > Print CMS-1500... / Print UB-04... for the finalized visit in front."""
+    visit_id = getattr(editor, "visit_id", None)
+    if visit_id is None or editor.status != "finalized":
+        return None
+    job = FormsPrint(window, editor.store, editor.session, editor.clock.now().date(),
+                     [(visit_id, form)], name=f"{{form}}-visit-{visit_id}.pdf",
+                     done=window.refresh_lists)
+    window.forms_print = job  # kept alive while its job runs
     return job if job.start() else None
