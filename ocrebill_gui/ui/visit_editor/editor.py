@@ -48,6 +48,7 @@ from ocrebill_gui.ui.visit_editor.diagnosis_search import warm_up_in_background
 from ocrebill_gui.ui.visit_editor.editor_actions import EditorActions
 from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
 from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+from ocrebill_gui.ui.visit_editor.estimate_panel import EstimatePanel
 from ocrebill_gui.ui.visit_editor.preview import PreviewPanel
 from ocrebill_gui.ui.visit_editor.providers_section import ProvidersSection
 from ocrebill_gui.ui.visit_editor.save_conflict import SaveConflict
@@ -201,7 +202,15 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("editorSplitter")
         self.splitter.addWidget(scroll)
-        self.splitter.addWidget(self.preview)
+        self.estimate = EstimatePanel(self)  # expected payment, below the preview
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.setObjectName("previewSplitter")
+        right.addWidget(self.preview)
+        right.addWidget(self.estimate)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setChildrenCollapsible(False)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._split_once = True  # first show: form 57 %, preview 43 % (unless restored)
@@ -266,6 +275,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             "\n".join(f"{path}: {message}" for path, message in unowned.items()) or None)
         self.preview.show_result(self.presenter.result, stale=self.presenter.stale,
                                  problem_count=len(self.presenter.problems))
+        self.estimate.refresh()
         self._show_banner()
         self._show_state()
         show_read_only(self)  # a finalized visit's fields look read-only, not just act it
@@ -367,13 +377,15 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             coverage_id=section.coverage_id, authorization_id=section.authorization_id,
             visit_id=self.visit_id, authorization_choice=section.authorization_choice)
         auth = doc.get("prior_authorization") if (section.coverage_id is not None) else None
-        values = {"patient": doc.get("patient"), "prior_authorization": auth}
+        values = {"patient": doc.get("patient"), "prior_authorization": auth,
+                  "benefits_verification": doc.get("benefits_verification")}
         if section.coverage_id is not None:
             values["payer"] = doc.get("payer")
         changed = any(self.presenter.get(path) != value for path, value in values.items())
         if changed:
             self.presenter.set_many(values)
         section.show_authorization_in_use((auth or {}).get("number"))
+        section.show_benefits(doc.get("benefits_verification"))
         return changed
 
     # -- administrations and the timeline ----------------------------------------------------
@@ -405,7 +417,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
                       card.primary, vials, vials.add_button, vials.remove_button,
                       vials.table, *timeline.buttons.values(), timeline.time_box,
                       timeline.events_view, timeline.undo_button, timeline.delete_button]
-        chain += [self.preview.lines_view, self.preview.findings_view,
+        chain += [self.preview.lines_view, self.preview.findings_view, self.estimate.lines_view,
                   *self._header_buttons_in_order()]
         for view in self.findChildren(QAbstractItemView):
             view.setTabKeyNavigation(False)
