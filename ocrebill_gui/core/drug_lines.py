@@ -254,7 +254,7 @@ def _line(ctx: Context, code: ProductCode, units: int, modifiers: list[str], ndc
 
 
 def _check_vials(ctx: Context, product: Product, admins: list[Administration]) -> None:
-    """Sample packages, other products' NDCs, expiry: once per product."""
+    """Sample packages, other products' NDCs, expiry, a lot not recorded: once per product."""
     for admin in admins:
         for index, vial in enumerate(admin.vials):
             where = f"{ctx.admin_path(admin)}.vials[{index}]"
@@ -274,6 +274,10 @@ def _check_vials(ctx: Context, product: Product, admins: list[Administration]) -
                         f"{product.short} lot {vial.lot or '?'} expired on "
                         f"{vial.expires.isoformat()}, before the date of service",
                         admin=admin.id, field=f"{where}.expires")
+            if not (vial.lot or "").strip():
+                ctx.add("vial-lot-missing",
+                        f"{product.short} vial {index + 1} (NDC {format_ndc(vial.ndc)}): lot "
+                        "not recorded", admin=admin.id, field=f"{where}.lot")
 
 
 def _warn_several_ndcs(ctx: Context, product: Product, first: Administration,

@@ -5,6 +5,7 @@ No Qt: the vials card (ui/visit_editor/vials.py) shows these.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,17 +54,14 @@ def lot_flags(choice: LotChoice, day: date | None, opened_here: int = 0) -> list
     return flags
 
 
-def vial_flags(vial: dict, day: date | None, on_hand: dict[int, int], opened: dict[int, int]
-               ) -> list[str]:
-    """Flags of one recorded vial, given the inventory and the vials the visit opens per lot."""
-    try:
-        expires = date.fromisoformat(vial["expires"]) if vial.get("expires") else None
-    except ValueError:
-        expires = None
+def vial_flags(vial: dict, on_hand: dict[int, int], opened: dict[int, int],
+               findings: Iterable[str] = ()) -> list[str]:
+    """Flags of one recorded vial: what only the inventory knows (its lot's vials on hand
+    against those the visit opens of it), then the engine's `findings` about the vial (an
+    expired vial, a lot not recorded: core/drug_lines.py), which the card does not judge
+    itself."""
     lot_id = vial.get("lot_id")
-    choice = LotChoice(vial.get("ndc", ""), vial.get("lot"), expires, vial.get("mg", 0),
+    choice = LotChoice(vial.get("ndc", ""), vial.get("lot"), None, vial.get("mg", 0),
                        on_hand.get(lot_id) if lot_id is not None else None, lot_id)
-    flags = lot_flags(choice, day, opened.get(lot_id, 0) if lot_id is not None else 0)
-    if lot_id is None and not vial.get("lot"):
-        flags.append("lot not recorded")
-    return flags
+    flags = lot_flags(choice, None, opened.get(lot_id, 0) if lot_id is not None else 0)
+    return flags + list(findings)

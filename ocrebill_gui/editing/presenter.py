@@ -170,6 +170,13 @@ class VisitPresenter:
             del self._typing[path]
         self._drop_local("administrations[")
 
+    def findings_at(self, path: str) -> list[str]:
+        """The messages of the engine's findings about `path` or a field below it."""
+        if self.result is None:
+            return []
+        return [f.message for f in self.result.findings if f.field is not None and (
+            f.field == path or f.field.startswith((f"{path}.", f"{path}[")))]
+
     # -- plain fields ------------------------------------------------------------------------
     def get(self, path: str, default: Any = None) -> Any:
         return docpath.get(self.document, path, default)

@@ -1,5 +1,6 @@
 """Vials opened for one administration: picked from the vial-lot inventory, flagged when a lot
-has expired by the date of service or has fewer vials on hand than this visit opens.
+has expired by the date of service or has fewer vials on hand than this visit opens; a vial
+recorded shows the engine's findings about it (expired, lot not recorded).
 
 A lot may also be added without inventory (the catalog's NDC, lot unknown) so that a practice
 that does not track stock can still document the vials that drive waste and the NDC.
@@ -150,7 +151,9 @@ class VialsWidget(QWidget):
             self.picker.setCurrentIndex(kept if items else -1)
             self.picker.blockSignals(False)
         vials = self.presenter.administrations[self.admin_index].get("vials", [])
-        self.model.set_rows([(dict(v), vial_flags(v, day, on_hand, opened)) for v in vials])
+        path = f"administrations[{self.admin_index}].vials"
+        self.model.set_rows([(dict(v), vial_flags(v, on_hand, opened, self.presenter.findings_at(
+            f"{path}[{row}]"))) for row, v in enumerate(vials)])
         read_only = self.presenter.read_only
         self.add_button.setEnabled(not read_only and self.picker.count() > 0)
         self.remove_button.setEnabled(not read_only and bool(vials))

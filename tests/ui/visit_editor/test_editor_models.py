@@ -44,8 +44,8 @@ def test_vials(qtmodeltester):
     model = VialsModel()
     qtmodeltester.check(model, force_py=True)
     vial = LotChoice("50242015001", "OLD1", date(2026, 1, 31), 300, 1, 7).vial()
-    flags = vial_flags(vial, date(2026, 3, 4), {7: 1}, {7: 2})
-    assert flags == ["expired 2026-01-31", "only 1 on hand"]
+    flags = vial_flags(vial, {7: 1}, {7: 2}, ["Ocrevus lot OLD1 expired on 2026-01-31"])
+    assert flags == ["only 1 on hand", "Ocrevus lot OLD1 expired on 2026-01-31"]
     model.set_rows([(vial, flags), (vial, flags)])
     qtmodeltester.check(model, force_py=True)
 
