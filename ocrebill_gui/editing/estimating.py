@@ -61,19 +61,20 @@ class EditorEstimator:
             return Unavailable("Not up to date: fix the fields marked in the form.")
         try:
             inputs = self._inputs_for(visit.date_of_service, patient_id, coverage_id,
-                                      tuple(drug_products(visit)), visit_id)
+                                      tuple(drug_products(visit)), visit_id, catalog)
         except StoreError as exc:
             return Unavailable(f"Expected payment unavailable: {exc}")
         return estimate(claim, visit, prices=inputs.prices, benefits=inputs.benefits,
                         programme=inputs.programme, catalog=catalog)
 
     def _inputs_for(self, day: date, patient_id: int | None, coverage_id: int | None,
-                    products: tuple[str, ...], visit_id: int | None) -> EstimateInputs:
+                    products: tuple[str, ...], visit_id: int | None,
+                    catalog: Catalog) -> EstimateInputs:
         key = (day, patient_id, coverage_id, products, visit_id)
         if key != self._inputs_key or self._inputs is None:
             quarter = Quarter.of(day)
             if quarter not in self._books:
-                self._books[quarter] = price_book(self.store, day)
+                self._books[quarter] = price_book(self.store, day, catalog.drug_labels)
                 self.reads += 1
             self._inputs = estimate_inputs(self.store, self.session, day=day,
                                            coverage_id=coverage_id, patient_id=patient_id,

@@ -47,18 +47,23 @@ class EstimateInputs:
                         programme=self.programme, catalog=self.catalog)
 
 
-def price_book(store: Store, day: date) -> PriceBook:
-    """The imported ASP file of the day's quarter (none imported: no ASP prices) and the
-    imported fee schedule. Reference data, no patient data: no session."""
+def price_book(store: Store, day: date, codes: Iterable[str] | None = None) -> PriceBook:
+    """The imported ASP file of the day's quarter (none imported: no ASP prices), only the
+    rows of `codes` when given (an estimate prices the catalog's drug codes alone: a few rows
+    of the quarter's thousands), and the imported fee schedule. Reference data, no patient
+    data: no session."""
     quarter = Quarter.of(day)
     found = store.conn.execute(
         "SELECT file_name FROM reference_imports WHERE kind = 'asp' AND period = ?",
         (str(quarter),)).fetchone()
     files: list[AspFile] = []
     if found is not None:
+        wanted = sorted(set(codes)) if codes is not None else None
+        only = f" AND hcpcs IN ({', '.join('?' * len(wanted))})" if wanted else ""
         rows = store.conn.execute(
             "SELECT hcpcs, short_description, dosage, payment_limit, coinsurance_percent, "
-            "notes FROM asp_prices WHERE quarter = ?", (str(quarter),)).fetchall()
+            f"notes FROM asp_prices WHERE quarter = ?{only}",
+            (str(quarter), *(wanted or ()))).fetchall()
         prices = {r[0]: AspPrice(hcpcs=r[0], short_description=r[1] or "", dosage=r[2] or "",
                                  payment_limit=_decimal(r[3]),
                                  coinsurance_percent=_decimal(r[4]), notes=r[5] or "",
@@ -75,8 +80,9 @@ def estimate_inputs(store: Store, *, day: date, coverage_id: int | None,
                     patient_id: int | None, products: Iterable[str],
                     visit_id: int | None = None, prices: PriceBook | None = None
                     ) -> EstimateInputs:
-    """The price book (`prices`, else read for the day), the latest benefits verification of
-    the coverage for the first of `products` that has one, and the co-pay programme input."""
+    """The price book (`prices`, else read for the day's quarter), the latest benefits
+    verification of the coverage for the first of `products` that has one, and the co-pay
+    programme input."""
     from ocrebill_gui.store.payers import store_catalog
 
     benefits = None
@@ -86,8 +92,9 @@ def estimate_inputs(store: Store, *, day: date, coverage_id: int | None,
                         None)
     programme = (programme_input(store, patient_id, day, visit_id)
                  if patient_id is not None else None)
-    return EstimateInputs(prices=prices or price_book(store, day), benefits=benefits,
-                          programme=programme, catalog=store_catalog(store))
+    catalog = store_catalog(store)
+    return EstimateInputs(prices=prices or price_book(store, day, catalog.drug_labels),
+                          benefits=benefits, programme=programme, catalog=catalog)
 
 
 @reads("patients.read")

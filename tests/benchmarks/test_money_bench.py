@@ -1,6 +1,10 @@
 """Reference data and expected payment: parsing a 10,000-line ASP pricing file (target median
 <= 2 s), an ICD-10-CM order file the size of CMS's (~98,000 lines, for information) and
-building its code set, and one visit's estimate (target median <= 2 ms).
+building its code set, and one visit's estimate (target median <= 2 ms): core's estimate, the
+visit editor's path (editing/estimating.py: the document parsed and estimated with the price
+book and benefits read at the visit's opening; target <= 2 ms) and `ocrebill estimate`'s
+store/estimates.estimate_for_visit on a SQLite file (reads the visit, a 10,000-line ASP quarter,
+the fee schedule and the benefits each time; for information).
 
 Run: scripts/benchmarks -k money
 """
@@ -111,3 +115,67 @@ def test_money_estimate_per_visit() -> None:
     report("money-estimate", {"commercial_with_programme_median_ms": round(commercial_ms, 3),
                               "medicare_median_ms": round(medicare_ms, 3), "target_ms": 2.0,
                               "lines": len(claim.lines)})
+
+
+def test_money_estimate_for_a_saved_visit_and_the_editor(tmp_path) -> None:
+    import staff
+
+    from ocrebill_gui import store as st
+    from ocrebill_gui.editing.estimating import EditorEstimator
+    from ocrebill_gui.store.db import writing
+    from ocrebill_gui.store.estimates import estimate_for_visit, price_book
+
+    example = Path(__file__).resolve().parents[1] / "fixtures" / "visits"
+    doc = __import__("json").loads((example / "01-standard-600mg.json").read_text())
+    doc["date_of_service"] = "2026-05-12"
+    for event in doc["administrations"][0]["events"]:
+        event["at"] = "2026-05-12" + event["at"][10:]
+    asp = asp_file_bytes(10_000)  # 10,000 lines, J2350 among them
+    with st.open_store(tmp_path / "bench.sqlite") as store:
+        biller = staff.session(store, "bill", ("biller",))
+        nurse = staff.session(store, "kim", ("nurse",))
+        st.import_asp(store, biller, parse_asp_file(asp, name="asp-2026q2.csv"))
+        st.import_fees(store, biller, read_fee_schedule(FIXTURES / "fees-2026.csv"))
+        patient = st.add_patient(store, staff.session(store, "desk", ("front_desk",)), {
+            "name": "Bench, Ana", "birth_date": "1979-05-12"})
+        coverage = st.add_coverage(store, staff.session(store, "desk", ("front_desk",)), {
+            "patient_id": patient.id, "payer": "medicare", "member_id": "1EG4TE5MK73",
+            "effective_from": "2020-01-01"})
+        details = BenefitsVerification(verified_on=date(2026, 5, 1),
+                                       deductible_remaining=Decimal(150))
+        with writing(store):
+            store.conn.execute(
+                "INSERT INTO benefits_verifications (coverage_id, product, verified_on, "
+                "details, created_at, created_by, changed_at, changed_by) VALUES (?, 'ocrevus',"
+                " '2026-05-01', ?, 'x', 'x', 'x', 'x')",
+                (coverage.id, details.model_dump_json(exclude_none=True)))
+        doc["payer"] = "medicare"
+        visit = st.create_draft(store, nurse, doc, patient_id=patient.id).visit_id
+        saved = estimate_for_visit(store, biller, visit)
+        assert saved.lines[0].allowed is not None and not saved.partial
+        visit_ms = median_ms(lambda: estimate_for_visit(store, biller, visit), repeat=30)
+        catalog = st.store_catalog(store)
+        whole_ms = median_ms(lambda: price_book(store, date(2026, 5, 12)), repeat=10)
+        open_ms = median_ms(lambda: price_book(store, date(2026, 5, 12), catalog.drug_labels),
+                            repeat=30)
+        document = st.engine_document(store, nurse, doc, patient_id=patient.id,
+                                      coverage_id=coverage.id)
+        claim = compute(document, catalog=catalog)
+        estimator = EditorEstimator(store, nurse)
+
+        def keystroke():
+            return estimator.estimate(document, claim, catalog=catalog, patient_id=patient.id,
+                                      coverage_id=coverage.id, visit_id=visit)
+
+        first = keystroke()
+        assert first.totals == saved.totals
+        reads = estimator.reads
+        editor_ms = median_ms(keystroke, repeat=1000)
+        assert estimator.reads == reads  # nothing read again while typing
+    report("money-estimate-store", {"editor_keystroke_median_ms": round(editor_ms, 3),
+                                    "target_ms": 2.0,
+                                    "estimate_for_visit_median_ms": round(visit_ms, 3),
+                                    "price_book_catalog_codes_median_ms": round(open_ms, 3),
+                                    "price_book_whole_10000_line_quarter_median_ms":
+                                        round(whole_ms, 3),
+                                    "lines": len(saved.lines)})
