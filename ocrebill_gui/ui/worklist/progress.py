@@ -94,3 +94,43 @@ class Summary:
                                    + ("\n..." if len(details) > 8 else ""))
             box.setDetailedText("\n".join(details))
         box.exec()
+
+
+class Cancelled(Exception):
+    """The person pressed Cancel in a StepProgress."""
+
+
+class StepProgress:
+    """Progress for work that runs in one call and reports each step through a callback
+    (store/claim_export.build_export's `progress(done, total)`): each report updates the
+    dialog and lets Qt handle input and paint; after Cancel the next report raises Cancelled,
+    which ends the call before it wrote anything."""
+
+    def __init__(self, parent: QWidget, title: str, total: int) -> None:
+        from ocrebill_gui.ui.qt import QApplication
+
+        self._app = QApplication.instance()
+        self.dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
+        self.dialog.setObjectName("batchProgress")
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
+        self.dialog.setAutoReset(False)
+        self.dialog.setAutoClose(False)
+        self._last = 0.0
+
+    def step(self, done: int, total: int) -> None:
+        if self.dialog.wasCanceled():
+            raise Cancelled
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, total))
+        now = time.perf_counter()
+        if now - self._last >= SLICE_MS / 1000:  # a turn of the event loop every slice
+            self._last = now
+            self._app.processEvents()
+            if self.dialog.wasCanceled():
+                raise Cancelled
+
+    def close(self) -> None:
+        self.dialog.hide()
+        self.dialog.deleteLater()

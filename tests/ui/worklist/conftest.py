@@ -18,6 +18,9 @@ from ocrebill_gui.ui.clock import FakeClock
 from ocrebill_gui.ui.settings import WindowLayout
 
 TODAY = "2026-12-07"
+CLEARINGHOUSE = {"sender_id": "LAKESIDE01", "receiver_id": "CLEARHOUSE",
+                 "receiver_name": "Example Clearinghouse", "contact_name": "Billing Office",
+                 "contact_phone": "555-010-0100"}
 PROVIDERS = {"rendering": {"name": "Okafor, Grace", "npi": "1234567893"},
              "ordering": {"name": "Chen, Wei", "npi": "1456789019"}}
 
@@ -59,7 +62,9 @@ def _visit(store: api.Store, patient: int, example: str, day: str, *,
 def claims(store: api.Store) -> dict[str, int]:
     """Office visits ready to send on three days, a hospital-outpatient one, one lacking
     what a claim needs (no providers, no payer id), and a draft with errors."""
-    api.save_practice(store, signed("admin"), json.loads(demo_practice().model_dump_json()))
+    api.save_practice(store, signed("admin"), {
+        **json.loads(demo_practice().model_dump_json()), "clearinghouse": CLEARINGHOUSE,
+        "address_lines": ["100 Example Parkway", "Springfield, IL 62701-1234"]})
     ready = _patient(store, "ready", "MCR01")
     lacking = _patient(store, "lacking", "")
     ids = {
