@@ -94,8 +94,7 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
               "dx-neoplasm-encounter", "dx-no-ms-indication", "dx-off-label",
               "dx-code-set-outdated")),
     ItemSpec("ndc", "NDC on each drug line: N4, 11 digits, unit qualifier and quantity", "",
-             ("ndc-sample", "ndc-other-product", "ndc-multiple", "vial-expired",
-              "vial-lot-missing")),
+             ("ndc-sample", "ndc-other-product", "ndc-multiple", "vial-expired")),
     ItemSpec("setting", "Place of service and claim form match the setting", "",
              ("home-infusion-coding", "trial-requirements", "proposed-enteral-nutrition",
               "proposed-unclassified-trial")),
@@ -106,7 +105,8 @@ AUTOMATIC: tuple[ItemSpec, ...] = (
 
 # Error and warning rules with no item of their own: the "findings" item counts them.
 SUMMARY_ONLY_RULES = ("dose-interval-short", "previous-dose-after-visit", "route-unusual",
-                      "proposed-missing-line", "proposed-extra-line", "benefits-not-verified")
+                      "proposed-missing-line", "proposed-extra-line", "benefits-not-verified",
+                      "copay-ineligible-coverage", "copay-under-age", "copay-before-enrolment")
 
 MANUAL: tuple[ItemSpec, ...] = (
     ItemSpec("authorization-verified",

@@ -18,6 +18,7 @@ from ocrebill_gui.core.checks import (
 )
 from ocrebill_gui.core.claim import ClaimLine, ClaimResult
 from ocrebill_gui.core.context import Context
+from ocrebill_gui.core.copay_check import check_copay_programme
 from ocrebill_gui.core.diagnoses import check_diagnoses, indication_pointers
 from ocrebill_gui.core.drug_lines import DrugBill, drug_bills
 from ocrebill_gui.core.proposed import compare_proposed
@@ -60,6 +61,7 @@ def compute(document: VisitDocument | Mapping[str, Any], *,
     check_setting(ctx)
     check_providers(ctx)
     check_benefits(ctx)
+    check_copay_programme(ctx)
     note_monoclonal_family(ctx)
 
     lines = _ordered_lines(services, bills, admin_lines)

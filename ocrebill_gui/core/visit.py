@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from ocrebill_gui.core.payment_terms import PaymentTerms
+from ocrebill_gui.core.copay_check import VisitCopayProgramme
 from ocrebill_gui.core.providers import VisitProviders
 
 VISIT_FORMAT = "ocrebill.visit/1"
@@ -272,6 +273,9 @@ class VisitDocument(_Model):
     # Optional extension (issue 13): the benefits verification the visit goes by; when
     # present, none within `within_days` before the date of service is a warning.
     benefits_verification: VisitBenefits | None = None
+    # Optional extension (issue 16): the patient's co-pay programme enrolment
+    # (core/copay_check.py); when present, an ineligible coverage is a warning.
+    copay_programme: VisitCopayProgramme | None = None
 
     @field_validator("payer", mode="before")
     @classmethod

@@ -436,10 +436,16 @@ def programme_input(store: Store, patient_id: int, day: date, *,
                           other_coverage=coverage_kinds(store, patient_id, day))
 
 
-def document_block(store: Store, patient_id: int, day: date) -> dict[str, Any] | None:
+def document_block(store: Store, patient_id: int, day: date | str | None
+                   ) -> dict[str, Any] | None:
     """What a visit document carries of the patient's enrolment (core/copay_check.py): the
     programme, enrolment date, parts and the kinds of their coverages on the day; no card id.
-    None when not enrolled."""
+    None when not enrolled (or no valid date of service yet)."""
+    if not isinstance(day, date):
+        try:
+            day = date.fromisoformat(str(day))
+        except ValueError:
+            return None
     enrolment = enrolment_for(store, patient_id, day)
     if enrolment is None:
         return None

@@ -16,6 +16,7 @@ from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.authorization_choice import settle
 from ocrebill_gui.store.authorizations import get_authorization
 from ocrebill_gui.store.benefits import benefits_block
+from ocrebill_gui.store.copay import document_block as copay_block
 from ocrebill_gui.store.coverages import get_coverage
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.errors import NotFound
@@ -65,6 +66,8 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
     - benefits_verification: with a coverage, the latest verification of it for the visit's
       drug on or before the date of service and the practice's days (benefits.benefits_block);
       a finalized visit keeps the one it was billed with.
+    - copay_programme: with a patient, their co-pay programme enrolment answering for the
+      date of service and the kinds of their coverages then (copay.document_block).
     """
     doc = copy.deepcopy(dict(document))
     coverage = get_coverage.inside(store, coverage_id) if coverage_id is not None else None
@@ -107,6 +110,11 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
         benefits = benefits_block(store, coverage_id, doc)
         if benefits is not None:
             doc["benefits_verification"] = benefits
+    if patient_id is not None:  # issue 16: the patient's co-pay programme (copay.py)
+        doc.pop("copay_programme", None)
+        copay = copay_block(store, patient_id, doc.get("date_of_service"))
+        if copay is not None:
+            doc["copay_programme"] = copay
     return doc
 
 

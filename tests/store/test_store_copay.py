@@ -168,3 +168,58 @@ def test_medicare_or_medicaid_coverage_is_named_for_the_eligibility_check(store)
     block = copay.document_block(store, patient.id, date(2026, 7, 1))
     assert block == {"programme": "ocrevus-copay", "enrolled_on": "2026-01-05",
                      "parts": ["drug", "infusion"], "coverage": ["commercial", "medicare"]}
+
+
+def rules(claim) -> set[str]:
+    return {f.rule for f in claim.findings}
+
+
+def test_a_medicare_patient_enrolled_gets_the_finding_in_the_store_and_compute_db(
+        store, where, backend, tmp_path, capsys):
+    """Medicare coverage makes the patient ineligible: the finding is on the draft's claim
+    (what the editor, the worklists and the PDFs show) and in `ocrebill compute --db` of the
+    document the store completes; a commercial patient enrolled has none."""
+    import json
+
+    from ocrebill_gui.cli import main
+
+    patient, coverage, *_ = populated(store)  # UnitedHealthcare: commercial
+    copay.enrol(store, FRONT, {"patient_id": patient.id, "card_id": "C-1",
+                               "enrolled_on": "2026-01-05"})
+    commercial = visit(store, patient.id, "2026-03-05")
+    assert not {r for r in rules(st.get_visit(store, BILLER, commercial).claim)
+                if r.startswith("copay-")}
+    medicare = st.add_patient(store, FRONT, {"name": "Okafor, Ben", "birth_date": "1950-01-02"})
+    st.add_coverage(store, FRONT, {"patient_id": medicare.id, "payer": "medicare",
+                                   "member_id": "1EG4TE5MK72", "effective_from": "2020-01-01"})
+    copay.enrol(store, BILLER, {"patient_id": medicare.id, "card_id": "C-2",
+                                "enrolled_on": "2026-02-01"})
+    visit_id = visit(store, medicare.id, "2026-03-05")
+    claim = st.get_visit(store, BILLER, visit_id).claim
+    found = [f for f in claim.findings if f.rule == "copay-ineligible-coverage"]
+    assert [f.severity for f in found] == ["warning"]
+    assert "not eligible with medicare coverage" in found[0].message
+    document = st.engine_document(store, BILLER, visit_doc(day="2026-03-05"),
+                                  patient_id=medicare.id, visit_id=visit_id)
+    assert document["copay_programme"]["coverage"] == ["medicare"]
+    assert "card_id" not in document["copay_programme"]  # no more than the check needs
+    if backend != "sqlite":
+        return  # compute --db reads a practice file
+    path = tmp_path / "visit.json"
+    path.write_text(json.dumps(document))
+    store.close()
+    assert main(["compute", "--json", "--db", str(where), str(path)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert "copay-ineligible-coverage" in {f["rule"] for f in result["findings"]}
+
+
+def test_dates_of_service_long_before_the_enrolment_are_flagged_on_the_visit(store):
+    patient, *_ = populated(store)
+    copay.enrol(store, FRONT, {"patient_id": patient.id, "card_id": "C-1",
+                               "enrolled_on": "2026-11-01"})
+    early = visit(store, patient.id, "2026-03-05")  # 241 days before
+    late = visit(store, patient.id, "2026-06-01")  # 153 days before: paid
+    [found] = [f for f in st.get_visit(store, BILLER, early).claim.findings
+               if f.rule == "copay-before-enrolment"]
+    assert "241 days before the enrolment (2026-11-01)" in found.message
+    assert "copay-before-enrolment" not in rules(st.get_visit(store, BILLER, late).claim)
