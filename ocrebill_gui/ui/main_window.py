@@ -54,6 +54,8 @@ PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("inventory", "&Inventory", "Ctrl+3"), ("payers", "Pa&yers", "Ctrl+4"),
          ("visits", "&Visits", "Ctrl+5"), ("audit", "&Audit log", "Ctrl+6"),
          ("worklist", "&Claims", "Ctrl+7")]
+# Screens in View only: the toolbar has no room left for its search box (issue 13: Ctrl+8).
+MENU_PAGES = [("attention", "Need&s attention", "Ctrl+8")]
 
 
 class MainWindow(SessionControl, QMainWindow):
@@ -114,14 +116,15 @@ class MainWindow(SessionControl, QMainWindow):
         bar.addSeparator()
         self.page_actions: dict[str, QAction] = {}
         group = QActionGroup(self)
-        for key, text, shortcut in PAGES:
+        for key, text, shortcut in PAGES + MENU_PAGES:
             action = QAction(text, self)
             action.setCheckable(True)
             action.setShortcut(shortcut)
             action.setToolTip(f"{text.replace('&', '')} ({shortcut})")
             action.triggered.connect(lambda _checked=False, k=key: self.go_to_page(k))
             group.addAction(action)
-            bar.addAction(action)
+            if (key, text, shortcut) in PAGES:
+                bar.addAction(action)
             self.page_actions[key] = action
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -189,7 +192,17 @@ class MainWindow(SessionControl, QMainWindow):
             page = TodayPage(store, clock.now().date(), layout, session, clock=clock)
             page.open_visit.connect(self.open_visit)
             page.new_visit.connect(lambda: self.new_visit(None))
+            from ocrebill_gui.ui.attention import open_from
+
+            open_from(self, page.attention)
             return page
+        if key == "attention":  # issue 13: alerts and doses due without a planned visit
+            from ocrebill_gui.ui.attention import AttentionPage, open_from
+
+            attention = AttentionPage(store, session, clock, layout)
+            open_from(self, attention)
+            attention.plan_visit.connect(self.new_visit)
+            return attention
         if key == "patients":
             from ocrebill_gui.ui.patients.page import PatientsPage
 
@@ -384,7 +397,7 @@ class MainWindow(SessionControl, QMainWindow):
     def _visit_changed(self, _visit_id: int) -> None:
         """A visit was saved (every autosave) or finalized: the page in front is reloaded now,
         the others when they next come to the front."""
-        for key in ("today", "patients", "inventory", "worklist"):
+        for key in ("today", "patients", "inventory", "worklist", "attention"):
             page = self.pages.get(key)
             if page is None:
                 continue

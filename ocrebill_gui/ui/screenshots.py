@@ -186,6 +186,9 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))
         written += _coverage_dialog(app, patients, with_auth, out_dir)
+        window.go_to_page("attention")  # issue 13: alerts, patients due without a visit
+        _settle(app)
+        written.append(_save(window, out_dir / "needs-attention.png"))
 
         sign_in("biller")
         payers = window.show_page("payers")
@@ -198,6 +201,10 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         window.show_page("audit")  # the audit log, newest first: the reads above among them
         _settle(app)
         written.append(_save(window, out_dir / "audit-log.png"))
+
+        window.go_to_page("worklist")  # issue 15: the biller's claims to send, denials
+        _settle(app)
+        written.append(_save(window, out_dir / "claims-worklist.png"))
     finally:
         window.close()
         store.close()

@@ -1,5 +1,6 @@
 """The main window's first page: the visits of a day (today unless another day is picked),
-with status, patient, product, setting, payer and how many findings each claim has."""
+with status, patient, product, setting, payer and how many findings each claim has; below
+them, what needs attention (ui/attention.py: the first alerts, Enter opens one)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,12 @@ class TodayPage(QWidget):
         page.addWidget(self.stack, 1)
         fit_columns(self.view, layout)
         self._update_labels()
+        # issue 13: alerts the front desk acts on, read once the day's visits show
+        from ocrebill_gui.ui.attention import AttentionPanel
+
+        self.attention = AttentionPanel(store, session, clock or SystemClock(), self)
+        page.addWidget(self.attention)
+        self.attention.load_soon()
 
     def show_day(self, day: date) -> None:
         if day != self.model.day:
@@ -109,6 +116,7 @@ class TodayPage(QWidget):
         if 0 <= row < self.model.rowCount():
             self.view.selectRow(row)
         self._update_labels()
+        self.attention.refresh()
 
     def _update_labels(self) -> None:
         self.long_runs.check()
