@@ -7,6 +7,7 @@ member id, the authorization with its remaining units) and the preview follows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from ocrebill_gui.editing import services
 from ocrebill_gui.store import Authorization, Patient, Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.forms import FieldMessage
+from ocrebill_gui.ui.patients.benefits_text import visit_line
 from ocrebill_gui.ui.patients.dialogs import (
     AuthorizationDialog,
     CoverageDialog,
@@ -136,6 +138,11 @@ class PatientSection(QWidget):
         self.authorization_info.setObjectName("authorizationInfo")
         self.authorization_info.setWordWrap(True)
         self.authorization_message = FieldMessage(self)
+        self.benefits_info = QLabel(self)  # the latest benefits verification (issue 13)
+        self.benefits_info.setObjectName("benefitsInfo")
+        self.benefits_info.setWordWrap(True)
+        self.benefits_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.benefits_info.hide()
 
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -151,12 +158,14 @@ class PatientSection(QWidget):
             grid.addWidget(button, row * 2, 2)
             grid.addWidget(message, row * 2 + 1, 1, 1, 2)
         grid.addWidget(self.authorization_info, 6, 1, 1, 2)
+        grid.addWidget(self.benefits_info, 7, 1, 1, 2)
         grid.setColumnStretch(1, 1)
 
         registry.register("patient", self.search, self.patient_message)
         registry.register("payer", self.coverage, self.coverage_message)
         registry.register("prior_authorization", self.authorization,
                           self.authorization_message)
+        registry.register("benefits_verification", self.coverage)  # its finding: the plan
         QWidget.setTabOrder(self.search, self.new_patient)
         QWidget.setTabOrder(self.new_patient, self.coverage)
         QWidget.setTabOrder(self.coverage, self.new_coverage)
@@ -314,6 +323,13 @@ class PatientSection(QWidget):
             self.authorization_info.setText(
                 f"No prior authorization on this visit: this coverage has none valid{drug}"
                 f"{when}")
+
+    def show_benefits(self, block: Mapping[str, Any] | None) -> None:
+        """The latest benefits verification of the visit's coverage and drug, in one line
+        (the document's benefits_verification block, as the store completed it)."""
+        product = (block or {}).get("product")
+        self.benefits_info.setText(visit_line(block, self._drug(product) if product else ""))
+        self.benefits_info.setVisible(bool(block))
 
     @staticmethod
     def _drug(product: str) -> str:
