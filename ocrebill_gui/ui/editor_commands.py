@@ -49,7 +49,7 @@ COMMANDS: tuple[EditorCommand, ...] = (
     EditorCommand("save_pdf", "Save as PD&F...", None, lambda e: e.save_pdf("superbill"),
                   menu="file", needs="visits.print", button="pdf_button"),
     EditorCommand("find_diagnosis", "Find &diagnosis", "Ctrl+D",
-                  lambda e: e.diagnoses.search.setFocus(), menu="edit"),
+                  lambda e: e.find_diagnosis(), menu="edit"),
     EditorCommand("add_administration", "&Add administration", "Ctrl+M",
                   lambda e: e.add_administration(), needs="visits.draft",
                   button="add_button"),

@@ -399,6 +399,13 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             self.scroll.ensureWidgetVisible(card)
             QTimer.singleShot(0, card, lambda: self.scroll.ensureWidgetVisible(card, 0, 0))
 
+    def find_diagnosis(self) -> None:
+        """Ctrl+D: the cursor in the diagnosis search, scrolled into view (as Ctrl+M shows the
+        card it adds), wherever the form was scrolled to."""
+        search = self.diagnoses.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.scroll.ensureWidgetVisible(search)
+
     def _set_tab_order(self) -> None:
         """Tab goes down the form as it reads (patient, visit, diagnoses, what to add, then
         each card: drug, dose, source, vials, the timeline's buttons, the time, its events,

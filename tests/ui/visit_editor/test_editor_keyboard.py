@@ -72,3 +72,27 @@ def test_deleting_a_diagnosis_keeps_the_keyboard_in_the_list(ocrevus_editor, qtb
     qtbot.keyClick(section.list, Qt.Key.Key_Delete)
     assert editor.presenter.diagnoses == []
     assert section.search.hasFocus()  # nothing left to select: type the next one
+
+
+def test_ctrl_d_puts_the_cursor_in_the_diagnosis_search_and_shows_it(ocrevus_editor, qtbot):
+    editor = ocrevus_editor
+    editor.resize(1000, 500)  # short: the diagnoses lie above the fold once scrolled down
+    editor.show()
+    for product in ("methylprednisolone", "diphenhydramine"):
+        editor.add_product.setCurrentIndex(editor.add_product.findData(product))
+        editor.add_administration()
+    card = editor.cards[-1]
+    qtbot.waitUntil(card.dose.hasFocus)
+    bar = editor.scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    search = editor.diagnoses.search
+    viewport = editor.scroll.viewport()
+
+    def shown() -> bool:
+        top = search.mapTo(viewport, search.rect().topLeft()).y()
+        return 0 <= top and top + search.height() <= viewport.height()
+
+    assert not shown()
+    qtbot.keyClick(card.dose, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.waitUntil(shown)
