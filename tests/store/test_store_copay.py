@@ -223,3 +223,29 @@ def test_dates_of_service_long_before_the_enrolment_are_flagged_on_the_visit(sto
                if f.rule == "copay-before-enrolment"]
     assert "241 days before the enrolment (2026-11-01)" in found.message
     assert "copay-before-enrolment" not in rules(st.get_visit(store, BILLER, late).claim)
+
+
+def test_the_estimate_takes_what_the_programme_has_paid_this_year(store):
+    """A commercial patient's share of an Ocrevus visit (store/estimates.py): the programme
+    covers it up to what is left of the year's $20,000 drug cap after its earlier claims."""
+    from test_estimates import commercial_visit, drug, reference
+
+    from ocrebill_gui.store.estimates import estimate_for_visit
+
+    reference(store)
+    patient, visit_id = commercial_visit(store)
+    copay.enrol(store, FRONT, {"patient_id": patient, "card_id": "CARD-1",
+                               "enrolled_on": "2026-02-01"})
+    earlier = visit(store, patient, "2026-03-05")
+    claim = copay.add_programme_claim(store, BILLER, {"visit_id": earlier, "part": "drug",
+                                                      "amount_claimed": "16000.00"})
+    copay.update_programme_claim(store, BILLER, claim.id, {
+        "status": "paid", "sent_on": "2026-04-01", "amount_paid": "15000.00"})
+    result = estimate_for_visit(store, BILLER, visit_id)
+    share = drug(result).patient_share
+    assert share == Decimal("8158.72")
+    cover = result.programme
+    assert cover.eligible and cover.drug_covered == Decimal("5000.00")  # 20,000 - 15,000
+    assert cover.drug_cap_left == Decimal(0)
+    assert "copay-cap-reached" in {f.rule for f in cover.findings}
+    assert result.patient_after_programme == result.totals.patient_share - cover.total
