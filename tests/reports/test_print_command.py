@@ -50,7 +50,8 @@ def database(tmp_path: Path, cli_staff) -> tuple[str, dict[str, int]]:
             document = load_example(example)[0]
             if key == "grace":
                 document["payer"] = "medicare"
-            ids[key] = store.create_draft(db, signed("nurse"), document, patient_id=patient.id).visit_id
+            ids[key] = store.create_draft(db, signed("nurse"), document,
+                                          patient_id=patient.id).visit_id
         store.finalize_visit(db, signed("biller"), ids["grace"], expected_revision=1)
         store.finalize_visit(db, signed("biller"), ids["ana"], expected_revision=1)
     finally:

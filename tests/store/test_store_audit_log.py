@@ -143,7 +143,8 @@ def test_a_read_is_audited_once_per_session_record_and_action(store, two_patient
     assert record_read(store, signed("biller"), "patient", patient.id, "view")  # on record already
     assert record_read(store, signed("biller"), "patient", patient.id, "print")
     assert record_read(store, signed("biller"), "patient", other.id, "view")
-    assert record_read(store, signed("biller"), "patient", patient.id, "view", session_id="next-run")
+    assert record_read(store, signed("biller"), "patient", patient.id, "view",
+                       session_id="next-run")
     reads = st.audit_entries(store, signed(), limit=4)
     assert len(st.audit_entries(store, signed(), limit=10_000)) == before + 4
     assert [(e.action, e.entity_id) for e in reversed(reads)] == [

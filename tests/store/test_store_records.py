@@ -44,7 +44,8 @@ def test_bad_patient_input_names_the_field(store, fields, field, words):
 
 
 def test_mrn_and_ref_are_unique(store):
-    first = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana", "mrn": "M1", "ref": "P-1001"})
+    first = st.add_patient(store, signed("kim"),
+                           {"name": "Rivera, Ana", "mrn": "M1", "ref": "P-1001"})
     with pytest.raises(st.InvalidRecord, match="mrn: 'M1' is already used by Rivera, Ana"):
         st.add_patient(store, signed("kim"), {"name": "Okafor, Grace", "mrn": "m1"})
     with pytest.raises(st.InvalidRecord, match="ref: 'P-1001' is already used"):
@@ -57,7 +58,8 @@ def test_mrn_and_ref_are_unique(store):
 
 def test_patient_update_is_audited_field_by_field(store):
     patient = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana", "phone": "1"})
-    updated = st.update_patient(store, signed("joe"), patient.id, {"phone": "2", "name": "Rivera, Anna"})
+    updated = st.update_patient(store, signed("joe"), patient.id,
+                                {"phone": "2", "name": "Rivera, Anna"})
     assert updated.phone == "2" and updated.changed_by == "joe"
     assert st.search_patients(store, signed(), "anna") == [updated]
     assert st.search_patients(store, signed(), "ana ") == []
@@ -81,9 +83,12 @@ def test_every_write_and_patient_read_takes_a_signed_in_session(store):
 
 
 def test_missing_records_raise_not_found(store):
-    for call in (lambda: st.get_patient(store, signed(), 9), lambda: st.get_coverage(store, signed(), 9),
-                 lambda: st.get_authorization(store, signed(), 9), lambda: st.get_vial_lot(store, signed(), 9),
-                 lambda: st.get_visit(store, signed(), 9), lambda: st.visit_document(store, signed(), 9)):
+    for call in (lambda: st.get_patient(store, signed(), 9),
+                 lambda: st.get_coverage(store, signed(), 9),
+                 lambda: st.get_authorization(store, signed(), 9),
+                 lambda: st.get_vial_lot(store, signed(), 9),
+                 lambda: st.get_visit(store, signed(), 9),
+                 lambda: st.visit_document(store, signed(), 9)):
         with pytest.raises(st.NotFound, match="There is no"):
             call()
 
@@ -102,7 +107,8 @@ def test_coverage_needs_a_known_payer_and_patient(store):
                                              "member_id": "1eg4te5mk73",
                                              "effective_to": "2026-06-30",
                                              "effective_from": "2020-01-01"})
-    secondary = st.add_coverage(store, signed("kim"), {"patient_id": patient.id, "payer": "medicaid",
+    secondary = st.add_coverage(store, signed("kim"), {"patient_id": patient.id,
+                                                       "payer": "medicaid",
                                                "priority": 2,
                                                "member_id": "M-1", "effective_from": "2020-01-01"})
     assert primary.member_id == "1eg4te5mk73"  # as typed (searched without case)
@@ -140,8 +146,9 @@ def test_user_payer_profiles_sit_beside_the_shipped_ones(store):
 
 def test_true_is_not_a_number_of_units(store):
     patient = st.add_patient(store, signed("desk"), {"name": "Rivera, Ana"})
-    coverage = st.add_coverage(store, signed("desk"), {"patient_id": patient.id, "payer": "medicare",
-                                                       "member_id": "M-1", "effective_from": "2020-01-01"})
+    coverage = st.add_coverage(store, signed("desk"), {
+        "patient_id": patient.id, "payer": "medicare", "member_id": "M-1",
+        "effective_from": "2020-01-01"})
     with pytest.raises(st.InvalidRecord, match="approved_units: must be a number"):
         st.add_authorization(store, signed("desk"), {
             "coverage_id": coverage.id, "number": "PA-1", "product": "ocrevus",

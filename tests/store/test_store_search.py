@@ -19,8 +19,9 @@ def people(store):
     made = {}
     for n, name in enumerate(names, start=1):
         made[name] = st.add_patient(store, signed("kim"), {"name": name, "mrn": f"MRN-{n:03d}"})
-    st.add_coverage(store, signed("kim"), {"patient_id": made["Rivera, Ana"].id, "payer": "medicare",
-                                   "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
+    st.add_coverage(store, signed("kim"), {"patient_id": made["Rivera, Ana"].id,
+                                           "payer": "medicare", "member_id": "1EG4TE5MK73",
+                                           "effective_from": "2020-01-01"})
     return made
 
 
@@ -63,7 +64,8 @@ def test_search_results_are_sorted_by_name_and_paged(store, people):
     assert names(everyone) == sorted(names(everyone), key=st.fold)
     pages = [st.search_patients(store, signed(), "mrn-0", limit=3, offset=o) for o in (0, 3, 6)]
     assert [p for page in pages for p in page] == everyone
-    assert st.list_patients(store, signed(), limit=2, offset=1) == st.list_patients(store, signed())[1:3]
+    assert st.list_patients(store, signed(), limit=2, offset=1) == \
+        st.list_patients(store, signed())[1:3]
 
 
 def test_fold_strips_accents_and_case():
@@ -81,14 +83,15 @@ def test_day_lists_date_ranges_and_patient_filters(store, setup):
     day = st.visits_on(store, signed(), date(2026, 3, 4))
     assert [v.id for v in day] == [ids[1], ids[2], rivera]
     assert day[0].patient_name == "Müller, Ada" and day[0].summary == "Ocrevus 600 mg"
-    assert [v.id for v in st.visits_on(store, signed(), date(2026, 3, 4), limit=1, offset=1)] == [ids[2]]
+    page = st.visits_on(store, signed(), date(2026, 3, 4), limit=1, offset=1)
+    assert [v.id for v in page] == [ids[2]]
     ranged = st.find_visits(store, signed(), date_from=date(2026, 3, 3), date_to=date(2026, 3, 31))
     assert {v.id for v in ranged} == {ids[1], ids[2], ids[3], rivera}
     assert [v.date_of_service for v in ranged] == sorted(
         [v.date_of_service for v in ranged], reverse=True)
     assert {v.id for v in st.find_visits(store, signed(), text="mül")} == set(ids)
-    assert {v.id for v in st.find_visits(store, signed(), text="riv", date_from=date(2026, 3, 4))} == {
-        rivera}
+    found = st.find_visits(store, signed(), text="riv", date_from=date(2026, 3, 4))
+    assert {v.id for v in found} == {rivera}
     assert st.find_visits(store, signed(), text="nobody") == []
     assert st.count_visits(store, signed(), patient_id=patient.id) == 4
     assert st.count_visits(store, signed(), text="riv") == 1
@@ -103,7 +106,8 @@ def test_letters_only_identifiers_are_found_unless_they_prefix_hundreds(store):
     demo = st.add_patient(store, signed("kim"), {"name": "Demolder, Ann", "mrn": "Z1"})
     # "demo" prefixes 200 MRNs: taken as a name, so only the name matches.
     assert st.search_patients(store, signed(), "demo") == [demo]
-    assert len(st.search_patients(store, signed(), "DEMO-0", limit=500)) == 200  # a digit: identifiers
+    # a digit: identifiers
+    assert len(st.search_patients(store, signed(), "DEMO-0", limit=500)) == 200
 
 
 def test_a_visit_list_row_says_when_an_infusion_has_no_stop(store) -> None:
@@ -119,7 +123,8 @@ def test_a_visit_list_row_says_when_an_infusion_has_no_stop(store) -> None:
     assert (row.summary, row.running_since, row.running) == (
         "Ocrevus 600 mg", "2026-03-10T09:05", True)
     admin["events"].append({"at": "2026-03-10T12:35", "kind": "stop"})
-    st.save_draft(store, signed("kim"), doc, visit_id=saved.visit_id, expected_revision=saved.revision)
+    st.save_draft(store, signed("kim"), doc, visit_id=saved.visit_id,
+                  expected_revision=saved.revision)
     [row] = st.find_visits(store, signed(), text="riv")
     assert (row.summary, row.running_since, row.running) == ("Ocrevus 600 mg", None, False)
 

@@ -31,9 +31,11 @@ def test_draft_needs_a_date_and_a_patient(store, setup):
     with pytest.raises(st.InvalidRecord, match="date_of_service: must be a date"):
         st.create_draft(store, signed("nurse"), {"date_of_service": "04/03/2026"}, patient_id=1)
     with pytest.raises(st.InvalidRecord, match="patient_id"):
-        st.create_draft(store, signed("nurse"), visit_doc(), patient_id=None)  # type: ignore[arg-type]
+        st.create_draft(store, signed("nurse"), visit_doc(),
+                        patient_id=None)  # type: ignore[arg-type]
     with pytest.raises(st.InvalidRecord, match="document: must be a JSON object"):
-        st.create_draft(store, signed("nurse"), ["not", "a", "document"], patient_id=1)  # type: ignore
+        st.create_draft(store, signed("nurse"), ["not", "a", "document"],  # type: ignore
+                        patient_id=1)
     other = st.add_patient(store, signed("kim"), {"name": "Rivera, Ana"})
     with pytest.raises(st.InvalidRecord, match="belongs to another patient"):
         st.create_draft(store, signed("nurse"), visit_doc(), patient_id=other.id,
@@ -48,7 +50,8 @@ def test_saving_again_bumps_the_revision_only_when_something_changed(store, setu
     same = st.save_draft(store, signed("nurse"), doc, visit_id=first.visit_id, expected_revision=1)
     assert (same.revision, same.saved) == (1, False)
     doc["administrations"][0]["events"][1]["at"] = "2026-03-04T12:45"
-    changed = st.save_draft(store, signed("nurse"), doc, visit_id=first.visit_id, expected_revision=1)
+    changed = st.save_draft(store, signed("nurse"), doc, visit_id=first.visit_id,
+                            expected_revision=1)
     assert (changed.revision, changed.saved) == (2, True)
     entry = st.audit_entries(store, signed(), "visit", first.visit_id)[0]
     assert [(c.field, c.before, c.after) for c in entry.changes] == [
@@ -79,7 +82,8 @@ def test_draft_claim_is_the_callers_or_computed(store, setup):
 
 def test_engine_document_uses_store_data_and_remaining_units(store, setup):
     patient, coverage, auth, _ = setup
-    saved = st.create_draft(store, signed("nurse"), visit_doc(payer="medicare"), patient_id=patient.id)
+    saved = st.create_draft(store, signed("nurse"), visit_doc(payer="medicare"),
+                            patient_id=patient.id)
     doc = st.visit_engine_document(store, signed(), saved.visit_id)
     assert doc["patient"] == {"id": patient.ref, "name": "Müller, Ada",
                               "birth_date": "1980-02-03", "member_id": "uhc123"}  # as typed
@@ -120,7 +124,8 @@ def test_the_pa_check_counts_units_used_by_earlier_visits(store, setup):
         saved = st.create_draft(store, signed("nurse"), visit_doc(day=day), patient_id=patient.id)
         st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=saved.revision)
     assert st.get_authorization(store, signed(), auth.id).remaining_units == 0
-    third = st.create_draft(store, signed("nurse"), visit_doc(day="2026-11-02"), patient_id=patient.id)
+    third = st.create_draft(store, signed("nurse"), visit_doc(day="2026-11-02"),
+                             patient_id=patient.id)
     doc = st.visit_engine_document(store, signed(), third.visit_id)
     assert doc["prior_authorization"]["approved_units"] == 0
     claim = st.compute_in_store(store, doc)
@@ -139,7 +144,8 @@ def test_the_pa_check_counts_units_used_by_earlier_visits(store, setup):
 
 def test_a_finalized_visit_keeps_the_units_it_was_computed_with(store, setup):
     patient, _, auth, _ = setup
-    first = st.create_draft(store, signed("nurse"), visit_doc(day="2026-02-02"), patient_id=patient.id)
+    first = st.create_draft(store, signed("nurse"), visit_doc(day="2026-02-02"),
+                             patient_id=patient.id)
     st.finalize_visit(store, signed("biller"), first.visit_id, expected_revision=first.revision)
     # Its own use is added back when it is looked at again: still 1200 approved for it.
     doc = st.visit_engine_document(store, signed(), first.visit_id)
@@ -163,13 +169,14 @@ def test_amend_needs_a_reason_and_moves_stock_and_units(store, setup):
                                              "lot": "K777", "expires": "2027-01-31",
                                              "received": "2026-02-01", "received_vials": 3})
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id)
-    finalized = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=1).visit
+    finalized = st.finalize_visit(store, signed("biller"), saved.visit_id,
+                                  expected_revision=1).visit
     new = visit_doc(dose=300, lot="K777")
     with pytest.raises(st.InvalidRecord, match="reason"):
         st.amend_visit(store, signed("biller"), saved.visit_id, new, "  ",
                        expected_revision=finalized.revision)
-    outcome = st.amend_visit(store, signed("biller"), saved.visit_id, new, "dose was 300 mg, lot K777",
-                             expected_revision=finalized.revision)
+    outcome = st.amend_visit(store, signed("biller"), saved.visit_id, new,
+                             "dose was 300 mg, lot K777", expected_revision=finalized.revision)
     assert outcome.vials_taken == {"50242015001 K777": 1} and outcome.units_used == 300
     assert st.get_vial_lot(store, signed(), lot.id).on_hand == 10  # given back
     assert st.get_vial_lot(store, signed(), extra.id).on_hand == 2
@@ -202,9 +209,11 @@ def test_a_rejected_amendment_changes_nothing(store, setup):
 def test_reopen_gives_everything_back(store, setup):
     patient, _, auth, lot = setup
     saved = st.create_draft(store, signed("nurse"), visit_doc(), patient_id=patient.id)
-    finalized = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=1).visit
+    finalized = st.finalize_visit(store, signed("biller"), saved.visit_id,
+                                  expected_revision=1).visit
     with pytest.raises(st.InvalidRecord, match="reason"):
-        st.reopen_visit(store, signed("biller"), saved.visit_id, "", expected_revision=finalized.revision)
+        st.reopen_visit(store, signed("biller"), saved.visit_id, "",
+                        expected_revision=finalized.revision)
     visit = st.reopen_visit(store, signed("biller"), saved.visit_id, "wrong patient",
                             expected_revision=finalized.revision)
     assert visit.status == "draft" and visit.finalized_at is None
@@ -215,7 +224,8 @@ def test_reopen_gives_everything_back(store, setup):
     # A reopened draft is edited and finalized again like any draft.
     edited = st.save_draft(store, signed("nurse"), visit_doc(dose=300), visit_id=saved.visit_id,
                            expected_revision=visit.revision)
-    again = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=edited.revision)
+    again = st.finalize_visit(store, signed("biller"), saved.visit_id,
+                              expected_revision=edited.revision)
     assert again.units_used == 300 and st.get_vial_lot(store, signed(), lot.id).on_hand == 9
     with pytest.raises(st.StoreError, match="cannot be deleted"):
         st.discard_draft(store, signed("nurse"), saved.visit_id,
@@ -225,7 +235,8 @@ def test_reopen_gives_everything_back(store, setup):
 def test_vials_not_in_the_inventory_are_noted_not_invented(store, setup):
     patient = setup[0]
     saved = st.create_draft(store, signed("nurse"), visit_doc(lot="NOPE1"), patient_id=patient.id)
-    outcome = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=saved.revision)
+    outcome = st.finalize_visit(store, signed("biller"), saved.visit_id,
+                                expected_revision=saved.revision)
     assert outcome.vials_taken == {}
     assert outcome.notes == ["lot NOPE1 (NDC 50242015001) is not in the inventory: nothing taken"]
     short = st.add_vial_lot(store, signed("nurse"), {"product": "ocrevus", "ndc": "50242-0150-01",
@@ -301,7 +312,8 @@ def test_a_second_finalized_visit_the_same_day_needs_a_reason(store, setup):
     st.finalize_visit(store, signed("biller"), first.visit_id, expected_revision=first.revision)
     second = st.create_draft(store, signed("nurse"), visit_doc(dose=300), patient_id=patient.id)
     with pytest.raises(st.VisitHasErrors, match="bill the day twice") as refused:
-        st.finalize_visit(store, signed("biller"), second.visit_id, expected_revision=second.revision)
+        st.finalize_visit(store, signed("biller"), second.visit_id,
+                          expected_revision=second.revision)
     assert refused.value.findings == []
     assert st.get_visit(store, signed(), second.visit_id).status == "draft"
     other_day = st.create_draft(store, signed("nurse"), visit_doc(day="2026-03-18", dose=300),
@@ -316,7 +328,8 @@ def test_a_second_finalized_visit_the_same_day_needs_a_reason(store, setup):
 def test_an_authorization_is_charged_the_units_billed_waste_included(store, setup):
     patient, _coverage, auth, _lot = setup
     saved = st.create_draft(store, signed("nurse"), visit_doc(dose=500), patient_id=patient.id)
-    outcome = st.finalize_visit(store, signed("biller"), saved.visit_id, expected_revision=saved.revision)
+    outcome = st.finalize_visit(store, signed("biller"), saved.visit_id,
+                                expected_revision=saved.revision)
     billed = outcome.visit.claim.summed_lines()
     assert billed == {**billed, ("J2350", ()): 500, ("J2350", ("JW",)): 100}
     assert outcome.units_used == 600  # as the engine's pa-units check counts them

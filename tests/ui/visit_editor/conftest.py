@@ -40,7 +40,8 @@ def make_editor(qtbot, store, clock) -> Callable:
 @pytest.fixture
 def patient(store):
     """A registered patient with traditional Medicare (no authorization needed)."""
-    person = api.add_patient(store, signed("desk"), {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
+    person = api.add_patient(store, signed("desk"),
+                             {"name": "Rivera, Ana", "birth_date": "1979-05-12"})
     api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "medicare",
                                      "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
     api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",

@@ -46,8 +46,9 @@ def test_clicking_a_missing_authorization_focuses_it(qtbot, make_editor, store, 
     """An expired authorization cannot be the visit's (issue 13): it is listed greyed out,
     the visit has none, and the finding about it leads to the authorization box."""
     person = api.add_patient(store, signed("desk"), {"name": "Okafor, Grace"})
-    coverage = api.add_coverage(store, signed("desk"), {"patient_id": person.id, "payer": "aetna",
-                                                        "member_id": "M-1", "effective_from": "2020-01-01"})
+    coverage = api.add_coverage(store, signed("desk"), {
+        "patient_id": person.id, "payer": "aetna", "member_id": "M-1",
+        "effective_from": "2020-01-01"})
     api.add_authorization(store, signed("desk"), {"coverage_id": coverage.id, "number": "PA-1",
                                           "product": "ocrevus", "approved_units": 1200,
                                           "valid_from": "2025-01-01", "valid_to": "2025-12-31"})

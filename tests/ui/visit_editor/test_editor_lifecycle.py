@@ -31,8 +31,8 @@ def test_the_draft_saves_itself_after_a_pause_and_on_close(qtbot, ocrevus_editor
     editor.press_timeline("pause")
     with qtbot.waitSignal(editor.closed):
         editor.close()
-    kinds = [e["kind"] for e in api.get_visit(store, signed(), visit_id).document["administrations"][0][
-        "events"]]
+    stored = api.get_visit(store, signed(), visit_id).document
+    kinds = [e["kind"] for e in stored["administrations"][0]["events"]]
     assert kinds == ["start", "pause"]
     assert "draft saved" in editor.state_label.text()
 
@@ -233,7 +233,8 @@ def test_setting_the_authorization_back_to_automatic_unlinks_it(qtbot, make_edit
     editor.presenter.set_diagnoses(["G35.A"])
     combo = editor.patient.authorization
     combo.setCurrentIndex(combo.findData(auth.id))
-    assert editor.save_now() and api.get_visit(store, signed(), editor.visit_id).authorization_id == auth.id
+    assert editor.save_now()
+    assert api.get_visit(store, signed(), editor.visit_id).authorization_id == auth.id
     editor.presenter.set("setting", "hospital_outpatient")  # something to save
     combo.setCurrentIndex(combo.findData(-1))  # "Automatic"
     assert editor.save_now()
