@@ -205,6 +205,10 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         window.go_to_page("worklist")  # issue 15: the biller's claims to send, denials
         _settle(app)
         written.append(_save(window, out_dir / "claims-worklist.png"))
+
+        window.go_to_page("worklist")  # issue 15: the biller's claims to send, denials
+        _settle(app)
+        written.append(_save(window, out_dir / "claims-worklist.png"))
     finally:
         window.close()
         store.close()

@@ -97,10 +97,10 @@ class WorklistModel(PagedTableModel[WorklistRow]):
             Column("Paid", self._paid_text, tooltip=self._paid_tip,
                    attention=lambda r: "warning" if self.underpaid(r) else None,
                    align_right=True),
+            Column("Visit", lambda r: str(r.visit_id), sort_key="visit_id", align_right=True),
             Column("Findings", findings,
                    attention=lambda r: "error" if r.errors else "warning" if r.warnings
                    else None, sort_key="errors"),
-            Column("Visit", lambda r: str(r.visit_id), sort_key="visit_id", align_right=True),
         ], self._page, parent=parent)
 
     def set_filters(self, filters: Filters) -> None:

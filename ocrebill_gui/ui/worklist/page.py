@@ -46,6 +46,7 @@ def _date_bound(caption: str, name: str) -> tuple[QLabel, QDateEdit]:
     field.setDate(NO_DATE)
     label = QLabel(caption)
     label.setBuddy(field)
+    label.setMinimumWidth(label.sizeHint().width() + 2)  # "To" lost its "o" to the field
     return label, field
 
 
@@ -110,20 +111,21 @@ class WorklistPage(QWidget):
                                           "The payer denied the chosen claim")
         self.open_button = self._button("&Open visit", "openVisit", self.open_chosen,
                                         "The chosen row's visit in the editor (Enter)")
-        filters = QHBoxLayout()
-        filters.addWidget(heading("Claims worklist"))
-        filters.addStretch(1)
-        for widget in (show_label, self.show_filter, payer_label, self.payer_filter,
-                       from_label, self.date_from, to_label, self.date_to):
-            filters.addWidget(widget)
         actions = QHBoxLayout()
-        actions.addWidget(self.summary, 1)
+        actions.addWidget(heading("Claims worklist"))
+        actions.addStretch(1)
         for button in (self.open_button, self.print_button, self.export_button,
                        self.submitted_button, self.payment_button, self.denial_button):
             actions.addWidget(button)
+        filters = QHBoxLayout()
+        for widget in (show_label, self.show_filter, payer_label, self.payer_filter,
+                       from_label, self.date_from, to_label, self.date_to):
+            filters.addWidget(widget)
+        filters.addSpacing(12)
+        filters.addWidget(self.summary, 1)
         page = QVBoxLayout(self)
-        page.addLayout(filters)
         page.addLayout(actions)
+        page.addLayout(filters)
         page.addWidget(self.view, 1)
         fit_columns(self.view, layout)
         self._update_labels()
