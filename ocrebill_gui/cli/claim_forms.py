@@ -4,11 +4,14 @@ CMS-1500 or the UB-04 (a biller: claims leave the building). The parties come fr
 coverage names the subscriber, member id and payer id; the line charges are the ones frozen
 when the visit was finalized (store/billed_charges.py). A visit lacking what a claim needs is
 refused naming the visit and the field (exit 1); the offsets are --top/--left, else the
-practice's form_offsets, else the form's defaults."""
+practice's form_offsets, else the form's defaults. Printing marks the visit's claim printed
+(store/claims.py record_printed); a claim sent already is printed as a copy, unchanged; a
+replacement prints with box 22 (code 7 and the original's payer claim number)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -40,7 +43,14 @@ def print_claim_form(args: argparse.Namespace, store: Store, session: Session,
     out = Path(args.output)
     if out.is_dir():
         out = out / f"{args.document}-visit-{visit_id}.pdf"
-    return write_pdf(pdf, out, force=args.force)
+    written = write_pdf(pdf, out, force=args.force)
+    from ocrebill_gui.store.claims import record_printed
+
+    note = ("the database is read-only: the claim is not marked printed" if store.read_only
+            else record_printed(store, session, visit_id, args.document))
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return written
 
 
 def claim_submission(store: Store, session: Session, visit_id: int, *,
@@ -80,8 +90,14 @@ def claim_submission(store: Store, session: Session, visit_id: int, *,
 
     charges = charges_for(store, session, visit_id, claim, setting=document.setting,
                           day=document.date_of_service, practice=practice)
+    from ocrebill_gui.store.claims import current_claim
+
+    record = current_claim(store, session, visit_id)  # a replacement: frequency 7, box 22
     submission = submission_from(claim, document, parties, practice, visit_id=visit_id,
-                                 catalog=catalog, charges=charges)
+                                 catalog=catalog, charges=charges,
+                                 frequency="7" if record and record.frequency == "7" else "1",
+                                 original_claim_number=(record.original_claim_number or "")
+                                 if record else "")
     problems = submission_problems(submission, electronic=False)
     if problems:
         raise ClaimNotReady(visit_id, [(p.field, p.message) for p in problems])

@@ -243,6 +243,21 @@ def ensure_claim(store: Store, actor: str, visit_id: int) -> ClaimRecord:
         return current
 
 
+@writes("visits.export")
+def record_printed(store: Store, actor: str, visit_id: int, form: str) -> str | None:
+    """A finalized visit's claim form was printed: its claim (made if the visit has none
+    yet) marked printed on `form`. A claim sent already is not changed: what was printed is a
+    copy; the note says so (None when the claim was marked)."""
+    actor = check_actor(actor)
+    with writing(store):
+        current = ensure_claim.inside(store, actor, visit_id)
+        if not current.to_send:
+            return (f"claim {current.id} is {current.status}: this is a copy; its status is "
+                    "unchanged (amend the visit to send a replacement)")
+        mark_printed.inside(store, actor, [current.id], form)
+    return None
+
+
 def _ids(claim_ids: Iterable[int]) -> list[int]:
     if isinstance(claim_ids, (int, str)):
         claim_ids = [claim_ids]
@@ -397,4 +412,4 @@ def get_for_decision(store: Store, claim_id: int) -> ClaimRecord:
 
 __all__ = ["ClaimRecord", "ClaimRefused", "WorklistRow", "claim", "claims_of",
            "current_claim", "ensure_claim", "mark_exported", "mark_printed", "mark_submitted",
-           "set_payer_claim_number", "worklist", "worklist_count"]
+           "record_printed", "set_payer_claim_number", "worklist", "worklist_count"]
