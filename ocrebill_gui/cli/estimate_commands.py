@@ -133,6 +133,13 @@ def _money(amount: Decimal | None) -> str:
     return "-" if amount is None else f"{amount:,.2f}"
 
 
+def _total(result: Estimate, name: str) -> str:
+    """A total; '-' when no line has that amount (unknown, not 0.00)."""
+    if all(getattr(line, name) is None for line in result.lines):
+        return "-"
+    return _money(getattr(result.totals, name))
+
+
 def estimate_text(result: Estimate, visit_id: int | None) -> str:
     """The estimate as a table per line, the total, each line's sources and the notes."""
     from ocrebill_gui.cli.tables import text_table
@@ -150,11 +157,10 @@ def estimate_text(result: Estimate, visit_id: int | None) -> str:
                      _money(line.charge), _money(line.allowed), _money(line.payer_pays),
                      _money(line.patient_share))
                     + ((_money(line.sequestration),) if medicare else ()))
-    totals = result.totals
     label = "Total*" if result.partial else "Total"
-    rows.append(("", label, "", "", _money(totals.charge), _money(totals.allowed),
-                 _money(totals.payer_pays), _money(totals.patient_share))
-                + ((_money(totals.sequestration),) if medicare else ()))
+    rows.append(("", label, "", "", *(_total(result, name) for name in (
+        "charge", "allowed", "payer_pays", "patient_share",
+        *(("sequestration",) if medicare else ())))))
     table = text_table(rows, right=(0, 3, 4, 5, 6, 7, 8))
     out += [*table[:-1], table[1], table[-1]]  # the total under a rule
     if result.partial:

@@ -57,12 +57,22 @@ def sources_text(line: EstimateLine) -> str:
     return "\n".join(parts)
 
 
+def total_of(result: Estimate, name: str) -> Decimal | None:
+    """A total of the estimate, None when no line has that amount (unknown, not $0.00)."""
+    if all(getattr(line, name) is None for line in result.lines):
+        return None
+    return getattr(result.totals, name)
+
+
 def totals_text(result: Estimate) -> str:
-    totals = result.totals
-    text = (f"Total{' (partial)' if result.partial else ''}: allowed {money(totals.allowed)}, "
-            f"payer {money(totals.payer_pays)}, patient {money(totals.patient_share)}")
+    def shown(name: str) -> str:
+        amount = total_of(result, name)
+        return "unknown" if amount is None else money(amount)
+
+    text = (f"Total{' (partial)' if result.partial else ''}: allowed {shown('allowed')}, "
+            f"payer {shown('payer_pays')}, patient {shown('patient_share')}")
     if result.method == "medicare_part_b":
-        text += f" (sequestration {money(totals.sequestration)})"
+        text += f" (sequestration {shown('sequestration')})"
     return text
 
 

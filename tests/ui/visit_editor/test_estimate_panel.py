@@ -98,7 +98,8 @@ def test_without_an_asp_file_the_total_is_partial(ocrevus_editor, clock):
     ocrevus_editor.press_timeline("start")
     panel = ocrevus_editor.estimate
     assert panel.result is not None and panel.result.partial
-    assert panel.totals.text().startswith("Total (partial)")
+    assert panel.totals.text() == ("Total (partial): allowed unknown, payer unknown, "
+                                   "patient unknown (sequestration unknown)")  # not $0.00
     assert panel.model.data(panel.model.index(0, 2)) == "no price"
 
 
