@@ -206,8 +206,27 @@ def _series_only(schedule: DoseSchedule, mg: float) -> bool:
     return any(abs(s.mg - mg) < 0.5 for s in schedule.initial)
 
 
+# The last course() read: (store session, today, overdue days, last audit entry) -> its rows.
+# Every change to a visit writes an audit entry in the same transaction (audit.py), so the
+# audit log's last id says whether anything changed since (here or on another workstation).
+_LAST: dict[tuple[str, date, int, int | None], list[tuple[int, NextDose, date]]] = {}
+
+
 def course(store: Store, today: date, overdue_days: int = OVERDUE_DAYS
            ) -> list[tuple[int, NextDose, date]]:
+    """course_read(), again from memory while the audit log says nothing changed (Today's
+    panel and Needs attention read it one after the other)."""
+    token = store.conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    key = (store.session_id, today, overdue_days, token)
+    if key not in _LAST:
+        rows = course_read(store, today, overdue_days)
+        _LAST.clear()  # one reading kept: the store in use
+        _LAST[key] = rows
+    return list(_LAST[key])
+
+
+def course_read(store: Store, today: date, overdue_days: int = OVERDUE_DAYS
+                ) -> list[tuple[int, NextDose, date]]:
     """(patient id, next dose, last dose) of each product each recently dosed patient is on,
     due from `today - overdue_days` on, read from the finalized visits' summaries over the
     window that decides those dates (through the date index, no document parsed).

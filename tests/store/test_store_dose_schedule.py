@@ -124,11 +124,15 @@ def test_patients_due_without_a_planned_visit(store, course):
     stale = st.create_draft(store, STAFF, visit_doc(day="2026-06-01", dose=600),
                             patient_id=patient.id)  # a draft in the past plans nothing
     assert stale.saved and len(doses_due(store, STAFF, today)) == 1
-    st.create_draft(store, STAFF, visit_doc(day="2026-07-01", dose=600), patient_id=patient.id)
+    planned = st.create_draft(store, STAFF, visit_doc(day="2026-07-01", dose=600),
+                              patient_id=patient.id)
     assert doses_due(store, STAFF, today) == []
-    assert len(doses_due(store, STAFF, date(2026, 7, 2))) == 1  # that day is past
     assert len(doses_due(store, STAFF, date(2026, 10, 3), within_days=0)) == 1  # 90 days late
     assert doses_due(store, STAFF, date(2026, 10, 4), within_days=0) == []  # off the course
+    assert len(doses_due(store, STAFF, date(2026, 7, 2))) == 1  # that day is past
+    st.finalize_visit(store, STAFF, planned.visit_id, expected_revision=planned.revision,
+                      allow_errors=True)  # given: the next one is due in January
+    assert doses_due(store, STAFF, date(2026, 7, 2)) == []  # not the reading from before
 
 
 def test_a_bad_horizon_is_named_and_the_list_needs_patient_access(store, course):
