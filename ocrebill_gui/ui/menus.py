@@ -79,7 +79,7 @@ class WindowMenus:
 
     def _build_file(self) -> None:
         window, menu = self.window, self.file
-        first = menu.actions()[0] if menu.actions() else None
+        first = menu.actions()[0]  # session_control made the File menu's own entries
         menu.insertAction(first, window.new_visit_action)
         menu.insertSeparator(first)
         before = len(menu.actions())

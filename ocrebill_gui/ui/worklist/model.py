@@ -12,7 +12,7 @@ from typing import Any
 from ocrebill_gui.store import Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.claim_worklist import WorklistRow
-from ocrebill_gui.ui.models.paged import Column, PagedTableModel
+from ocrebill_gui.ui.models.paged import PAGE_SIZE, Column, PagedTableModel
 from ocrebill_gui.ui.models.visits import SETTINGS
 from ocrebill_gui.ui.worklist.claim_forms import FORMS
 
@@ -73,7 +73,8 @@ class WorklistModel(PagedTableModel[WorklistRow]):
     paid and the estimate's expected payer amount (None: not known), for the Paid column."""
 
     def __init__(self, store: Store, session: Session, payer_names: dict[str, str],
-                 parent: Any = None, *, expected: Any = None) -> None:
+                 parent: Any = None, *, expected: Any = None,
+                 page_size: int = PAGE_SIZE) -> None:
         self._store, self._session = store, session
         self.filters = Filters()
         self._paid: dict[int, tuple[Decimal | None, Decimal | None]] = {}
@@ -101,7 +102,7 @@ class WorklistModel(PagedTableModel[WorklistRow]):
             Column("Findings", findings,
                    attention=lambda r: "error" if r.errors else "warning" if r.warnings
                    else None, sort_key="errors"),
-        ], self._page, parent=parent)
+        ], self._page, parent=parent, page_size=page_size)
 
     def set_filters(self, filters: Filters) -> None:
         if filters != self.filters:
@@ -115,11 +116,6 @@ class WorklistModel(PagedTableModel[WorklistRow]):
     def reload(self) -> None:
         self._paid = {}
         super().reload()
-
-    def count(self) -> int:
-        from ocrebill_gui.store.claims import worklist_count
-
-        return worklist_count(self._store, self._session, **self.filters.arguments())
 
     def _page(self, limit: int, offset: int) -> list[WorklistRow]:
         from ocrebill_gui.store.claims import worklist

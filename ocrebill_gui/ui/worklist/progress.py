@@ -107,9 +107,6 @@ class StepProgress:
     which ends the call before it wrote anything."""
 
     def __init__(self, parent: QWidget, title: str, total: int) -> None:
-        from ocrebill_gui.ui.qt import QApplication
-
-        self._app = QApplication.instance()
         self.dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
         self.dialog.setObjectName("batchProgress")
         self.dialog.setWindowTitle(title)
@@ -127,7 +124,9 @@ class StepProgress:
         now = time.perf_counter()
         if now - self._last >= SLICE_MS / 1000:  # a turn of the event loop every slice
             self._last = now
-            self._app.processEvents()
+            from ocrebill_gui.ui.qt import QApplication
+
+            QApplication.processEvents()
             if self.dialog.wasCanceled():
                 raise Cancelled
 
