@@ -32,7 +32,7 @@ class WindowMenus:
         self.edit = bar.addMenu("&Edit")
         self.view = bar.addMenu("&View")
         self.visit = bar.addMenu("V&isit")
-        self.settings = bar.addMenu("&Settings")
+        self.settings = bar.addMenu("Settin&gs")
         self.help = bar.addMenu("&Help")
         self.proxies: dict[str, tuple[QAction, EditorCommand]] = {}
         self.own: list[QAction] = []  # what these menus made (the rest is the window's)

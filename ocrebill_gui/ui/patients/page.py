@@ -115,6 +115,11 @@ class PatientsPage(QWidget):
         self.benefits_button.setObjectName("benefitsCoverage")
         self.benefits_button.setToolTip("The benefits verifications of the coverage chosen above")
         self.benefits_button.clicked.connect(self.show_benefits)
+        self.copay_button = QPushButton("Co-pay p&rogramme...")  # issue 16
+        self.copay_button.setObjectName("copayProgramme")
+        self.copay_button.setToolTip("The manufacturer's co-pay programme: enrolment, this "
+                                     "year's usage, claims and their EOB deadlines")
+        self.copay_button.clicked.connect(self.show_copay_programme)
         self.auth_view = record_table(self.authorizations, name="authorizationTable")
         self.add_auth_button = QPushButton("Add prior &authorization...")
         self.add_auth_button.clicked.connect(self.add_authorization)
@@ -135,7 +140,7 @@ class PatientsPage(QWidget):
         gate(self.new_visit_button, session, "visits.draft")
         self.coverage_box = self._group("Coverage", self.coverage_view,
                                         [*self.coverage_buttons, self.benefits_button,
-                                         self.add_coverage_button])
+                                         self.copay_button, self.add_coverage_button])
         self.auth_box = self._group("Prior authorizations", self.auth_view,
                                     [self.auth_hint, *self.auth_buttons,
                                      self.add_auth_button])
@@ -251,6 +256,7 @@ class PatientsPage(QWidget):
             fit_height(view)
         has_coverage = self.coverages.rowCount() > 0
         gate(self.add_auth_button, self._session, "coverage.write", when=has_coverage)
+        gate(self.copay_button, self._session, "patients.read", when=patient is not None)
         self.auth_hint.setVisible(not has_coverage)
         self._enable_record_buttons()
 
@@ -376,6 +382,16 @@ class PatientsPage(QWidget):
         BenefitsListDialog.show_for(self, self._store, self._session, coverage.id,
                                     text.strip(), authorization_products(self._catalog),
                                     self._clock.now().date())
+
+    def show_copay_programme(self) -> None:
+        """The patient's co-pay programme (enrolled and claimed there: front desk, biller)."""
+        from ocrebill_gui.ui.patients.copay_dialog import CopayProgrammeDialog
+
+        patient = self.current_patient
+        if patient is None or not self.copay_button.isEnabled():
+            return
+        CopayProgrammeDialog(self._store, self._session, patient, self._clock.now().date(),
+                             self).exec()
 
     def _coverage_choices(self) -> list[tuple[str, int]]:
         return [(f"{self._payer_names.get(c.payer, c.payer)}  {c.member_id}".strip(), c.id)

@@ -48,7 +48,7 @@ class PayerProfileForm(QWidget):
         self.payer_id = self.grid.add("id", "Id", QLineEdit())
         self.payer_id.setReadOnly(True)
         self.name = self.grid.add("name", "&Name", QLineEdit())
-        self.program = self.grid.add("program", "Pro&gram", _combo(PROGRAMS))
+        self.program = self.grid.add("program", "Program &type", _combo(PROGRAMS))
         self.medicare_advantage = self.grid.add("medicare_advantage", "",
                                                 QCheckBox("Medicare &Advantage plan"))
         self.monoclonal_admin = self.grid.add("monoclonal_admin", "&Monoclonals coded as",
