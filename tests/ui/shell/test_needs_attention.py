@@ -123,3 +123,17 @@ def test_an_administrator_sees_the_inventorys_alerts_only(qtbot, store, due, lay
     page = window.show_page("attention")
     assert column_texts(page.alerts_model, 1) == ["Lot expiring"]
     assert page.due_box.isHidden()
+
+
+def test_the_screen_and_todays_panel_work_by_alt_letters(window, qtbot, due):
+    from mnemonics import keyboard_problems
+
+    loaded_panel(window, qtbot)
+    mine = ("Refresh", "Due", "Plan a visit", "alerts", "Needs attention")
+    for key in ("today", "attention"):
+        window.show_page(key)
+        problems = [p for p in keyboard_problems(window) if any(m in p for m in mine)]
+        assert not problems, "\n".join(problems)
+    from mnemonics import menu_problems
+
+    assert not menu_problems(window.menus.view)
