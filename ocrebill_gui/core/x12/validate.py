@@ -65,13 +65,20 @@ def _pyx12(text: str) -> tuple[str, list[str]]:
     logger.addHandler(collect)
     logger.propagate = False  # its messages may quote values from the file: not for our log
     ack = io.StringIO()
+    crashed = None
     try:
         ok = pyx12.x12n_document.x12n_document(pyx12.params.params(), io.StringIO(text), ack,
                                                None)
+    except Exception as exc:  # noqa: BLE001  pyx12 raises on some damage (X12Error, ...)
+        # Its message quotes the file (a whole ISA segment): only the kind is kept.
+        ok, crashed = False, (f"pyx12 could not read the file ({type(exc).__name__}): check "
+                              "the ISA segment (16 elements, fixed width) and the delimiters")
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
     errors = [_without_values(m) for m in collect.messages]
+    if crashed:
+        errors.append(crashed)
     if not ok and not errors:
         errors = ["pyx12 refused the file"]
     return ack.getvalue(), errors
