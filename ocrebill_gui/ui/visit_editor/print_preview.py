@@ -36,6 +36,21 @@ class PreviewDialog:
         return dialog.exec() == dialog.DialogCode.Accepted
 
 
+def preview_pdf(parent: QWidget, path: Path, title: str) -> tuple[bool, list[str]]:
+    """The PDF at `path` in the print preview (needs pdftoppm): whether it was printed, and
+    what went wrong painting its pages. The worklist's claim forms come here too."""
+    printer = printing.new_printer(path.name)
+    failures: list[str] = []
+
+    def paint(target: Any) -> None:
+        try:
+            printing.paint_pages(target, path)
+        except (OSError, subprocess.SubprocessError) as exc:
+            failures.append(str(exc))
+
+    return PreviewDialog.ask(parent, printer, paint, title), failures
+
+
 def preview(editor: VisitEditor, kind: str) -> bool:
     """Show the visit's `kind` document in the print preview; True when it was printed."""
     if not editor._printable():
@@ -54,19 +69,10 @@ def preview(editor: VisitEditor, kind: str) -> bool:
         editor._say(str(exc), problem=True)
         return False
     name = printing.default_name(editor.presenter.document, kind)
-    printer = printing.new_printer(name)
     with tempfile.TemporaryDirectory(prefix="ocrebill-preview-") as folder:  # 0700
         path = write_private_bytes(Path(folder) / name, data, force=False)
-        failures: list[str] = []
-
-        def paint(target: Any) -> None:
-            try:
-                printing.paint_pages(target, path)
-            except (OSError, subprocess.SubprocessError) as exc:
-                failures.append(str(exc))
-
-        title = f"Print preview: {printing.KIND_TITLES[kind]}"
-        printed = PreviewDialog.ask(editor, printer, paint, title)
+        printed, failures = preview_pdf(editor, path,
+                                        f"Print preview: {printing.KIND_TITLES[kind]}")
     if failures:
         editor._say(f"Print preview: {failures[-1]}", problem=True)
         return False

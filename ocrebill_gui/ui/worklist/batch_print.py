@@ -12,7 +12,6 @@ sent already is printed as a copy, its status left as it is.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,6 +75,9 @@ class FormsPrint:
             self.left_out.update(batch.left_out)
             if batch.printed:
                 notes.append(self._write(batch, path))
+        if self.written and shutil.which("pdftoppm") is None:
+            notes.append("Print preview needs poppler's pdftoppm: print the PDF from a "
+                         "viewer.")
         details = [f"visit {visit_id}: {why}" for visit_id, why in sorted(self.left_out.items())]
         Summary.tell(self.parent, "Claim forms", "\n".join(notes) or "No claim could be "
                      "printed.", details)
@@ -127,20 +129,11 @@ def mark_printed(store: Store, session: Session, visit_ids: Sequence[int], form:
 def preview(parent: QWidget, path: Path, title: str) -> bool:
     """The PDF at `path` in Qt's print preview (the visit editor's); True when printed."""
     if shutil.which("pdftoppm") is None:
-        return False  # poppler missing: the PDF was saved, print it from a viewer
-    from ocrebill_gui.ui.visit_editor import printing
-    from ocrebill_gui.ui.visit_editor.print_preview import PreviewDialog
+        return False  # poppler missing: the summary said to print the PDF from a viewer
+    from ocrebill_gui.ui.visit_editor.print_preview import preview_pdf
 
-    printer = printing.new_printer(path.name)
-    failures: list[str] = []
-
-    def paint(target: Any) -> None:
-        try:
-            printing.paint_pages(target, path)
-        except (OSError, subprocess.SubprocessError) as exc:
-            failures.append(str(exc))
-
-    return PreviewDialog.ask(parent, printer, paint, title) and not failures
+    printed, failures = preview_pdf(parent, path, title)
+    return printed and not failures
 
 
 def print_forms(page: Any, rows: Sequence[Any]) -> FormsPrint | None:

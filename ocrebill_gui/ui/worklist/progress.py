@@ -22,6 +22,18 @@ SLICE_MS = 40  # work this long between two turns of the event loop
 SHOW_AFTER_MS = 400  # a batch done sooner never shows its dialog
 
 
+def progress_dialog(parent: QWidget, title: str, total: int) -> QProgressDialog:
+    """A window-modal progress dialog with Cancel, shown once the work takes SHOW_AFTER_MS."""
+    dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
+    dialog.setObjectName("batchProgress")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
+    return dialog
+
+
 class ChunkedJob(QObject):
     """Runs `steps` to the end (or until Cancel), `total` of them, then emits `finished`."""
 
@@ -33,13 +45,7 @@ class ChunkedJob(QObject):
         self.done = 0
         self.running = False
         self.cancelled = False
-        self.dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
-        self.dialog.setObjectName("batchProgress")
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
-        self.dialog.setAutoReset(False)
-        self.dialog.setAutoClose(False)
+        self.dialog = progress_dialog(parent, title, total)
         self.dialog.canceled.connect(self.cancel)
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -107,13 +113,7 @@ class StepProgress:
     which ends the call before it wrote anything."""
 
     def __init__(self, parent: QWidget, title: str, total: int) -> None:
-        self.dialog = QProgressDialog(title, "Cancel", 0, max(total, 1), parent)
-        self.dialog.setObjectName("batchProgress")
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(SHOW_AFTER_MS)
-        self.dialog.setAutoReset(False)
-        self.dialog.setAutoClose(False)
+        self.dialog = progress_dialog(parent, title, total)
         self._last = 0.0
 
     def step(self, done: int, total: int) -> None:

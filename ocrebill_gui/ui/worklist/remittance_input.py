@@ -15,7 +15,7 @@ The codes and amounts are checked by the store's own rules (store/remittances.py
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -84,39 +84,52 @@ def received_problem(value: str | None, today: date) -> str | None:
     return None
 
 
-def payment_problems(values: Mapping[str, Any], today: date) -> dict[str, str]:
-    """Each field's problem, in words for the field's message."""
+def _problems(values: Mapping[str, Any], today: date,
+              checks: dict[str, Callable[[str], object]]) -> dict[str, str]:
+    """The date's problem, then each field's: a check raises ValueError with the message."""
     problems: dict[str, str] = {}
     received = received_problem(values["received_on"], today)
     if received:
         problems["received_on"] = received
-    for key, required in (("amount_paid", True), ("patient_responsibility", False)):
-        text = values[key].strip()
-        if not text:
-            if required:
-                problems[key] = "is required (0.00 when the payer paid nothing)"
-            continue
+    for key, check in checks.items():
         try:
-            money(text)
+            check(values[key])
         except ValueError as error:
             problems[key] = str(error)
-    try:
-        adjustments(values["adjustments"])
-    except ValueError as error:
-        problems["adjustments"] = str(error)
     return problems
+
+
+def _amount(required: bool) -> Callable[[str], object]:
+    def check(text: str) -> object:
+        if text.strip():
+            return money(text)
+        if required:
+            raise ValueError("is required (0.00 when the payer paid nothing)")
+        return None
+
+    return check
+
+
+def _required(check: Callable[[str], list[str]], message: str) -> Callable[[str], object]:
+    def wanted(text: str) -> object:
+        if not check(text):
+            raise ValueError(message)
+        return text
+
+    return wanted
+
+
+def payment_problems(values: Mapping[str, Any], today: date) -> dict[str, str]:
+    """Each field's problem, in words for the field's message."""
+    return _problems(values, today, {"amount_paid": _amount(True),
+                                     "patient_responsibility": _amount(False),
+                                     "adjustments": adjustments})
 
 
 def denial_problems(values: Mapping[str, Any], today: date) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    received = received_problem(values["received_on"], today)
-    if received:
-        problems["received_on"] = received
-    try:
-        if not denial_codes(values["denial_codes"]):
-            problems["denial_codes"] = "is required: at least one code, such as CO-50"
-    except ValueError as error:
-        problems["denial_codes"] = str(error)
-    if not values["reason"].strip():
-        problems["reason"] = "is required: say why in words (e.g. 'not medically necessary')"
-    return problems
+    return _problems(values, today, {
+        "denial_codes": _required(denial_codes, "is required: at least one code, such as "
+                                                "CO-50"),
+        "reason": _required(lambda text: [text] if text.strip() else [],
+                            "is required: say why in words (e.g. 'not medically "
+                            "necessary')")})

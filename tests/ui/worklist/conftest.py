@@ -11,6 +11,7 @@ import pytest
 import staff
 from example_visits import load_example
 from staff import signed
+from worklist_helpers import patient, visit
 
 from ocrebill_gui import store as api
 from ocrebill_gui.core.practice import demo_practice
@@ -21,8 +22,6 @@ TODAY = "2026-12-07"
 CLEARINGHOUSE = {"sender_id": "LAKESIDE01", "receiver_id": "CLEARHOUSE",
                  "receiver_name": "Example Clearinghouse", "contact_name": "Billing Office",
                  "contact_phone": "555-010-0100"}
-PROVIDERS = {"rendering": {"name": "Okafor, Grace", "npi": "1234567893"},
-             "ordering": {"name": "Chen, Wei", "npi": "1456789019"}}
 
 
 @pytest.fixture
@@ -35,29 +34,6 @@ def layout(tmp_path: Path) -> WindowLayout:
     return WindowLayout(tmp_path / "layout.ini")
 
 
-def _patient(store: api.Store, key: str, office_id: str, payer: str = "medicare") -> int:
-    patient = api.add_patient(store, signed("desk"), {
-        "name": f"Rivera, {key.title()}", "ref": f"P-{key}", "birth_date": "1979-05-12",
-        "sex": "F", "address": "12 Elm St, Springfield, IL 62704"})
-    api.add_coverage(store, signed("desk"), {
-        "patient_id": patient.id, "payer": payer, "member_id": "1EG4TE5MK73",
-        "effective_from": "2020-01-01", "plan_type": "medicare", "claim_office_id": office_id})
-    return patient.id
-
-
-def _visit(store: api.Store, patient: int, example: str, day: str, *,
-           providers: dict | None = PROVIDERS, finalize: bool = True) -> int:
-    document = load_example(example)[0] | {"payer": "medicare"}
-    document = json.loads(json.dumps(document).replace(document["date_of_service"], day))
-    if providers:
-        document["providers"] = providers
-    visit_id = api.create_draft(store, signed("nurse"), document, patient_id=patient).visit_id
-    if finalize:
-        api.finalize_visit(store, signed("biller"), visit_id, expected_revision=1,
-                           allow_errors=True)
-    return visit_id
-
-
 @pytest.fixture
 def claims(store: api.Store) -> dict[str, int]:
     """Office visits ready to send on three days, a hospital-outpatient one, one lacking
@@ -65,14 +41,14 @@ def claims(store: api.Store) -> dict[str, int]:
     api.save_practice(store, signed("admin"), {
         **json.loads(demo_practice().model_dump_json()), "clearinghouse": CLEARINGHOUSE,
         "address_lines": ["100 Example Parkway", "Springfield, IL 62701-1234"]})
-    ready = _patient(store, "ready", "MCR01")
-    lacking = _patient(store, "lacking", "")
+    ready = patient(store, "ready", "MCR01")
+    lacking = patient(store, "lacking", "")
     ids = {
-        "office1": _visit(store, ready, "01-standard-600mg", "2026-12-01"),
-        "office2": _visit(store, ready, "01-standard-600mg", "2026-12-03"),
-        "office3": _visit(store, ready, "01-standard-600mg", "2026-11-20"),
-        "outpatient": _visit(store, ready, "06-facility-premeds", "2026-12-02"),
-        "lacking": _visit(store, lacking, "01-standard-600mg", "2026-12-04", providers=None),
+        "office1": visit(store, ready, "01-standard-600mg", "2026-12-01"),
+        "office2": visit(store, ready, "01-standard-600mg", "2026-12-03"),
+        "office3": visit(store, ready, "01-standard-600mg", "2026-11-20"),
+        "outpatient": visit(store, ready, "06-facility-premeds", "2026-12-02"),
+        "lacking": visit(store, lacking, "01-standard-600mg", "2026-12-04", providers=None),
     }
     draft = load_example("01-standard-600mg")[0] | {"payer": "medicare"}
     del draft["administrations"][0]["events"][1]  # still running: an error finding
@@ -100,3 +76,23 @@ def window(qtbot, store, claims, layout, clock):
 @pytest.fixture
 def page(window):
     return window.show_page("worklist")
+
+
+@pytest.fixture
+def told(monkeypatch, tmp_path: Path) -> dict[str, list]:
+    """The save dialog answers a file in tmp_path named as suggested; the batch summaries and
+    the print previews are recorded instead of shown."""
+    from ocrebill_gui.ui.worklist import batch_print, progress
+
+    seen: dict[str, list] = {"save": [], "summary": [], "preview": []}
+
+    def save(parent, title, suggested, name_filter):
+        seen["save"].append(title)
+        return str(tmp_path / suggested)
+
+    monkeypatch.setattr("ocrebill_gui.ui.file_dialogs.ask_save_path", save)
+    monkeypatch.setattr(progress.Summary, "tell", classmethod(
+        lambda cls, parent, title, text, details: seen["summary"].append((text, details))))
+    monkeypatch.setattr(batch_print, "preview",
+                        lambda parent, path, title: seen["preview"].append(path.name))
+    return seen

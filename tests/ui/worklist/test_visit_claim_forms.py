@@ -8,14 +8,14 @@ from pathlib import Path
 
 from claims.form_text import words
 from staff import signed
-from test_worklist_print import asked, at  # noqa: F401 - the fixture and a helper
+from test_worklist_print import at
 
 from ocrebill_gui.reports.ub04 import DEFAULT_LEFT, DEFAULT_TOP
 from ocrebill_gui.store import claims as store_claims
 
 
 def test_a_finalized_hospital_visit_prints_its_ub04_from_the_file_menu(
-        window, claims, asked, qtbot, tmp_path: Path, store):  # noqa: F811
+        window, claims, told, qtbot, tmp_path: Path, store):
     menus = window.menus
     window.open_visit(claims["draft"])
     menus.refresh()
@@ -26,8 +26,8 @@ def test_a_finalized_hospital_visit_prints_its_ub04_from_the_file_menu(
     menus.print_ub04.trigger()
     qtbot.waitUntil(lambda: not window.forms_print.job.running, timeout=20000)
     name = f"ub04-visit-{claims['outpatient']}.pdf"
-    assert asked["preview"] == [name]
-    [(text, details)] = asked["summary"]
+    assert told["preview"] == [name]
+    [(text, details)] = told["summary"]
     assert text == f"1 UB-04 claim in {name}, marked printed." and details == []
     [page] = words((tmp_path / name).read_bytes(), tmp_path, top=DEFAULT_TOP,
                    left=DEFAULT_LEFT)

@@ -7,27 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from staff import signed
-from test_worklist_page import choose
+from worklist_helpers import choose
 
 from ocrebill_gui.core.x12.validate import validate_837
 from ocrebill_gui.store import claims as store_claims
-from ocrebill_gui.ui.worklist import progress
-
-
-@pytest.fixture
-def told(monkeypatch, tmp_path: Path) -> dict[str, list]:
-    seen: dict[str, list] = {"save": [], "summary": []}
-
-    def save(parent, title, suggested, name_filter):
-        seen["save"].append(title)
-        return str(tmp_path / suggested)
-
-    monkeypatch.setattr("ocrebill_gui.ui.file_dialogs.ask_save_path", save)
-    monkeypatch.setattr(progress.Summary, "tell", classmethod(
-        lambda cls, parent, title, text, details: seen["summary"].append((text, details))))
-    return seen
 
 
 def test_the_chosen_claims_go_out_in_an_837p_and_an_837i_that_pyx12_accepts(

@@ -6,28 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from mnemonics import keyboard_problems
+from worklist_helpers import choose, show
 
-from ocrebill_gui.ui.qt import QDate, QItemSelectionModel, Qt
-from ocrebill_gui.ui.worklist.model import SHOW
+from ocrebill_gui.ui.qt import QDate, Qt
 
 
 def visit_ids(page) -> list[int]:
     return [row.visit_id for row in page.model.records()]
-
-
-def choose(page, visits: list[int]) -> None:
-    selection = page.view.selectionModel()
-    selection.clearSelection()
-    for number, row in enumerate(page.model.records()):
-        if row.visit_id in visits:
-            selection.select(page.model.index(number, 0),
-                             QItemSelectionModel.SelectionFlag.Select
-                             | QItemSelectionModel.SelectionFlag.Rows)
-
-
-def show(page, text: str) -> None:
-    page.show_filter.setCurrentIndex(next(i for i, (t, _k, _s) in enumerate(SHOW)
-                                          if t.startswith(text)))
 
 
 def test_the_work_to_do_by_date_of_service_drafts_with_errors_and_claims_to_send(page, claims):

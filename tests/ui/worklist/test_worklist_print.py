@@ -7,54 +7,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from claims.form_text import words
 from staff import signed
-from test_worklist_page import choose
+from worklist_helpers import choose
 
 from ocrebill_gui.reports.cms1500 import DEFAULT_LEFT, DEFAULT_TOP
 from ocrebill_gui.store import claims as store_claims
 from ocrebill_gui.ui.qt import QPushButton
-from ocrebill_gui.ui.worklist import batch_print, progress
+from ocrebill_gui.ui.worklist import progress
 
 
 def at(found: list[tuple[int, int, str]], line: int, column: int) -> str:
     return next((text for ln, col, text in found if (ln, col) == (line, column)), "")
 
 
-@pytest.fixture
-def asked(monkeypatch, tmp_path: Path) -> dict[str, list]:
-    """The save dialog answers a file in tmp_path named as suggested; the summary and the
-    preview are recorded instead of shown."""
-    seen: dict[str, list] = {"save": [], "summary": [], "preview": []}
-
-    def save(parent, title, suggested, name_filter):
-        seen["save"].append(title)
-        return str(tmp_path / suggested)
-
-    monkeypatch.setattr("ocrebill_gui.ui.file_dialogs.ask_save_path", save)
-    monkeypatch.setattr(progress.Summary, "tell", classmethod(
-        lambda cls, parent, title, text, details: seen["summary"].append((text, details))))
-    monkeypatch.setattr(batch_print, "preview",
-                        lambda parent, path, title: seen["preview"].append(path.name))
-    return seen
-
-
 def test_the_chosen_claims_print_one_pdf_per_form_and_are_marked_printed(
-        page, claims, asked, qtbot, tmp_path: Path, store):
+        page, claims, told, qtbot, tmp_path: Path, store):
     chosen = [claims[k] for k in ("office1", "office2", "outpatient", "lacking", "draft")]
     choose(page, chosen)
     page.print_button.click()
     job = page.forms_print.job
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
-    assert asked["save"] == ["Save the CMS-1500 claim forms", "Save the UB-04 claim forms"]
-    [(text, details)] = asked["summary"]
+    assert told["save"] == ["Save the CMS-1500 claim forms", "Save the UB-04 claim forms"]
+    [(text, details)] = told["summary"]
     assert "2 CMS-1500 claims in cms1500-2026-12-07.pdf, marked printed." in text
     assert "1 UB-04 claim in ub04-2026-12-07.pdf, marked printed." in text
     assert details[0].startswith(f"visit {claims['lacking']}: ")  # what it lacks, by field
     assert "payer" in details[0] or "npi" in details[0].lower()
     assert details[1] == f"visit {claims['draft']}: is a draft: finalize the visit first"
-    assert asked["preview"] == ["cms1500-2026-12-07.pdf", "ub04-2026-12-07.pdf"]
+    assert told["preview"] == ["cms1500-2026-12-07.pdf", "ub04-2026-12-07.pdf"]
     pdf = (tmp_path / "cms1500-2026-12-07.pdf").read_bytes()
     first, second = words(pdf, tmp_path, top=DEFAULT_TOP, left=DEFAULT_LEFT)
     assert at(first, 56, 23) == str(claims["office1"])  # box 26: the account is the visit
@@ -71,7 +52,7 @@ def test_the_chosen_claims_print_one_pdf_per_form_and_are_marked_printed(
     assert {row.visit_id for row in page.chosen()} == set(chosen)  # still chosen
 
 
-def test_a_cancelled_batch_writes_nothing_and_marks_nothing(page, claims, asked, qtbot,
+def test_a_cancelled_batch_writes_nothing_and_marks_nothing(page, claims, told, qtbot,
                                                             tmp_path: Path, store,
                                                             monkeypatch):
     monkeypatch.setattr(progress, "SLICE_MS", 0)  # one claim per turn of the event loop
@@ -82,14 +63,14 @@ def test_a_cancelled_batch_writes_nothing_and_marks_nothing(page, claims, asked,
     [cancel] = job.dialog.findChildren(QPushButton)
     cancel.click()
     assert not job.running and job.cancelled
-    assert asked["summary"] == [("Cancelled: no file was written and no claim marked "
+    assert told["summary"] == [("Cancelled: no file was written and no claim marked "
                                  "printed.", [])]
     assert not (tmp_path / "cms1500-2026-12-07.pdf").exists()
     assert store_claims.current_claim(store, signed("biller"), claims["office1"]).status \
         == "ready"
 
 
-def test_the_window_stays_responsive_while_a_batch_runs(page, claims, asked, qtbot,
+def test_the_window_stays_responsive_while_a_batch_runs(page, claims, told, qtbot,
                                                         monkeypatch):
     """Between two claims the event loop turns: a timer set before the batch fires before
     the batch ends."""

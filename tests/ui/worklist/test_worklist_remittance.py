@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import _visit
 from staff import signed
-from test_worklist_page import choose, show
+from worklist_helpers import choose, show, visit
 
 from ocrebill_gui.store import claims as store_claims
 from ocrebill_gui.ui.qt import Qt
@@ -107,7 +106,7 @@ def sent(store, claims) -> dict[str, int]:
 
     reference_data.import_asp(store, signed("biller"),
                               parse_asp_file(APRIL.read_bytes(), name=APRIL.name))
-    may = _visit(store, claims["patient"], "01-standard-600mg", "2026-05-12")
+    may = visit(store, claims["patient"], "01-standard-600mg", "2026-05-12")
     ids = [store_claims.current_claim(store, signed("biller"), v).id
            for v in (may, claims["office1"])]
     store_claims.mark_printed(store, signed("biller"), ids, "cms1500")
