@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.ui.qt import QApplication, QSize, QWidget
 
@@ -109,6 +110,62 @@ def _coverage_dialog(app: QApplication, patients: QWidget, patient_id: int,
     _settle(app)
     try:
         return [_save(dialog, out_dir / "coverage-edit.png")]
+    finally:
+        dialog.close()
+
+
+def _copay_dialog(app: QApplication, store: Store, session: Any, patient_ids: list[int],
+                  out_dir: Path) -> list[Path]:
+    """A commercial patient's co-pay programme (issue 16): enrolled in January, a claim for
+    their latest visit's drug part with its EOB deadline, the year's usage."""
+    from ocrebill_gui import store as api
+    from ocrebill_gui.store import copay
+    from ocrebill_gui.ui.patients.copay_dialog import CopayProgrammeDialog
+
+    patient_id = next((pid for pid in patient_ids
+                       if copay.coverage_kinds(store, pid, DEMO_DAY) == ("commercial",)), None)
+    if patient_id is None:
+        return []
+    if copay.enrolment_for(store, patient_id, DEMO_DAY) is None:
+        copay.enrol(store, session, {"patient_id": patient_id, "card_id": "OCP-2026-0412",
+                                     "enrolled_on": "2026-01-15"})
+    visits = api.find_visits(store, session, patient_id=patient_id, date_to=DEMO_DAY, limit=1)
+    if visits and not copay.programme_claims_of(store, session, patient_id):
+        copay.add_programme_claim(store, session, {"visit_id": visits[0].id, "part": "drug",
+                                                   "amount_claimed": "7151.52"})
+    patient = api.get_patient(store, session, patient_id)
+    dialog = CopayProgrammeDialog(store, session, patient, DEMO_DAY)
+    dialog.show()
+    _settle(app)
+    try:
+        return [_save(dialog, out_dir / "copay-programme.png")]
+    finally:
+        dialog.close()
+
+
+def _reference_dialog(app: QApplication, store: Store, session: Any, work: Path,
+                      out_dir: Path) -> list[Path]:
+    """Settings > Reference data (issue 16): the imports held and the summary of the next
+    quarter's ASP file imported from the dialog (prices moved, a code added)."""
+    from ocrebill_gui.ui.reference_data import ReferenceDataDialog
+
+    april = (DEMO_ASP.replace("January 1, 2026 through March 31, 2026",
+                              "April 1, 2026 through June 30, 2026")
+             .replace("59.596", "60.101").replace("4.331", "4.402")
+             + "J1745,Infliximab not biosimil 10mg,10 MG,34.114,20.000\n")
+    path = work / "demo-asp-2026q2.csv"
+    path.write_text(april, encoding="latin-1")
+    dialog = ReferenceDataDialog(store, session)
+    dialog.show()
+    run = dialog.import_file("asp", path)
+    for _ in range(200):
+        if run.done:
+            break
+        _settle(app, 1)
+        time.sleep(0.01)
+    _settle(app)
+    try:
+        return [_save(dialog, out_dir / "reference-data.png")]
     finally:
         dialog.close()
 
@@ -239,6 +296,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))
         written += _coverage_dialog(app, patients, with_auth, out_dir)
+        written += _copay_dialog(app, store, window.session, candidates, out_dir)
         window.go_to_page("attention")  # issue 13: alerts, patients due without a visit
         _settle(app)
         written.append(_save(window, out_dir / "needs-attention.png"))
@@ -262,6 +320,9 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         window.go_to_page("worklist")  # issue 15: the biller's claims to send, denials
         _settle(app)
         written.append(_save(window, out_dir / "claims-worklist.png"))
+
+        sign_in("admin")  # issue 16: Settings > Reference data
+        written += _reference_dialog(app, store, window.session, work, out_dir)
     finally:
         window.close()
         store.close()

@@ -199,6 +199,7 @@ class CopayProgrammeDialog(QDialog):
             label.setWordWrap(True)
         self.enrolments = self._table("copayEnrolments", ENROLMENT_COLUMNS)
         self.claims = self._table("copayClaims", CLAIM_COLUMNS)
+        self.enrolments.view.setMaximumHeight(self.fontMetrics().height() * 8)
         self.enrol_button = self._button("&Enrol...", self.enrol)
         self.edit_button = self._button("&Correct enrolment...", self.edit_enrolment)
         self.end_button = self._button("E&nd enrolment...", self.end_enrolment)
