@@ -38,18 +38,15 @@ from ocrebill_gui.store.copay import (
     year_usage,
 )
 from ocrebill_gui.ui.forms import DateField, FormGrid, RecordDialog, validator
-from ocrebill_gui.ui.patients.dialogs import EndDialog
+from ocrebill_gui.ui.patients.dialogs import EndDialog, _combo, group_box
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QBrush,
     QCheckBox,
     QColor,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -69,13 +66,6 @@ CLAIM_COLUMNS = ("Date of service", "Visit", "Part", "Claimed", "Paid", "Status"
 
 def money(amount: Decimal | None) -> str:
     return "-" if amount is None else f"${amount:,.2f}"
-
-
-def _combo(choices: list[tuple[str, Any]]) -> QComboBox:
-    box = QComboBox()
-    for text, data in choices:
-        box.addItem(text, data)
-    return box
 
 
 class EnrolmentDialog(RecordDialog):
@@ -211,10 +201,10 @@ class CopayProgrammeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.enrolment_label)
         layout.addWidget(self.eligibility_label)
-        layout.addWidget(self._box("Enrolments", self.enrolments.view,
+        layout.addWidget(group_box("Enrolments", self.enrolments.view,
                                    [self.enrol_button, self.edit_button, self.end_button]))
         layout.addWidget(self.usage_label)
-        layout.addWidget(self._box("Claims to the programme", self.claims.view,
+        layout.addWidget(group_box("Claims to the programme", self.claims.view,
                                    [self.claim_button, self.update_button]), 1)
         layout.addWidget(close)
         self.resize(self.fontMetrics().averageCharWidth() * 120, 560)
@@ -243,17 +233,6 @@ class CopayProgrammeDialog(QDialog):
         button = QPushButton(text, self)
         button.clicked.connect(lambda _c=False: slot())
         return button
-
-    def _box(self, title: str, view: QWidget, buttons: list[QPushButton]) -> QGroupBox:
-        box = QGroupBox(title, self)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for button in buttons:
-            row.addWidget(button)
-        layout = QVBoxLayout(box)
-        layout.addWidget(view)
-        layout.addLayout(row)
-        return box
 
     # -- showing --------------------------------------------------------------------------
     def reload(self) -> None:

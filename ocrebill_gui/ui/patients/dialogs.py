@@ -13,7 +13,17 @@ from ocrebill_gui.store import Authorization, Coverage, Patient
 from ocrebill_gui.store.records import AuthorizationFields, CoverageFields, PatientFields
 from ocrebill_gui.ui.forms import DateField, FormGrid, RecordDialog, validator
 from ocrebill_gui.ui.models.patients import PRIORITY
-from ocrebill_gui.ui.qt import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from ocrebill_gui.ui.qt import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 from ocrebill_gui.ui.style import set_role
 
 Choice = tuple[str, Any]  # (text shown, value)
@@ -24,6 +34,19 @@ def _optional_int(text: str) -> int | str | None:
     if not text:
         return None
     return int(text) if text.isdigit() else text
+
+
+def group_box(title: str, view: QWidget, extras: Sequence[QWidget]) -> QGroupBox:
+    """A titled box: the view, and below it on the right its buttons (and hints)."""
+    box = QGroupBox(title)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    for widget in extras:
+        row.addWidget(widget)
+    layout = QVBoxLayout(box)
+    layout.addWidget(view)
+    layout.addLayout(row)
+    return box
 
 
 def _combo(choices: Sequence[Choice]) -> QComboBox:

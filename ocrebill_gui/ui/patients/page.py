@@ -23,12 +23,12 @@ from ocrebill_gui.ui.patients.dialogs import (
     CoverageDialog,
     EndDialog,
     authorization_products,
+    group_box,
     record_buttons,
 )
 from ocrebill_gui.ui.patients.form import PatientForm, unless_member_on_file
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QModelIndex,
@@ -138,13 +138,13 @@ class PatientsPage(QWidget):
         gate(self.new_button, session, "patients.write")
         gate(self.add_coverage_button, session, "coverage.write")
         gate(self.new_visit_button, session, "visits.draft")
-        self.coverage_box = self._group("Coverage", self.coverage_view,
+        self.coverage_box = group_box("Coverage", self.coverage_view,
                                         [*self.coverage_buttons, self.benefits_button,
                                          self.copay_button, self.add_coverage_button])
-        self.auth_box = self._group("Prior authorizations", self.auth_view,
+        self.auth_box = group_box("Prior authorizations", self.auth_view,
                                     [self.auth_hint, *self.auth_buttons,
                                      self.add_auth_button])
-        self.visit_box = self._group("Visits", self.visit_view, [self.new_visit_button])
+        self.visit_box = group_box("Visits", self.visit_view, [self.new_visit_button])
         detail = QWidget()
         detail.setObjectName("patientDetail")
         detail_layout = QVBoxLayout(detail)
@@ -161,18 +161,6 @@ class PatientsPage(QWidget):
             fit_columns(view, layout)
         self._update_count()
         self._show(None)
-
-    @staticmethod
-    def _group(title: str, view: QWidget, extras: list[QWidget]) -> QGroupBox:
-        box = QGroupBox(title)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        for widget in extras:
-            row.addWidget(widget)
-        layout = QVBoxLayout(box)
-        layout.addWidget(view)
-        layout.addLayout(row)
-        return box
 
     # -- the list -------------------------------------------------------------------------
 
