@@ -248,30 +248,31 @@ def _written(store: Store, session: Session, kind: str, settings: InterchangeSet
 
     if not ready:
         return plan(control_number=None)
+    numbers = _Numbers(StoreControlNumbers(store, session))
+    text = text_of(ready, numbers)
     try:
-        result: ValidationResult | None = check(ready)
+        result: ValidationResult | None = validate_837(text)
     except ValidatorMissing:
         result = None
     if result is not None and not result.accepted:
+        # Found by halving (in-memory numbers), left out, and the rest written again with
+        # new numbers: the ones taken for the refused text are skipped, never reused.
         refused = _refused(ready, check, result)
         for visit_id, messages in refused.items():
             left_out[visit_id] = [("837", m) for m in messages]
         ready = [item for item in ready if item[0] not in refused]
         if not ready:
             return plan(control_number=None, ack_999=result.ack_999)
-    numbers = _Numbers(StoreControlNumbers(store, session))
-    text = text_of(ready, numbers)
-    ack = ""
-    if result is not None:
-        final = validate_837(text)
-        if not final.accepted:  # the claims passed above: only the control numbers differ
+        numbers = _Numbers(StoreControlNumbers(store, session))
+        text = text_of(ready, numbers)
+        result = validate_837(text)
+        if not result.accepted:  # its claims passed one by one: never expected
             raise StoreError("the 837 was refused by its own validation after its claims "
                              "passed: nothing was written; "
-                             + "; ".join((final.syntax_errors + final.problems)[:5]))
-        ack = final.ack_999
+                             + "; ".join((result.syntax_errors + result.problems)[:5]))
     return plan(text, control_number=numbers.interchange, written=[v for v, _, _ in ready],
-                claim_ids={v: (r.id if r else None) for v, r, _ in ready}, ack_999=ack,
-                pyx12=result is not None)
+                claim_ids={v: (r.id if r else None) for v, r, _ in ready},
+                ack_999=result.ack_999 if result else "", pyx12=result is not None)
 
 
 class _Numbers:
