@@ -79,27 +79,48 @@ class ChunkedJob(QObject):
     def _end(self, completed: bool) -> None:
         self.running = False
         self._timer.stop()
+        self.dialog.reset()  # stops its timer that would show it later, over the summary
         self.dialog.hide()
         self.dialog.deleteLater()
         self.finished.emit(completed)
 
 
 class Summary:
-    """What a batch did, told in a message box whose details list each claim left out (tests
-    replace `tell`)."""
+    """What a batch did, and each claim left out with its reasons in a list that can be read
+    whole and copied (a message box wrapped those lines to a few words each). Tests replace
+    `tell`."""
 
     @classmethod
     def tell(cls, parent: QWidget | None, title: str, text: str, details: list[str]) -> None:
-        from ocrebill_gui.ui.qt import QMessageBox
+        from ocrebill_gui.ui.qt import (
+            QDialog,
+            QDialogButtonBox,
+            QLabel,
+            QPlainTextEdit,
+            QVBoxLayout,
+        )
 
-        box = QMessageBox(QMessageBox.Icon.Warning if details else QMessageBox.Icon.Information,
-                          title, text, QMessageBox.StandardButton.Ok, parent)
-        box.setObjectName("batchSummary")
+        dialog = QDialog(parent)
+        dialog.setObjectName("batchSummary")
+        dialog.setWindowTitle(title)
+        layout = QVBoxLayout(dialog)
+        said = QLabel(text)
+        said.setWordWrap(True)
+        layout.addWidget(said)
         if details:
-            box.setInformativeText(f"Left out ({len(details)}):\n" + "\n".join(details[:8])
-                                   + ("\n..." if len(details) > 8 else ""))
-            box.setDetailedText("\n".join(details))
-        box.exec()
+            layout.addWidget(QLabel(f"Left out ({len(details)}):"))
+            listed = QPlainTextEdit("\n".join(details))
+            listed.setReadOnly(True)
+            listed.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            layout.addWidget(listed, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(dialog.accept)
+        layout.addWidget(buttons)
+        em = dialog.fontMetrics().averageCharWidth()
+        dialog.resize(em * 100, dialog.fontMetrics().height() * (14 if details else 6))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+        dialog.exec()
+        dialog.deleteLater()
 
 
 class Cancelled(Exception):
@@ -131,5 +152,6 @@ class StepProgress:
                 raise Cancelled
 
     def close(self) -> None:
+        self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()

@@ -84,3 +84,23 @@ def test_the_window_stays_responsive_while_a_batch_runs(page, claims, told, qtbo
     QTimer.singleShot(0, lambda: fired.append(job.running))
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     assert fired == [True]
+
+
+def test_the_progress_dialog_does_not_come_back_over_the_summary(page, claims, told, qtbot,
+                                                                  monkeypatch):
+    """Seen under Xvfb: the finished batch's progress dialog showed itself over the summary
+    (its show-after timer ran on in the summary's event loop)."""
+    from ocrebill_gui.ui.qt import QApplication, QProgressDialog
+
+    shown_during: list[list[str]] = []
+
+    def summary(cls, parent, title, text, details):
+        qtbot.wait(progress.SHOW_AFTER_MS + 200)  # the summary is open this long
+        shown_during.append([w.objectName() for w in QApplication.topLevelWidgets()
+                             if isinstance(w, QProgressDialog) and w.isVisible()])
+
+    monkeypatch.setattr(progress.Summary, "tell", classmethod(summary))
+    choose(page, [claims["office1"]])
+    page.print_button.click()
+    qtbot.waitUntil(lambda: bool(shown_during), timeout=20000)
+    assert shown_during == [[]]
