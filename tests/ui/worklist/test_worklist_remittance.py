@@ -178,3 +178,17 @@ def test_a_refused_save_keeps_the_dialog_open_with_the_stores_words(page, store,
     assert shown[0].general.text() == "claim 2 was changed at another workstation: reload"
     assert shown[0].result_record is None
     assert remittance_dialogs  # the module the page loads lazily
+
+
+def test_printed_claims_are_marked_submitted_together(page, store, sent):
+    page.refresh()
+    show(page, "To send: printed")
+    choose(page, [sent["office1"], sent["may"]])
+    assert page.submitted_button.isEnabled() and not page.payment_button.isEnabled()
+    page.submitted_button.click()
+    biller = signed("biller")
+    assert [store_claims.current_claim(store, biller, v).status
+            for v in (sent["office1"], sent["may"])] == ["submitted", "submitted"]
+    assert page.model.records() == []  # no longer printed and waiting to go
+    show(page, "Submitted")
+    assert {r.visit_id for r in page.model.records()} == {sent["office1"], sent["may"]}
