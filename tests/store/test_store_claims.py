@@ -101,16 +101,6 @@ def test_a_batch_is_all_or_nothing(store, setup):
     assert claims.claim(store, signed(), a.id).status == "printed"
 
 
-def test_only_a_biller_marks_claims(store, setup):
-    visit = _finalized(store, setup[0])
-    one = claims.current_claim(store, signed(), visit.id)
-    for role in ("front_desk", "nurse", "admin"):
-        with pytest.raises(st.accounts.NotAllowed, match="biller"):
-            claims.mark_printed(store, signed(role, [role]), [one.id], "cms1500")
-        with pytest.raises(st.accounts.NotAllowed, match="biller"):
-            record_denial(store, signed(role, [role]), one.id, "2026-04-01", ["CO-197"], "no")
-
-
 def test_amending_before_submission_makes_the_claim_ready_again(store, setup):
     visit = _finalized(store, setup[0])
     one = claims.current_claim(store, signed(), visit.id)
@@ -225,3 +215,34 @@ def test_a_visit_finalized_before_claims_were_kept_gets_one(store, setup):
                             patient_id=setup[0].id)
     with pytest.raises(ClaimRefused, match="draft"):
         claims.ensure_claim(store, signed("biller"), draft.visit_id)
+
+
+WRITES = {
+    "mark_printed": lambda s, who, c: claims.mark_printed(s, who, [c.id], "cms1500"),
+    "mark_exported": lambda s, who, c: claims.mark_exported(s, who, [c.id], "a.837", 1),
+    "mark_submitted": lambda s, who, c: claims.mark_submitted(s, who, [c.id]),
+    "set_payer_claim_number": lambda s, who, c: claims.set_payer_claim_number(s, who, c.id,
+                                                                              "N1"),
+    "ensure_claim": lambda s, who, c: claims.ensure_claim(s, who, c.visit_id),
+    "record_printed": lambda s, who, c: claims.record_printed(s, who, c.visit_id, "cms1500"),
+    "record_payment": lambda s, who, c: record_payment(s, who, c.id, "2026-04-01", "1.00"),
+    "record_denial": lambda s, who, c: record_denial(s, who, c.id, "2026-04-01", ["CO-16"],
+                                                     "x"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_every_claim_write_is_the_billers_alone(store, setup, name):
+    visit = _finalized(store, setup[0])
+    one = claims.current_claim(store, signed(), visit.id)
+    if name in ("set_payer_claim_number", "record_payment", "record_denial"):
+        claims.mark_printed(store, signed("biller"), [one.id], "cms1500")
+        claims.mark_submitted(store, signed("biller"), [one.id])
+    elif name == "mark_submitted":
+        claims.mark_printed(store, signed("biller"), [one.id], "cms1500")
+    before = claims.claim(store, signed(), one.id)
+    for role in ("front_desk", "nurse", "admin"):
+        with pytest.raises(st.accounts.NotAllowed, match="biller"):
+            WRITES[name](store, signed(role, [role]), one)
+    assert claims.claim(store, signed(), one.id) == before
+    WRITES[name](store, signed("biller", ["biller"]), one)
