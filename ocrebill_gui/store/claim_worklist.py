@@ -25,6 +25,7 @@ from typing import Any
 from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.errors import InvalidRecord
+from ocrebill_gui.store.search import visit_dates
 
 KINDS: dict[str, str] = {
     "draft_errors": "v.status = 'draft' AND v.errors > 0",
@@ -111,13 +112,8 @@ def _where(kinds: Iterable[str] | None, statuses: Iterable[str] | None, payer: s
     if payer:
         where.append("v.payer = ?")
         params.append(payer)
-    if date_from is not None:
-        where.append("v.date_of_service >= ?")
-        params.append(date_from.isoformat())
-    if date_to is not None:
-        where.append("v.date_of_service <= ?")
-        params.append(date_to.isoformat())
-    return " WHERE " + " AND ".join(where), params
+    dates, more = visit_dates(date_from, date_to)
+    return " WHERE " + " AND ".join(where + dates), params + more
 
 
 @reads("patients.read")

@@ -253,6 +253,19 @@ def count_visits(store: Store, *, patient_id: int | None = None, text: str | Non
     return store.conn.execute("SELECT count(*) FROM visits v" + where, params).fetchone()[0]
 
 
+def visit_dates(date_from: date | None, date_to: date | None) -> tuple[list[str], list[str]]:
+    """The conditions (on `v`, the visits) and parameters of a date-of-service range, either
+    end open."""
+    where, params = [], []
+    if date_from is not None:
+        where.append("v.date_of_service >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("v.date_of_service <= ?")
+        params.append(date_to.isoformat())
+    return where, params
+
+
 def _filters(store: Store, patient_id: int | None, text: str | None, date_from: date | None,
              date_to: date | None, status: VisitStatus | None) -> tuple[str | None, list]:
     where, params = [], []
@@ -267,12 +280,9 @@ def _filters(store: Store, patient_id: int | None, text: str | None, date_from: 
     if patient_id is not None:
         where.append("v.patient_id = ?")
         params.append(patient_id)
-    if date_from is not None:
-        where.append("v.date_of_service >= ?")
-        params.append(date_from.isoformat())
-    if date_to is not None:
-        where.append("v.date_of_service <= ?")
-        params.append(date_to.isoformat())
+    dates, more = visit_dates(date_from, date_to)
+    where += dates
+    params += more
     if status is not None:
         where.append("v.status = ?")
         params.append(status)
