@@ -83,6 +83,7 @@ class WorklistRow:
     submitted_at: str | None
     decided_at: str | None
     denial_reason: str | None
+    amount_paid: Decimal | None = None  # what the remittances recorded paid (None: none yet)
 
     @property
     def replacement(self) -> bool:
@@ -137,8 +138,25 @@ def worklist(store: Store, *, kinds: Sequence[str] | None = None,
            "v.warnings, c.printed_at, c.exported_at, c.submitted_at, c.decided_at, "
            f"c.denial_reason {_FROM}{where} ORDER BY {ORDERS[order_by]}{direction}, "
            f"v.id{direction} LIMIT ? OFFSET ?")
-    rows = store.conn.execute(sql, (*params, limit, offset)).fetchall()
-    return [_row(row) for row in rows]
+    rows = [_row(row) for row in store.conn.execute(sql, (*params, limit, offset)).fetchall()]
+    return _with_payments(store, rows)
+
+
+def _with_payments(store: Store, rows: list[WorklistRow]) -> list[WorklistRow]:
+    """The page's rows with what their claims' remittances paid (one query for the page)."""
+    from dataclasses import replace
+
+    claim_ids = [row.claim_id for row in rows if row.claim_id is not None]
+    if not claim_ids:
+        return rows
+    paid: dict[int, Decimal] = {}
+    marks = ", ".join("?" for _ in claim_ids)
+    for claim_id, amount in store.conn.execute(
+            f"SELECT claim_id, amount_paid FROM remittances WHERE claim_id IN ({marks})",
+            claim_ids).fetchall():
+        paid[int(claim_id)] = paid.get(int(claim_id), Decimal("0.00")) + Decimal(amount)
+    return [replace(row, amount_paid=paid[row.claim_id]) if row.claim_id in paid else row
+            for row in rows]
 
 
 @reads("patients.read")

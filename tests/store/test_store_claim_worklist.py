@@ -71,6 +71,9 @@ def test_the_default_is_the_work_to_do(store, world):
     assert ready.date_of_service == date(2026, 3, 10) and ready.payer == "unitedhealthcare"
     assert ready.charge_total is not None and ready.charge_total > 0  # frozen at finalize
     assert denied.denial_reason == "no authorization" and denied.decided_at == "2026-04-02"
+    assert denied.amount_paid == Decimal("0.00") and ready.amount_paid is None
+    paid = claims.worklist(store, signed("biller"), kinds=["paid"])[0]
+    assert paid.amount_paid == Decimal("900.00")
 
 
 def test_kinds_statuses_payer_and_dates_filter(store, world):
