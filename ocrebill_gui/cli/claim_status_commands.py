@@ -18,7 +18,7 @@ def register_status(actions: argparse._SubParsersAction) -> None:
     from ocrebill_gui.cli.claims_commands import _day
     from ocrebill_gui.cli.store_commands import _common, _signs_in
 
-    show = actions.add_parser("show", help="a claim's status, its history and remittances")
+    show = actions.add_parser("show", help="a claim's status, its steps and remittances")
     show.add_argument("claim", type=int, metavar="CLAIM", help="the claim id")
     sent = actions.add_parser("submitted", help="mark printed or exported claims submitted",
                               description="The forms were mailed or the 837 was sent to the "

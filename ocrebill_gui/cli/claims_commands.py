@@ -4,7 +4,7 @@
     ocrebill claims export --date 2026-03-04 --format 837p -o day.837
     ocrebill claims export 41 42 --format 837i -o fix.837 --force
     ocrebill claims list [--status S] [--kind K] [--from D --to D] [--json]
-    ocrebill claims show CLAIM                          # status, history, remittances
+    ocrebill claims show CLAIM                          # status, its steps, remittances
     ocrebill claims submitted CLAIM...                  # the file or forms were sent
     ocrebill claims set-number CLAIM NUMBER             # the payer's claim number (ICN)
     ocrebill claims pay CLAIM --amount 900.00 [--patient-share 20.00] [--adjust CO-45=100.00]
