@@ -149,7 +149,8 @@ def unlock_encrypted(args: argparse.Namespace) -> str | None:
     from ocrebill_gui.store.keys import UnlockRefused, sidecar_path, unlock
 
     path = resolve_db_path(getattr(args, "db", None))
-    if not path.is_file() or not file_is_encrypted(path) or not sidecar_path(path).exists():
+    if (not isinstance(path, Path) or not path.is_file() or not file_is_encrypted(path)
+            or not sidecar_path(path).exists()):
         return None  # plain, or not a database at all: the command's own open says which
     try:
         login = login_name(args)

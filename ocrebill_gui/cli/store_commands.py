@@ -16,8 +16,12 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 EXIT_STORE, EXIT_INPUT = 1, 2
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.server import ServerAddress
 
 
 def _day(text: str) -> date:
@@ -130,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_check)
 
 
-def _path(args: argparse.Namespace) -> Path:
+def _path(args: argparse.Namespace) -> Path | ServerAddress:
     from ocrebill_gui.store import resolve_db_path
 
     return resolve_db_path(getattr(args, "db", None))

@@ -32,8 +32,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 LONE_SURROGATE = "contains an invalid character (a lone surrogate)"
 
 
-def validate_document(document: VisitDocument | Mapping[str, Any],
-                      catalog: Catalog | None = None) -> VisitDocument:
+def validate_document(document: object, catalog: Catalog | None = None) -> VisitDocument:
     """The document validated against the schema and `catalog` (default: the shipped one)."""
     catalog = catalog or default_catalog()
     problems = raw_problems(document) if isinstance(document, Mapping) else []
@@ -48,7 +47,7 @@ def validate_document(document: VisitDocument | Mapping[str, Any],
     return doc
 
 
-def parse_visit(document: VisitDocument | Mapping[str, Any]) -> VisitDocument:
+def parse_visit(document: object) -> VisitDocument:
     """Validate a visit document against the schema; raise InvalidVisit naming every bad
     field. (validate_document also checks payer and product ids: use it for input.)"""
     if isinstance(document, VisitDocument):

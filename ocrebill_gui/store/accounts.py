@@ -481,7 +481,7 @@ def account_problems(login: str, display_name: str = "",
     `password` None: not checked."""
     problems: dict[str, str] = {}
     for check in (lambda: _check_names(login, display_name),
-                  lambda: password is None or _check_password(password, login)):
+                  lambda: None if password is None else _check_password(password, login)):
         try:
             check()
         except InvalidRecord as error:

@@ -89,8 +89,9 @@ def insert_recorded(store: Store, actor: str, table: str, entity: str,
     """Insert a row stamped with who and when, and its creation in the audit log; its id.
     Inside the caller's write transaction."""
     now = store.now()
-    row_id = store.db[table].insert({**values, "created_at": now, "created_by": actor,
-                                     "changed_at": now, "changed_by": actor}).last_pk
+    row_id = store.db.table(table).insert({**values, "created_at": now, "created_by": actor,
+                                           "changed_at": now, "changed_by": actor}).last_pk
+    assert row_id is not None  # an insert's
     record(store, actor, entity, row_id, "create", field_changes(None, values))
     return int(row_id)
 
@@ -99,11 +100,11 @@ def update_recorded(store: Store, actor: str, table: str, entity: str, row_id: i
                     values: Mapping[str, Any]) -> None:
     """Write the fields that changed, stamped, with their before and after in the audit log
     (nothing when nothing changed). Inside the caller's write transaction."""
-    before = dict(store.db[table].get(row_id))
+    before = dict(store.db.table(table).get(row_id))
     diff = field_changes({k: before[k] for k in values}, values)
     if diff:
-        store.db[table].update(row_id, {**values, "changed_at": store.now(),
-                                        "changed_by": actor})
+        store.db.table(table).update(row_id, {**values, "changed_at": store.now(),
+                                              "changed_by": actor})
         record(store, actor, entity, row_id, "update", diff)
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ocrebill_gui.files import create_private, partial_path, put_in_place, write_private_bytes
 from ocrebill_gui.store.accounts import reads
 from ocrebill_gui.store.audit_chain import verify_audit
-from ocrebill_gui.store.db import Store, connect_encrypted
+from ocrebill_gui.store.db import Store, connect_encrypted, database_file
 from ocrebill_gui.store.errors import (
     BackupExists,
     StoreError,
@@ -136,7 +136,7 @@ def _copy_key_file(store: Store, target: Path) -> None:
 
     from ocrebill_gui.store.keys import read_sidecar, sidecar_path
 
-    data = dict(read_sidecar(store.path).data, failures={})
+    data = dict(read_sidecar(database_file(store)).data, failures={})
     write_private_bytes(sidecar_path(target), (json.dumps(data, indent=1, sort_keys=True)
                                                + "\n").encode("utf-8"), force=True)
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TypeVar
 
 from ocrebill_gui.core.claim_builder import ClaimParties
 from ocrebill_gui.core.claim_submission import (
     Address,
+    ClaimFiling,
     Payer,
     Person,
     Provider,
     ReferringProvider,
+    Sex,
     Subscriber,
 )
 from ocrebill_gui.core.practice import PracticeSettings
@@ -26,8 +29,10 @@ from ocrebill_gui.store.errors import StoreError
 from ocrebill_gui.store.records import Coverage, Patient
 
 # The kind of coverage a claim names (SBR09, CMS-1500 box 1) per plan type.
-CLAIM_FILING = {"medicare": "MB", "medicare_advantage": "16", "medicaid": "MC",
-                "commercial": "CI", "tricare": "CH", "workers_comp": "WC", "other": "ZZ"}
+CLAIM_FILING: dict[str, ClaimFiling] = {
+    "medicare": "MB", "medicare_advantage": "16", "medicaid": "MC", "commercial": "CI",
+    "tricare": "CH", "workers_comp": "WC", "other": "ZZ"}
+_SEXES: dict[str, Sex] = {"F": "F", "M": "M"}  # a claim's; any other is U (unknown)
 _CITY_LINE = re.compile(r"^(?P<state>[A-Za-z]{2})\s+(?P<zip>\d{5}(-?\d{4})?)$")
 
 
@@ -111,10 +116,13 @@ def _billing(practice: PracticeSettings | None,
 def _person(name: str, birth_date: date | None, sex: str | None, address: str) -> Person:
     last, _, first = name.partition(",")
     return Person(last_name=last.strip(), first_name=first.strip(), birth_date=birth_date,
-                  sex=sex if sex in ("F", "M") else "U", address=parse_address(address or ""))
+                  sex=_SEXES.get(sex or "", "U"), address=parse_address(address or ""))
 
 
-def _provider(ref: ProviderRef, kind: type[Provider]) -> Provider:
+_P = TypeVar("_P", bound=Provider)
+
+
+def _provider(ref: ProviderRef, kind: type[_P]) -> _P:
     last, _, first = ref.name.partition(",")
     return kind(entity="person", name=last.strip(), first_name=first.strip(), npi=ref.npi,
                 taxonomy=ref.taxonomy)

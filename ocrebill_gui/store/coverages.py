@@ -9,7 +9,7 @@ dashes or case) is what search and comparisons read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,7 +27,7 @@ _DATES = ("effective_from", "effective_to", "subscriber_birth_date")
 
 
 def coverage_from_row(row: Mapping[str, Any]) -> Coverage:
-    data = {k: row.get(k) for k in ("id", *_EDITABLE)}
+    data: dict[str, Any] = {k: row.get(k) for k in ("id", *_EDITABLE)}
     for key in _DATES:
         data[key] = date.fromisoformat(data[key]) if data[key] else None
     for key in ("member_id", "group_number", "claim_office_id", "subscriber_name"):
@@ -45,7 +45,8 @@ def payer_name(store: Store, payer: str) -> str:
 
 def coverage_label(store: Store, coverage: Coverage | Mapping[str, Any]) -> str:
     """'Medicare Part B, member 1EG4-TE5-MK72, from 2026-01-01' (ids only, for messages)."""
-    get = coverage.get if isinstance(coverage, Mapping) else coverage.__getattribute__
+    get: Callable[[str], Any] = (coverage.get if isinstance(coverage, Mapping)
+                                 else coverage.__getattribute__)
     start = get("effective_from")
     start = start.isoformat() if isinstance(start, date) else start
     end = get("effective_to")

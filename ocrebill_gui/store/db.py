@@ -29,6 +29,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -45,6 +46,9 @@ from ocrebill_gui.store.migrations import PAGE_SIZE, SCHEMA_VERSION, migrate
 from ocrebill_gui.store.network_drive import refuse_network_drive
 from ocrebill_gui.store.unfinished_backups import remove_unfinished
 
+if TYPE_CHECKING:
+    from ocrebill_gui.store.server import ServerAddress
+
 ENV_VAR = "OCREBILL_DB"
 DB_FILENAME = "ocrebill.sqlite"
 DEFAULT_BUSY_TIMEOUT = 5.0
@@ -58,7 +62,7 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
-                    environ: Mapping[str, str] | None = None) -> Path:
+                    environ: Mapping[str, str] | None = None) -> Path | ServerAddress:
     """`--db PATH` if given, else $OCREBILL_DB if set and not empty, else the default. A
     `postgresql://` URL or `server:NAME` gives the server's address instead of a Path
     (store/server.py; one that is not acceptable, e.g. without TLS, is refused by
@@ -71,10 +75,14 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None,
     return default_db_path()
 
 
-def _file_or_server(value, environ: Mapping[str, str] | None):
-    from ocrebill_gui.store.server import is_server, server_address
+def _file_or_server(value: str | os.PathLike[str] | ServerAddress,
+                    environ: Mapping[str, str] | None) -> Path | ServerAddress:
+    from ocrebill_gui.store.server import ServerAddress, is_server, server_address
 
-    if is_server(value):  # a bad URL is said when it is opened, as any refusal to open
+    if isinstance(value, ServerAddress):
+        return value
+    if isinstance(value, str) and is_server(value):
+        # a bad URL is said when it is opened, as any refusal to open
         return server_address(value, environ, check=False)
     return Path(value).expanduser()
 
@@ -87,8 +95,8 @@ def utc_now() -> datetime:
 class Store:
     """An open database: pass it to the repository functions; close it when done."""
 
-    db: sqlite_utils.Database
-    path: Path
+    db: sqlite_utils.Database  # on a server, a postgres.PgDatabase standing in for one
+    path: Path | ServerAddress  # a file's path, or the server's address (store/server.py)
     read_only: bool = False
     clock: Callable[[], datetime] = utc_now
     # Makes the audit chain an HMAC (the database key, once files are encrypted); None: plain
@@ -124,7 +132,16 @@ class Store:
         self.close()
 
 
-def open_store(path: str | os.PathLike[str] | None = None, *, create: bool = True,
+def database_file(store: Store) -> Path:
+    """The file of a store on one (encryption, key files); a server's store has none: a
+    StoreError names it."""
+    if not isinstance(store.path, Path):
+        raise StoreError(f"{store.path} is a server, not a database file")
+    return store.path
+
+
+def open_store(path: str | os.PathLike[str] | ServerAddress | None = None, *,
+               create: bool = True,
                read_only: bool = False, busy_timeout: float | None = None,
                clock: Callable[[], datetime] | None = None, key: bytes | None = None) -> Store:
     """Open (and if needed create and migrate) the database at `path`.

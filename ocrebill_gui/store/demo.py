@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 from pydantic import BaseModel, ConfigDict
@@ -38,6 +39,9 @@ from ocrebill_gui.store.demo_plan import (
     plan_demo,
 )
 from ocrebill_gui.store.demo_providers import add_demo_providers
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.server import ServerAddress
 from ocrebill_gui.store.demo_writer import write_plan
 from ocrebill_gui.store.errors import InvalidRecord, StoreError, sqlite_errors
 from ocrebill_gui.store.keys import (
@@ -131,7 +135,8 @@ def _template(kind: str, variant: str, slot: str) -> Template:
                        "dose_mg": dose, "vials": [_vial("ocrevus", "OCR")] * (dose // 300),
                        "events": events, "primary": True})  # as the nurse marks it (R1)
         vials["ocrevus"] = dose // 300
-    document = {"format": "ocrebill.visit/1", "date_of_service": "@D@", "setting": "@SET@",
+    document: dict[str, Any] = {"format": "ocrebill.visit/1", "date_of_service": "@D@",
+                                "setting": "@SET@",
                 "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],
                 "administrations": admins}
     if demo_practice().time_zone:
@@ -220,8 +225,8 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
                filled[1])
 
 
-def create_demo_database(path: str | os.PathLike[str], *, patients: int | None = None,
-                         visits: int | None = None, seed: int = 1,
+def create_demo_database(path: str | os.PathLike[str] | ServerAddress, *,
+                         patients: int | None = None, visits: int | None = None, seed: int = 1,
                          today: date | None = None, now: datetime | None = None,
                          encrypt: bool = False) -> DemoSummary:
     """Build a demo database at `path`: a new file, or an existing store with no patients and
@@ -242,9 +247,9 @@ def create_demo_database(path: str | os.PathLike[str], *, patients: int | None =
 
     `path` may name a PostgreSQL server's empty database (store/server.py): the demo is made
     in a file, then copied there (server_copy.demo_on_server)."""
-    from ocrebill_gui.store.server import is_server
+    from ocrebill_gui.store.server import ServerAddress, is_server
 
-    if is_server(path):
+    if isinstance(path, ServerAddress) or is_server(path):
         from ocrebill_gui.store.server_copy import demo_on_server
 
         return demo_on_server(path, patients=patients, visits=visits, seed=seed, today=today,

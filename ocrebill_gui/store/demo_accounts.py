@@ -13,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.store import accounts
 from ocrebill_gui.store.db import Store, file_is_encrypted, open_store
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.server import ServerAddress
 
 DEMO_PASSWORD = "demo"
 
@@ -68,15 +72,16 @@ def add_demo_accounts(store: Store, *, cheap: bool = True) -> None:
 
 
 
-def open_demo(path: str | os.PathLike[str], **options) -> Store:
+def open_demo(path: str | os.PathLike[str] | ServerAddress, **options: Any) -> Store:
     """A demo database just made (store/demo.py), opened: an encrypted one with the key that
     its public password unwraps (the app, the smoke test and the screenshots open the demo
     they made without an unlock dialog; its sign-in screen follows as for any database). A key
     file that is not a demo's is refused (StoreError), as a wrong password would be."""
     from ocrebill_gui.store.keys import read_sidecar, unlock
+    from ocrebill_gui.store.server import ServerAddress
 
-    if not file_is_encrypted(Path(path)):
-        return open_store(path, **options)
+    if isinstance(path, ServerAddress) or not file_is_encrypted(Path(path)):
+        return open_store(path, **options)  # a server's demo is plain: it has no key file
     if not read_sidecar(path).demo:
         from ocrebill_gui.store.errors import StoreError
 

@@ -101,6 +101,7 @@ class ClaimCache:
                 self.entries[key] = entry
             return entry
         mapping = {text: tokens[role] for role, text in entry.tokens}
+        assert entry.pattern is not None  # a reused entry (None returned above)
         replaced = entry.pattern.sub(lambda m: mapping[m.group(0)], entry.text)
         return CachedClaim(replaced, entry.errors, entry.warnings, entry.units, (), None)
 

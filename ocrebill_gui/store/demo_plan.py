@@ -13,13 +13,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
 
 ZUNOVO_FROM = date(2025, 6, 1)  # first Zunovo visits (J2351 is effective from 2025-04-01)
 FY2026 = date(2025, 10, 1)  # G35 split into G35.A/B0/C0... (ICD-10-CM FY2026)
 
-USER_PAYER = {
+USER_PAYER: dict[str, Any] = {
     "id": "demo-lakeside-health", "name": "Lakeside Health Plan (demo)",
     "program": "commercial", "monoclonal_admin": "complex", "waste_modifiers": "jw_jz",
     "prior_auth_required": True, "ndc_unit": "UN",

@@ -64,6 +64,7 @@ from ocrebill_gui.store.errors import (
 
 if TYPE_CHECKING:
     from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.store.server import ServerAddress
 
 PLAIN_BACKUP_SUFFIX = ".plain-backup"
 
@@ -198,14 +199,15 @@ def create_encrypted_database(path: str | os.PathLike[str], login: str, display_
     return open_store(target, key=key, clock=clock), session, recovery
 
 
-def encrypt_database(path: str | os.PathLike[str], login: str, password: str, *,
+def encrypt_database(path: str | os.PathLike[str] | ServerAddress, login: str, password: str, *,
                      keep_plain: bool = False) -> EncryptReport:
     """Convert the plain database at `path` (see the module docstring). The administrator
     `login` signs in with `password`, and the key is wrapped for them."""
     from ocrebill_gui.store.accounts import has_accounts, require, sign_in
-    from ocrebill_gui.store.server import refuse_server
+    from ocrebill_gui.store.server import ServerAddress, refuse_server
 
     refuse_server(path)
+    assert not isinstance(path, ServerAddress)  # refused just above
     target = Path(path).expanduser()
     if not target.exists():
         raise StoreError(f"{target}: no such database")

@@ -111,8 +111,9 @@ def primary_code(exc: Exception) -> int | None:
     return None if code is None else code & 0xFF
 
 
-def as_store_error(exc: Exception, path: Path | str) -> StoreError:
-    """The StoreError that explains an SQLite error on the database at `path`."""
+def as_store_error(exc: Exception, path: object) -> StoreError:
+    """The StoreError that explains an SQLite error on the database at `path` (a file's path
+    or a server's address: what the message names)."""
     code = primary_code(exc)
     text = str(exc)
     if code in (_BUSY, _LOCKED) or "locked" in text:
@@ -140,7 +141,7 @@ def as_store_error(exc: Exception, path: Path | str) -> StoreError:
 
 
 @contextmanager
-def translate(path: Path | str) -> Iterator[None]:
+def translate(path: object) -> Iterator[None]:
     """Re-raise any sqlite3 error inside the block as the matching StoreError."""
     try:
         yield

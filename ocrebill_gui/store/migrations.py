@@ -26,50 +26,50 @@ def _stamps(*, created: bool = True) -> dict[str, type]:
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
     stamp_cols = ["created_at", "created_by", "changed_at", "changed_by"]
-    db["patients"].create(
+    db.table("patients").create(
         {"id": int, "ref": str, "name": str, "name_key": str, "birth_date": str, "mrn": str,
          "sex": str, "address": str, "phone": str, **_stamps()},
         pk="id", not_null=["ref", "name", "name_key", *stamp_cols])
-    db["patients"].create_index(["ref"], unique=True)
-    db["patients"].create_index(["mrn"], unique=True)
-    db["patients"].create_index(["name_key"])
+    db.table("patients").create_index(["ref"], unique=True)
+    db.table("patients").create_index(["mrn"], unique=True)
+    db.table("patients").create_index(["name_key"])
     # One row per word of a patient's name, folded (case and accents): prefix search.
-    db["patient_words"].create(
+    db.table("patient_words").create(
         {"word": str, "patient_id": int}, pk=("word", "patient_id"), not_null=["word"],
         foreign_keys=[ForeignKey("patient_words", "patient_id", "patients", "id",
                                  on_delete="CASCADE")])
-    db["patient_words"].create_index(["patient_id"])
+    db.table("patient_words").create_index(["patient_id"])
 
-    db["payer_profiles"].create(
+    db.table("payer_profiles").create(
         {"id": str, "profile": str, **_stamps()}, pk="id",
         not_null=["profile", *stamp_cols])
 
-    db["coverages"].create(
+    db.table("coverages").create(
         {"id": int, "patient_id": int, "payer": str, "member_id": str, "group_number": str,
          "priority": int, "effective_from": str, "effective_to": str, **_stamps()},
         pk="id", not_null=["patient_id", "payer", "priority", *stamp_cols],
         foreign_keys=[("patient_id", "patients", "id")])
-    db["coverages"].create_index(["patient_id", "priority"])
-    db["coverages"].create_index(["member_id"])
+    db.table("coverages").create_index(["patient_id", "priority"])
+    db.table("coverages").create_index(["member_id"])
 
-    db["authorizations"].create(
+    db.table("authorizations").create(
         {"id": int, "coverage_id": int, "number": str, "product": str, "approved_units": int,
          "valid_from": str, "valid_to": str, **_stamps()},
         pk="id", not_null=["coverage_id", "number", "product", "valid_from", "valid_to",
                            *stamp_cols],
         foreign_keys=[("coverage_id", "coverages", "id")])
-    db["authorizations"].create_index(["coverage_id", "number"], unique=True)
-    db["authorizations"].create_index(["valid_to"])
+    db.table("authorizations").create_index(["coverage_id", "number"], unique=True)
+    db.table("authorizations").create_index(["valid_to"])
 
-    db["vial_lots"].create(
+    db.table("vial_lots").create(
         {"id": int, "product": str, "ndc": str, "lot": str, "expires": str, "received": str,
          "received_vials": int, "on_hand": int, **_stamps()},
         pk="id", not_null=["product", "ndc", "lot", "expires", "received", "received_vials",
                            "on_hand", *stamp_cols])
-    db["vial_lots"].create_index(["ndc", "lot"], unique=True)
-    db["vial_lots"].create_index(["expires"])
+    db.table("vial_lots").create_index(["ndc", "lot"], unique=True)
+    db.table("vial_lots").create_index(["expires"])
 
-    db["visits"].create(
+    db.table("visits").create(
         {"id": int, "patient_id": int, "coverage_id": int, "authorization_id": int,
          "date_of_service": str, "setting": str, "payer": str, "summary": str, "status": str,
          "document": str, "claim": str, "errors": int, "warnings": int, "revision": int,
@@ -80,10 +80,10 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         defaults={"status": "draft", "errors": 0, "warnings": 0, "revision": 1, "summary": ""},
         foreign_keys=[("patient_id", "patients", "id"), ("coverage_id", "coverages", "id"),
                       ("authorization_id", "authorizations", "id")])
-    db["visits"].create_index(["date_of_service"])
-    db["visits"].create_index(["patient_id", "date_of_service"])
-    db["visits"].create_index(["coverage_id"])
-    db["visits"].create_index(["authorization_id"])
+    db.table("visits").create_index(["date_of_service"])
+    db.table("visits").create_index(["patient_id", "date_of_service"])
+    db.table("visits").create_index(["coverage_id"])
+    db.table("visits").create_index(["authorization_id"])
     db.execute("""CREATE TRIGGER visits_status_check BEFORE UPDATE OF status ON visits
                   WHEN NEW.status NOT IN ('draft', 'finalized')
                   BEGIN SELECT RAISE(ABORT, 'status must be draft or finalized'); END""")
@@ -92,35 +92,35 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
                   BEGIN SELECT RAISE(ABORT, 'status must be draft or finalized'); END""")
 
     # What finalizing took, so that reopening or amending gives back exactly that.
-    db["vial_uses"].create(
+    db.table("vial_uses").create(
         {"visit_id": int, "lot_id": int, "vials": int}, pk=("visit_id", "lot_id"),
         not_null=["vials"],
         foreign_keys=[("visit_id", "visits", "id"), ("lot_id", "vial_lots", "id")])
-    db["vial_uses"].create_index(["lot_id"])
-    db["authorization_uses"].create(
+    db.table("vial_uses").create_index(["lot_id"])
+    db.table("authorization_uses").create(
         {"visit_id": int, "authorization_id": int, "units": int},
         pk=("visit_id", "authorization_id"), not_null=["units"],
         foreign_keys=[("visit_id", "visits", "id"),
                       ("authorization_id", "authorizations", "id")])
-    db["authorization_uses"].create_index(["authorization_id"])
+    db.table("authorization_uses").create_index(["authorization_id"])
 
-    db["visit_amendments"].create(
+    db.table("visit_amendments").create(
         {"id": int, "visit_id": int, "at": str, "actor": str, "kind": str, "reason": str,
          "document_before": str, "document_after": str},
         pk="id", not_null=["visit_id", "at", "actor", "kind", "reason", "document_before"],
         foreign_keys=[("visit_id", "visits", "id")])
-    db["visit_amendments"].create_index(["visit_id"])
+    db.table("visit_amendments").create_index(["visit_id"])
 
-    db["practice"].create(
+    db.table("practice").create(
         {"id": int, "settings": str, **_stamps()}, pk="id",
         not_null=["settings", *stamp_cols])
 
-    db["audit_log"].create(
+    db.table("audit_log").create(
         {"id": int, "at": str, "actor": str, "entity": str, "entity_id": str, "action": str,
          "reason": str, "changes": str},
         pk="id", not_null=["at", "actor", "entity", "entity_id", "action", "changes"])
-    db["audit_log"].create_index(["entity", "entity_id"])
-    db["audit_log"].create_index(["at"])
+    db.table("audit_log").create_index(["entity", "entity_id"])
+    db.table("audit_log").create_index(["at"])
     db.execute("""CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
                   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""")
     db.execute("""CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
@@ -141,7 +141,8 @@ def _v2_name_ordered_words(db: sqlite_utils.Database) -> None:
                   JOIN patients p ON p.id = w.patient_id""")
     db.execute("DROP TABLE patient_words")
     db.execute("ALTER TABLE patient_words_v2 RENAME TO patient_words")
-    db["patient_words"].create_index(["patient_id", "word"], index_name="patient_words_lookup")
+    db.table("patient_words").create_index(["patient_id", "word"],
+                                           index_name="patient_words_lookup")
     # What a finalized visit took: keyed by visit, no separate rowid b-tree.
     for table, other, other_table, amount in (
             ("vial_uses", "lot_id", "vial_lots", "vials"),
@@ -154,7 +155,7 @@ def _v2_name_ordered_words(db: sqlite_utils.Database) -> None:
         db.execute(f"INSERT INTO {table}_v2 SELECT visit_id, {other}, {amount} FROM {table}")
         db.execute(f"DROP TABLE {table}")
         db.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
-        db[table].create_index([other])
+        db.table(table).create_index([other])
 
 
 def _v3_running_since(db: sqlite_utils.Database) -> None:

@@ -2,7 +2,7 @@
 interface the repositories use, so that they run unchanged on either backend.
 
 `PgDatabase` stands where a `sqlite_utils.Database` stands (`execute`, `query`, `conn`,
-`db[table]` insert/get/update, `close`); its `conn`, a `PgConnection`, where a
+`db.table(name)` or `db[name]` insert/get/update, `close`); its `conn`, a `PgConnection`, where a
 `sqlite3.Connection` does (`execute`, `executemany`, `in_transaction`, cursors with
 `fetchone`, `fetchall`, iteration and `lastrowid`). The SQL is the repositories' own,
 rewritten by dialect.to_postgres.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.rows import dict_row
@@ -30,6 +30,9 @@ from psycopg.rows import dict_row
 from ocrebill_gui.store.dialect import NotPortable, returns_id, to_postgres
 from ocrebill_gui.store.errors import InvalidRecord, StoreError
 from ocrebill_gui.store.server_errors import as_store_error
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.db import Store
 
 # pg_advisory_xact_lock's key: "OcreBill" in ASCII, one lock for all writers of a database.
 WRITE_LOCK = 0x4F63726542696C6C
@@ -186,7 +189,7 @@ class _Inserted:
 
 
 class PgTable:
-    """`db[table]` as audit.insert_recorded and update_recorded use it (key `id`)."""
+    """`db.table(name)` as audit.insert_recorded and update_recorded use it (key `id`)."""
 
     def __init__(self, db: PgDatabase, name: str):
         if not name.isidentifier():
@@ -232,8 +235,19 @@ class PgDatabase:
               ) -> Iterator[dict[str, Any]]:
         yield from self.conn.execute(sql, params, rows=dict_row).fetchall()
 
-    def __getitem__(self, table: str) -> PgTable:
-        return PgTable(self, table)
+    def table(self, name: str) -> PgTable:
+        return PgTable(self, name)
+
+    __getitem__ = table
 
     def close(self) -> None:
         self.conn.close()
+
+
+def server_connection(store: Store) -> PgConnection:
+    """The connection of a store on a server (typed as a sqlite3 one where the store keeps it);
+    a file's store has none: TypeError."""
+    conn: object = store.conn
+    if not isinstance(conn, PgConnection):
+        raise TypeError(f"{store.path} is not on a database server")
+    return conn

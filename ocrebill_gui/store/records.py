@@ -226,7 +226,7 @@ class Coverage(_Record):
     effective_to: date | None
     plan_type: str | None = None
     claim_office_id: str = ""
-    subscriber_relationship: str = "self"
+    subscriber_relationship: Relationship = "self"
     subscriber_name: str = ""
     subscriber_birth_date: date | None = None
 

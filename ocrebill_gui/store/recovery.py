@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ocrebill_gui.store import audit
 from ocrebill_gui.store.accounts import Session, require
-from ocrebill_gui.store.db import Store, writing
+from ocrebill_gui.store.db import Store, database_file, writing
 from ocrebill_gui.store.errors import StoreError
 from ocrebill_gui.store.keys import (
     forget_previous_recovery,
@@ -31,7 +31,7 @@ def replace_recovery_key(store: Store, session: Session) -> str:
                          "with `ocrebill encrypt`)")
     recovery = new_recovery_key()
     with writing(store):
-        sidecar = read_sidecar(store.path)
+        sidecar = read_sidecar(database_file(store))
         set_recovery(sidecar, store.key, recovery, keep_previous=True)
         sidecar.save()
         audit.record(store, session.actor, "database", "recovery-key", "replace", [])
@@ -42,4 +42,4 @@ def recovery_key_shown(store: Store) -> None:
     """The new recovery key was shown to the administrator: the one it replaced stops opening
     the database."""
     if store.key is not None:
-        forget_previous_recovery(read_sidecar(store.path))
+        forget_previous_recovery(read_sidecar(database_file(store)))

@@ -120,7 +120,8 @@ def import_fees(store: Store, actor: str, schedule: FeeSchedule) -> ImportSummar
     new = {_fee_key(r[:4], r[5]): r[4] for r in rows}
     starts = min(r.effective_from for r in schedule.rows).isoformat()
     ends = [r.effective_to for r in schedule.rows]
-    period = f"{starts} to " + ("open" if None in ends else max(ends).isoformat())
+    last = max((end for end in ends if end is not None), default=None)
+    period = f"{starts} to " + ("open" if None in ends or last is None else last.isoformat())
     with writing(store):
         old = store.conn.execute(
             "SELECT code, modifier, setting, payer, effective_from, amount FROM fee_rows"

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ocrebill_gui.store.errors import (
     NewerSchemaError,
@@ -37,6 +37,11 @@ from ocrebill_gui.store.errors import (
     StoreError,
     UnreadableDatabase,
 )
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from ocrebill_gui.store.db import Store
 
 SCHEMES = ("postgresql://", "postgres://")
 NAMED = "server:"
@@ -81,6 +86,13 @@ class ServerAddress:
         user = f"{self.user}@" if self.user else ""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"postgresql://{user}{host}:{self.port}/{self.dbname}"
+
+
+def server_of(store: Store) -> ServerAddress:
+    """The address of a store on a server; a file's store has none: TypeError."""
+    if not isinstance(store.path, ServerAddress):
+        raise TypeError(f"{store.path} is not a database server")
+    return store.path
 
 
 def is_server(value: object) -> bool:
@@ -308,9 +320,12 @@ def open_server(value: str | ServerAddress, *, create: bool = True, read_only: b
         if version == 0 and not create:
             raise StoreError(f"{address} has no OcreBill tables yet (create them with "
                              "`ocrebill server init`, or by opening it for writing)")
+        # PgDatabase stands where the store expects a sqlite_utils.Database (postgres.py: the
+        # part of its interface the store uses); the types cannot say so.
+        as_sqlite = cast("sqlite_utils.Database", db)
         if version < SCHEMA_VERSION:
-            migrate(db)
+            migrate(as_sqlite)
     except BaseException:
         db.close()
         raise
-    return Store(db=db, path=address, read_only=read_only, clock=clock or utc_now)
+    return Store(db=as_sqlite, path=address, read_only=read_only, clock=clock or utc_now)

@@ -120,9 +120,10 @@ def backup_server(store: Store, dest: str | os.PathLike[str], *, force: bool = F
 
 def _target(store: Store, dest: str | os.PathLike[str], suffix: str) -> Path:
     from ocrebill_gui.store.backup import backup_destination
+    from ocrebill_gui.store.server import server_of
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return backup_destination(dest, f"{store.path.dbname}-{stamp}{suffix}")
+    return backup_destination(dest, f"{server_of(store).dbname}-{stamp}{suffix}")
 
 
 def _fsync(path: Path) -> None:
@@ -141,12 +142,14 @@ def _dump(store: Store, pg_dump: str, partial: Path) -> tuple[dict[str, int], in
     """pg_dump -Fc of the snapshot this connection exports, counted in that snapshot."""
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+    from ocrebill_gui.store.server import server_of
+
     conn = store.conn
     conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     try:
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
         counts, rows, head = _snapshot(store)
-        params = conninfo_to_dict(store.path.conninfo)
+        params = conninfo_to_dict(server_of(store).conninfo)
         env = dict(os.environ)
         password = params.pop("password", None)
         if password:
@@ -155,7 +158,8 @@ def _dump(store: Store, pg_dump: str, partial: Path) -> tuple[dict[str, int], in
         create_private(partial)
         done = subprocess.run(
             [pg_dump, "--format=custom", "--no-owner", "--no-privileges",
-             f"--snapshot={snapshot}", f"--file={partial}", f"--dbname={make_conninfo(**params)}"],
+             f"--snapshot={snapshot}", f"--file={partial}",
+             f"--dbname={make_conninfo('', **params)}"],
             capture_output=True, text=True, env=env, timeout=24 * 3600)
         if done.returncode != 0:
             lines = (done.stderr or done.stdout).strip().splitlines()
@@ -189,9 +193,12 @@ def _export(store: Store, partial: Path) -> tuple[dict[str, int], int, str]:
 
 def _copy_out(store: Store, copy: Store, table: str) -> None:
     """One table from the server's snapshot into the file, streamed (a server-side cursor)."""
-    raw = store.conn.raw
+    from ocrebill_gui.store.postgres import server_connection
+
+    raw = server_connection(store).raw
     with raw.cursor(name=f"ocrebill_backup_{table}") as cursor:
         cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
+        assert cursor.description is not None  # a SELECT's
         columns = [d[0] for d in cursor.description]
         insert = (f"INSERT INTO {table} ({', '.join(columns)}) "
                   f"VALUES ({', '.join('?' for _ in columns)})")
@@ -278,7 +285,7 @@ def restore_dump(dump: Path, address) -> DumpRestore:
         env["PGPASSWORD"] = str(password)
     done = subprocess.run(
         [pg_restore, "--no-owner", "--no-privileges", "--single-transaction",
-         "--exit-on-error", f"--dbname={make_conninfo(**params)}", str(dump)],
+         "--exit-on-error", f"--dbname={make_conninfo('', **params)}", str(dump)],
         capture_output=True, text=True, env=env, timeout=24 * 3600)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()

@@ -57,15 +57,18 @@ def copy_database(source: Store, target: Store,
 
 
 def _copy_table(source: Store, target: Store, table: str) -> int:
+    from ocrebill_gui.store.postgres import server_connection
+
     cursor = source.conn.execute(f"SELECT * FROM {table} LIMIT 0")
     columns = [d[0] for d in cursor.description]
     names = ", ".join(columns)
     select = f"SELECT {names} FROM {table} ORDER BY 1"
     # From a server, streamed (a sqlite3 cursor already hands its rows out one by one).
-    rows = source.conn.stream(select) if _on_server(source) else source.conn.execute(select)
+    rows = (server_connection(source).stream(select) if _on_server(source)
+            else source.conn.execute(select))
     count = 0
     if _on_server(target):
-        raw = target.conn.raw
+        raw = server_connection(target).raw
         with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -228,8 +228,10 @@ def rechain(target: Store) -> int:
     """Chain the audit log of a server database again in SHA-256 (no key), in the caller's
     transaction: the new hashes go to a temporary table by COPY, then one UPDATE, with the
     append-only trigger lifted for it (the app's role owns its tables). Returns the rows."""
+    from ocrebill_gui.store.postgres import server_connection
+
     conn = target.conn
-    raw = conn.raw
+    raw = server_connection(target).raw
     last_hash, last_id, last_at, count = GENESIS, 0, None, 0
     rows = conn.execute("SELECT id, at, actor, entity, entity_id, action, reason, changes "
                         "FROM audit_log ORDER BY id").fetchall()

@@ -40,10 +40,11 @@ def add_vial_lot(store: Store, actor: str, fields: Mapping[str, Any]) -> VialLot
         problems.append(("ndc", f"{parsed.ndc} is not an NDC of {product.name} (known: {known})"))
     if parsed.expires < parsed.received:
         problems.append(("expires", "is before the date received"))
-    values = {"product": parsed.product, "ndc": parsed.ndc, "lot": parsed.lot.upper(),
-              "expires": parsed.expires.isoformat(), "received": parsed.received.isoformat(),
-              "received_vials": parsed.received_vials,
-              "on_hand": parsed.received_vials if parsed.on_hand is None else parsed.on_hand}
+    values: dict[str, Any] = {
+        "product": parsed.product, "ndc": parsed.ndc, "lot": parsed.lot.upper(),
+        "expires": parsed.expires.isoformat(), "received": parsed.received.isoformat(),
+        "received_vials": parsed.received_vials,
+        "on_hand": parsed.received_vials if parsed.on_hand is None else parsed.on_hand}
     with writing(store):
         if lot_by_number.inside(store, values["ndc"], values["lot"]) is not None:
             problems.append(("lot", f"lot {values['lot']} of NDC {values['ndc']} is already "

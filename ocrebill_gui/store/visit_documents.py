@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.core.claim import ClaimResult
@@ -121,7 +121,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
 BILLED_COPY = "the profile as it was when this visit was finalized"
 
 
-def is_billed_copy(payer: object) -> bool:
+def is_billed_copy(payer: object) -> TypeGuard[Mapping[str, Any]]:
     """Whether a document's payer is the copy a finalized visit keeps (not a profile someone
     wrote into a document on purpose)."""
     return isinstance(payer, Mapping) and payer.get("source") == BILLED_COPY

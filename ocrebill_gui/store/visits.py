@@ -167,6 +167,7 @@ def create_draft(store: Store, actor: str, document: VisitDocument | Mapping[str
              str(doc.get("setting") or ""), payer_of(doc), summary_text(doc), dumps(doc),
              claim_text, errors, warnings, now, actor, now, actor, running_since_of(doc),
              choice))
+        assert cur.lastrowid is not None  # an INSERT's
         new_id = int(cur.lastrowid)
         record(store, actor, "visit", new_id, "create", field_changes(None, {
             "patient_id": patient_id, "coverage_id": coverage_id,
