@@ -98,6 +98,20 @@ def _next_dose_alert(live: Sequence[AuthorizationLike], next_dose: NextDose, due
                   f"{dose}")]
 
 
+def no_units_left(auth: AuthorizationLike) -> bool:
+    """An authorization with a unit limit whose units are all used."""
+    return auth.remaining_units is not None and auth.remaining_units <= 0
+
+
+def authorization_standing(auth: AuthorizationLike, today: date) -> Severity | None:
+    """How an authorization stands on `today`, for its row in a list (the same 30 days as its
+    alert): "error" once it has ended or has no units left, "warning" when it ends within
+    SOON_DAYS days, else None."""
+    if auth.valid_to < today or no_units_left(auth):
+        return "error"
+    return "warning" if auth.valid_to <= today + timedelta(days=SOON_DAYS) else None
+
+
 def benefits_alert(last_verified: date | None, reverify_on: date | None, today: date,
                    coverage_label: str) -> Alert | None:
     """Benefits never verified for a coverage, or due for re-verification within 30 days."""

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui import store as api
+from ocrebill_gui.core.front_desk_alerts import authorization_standing, no_units_left
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
@@ -62,7 +63,8 @@ class CoveragesModel(PagedTableModel[Coverage]):
     def __init__(self, store: Store, session: Session, payer_names: dict[str, str], today: date,
                  parent: Any = None) -> None:
         self._session = session
-        self._store, self._patient_id = store, None
+        self._store = store
+        self._patient_id: int | None = None
         columns = [
             Column[Coverage]("Payer", lambda c: payer_names.get(c.payer, c.payer)),
             Column[Coverage]("Member id", lambda c: c.member_id or "-"),
@@ -98,25 +100,19 @@ class AuthorizationsModel(PagedTableModel[Authorization]):
     def __init__(self, store: Store, session: Session, today: date, product_names: dict[str, str],
                  parent: Any = None) -> None:
         self._session = session
-        self._store, self._patient_id, self._today = store, None, today
+        self._store, self._today = store, today
+        self._patient_id: int | None = None
         self._plans: dict[int, str] = {}  # coverage id -> its payer's name, per page
-
-        def validity(auth: Authorization) -> str | None:
-            if auth.expired(today):
-                return "error"
-            if auth.remaining_units is not None and auth.remaining_units <= 0:
-                return "error"
-            return None if (auth.valid_to - today).days > 30 else "warning"
 
         columns = [
             Column[Authorization]("Number", lambda a: a.number),
             Column[Authorization]("Plan", lambda a: self._plans.get(a.coverage_id, "-")),
             Column[Authorization]("Product", lambda a: product_names.get(a.product, a.product)),
             Column[Authorization]("Valid", lambda a: f"{_day(a.valid_from)} to {_day(a.valid_to)}",
-                                  attention=validity, tooltip=self._validity_note),
+                                  attention=lambda a: authorization_standing(a, today),
+                                  tooltip=self._validity_note),
             Column[Authorization]("Units", units_text,
-                                  attention=lambda a: "error" if a.remaining_units is not None
-                                  and a.remaining_units <= 0 else None,
+                                  attention=lambda a: "error" if no_units_left(a) else None,
                                   tooltip=self.uses_text),
             Column[Authorization]("Visits", lambda a: str(a.used_visits) if a.visits_allowed
                                   is None else f"{a.used_visits} of {a.visits_allowed}",
