@@ -177,6 +177,7 @@ def run_migrate(args: argparse.Namespace, action: str = "migrate") -> int:
         address = _address(args)
     except StoreError as exc:
         return _fail(args, str(exc), EXIT_INPUT)
+    given = source
     try:
         with tempfile.TemporaryDirectory(prefix="ocrebill-restore-") as folder:
             if action == "restore":
@@ -185,8 +186,8 @@ def run_migrate(args: argparse.Namespace, action: str = "migrate") -> int:
             with store:
                 print(f"Copying {source.name} onto {address}...", file=sys.stderr)
                 report = move_to_server(store, address, session.actor, action=action)
-    except StoreError as exc:
-        return _fail(args, str(exc))
+    except StoreError as exc:  # naming the backup given, not the private copy read
+        return _fail(args, str(exc).replace(str(source), str(given)))
     except OSError as exc:
         return _fail(args, f"cannot copy {source} to restore from it: {exc.strerror or exc}")
     rows = [("Table", "File", "Server", "")]
@@ -213,8 +214,11 @@ def run_restore(args: argparse.Namespace) -> int:
     if isinstance(source, str):
         return _fail(args, source, EXIT_INPUT)
     if not is_dump(source):
-        with open(source, "rb") as handle:
-            head = handle.read(16)
+        try:
+            with open(source, "rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            return _fail(args, f"{source} cannot be read: {exc.strerror or exc}", EXIT_INPUT)
         if head != b"SQLite format 3\x00" and not Path(f"{source}.keys").exists():
             return _fail(args, f"{source} is neither a dump written by `ocrebill backup` "
                                "nor an OcreBill database file", EXIT_INPUT)

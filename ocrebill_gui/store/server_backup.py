@@ -249,22 +249,70 @@ class DumpRestore:
 
 
 def read_manifest(dump: Path) -> dict | None:
+    """The manifest beside a dump (None: there is none), checked whole before anything is
+    restored: StoreError naming the file and the field otherwise."""
     path = Path(f"{dump}{MANIFEST_SUFFIX}")
+    away = "restore without it by moving it away (the rows are then not compared)"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path} cannot be read ({exc}): restore without it by moving it "
-                         "away (the rows are then not compared)") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else \
+            getattr(exc, "strerror", None) or exc
+        raise StoreError(f"{path} cannot be read ({reason}): {away}") from None
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         raise StoreError(f"{path} is not an OcreBill backup manifest")
+    problem = _manifest_problem(data)
+    if problem:
+        raise StoreError(f"{path} is not a usable backup manifest ({problem}): {away}")
     return data
+
+
+def _manifest_problem(data: dict) -> str | None:
+    """What is wrong with a manifest's fields (the rows per table, the audit chain's head)."""
+    counts = data.get("counts")
+    if not isinstance(counts, dict):
+        return "counts: must be the rows of each table"
+    for table, rows in counts.items():
+        if type(rows) is not int or rows < 0:
+            return f"counts of {json.dumps(table)[:40]}: must be a number of rows"
+    if not isinstance(data.get("audit_head_hash"), str):
+        return "audit_head_hash: must be the audit chain's last hash"
+    return None
+
+
+# Reading a dump whole into nothing takes well under a second per MB; a damaged one can send
+# pg_restore round in circles (seen with a flipped bit in a data block), so it is stopped.
+READ_SECONDS = 60.0
+READ_SECONDS_PER_MB = 2.0
+
+
+def read_whole(pg_restore: str, dump: Path) -> None:
+    """pg_restore reads the dump whole, into nothing (no server), before anything is
+    restored: StoreError naming the dump when it cannot, or when it has not finished in a
+    time in proportion to its size."""
+    limit = READ_SECONDS + READ_SECONDS_PER_MB * dump.stat().st_size / 1e6
+    try:
+        done = subprocess.run([pg_restore, "--file=-", str(dump)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, errors="replace",
+                              timeout=limit)
+    except subprocess.TimeoutExpired:
+        raise StoreError(f"{dump} is damaged: pg_restore had not read it after {limit:.0f} s "
+                         "(stopped): nothing was restored.") from None
+    except OSError as exc:
+        raise StoreError(f"pg_restore does not run ({exc.strerror or exc}): nothing was "
+                         "restored.") from None
+    if done.returncode != 0:
+        lines = (done.stderr or "").strip().splitlines()
+        raise StoreError(f"{dump} is damaged: pg_restore cannot read it "
+                         f"({lines[-1] if lines else done.returncode}): nothing was restored.")
 
 
 def restore_dump(dump: Path, address) -> DumpRestore:
     """pg_restore of an OcreBill dump onto the empty server database `address` (one
-    transaction: all or nothing), then its rows against the manifest and `ocrebill check`."""
+    transaction: all or nothing), then its rows against the manifest and `ocrebill check`.
+    The manifest and the dump are read whole first: a damaged one restores nothing."""
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     from ocrebill_gui.store.backup import check_database
@@ -277,6 +325,7 @@ def restore_dump(dump: Path, address) -> DumpRestore:
     if pg_restore is None:
         raise StoreError("pg_restore is not installed here (Debian: apt install "
                          "postgresql-client): nothing was restored")
+    read_whole(pg_restore, dump)
     require_empty(address, no_tables=True)
     params = conninfo_to_dict(address.conninfo)
     env = dict(os.environ)
@@ -289,8 +338,8 @@ def restore_dump(dump: Path, address) -> DumpRestore:
         capture_output=True, text=True, env=env, timeout=24 * 3600)
     if done.returncode != 0:
         lines = (done.stderr or done.stdout).strip().splitlines()
-        raise StoreError(f"pg_restore failed ({lines[-1] if lines else done.returncode}): "
-                         "nothing was restored.")
+        raise StoreError(f"pg_restore could not restore {dump} "
+                         f"({lines[-1] if lines else done.returncode}): nothing was restored.")
     with open_store(address) as store:
         counts = table_counts(store)
         verdict = check_database.inside(store)

@@ -10,6 +10,7 @@ target (the chain is copied as it is: the same hashes must verify there).
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -68,11 +69,18 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
             else source.conn.execute(select))
     count = 0
     if _on_server(target):
+        import psycopg
+
         raw = server_connection(target).raw
-        with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
+        try:
+            with raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        except (psycopg.Error, sqlite3.Error) as exc:  # a damaged file: unreadable, a NUL
+            raise StoreError(f"The rows of {table} in {source.path} cannot be copied onto the "
+                             f"server ({_reason(exc)}): nothing was copied. The file may be "
+                             "damaged: `ocrebill check` says more.") from None
         return count
     insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
     batch: list[tuple] = []
@@ -86,6 +94,15 @@ def _copy_table(source: Store, target: Store, table: str) -> int:
         target.conn.executemany(insert, batch)
         count += len(batch)
     return count
+
+
+def _reason(exc: Exception) -> str:
+    """An error's first words, without the value it quotes (a row's text may be a patient's):
+    'Could not decode to UTF-8 column 'x' with text ...', 'invalid input syntax for type
+    date: "..."'."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0].split(" with text ")[0].split(': "')[0] if lines else ""
+    return text[:120] or type(exc).__name__
 
 
 def _on_server(store: Store) -> bool:
