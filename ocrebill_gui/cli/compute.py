@@ -121,7 +121,7 @@ def run_compute(args: argparse.Namespace) -> int:
         print(f"ocrebill compute: {error}", file=sys.stderr)
         return 1
     try:
-        result = compute(document, catalog=catalog)  # type: ignore[arg-type]
+        result = compute(document, catalog=catalog)
     except InvalidVisit as exc:
         print_problems(exc.lines())
         return 2

@@ -335,7 +335,7 @@ def _file_visit(name: str, catalog: Catalog) -> tuple[VisitDocument, ClaimResult
     raw, error = read_document(name)
     if error:
         raise UsageProblem(error)
-    document = validate_document(raw, catalog)  # type: ignore[arg-type]
+    document = validate_document(raw, catalog)
     return document, compute(document, catalog=catalog)
 
 

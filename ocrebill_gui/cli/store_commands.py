@@ -206,13 +206,13 @@ def run_import(args: argparse.Namespace) -> int:
                 problems = [error]
             else:
                 try:
-                    result = import_document(store, session, document,  # type: ignore[arg-type]
+                    result = import_document(store, session, document,
                                              finalize=args.finalize,
                                              allow_errors=args.allow_errors)
                 except InvalidRecord as exc:
                     problems = exc.lines()
                 except VisitHasErrors as exc:
-                    found = [f"- {f.message}" for f in exc.findings]  # type: ignore[attr-defined]
+                    found = [f"- {f.message}" for f in exc.findings]
                     problems = ([f"not finalized: {len(found)} error finding(s) on its claim:",
                                  *found] if found else [f"not finalized: {exc}"])
                     problems.append("fix them, or import again with --allow-errors to "

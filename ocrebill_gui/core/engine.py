@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from ocrebill_gui.core.admin_codes import Service, code_services, summaries
 from ocrebill_gui.core.catalog import Catalog, default_catalog
@@ -31,9 +29,9 @@ __all__ = ["compute", "parse_visit", "resolve_payer"]  # the last two moved to c
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def compute(document: VisitDocument | Mapping[str, Any], *,
-            catalog: Catalog | None = None) -> ClaimResult:
-    """Turn a visit document into claim lines and findings.
+def compute(document: object, *, catalog: Catalog | None = None) -> ClaimResult:
+    """Turn a visit document (a VisitDocument, or JSON as parsed) into claim lines and
+    findings.
 
     Raises InvalidVisit when the document cannot be computed (schema violation, unknown product
     or payer, impossible values). A document with billing problems is still computed: the

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -106,21 +106,19 @@ def raw_problems(document: object) -> list[tuple[str, str]]:
 def _clean(value: object, depth: int) -> bool:
     """True when raw_problems() would find nothing; False when it may (it then looks again,
     naming each place). Plain JSON types only; recursion stops at MAX_DEPTH."""
-    kind = type(value)
-    if kind is str:
-        text = cast(str, value)  # `kind is str` does not narrow `value` for mypy
-        return text.isascii() or not _SURROGATE.search(text)
-    if kind is int or kind is float:
-        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE or value != value  # type: ignore[operator]
-    if kind is bool or value is None:
+    if type(value) is str:  # exact types (`type(x) is`, which narrows `x` for mypy too)
+        return value.isascii() or not _SURROGATE.search(value)
+    if type(value) is int or type(value) is float:
+        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE or value != value
+    if type(value) is bool or value is None:
         return True
     if depth >= MAX_DEPTH:
         return False
-    if kind is dict:
+    if type(value) is dict:
         return all((type(key) is str and (key.isascii() or not _SURROGATE.search(key)))
-                   and _clean(item, depth + 1) for key, item in value.items())  # type: ignore
-    if kind is list:
-        return all(_clean(item, depth + 1) for item in value)  # type: ignore[attr-defined]
+                   and _clean(item, depth + 1) for key, item in value.items())
+    if type(value) is list:
+        return all(_clean(item, depth + 1) for item in value)
     return False
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from ocrebill_gui.core.claim_submission import ClaimSubmission
+from ocrebill_gui.core.claim_submission import ClaimSubmission, Frequency
 from ocrebill_gui.core.practice import PracticeSettings
 from ocrebill_gui.core.x12 import ControlNumbers, InMemoryControlNumbers, InterchangeSettings
 from ocrebill_gui.store.accounts import Session, require
@@ -49,6 +49,7 @@ Kind = Literal["837p", "837i"]
 KINDS: dict[str, str] = {"837p": "837P (professional)", "837i": "837I (institutional)"}
 ACTION = "visits.export"
 Problem = tuple[str, str]  # (field, what is wrong)
+_FREQUENCIES: dict[str, Frequency] = {"1": "1", "7": "7", "8": "8"}  # any other: an original
 
 
 class ExportNotReady(StoreError):
@@ -150,7 +151,7 @@ def submission_of(context: _Context, visit_id: int,
     frequency = record.frequency if record is not None else "1"
     return submission_from(
         visit.claim, document, parties, practice, visit_id=visit_id,
-        frequency=frequency if frequency in ("1", "7", "8") else "1",  # type: ignore[arg-type]
+        frequency=_FREQUENCIES.get(frequency, "1"),
         original_claim_number=(record.original_claim_number or "") if record else "",
         catalog=context.catalog, charges=charges)
 
@@ -242,9 +243,12 @@ def _written(store: Store, session: Session, kind: str, settings: InterchangeSet
     def check(items: list[Item]) -> ValidationResult:
         return validate_837(text_of(items, InMemoryControlNumbers()))
 
-    def plan(text: str = "", **more: object) -> ExportPlan:
-        return ExportPlan(kind=kind, text=text, left_out=left_out, skipped=skipped,
-                          usage=settings.usage, **more)  # type: ignore[arg-type]
+    def plan(text: str = "", *, control_number: int | None, written: list[int] | None = None,
+             claim_ids: dict[int, int | None] | None = None, ack_999: str = "",
+             pyx12: bool = True) -> ExportPlan:
+        return ExportPlan(kind=kind, text=text, control_number=control_number,
+                          written=written or [], claim_ids=claim_ids or {}, left_out=left_out,
+                          skipped=skipped, usage=settings.usage, ack_999=ack_999, pyx12=pyx12)
 
     if not ready:
         return plan(control_number=None)

@@ -11,6 +11,10 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ocrebill_gui.core.claim import Finding
 
 # The stdlib's and SQLCipher's (encrypted databases) exceptions are two parallel class trees.
 # sqlcipher3 (~5 MB resident: SQLCipher and OpenSSL) is imported only when an encrypted file is
@@ -101,7 +105,7 @@ class VisitChanged(StoreError):
 class VisitHasErrors(StoreError):
     """Finalizing was refused because the claim has error findings; `findings` lists them."""
 
-    def __init__(self, message: str, findings: Sequence[object]):
+    def __init__(self, message: str, findings: Sequence[Finding]):
         self.findings = list(findings)
         super().__init__(message)
 

@@ -181,7 +181,9 @@ def _windows_location(path: str | os.PathLike[str]) -> str | None:
     import ctypes
 
     def drive_type(root: str) -> int:
-        return int(ctypes.windll.kernel32.GetDriveTypeW(root))  # type: ignore[attr-defined]
+        if sys.platform != "win32":  # ctypes.windll is Windows' only (mypy: the same check)
+            raise OSError("not Windows")
+        return int(ctypes.windll.kernel32.GetDriveTypeW(root))
 
     try:
         return windows_share(os.fspath(Path(path).expanduser().absolute()), drive_type)

@@ -46,7 +46,8 @@ class AfterFirstPaint(QObject):
 
 
 def create_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(argv)
+    existing = QApplication.instance()  # typed as the QCoreApplication it may be
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
     app.setApplicationName("OcreBill")
     app.setOrganizationName("OcreBill")
     app.setApplicationDisplayName("OcreBill")
@@ -78,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
         window.session_started.disconnect(freeze_once)
         freeze_start_up_objects()
 
+    def close_store() -> None:
+        if window.store is not None:
+            window.store.close()
+
     def load() -> None:
         if probe is not None and probe.painted():
             return
@@ -101,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             app.quit()
             return
         window.session_started.connect(freeze_once)
-        app.aboutToQuit.connect(lambda: window.store is not None and window.store.close())
+        app.aboutToQuit.connect(close_store)
         if isinstance(store, NewDatabase):  # the first administrator's form creates it
             create_database(window, store.path)
         else:  # unlocked with a login and password: the same person signed in at once

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from ocrebill_gui.ui.qt import (
     QCheckBox,
@@ -32,6 +32,7 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.style import mark_invalid, set_role
 
+_W = TypeVar("_W", bound=QWidget)
 _US_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
 
@@ -104,7 +105,7 @@ class FormGrid(QGridLayout):
     message in a narrow third column was cut to "must be a"); tab order follows the rows (the
     order they are added). Edits are checked once `go_live()` was called."""
 
-    def __init__(self, on_change: Callable[[], None], parent: QWidget | None = None) -> None:
+    def __init__(self, on_change: Callable[[], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setColumnStretch(1, 1)
         self.setHorizontalSpacing(10)
@@ -118,8 +119,8 @@ class FormGrid(QGridLayout):
         self._problems: dict[str, str] = {}
         self._live = False
 
-    def add(self, key: str, label: str, widget: QWidget, *, note: str | None = None) -> QWidget:
-        """Add a row; `note` is a muted hint under the field."""
+    def add(self, key: str, label: str, widget: _W, *, note: str | None = None) -> _W:
+        """Add a row; `note` is a muted hint under the field. Returns `widget`."""
         row = self.rowCount()
         caption = QLabel(label)
         caption.setBuddy(widget)
@@ -174,8 +175,7 @@ class FormGrid(QGridLayout):
                 if first in self.messages and rest:
                     for other, caption in self.captions.items():
                         if caption:
-                            rest = re.sub(rf"\b{re.escape(other)}\b",
-                                          lambda _m, c=caption: f"'{c}'", rest)
+                            rest = re.sub(rf"\b{re.escape(other)}\b", _quoted(caption), rest)
                     key, text = first, rest.replace("_", " ")
             owned.setdefault(key, text)
         return owned
@@ -194,6 +194,12 @@ class FormGrid(QGridLayout):
         """A fresh record: nothing touched, no messages yet."""
         self._touched.clear()
         self._show_all = False
+
+
+def _quoted(caption: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement giving the caption in quotes, taken as it is (no backslash
+    escapes)."""
+    return lambda _match: f"'{caption}'"
 
 
 def problems_of(error: Exception) -> dict[str, str]:

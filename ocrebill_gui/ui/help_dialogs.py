@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -54,7 +55,7 @@ BUNDLED = [
 
 def shortcut_rows(window: MainWindow) -> list[tuple[str, str, str]]:
     """(menu, command, keys) of every menu entry that has a key, in menu order."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for menu in window.menus.menus():
         title = menu.title().replace("&", "")
         for action in menu.actions():
@@ -142,20 +143,26 @@ def library_licences() -> list[tuple[str, str, str]]:
             info = metadata.metadata(name)
         except metadata.PackageNotFoundError:
             continue
-        licence = info.get("License-Expression") or ""
+        licence = _first(info, "License-Expression")
         if not licence:
-            text = (info.get("License") or "").strip()
+            text = _first(info, "License").strip()
             licence = text.splitlines()[0][:60] if text and len(text) < 200 else ""
         if not licence:
             classifiers = [c.rsplit("::", 1)[-1].strip() for c in info.get_all("Classifier") or []
                            if c.startswith("License ::")]
             licence = ", ".join(classifiers) or "see the package"
-        rows.append((info.get("Name", name), info.get("Version", ""), licence))
+        rows.append((_first(info, "Name") or name, _first(info, "Version"), licence))
     return rows
 
 
+def _first(info: metadata.PackageMetadata, field: str) -> str:
+    """A metadata field's (first) value, "" when the package does not give it."""
+    values = info.get_all(field)
+    return str(values[0]) if values else ""
+
+
 def about_html() -> str:
-    def table(rows: list[tuple[str, ...]]) -> str:
+    def table(rows: Sequence[tuple[str, ...]]) -> str:
         cells = "".join("<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in row) + "</tr>"
                         for row in rows)
         return f"<table cellspacing='0' cellpadding='3'>{cells}</table>"

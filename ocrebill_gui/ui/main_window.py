@@ -15,7 +15,7 @@ This module imports only Qt: the store, the engine and the editor load after the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.idle_lock import IdleWatch
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
     from ocrebill_gui.store import Store
     from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.sign_in import SignInPanel
+    from ocrebill_gui.ui.visit_editor import VisitEditor
+    from ocrebill_gui.ui.visit_window import VisitWindow
 
 SEARCH_DELAY_MS = 150  # the patient search runs when typing pauses this long
 PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
@@ -56,6 +59,20 @@ PAGES = [("today", "&Today", "Ctrl+1"), ("patients", "&Patients", "Ctrl+2"),
          ("worklist", "&Claims", "Ctrl+7")]
 # Screens in View only: the toolbar has no room left for its search box (issue 13: Ctrl+8).
 MENU_PAGES = [("attention", "Need&s attention", "Ctrl+8")]
+
+
+@runtime_checkable
+class _Reloads(Protocol):
+    """A screen that shows the database's records: reloaded after another window's save."""
+
+    def refresh(self) -> None: ...
+
+
+@runtime_checkable
+class _KeepsLayout(Protocol):
+    """A screen with column widths or dividers to remember."""
+
+    def save_layout(self) -> None: ...
 
 
 class MainWindow(SessionControl, QMainWindow):
@@ -73,10 +90,10 @@ class MainWindow(SessionControl, QMainWindow):
         self._layout, self._clock = layout, clock
         self.store: Store | None = None
         self.session: Session | None = None
-        self.sign_in_panel: QWidget | None = None
+        self.sign_in_panel: SignInPanel | None = None
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()  # pages to reload before they are shown again
-        self.visit_window: QWidget | None = None
+        self.visit_window: VisitWindow | None = None
         self.shared: Any = None  # ui/shared_status.SharedWatch, once the database is open
         self.stack = QStackedWidget()
         self.placeholder = QLabel("Opening the database...")
@@ -189,13 +206,13 @@ class MainWindow(SessionControl, QMainWindow):
         if key == "today":
             from ocrebill_gui.ui.today import TodayPage
 
-            page = TodayPage(store, clock.now().date(), layout, session, clock=clock)
-            page.open_visit.connect(self.open_visit)
-            page.new_visit.connect(lambda: self.new_visit(None))
+            today = TodayPage(store, clock.now().date(), layout, session, clock=clock)
+            today.open_visit.connect(self.open_visit)
+            today.new_visit.connect(lambda: self.new_visit(None))
             from ocrebill_gui.ui.attention import open_from
 
-            open_from(self, page.attention)
-            return page
+            open_from(self, today.attention)
+            return today
         if key == "attention":  # issue 13: alerts and doses due without a planned visit
             from ocrebill_gui.ui.attention import AttentionPage, open_from
 
@@ -206,11 +223,11 @@ class MainWindow(SessionControl, QMainWindow):
         if key == "patients":
             from ocrebill_gui.ui.patients.page import PatientsPage
 
-            page = PatientsPage(store, session, clock, layout)
-            page.open_visit.connect(self.open_visit)
-            page.searched.connect(self._show_search_text)
-            page.new_visit.connect(self.new_visit)
-            return page
+            patients = PatientsPage(store, session, clock, layout)
+            patients.open_visit.connect(self.open_visit)
+            patients.searched.connect(self._show_search_text)
+            patients.new_visit.connect(self.new_visit)
+            return patients
         if key == "inventory":
             from ocrebill_gui.ui.inventory.page import InventoryPage
 
@@ -224,9 +241,9 @@ class MainWindow(SessionControl, QMainWindow):
         if key == "audit":  # the audit log viewer: for administrators and billers
             from ocrebill_gui.ui.audit.page import AuditPage
 
-            page = AuditPage(store, session, layout)
-            page.open_visit.connect(self.open_visit)
-            return page
+            audit = AuditPage(store, session, layout)
+            audit.open_visit.connect(self.open_visit)
+            return audit
         if key == "worklist":  # issue 15: the biller's claims to print, export, follow up
             from ocrebill_gui.ui.worklist.page import WorklistPage
 
@@ -318,27 +335,27 @@ class MainWindow(SessionControl, QMainWindow):
     # -- visits ---------------------------------------------------------------------------
 
     @property
-    def editors(self) -> list[QWidget]:
+    def editors(self) -> list[VisitEditor]:
         """The visit editors open now (tabs of the visit window)."""
         return self.visit_window.editors() if self.visit_window is not None else []
 
-    def open_visit(self, visit_id: int) -> QWidget | None:
+    def open_visit(self, visit_id: int) -> VisitEditor | None:
         """Bring up the editor of this visit (its tab, made if needed)."""
         if self.store is None or self.locked or not self.may("patients.read"):
             return None
         return self._visits().open(visit_id)
 
-    def new_visit(self, patient_id: int | None = None) -> QWidget | None:
+    def new_visit(self, patient_id: int | None = None) -> VisitEditor | None:
         if self.store is None or self.locked or not self.may("visits.draft"):
             return None
         return self._visits().open(None, patient_id)
 
-    def front_editor(self) -> Any:
+    def front_editor(self) -> VisitEditor | None:
         """The editor of the visit tab in front while the Visits screen shows, else None."""
         if self.visit_window is None or self.current_page != "visits" or self.locked:
             return None
-        tab = self.visit_window.tabs.currentWidget()
-        return getattr(tab, "editor", None)
+        tab = self.visit_window.current_tab()
+        return tab.editor if tab is not None else None
 
     def visit_tab(self, what: str) -> None:
         """Ctrl+W closes the visit in front (its draft saved first); Ctrl+Tab and
@@ -363,7 +380,7 @@ class MainWindow(SessionControl, QMainWindow):
 
         AboutDialog.show_for(self)
 
-    def _visits(self) -> Any:
+    def _visits(self) -> VisitWindow:
         if self.visit_window is None:
             from ocrebill_gui.ui.visit_window import VisitWindow
 
@@ -384,9 +401,10 @@ class MainWindow(SessionControl, QMainWindow):
         self.page_actions["visits"].setEnabled(False)
         self.show_page("today")
 
-    def _make_editor(self, visit_id: int | None, patient_id: int | None) -> QWidget:
+    def _make_editor(self, visit_id: int | None, patient_id: int | None) -> VisitEditor:
         from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: loaded on first use
 
+        assert self.store is not None and self.session is not None, "signed in"
         return VisitEditor(self.store, visit_id, clock=self._clock, session=self.session,
                            patient_id=patient_id)
 
@@ -402,6 +420,7 @@ class MainWindow(SessionControl, QMainWindow):
             if page is None:
                 continue
             if page is self.stack.currentWidget():
+                assert isinstance(page, _Reloads), key
                 page.refresh()
             else:
                 self._stale.add(key)
@@ -464,5 +483,6 @@ class MainWindow(SessionControl, QMainWindow):
     def save_layout(self) -> None:
         self._layout.save_window("main", self)
         for page in self.pages.values():
+            assert isinstance(page, _KeepsLayout), page
             page.save_layout()
         self._layout.sync()

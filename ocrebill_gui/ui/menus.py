@@ -214,7 +214,8 @@ class WindowMenus:
         gate(self.find_patient, session, "patients.read")
         gate(self.providers, session, "store.read")  # the list; changes gated in it
         finalized = editor is not None and editor.status == "finalized"
-        setting = editor.presenter.document.get("setting") if finalized else None
+        setting = (editor.presenter.document.get("setting")
+                   if editor is not None and finalized else None)
         gate(self.print_cms1500, session, "visits.export",
              when=finalized and setting != "hospital_outpatient")
         gate(self.print_ub04, session, "visits.export",

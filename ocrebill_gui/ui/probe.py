@@ -22,7 +22,15 @@ from __future__ import annotations
 import resource
 import time
 
-from ocrebill_gui.ui.qt import QApplication, QEvent, QTimer, QWidget
+from typing import TYPE_CHECKING
+
+from ocrebill_gui.ui.qt import QApplication, QEvent, QTimer
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ocrebill_gui.store.server import ServerAddress
+    from ocrebill_gui.ui.main_window import MainWindow
 
 
 class Probe:
@@ -46,7 +54,7 @@ class Probe:
             return True
         return False
 
-    def answer_unlock(self, path) -> None:
+    def answer_unlock(self, path: Path | ServerAddress) -> None:
         """An encrypted database: its unlock dialog answered as the demo nurse, typed into its
         fields as a person would (`sign-in-refused` and quit when that does not open it)."""
         from ocrebill_gui.ui.unlock import UnlockDialog, needs_unlock
@@ -71,8 +79,8 @@ class Probe:
 
         QTimer.singleShot(0, answer)
 
-    def ready(self, window: QWidget) -> None:
-        panel = getattr(window, "sign_in_panel", None)
+    def ready(self, window: MainWindow) -> None:
+        panel = window.sign_in_panel
         if self.stage == "sign-in":
             if panel is None:
                 self._say("sign-in-missing")
@@ -80,7 +88,11 @@ class Probe:
                 return
             from ocrebill_gui.ui.app import AfterFirstPaint
 
-            AfterFirstPaint(panel, lambda: (self._say("sign-in"), self._quit()))
+            def signed_in_shown() -> None:
+                self._say("sign-in")
+                self._quit()
+
+            AfterFirstPaint(panel, signed_in_shown)
             return
         if panel is not None:
             from ocrebill_gui.store.demo_accounts import DEMO_PASSWORD
@@ -97,6 +109,7 @@ class Probe:
         if self.stage in ("open-visits", "browse-visits"):
             from ocrebill_gui import store as api
 
+            assert window.store is not None and window.session is not None  # signed in above
             visits = api.find_visits(window.store, window.session, limit=self.count)
             for visit in visits:
                 editor = window.open_visit(visit.id)

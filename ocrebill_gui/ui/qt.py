@@ -57,6 +57,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QColor",
         "QCloseEvent",
         "QDesktopServices",
+        "QFocusEvent",
         "QFont",
         "QFontMetrics",
         "QGuiApplication",
@@ -167,6 +168,7 @@ if TYPE_CHECKING:  # mypy sees the real classes (PySide6's .pyi stubs), not __ge
         QColor,
         QCloseEvent,
         QDesktopServices,
+        QFocusEvent,
         QFont,
         QFontMetrics,
         QGuiApplication,
@@ -259,7 +261,7 @@ def _spare_the_line_cache() -> None:
     every line of every module in linecache for the life of the process: ~10 MB of strings by
     the time today's visits are listed, more with each screen opened. The same answer is read
     here from the file, keeping nothing. No-op where PySide6 does not have this check."""
-    feature = sys.modules.get("shibokensupport.feature")
+    feature: Any = sys.modules.get("shibokensupport.feature")  # shiboken's, untyped
     if feature is None or getattr(feature, "_mod_uses_pyside", None) in (None, _mentions_pyside):
         return
     feature._mod_uses_pyside = _mentions_pyside

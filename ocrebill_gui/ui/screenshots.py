@@ -25,6 +25,8 @@ from ocrebill_gui.ui.qt import QApplication, QSize, QWidget
 
 if TYPE_CHECKING:
     from ocrebill_gui.store import Store
+    from ocrebill_gui.ui.patients.page import PatientsPage
+    from ocrebill_gui.ui.qt import QMainWindow, QMenu
 
 DEMO_DAY = date(2026, 3, 10)  # a Tuesday
 CLOCK = datetime(2026, 3, 10, 10, 15)
@@ -42,7 +44,7 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
-def _save_with_menu(app: QApplication, window: QWidget, menu: QWidget, path: Path) -> Path:
+def _save_with_menu(app: QApplication, window: QMainWindow, menu: QMenu, path: Path) -> Path:
     """The window with one of its menus open (a popup is a window of its own: painted onto
     the window's picture where it opens, under its title in the menu bar)."""
     from ocrebill_gui.ui.qt import QPainter
@@ -96,7 +98,7 @@ def _new_database(app: QApplication, work: Path, size: QSize, out_dir: Path) -> 
     return shots
 
 
-def _coverage_dialog(app: QApplication, patients: QWidget, patient_id: int,
+def _coverage_dialog(app: QApplication, patients: PatientsPage, patient_id: int,
                      out_dir: Path) -> list[Path]:
     """The patient's first coverage in its Edit dialog (issue 13): what can be corrected."""
     from ocrebill_gui.ui.patients.dialogs import CoverageDialog
@@ -104,8 +106,8 @@ def _coverage_dialog(app: QApplication, patients: QWidget, patient_id: int,
     coverage = next(iter(patients.coverages.records()), None)
     if coverage is None:
         return []
-    dialog = CoverageDialog(patient_id, patients._payers(), lambda values: None, patients,
-                            coverage)
+    dialog = CoverageDialog(patient_id, patients._payers(), lambda _values: coverage, patients,
+                            coverage)  # a picture: never saved
     dialog.show()
     _settle(app)
     try:
@@ -248,7 +250,8 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     def sign_in(login: str) -> None:
         if not window.locked:
             window.switch_user()
-        if window.sign_in_panel.submit(login, DEMO_PASSWORD) is None:
+        panel = window.sign_in_panel
+        if panel is None or panel.submit(login, DEMO_PASSWORD) is None:
             raise OSError(f"the demo account {login} could not sign in")
         _settle(app)
 
@@ -259,7 +262,9 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         sign_in("nurse")
         written.append(_save(window, out_dir / "main-window.png"))
 
-        visits = api.visits_on(store, window.session, DEMO_DAY)
+        session = window.session
+        assert session is not None, "signed in above"
+        visits = api.visits_on(store, session, DEMO_DAY)
         running = next((v for v in visits if v.status == "draft" and (v.errors or v.warnings)),
                        visits[0] if visits else None)
         if running is not None:
@@ -286,10 +291,12 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
 
         sign_in("frontdesk")
         patients = window.show_page("patients")
+        session = window.session
+        assert session is not None, "signed in above"
         candidates = [v.patient_id for v in visits] + [
-            p.id for p in api.list_patients(store, window.session, limit=100)]
+            p.id for p in api.list_patients(store, session, limit=100)]
         with_auth = next((pid for pid in candidates
-                          if api.authorizations_of(store, window.session, patient_id=pid)),
+                          if api.authorizations_of(store, session, patient_id=pid)),
                          candidates[0])
         patients.select_patient(with_auth)
         patients.coverage_view.setCurrentIndex(patients.coverages.index(0, 0))

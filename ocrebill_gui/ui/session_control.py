@@ -15,13 +15,31 @@ editors, visit_window and save_layout), kept apart from the screens' own wiring:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ocrebill_gui.ui.qt import QApplication, QDialog, QKeySequence, QMessageBox, QWidget
 
 if TYPE_CHECKING:
+    from ocrebill_gui.store import Store
     from ocrebill_gui.store.accounts import Session
-    from ocrebill_gui.ui.main_window import MainWindow
+    from ocrebill_gui.ui.idle_lock import IdleWatch
+    from ocrebill_gui.ui.menus import WindowMenus
+    from ocrebill_gui.ui.sign_in import SignInPanel
+    from ocrebill_gui.ui.qt import (
+        QAction,
+        QLabel,
+        QLineEdit,
+        QMainWindow,
+        QStackedWidget,
+        QToolBar,
+        Signal,
+    )
+    from ocrebill_gui.ui.visit_editor.editor import VisitEditor
+    from ocrebill_gui.ui.visit_window import VisitWindow
+
+    _Window = QMainWindow  # what the class is mixed into, for the type checker only
+else:
+    _Window = object
 
 # What each screen needs (store/accounts.py PERMISSIONS); the others are open to everyone.
 PAGE_NEEDS = {"today": "patients.read", "patients": "patients.read", "visits": "patients.read",
@@ -29,13 +47,36 @@ PAGE_NEEDS = {"today": "patients.read", "patients": "patients.read", "visits": "
 DEFAULT_IDLE_MINUTES = 5
 
 
-class SessionControl:
+class SessionControl(_Window):
     """Mixed into MainWindow."""
 
     session: Session | None = None
-    sign_in_panel: QWidget | None = None
+    sign_in_panel: SignInPanel | None = None
 
-    def _build_menu(self: MainWindow) -> None:
+    if TYPE_CHECKING:  # MainWindow's, which these methods use (mypy checks that they agree)
+        store: Store | None
+        pages: dict[str, QWidget]
+        _stale: set[str]
+        visit_window: VisitWindow | None
+        stack: QStackedWidget
+        gate: QStackedWidget
+        toolbar: QToolBar
+        menus: WindowMenus
+        user_label: QLabel
+        idle: IdleWatch
+        search: QLineEdit
+        new_visit_action: QAction
+        page_actions: dict[str, QAction]
+        session_started: ClassVar[Signal]
+
+        @property
+        def editors(self) -> list[VisitEditor]: ...
+        def show_page(self, key: str) -> Any: ...
+        def restore_open_visits(self) -> None: ...
+        def remember_open_visits(self) -> None: ...
+        def save_layout(self) -> None: ...
+
+    def _build_menu(self) -> None:
         menu = self.menuBar().addMenu("&File")
         self.file_menu = menu  # ui/menus.py adds the visit's and the window's entries
         self.switch_user_action = menu.addAction("&Switch user...", self.switch_user)
@@ -55,16 +96,16 @@ class SessionControl:
             action.setEnabled(False)
 
     @property
-    def locked(self: MainWindow) -> bool:
+    def locked(self) -> bool:
         """The sign-in is showing instead of the screens."""
         return self.sign_in_panel is not None
 
-    def may(self: MainWindow, action: str) -> bool:
+    def may(self, action: str) -> bool:
         from ocrebill_gui.ui.permissions import allowed
 
         return allowed(self.session, action)
 
-    def start_session(self: MainWindow, session: Session) -> None:
+    def start_session(self, session: Session) -> None:
         """`session` signed in: its screens, its roles' buttons, the idle lock."""
         from ocrebill_gui.ui.permissions import gate
 
@@ -89,22 +130,23 @@ class SessionControl:
                 "billers.")
         self.session_started.emit()
 
-    def page_for_session(self: MainWindow, key: str) -> str:
+    def page_for_session(self, key: str) -> str:
         """`key`, or the first screen of the session's roles when they do not open it."""
         if key not in PAGE_NEEDS or self.may(PAGE_NEEDS[key]):
             return key
         return "today" if self.may("patients.read") else "inventory"
 
-    def _idle_minutes(self: MainWindow) -> int:
+    def _idle_minutes(self) -> int:
         from ocrebill_gui.store import StoreError, practice_settings
 
+        assert self.store is not None, "attach_store first"
         try:
             practice = practice_settings(self.store)
         except StoreError:
             practice = None
         return practice.idle_lock_minutes if practice is not None else DEFAULT_IDLE_MINUTES
 
-    def _show_screens(self: MainWindow) -> None:
+    def _show_screens(self) -> None:
         """The sign-in goes, the screens come back and the idle lock watches again."""
         panel, self.sign_in_panel = self.sign_in_panel, None
         self.gate.setCurrentWidget(self.stack)
@@ -124,7 +166,7 @@ class SessionControl:
         self.menus.show_screens(True)
         self.idle.start(self._idle_minutes() * 60)
 
-    def _ask_sign_in(self: MainWindow, *, switching: bool = False) -> None:
+    def _ask_sign_in(self, *, switching: bool = False) -> None:
         from ocrebill_gui.store import StoreError, practice_settings
         from ocrebill_gui.ui.sign_in import SignInPanel
 
@@ -149,7 +191,7 @@ class SessionControl:
         self.menus.show_screens(False)
         self.user_label.setText("Locked" if self.session is not None else "Not signed in")
 
-    def _signed_in(self: MainWindow, session: Session) -> None:
+    def _signed_in(self, session: Session) -> None:
         previous = self.session
         if (previous is not None and previous.user_id == session.user_id
                 and previous.roles == session.roles):
@@ -159,7 +201,7 @@ class SessionControl:
             self._end_session()
         self.start_session(session)
 
-    def lock(self: MainWindow) -> None:
+    def lock(self) -> None:
         """Hide every screen behind the sign-in: drafts saved first, dialogs closed."""
         if self.session is None or self.locked:
             return
@@ -175,7 +217,7 @@ class SessionControl:
         self.search.clear()
         self._ask_sign_in()
 
-    def switch_user(self: MainWindow) -> None:
+    def switch_user(self) -> None:
         """Lock, with an empty sign-in for the next person."""
         if self.session is None:
             return
@@ -183,7 +225,7 @@ class SessionControl:
             self.lock()
         self._ask_sign_in(switching=True)
 
-    def _end_session(self: MainWindow) -> None:
+    def _end_session(self) -> None:
         """Someone else signs in: the open visits are saved and closed, the screens built
         again for the new roles."""
         self.remember_open_visits()  # theirs again when they next sign in
@@ -201,10 +243,11 @@ class SessionControl:
             self.statusBar().showMessage(f"{lost} visit(s) of the previous user could not be "
                                          "saved and were closed.")
 
-    def new_recovery_key(self: MainWindow) -> None:
+    def new_recovery_key(self) -> None:
         """A new recovery key (store/recovery.py), shown once; the old one stops opening the
         database only when the new one was stored (the box ticked)."""
         from ocrebill_gui.store import StoreError
+        from ocrebill_gui.store.db import database_file
         from ocrebill_gui.store.recovery import recovery_key_shown, replace_recovery_key
         from ocrebill_gui.ui.recovery_key import RecoveryKeyDialog
 
@@ -220,7 +263,7 @@ class SessionControl:
         except StoreError as exc:
             QMessageBox.warning(self, "New recovery key", str(exc))
             return
-        dialog = RecoveryKeyDialog(self.store.path, recovery, self, replacing=True)
+        dialog = RecoveryKeyDialog(database_file(self.store), recovery, self, replacing=True)
         stored = dialog.exec() == QDialog.DialogCode.Accepted
         dialog.deleteLater()
         if stored:
@@ -231,7 +274,7 @@ class SessionControl:
             self.statusBar().showMessage("The new recovery key was not stored: the old one "
                                          "still opens the database.")
 
-    def change_password(self: MainWindow) -> None:
+    def change_password(self) -> None:
         from ocrebill_gui.ui.sign_in import ChangePasswordDialog
 
         if self.session is None or self.store is None or self.locked:

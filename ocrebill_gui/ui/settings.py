@@ -65,10 +65,10 @@ class WindowLayout:
         last left (ids only, never names), and which was in front."""
         text = str(self._settings.value(f"openVisits/{who}", "") or "")
         ids = [int(part) for part in text.split(",") if part.strip().isdigit()]
-        front = self._settings.value(f"openVisits/{who}.front", 0)
+        stored = self._settings.value(f"openVisits/{who}.front", 0)
         try:
-            front = int(front)
-        except (TypeError, ValueError):
+            front = int(stored) if isinstance(stored, int | str) else 0
+        except ValueError:
             front = 0
         return ids, min(max(front, 0), max(len(ids) - 1, 0))
 

@@ -25,7 +25,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ocrebill_gui.ui.qt import QLabel, QObject, Qt, QTimer
+from ocrebill_gui.ui.qt import QLabel, QObject, Qt, QTimer, QVBoxLayout, QWidget
 from ocrebill_gui.ui.style import set_role
 
 if TYPE_CHECKING:
@@ -112,6 +112,7 @@ class SharedWatch(QObject):
         from ocrebill_gui.store import presence
 
         store = self.window.store
+        assert store is not None, "poll() looked"
         if time.monotonic() - self._last_beat >= presence.HEARTBEAT:
             presence.heartbeat(store, self.me)
             self._last_beat = time.monotonic()
@@ -130,13 +131,17 @@ class SharedWatch(QObject):
     def _where(self) -> str:
         from pathlib import Path
 
-        path = self.window.store.path
+        store = self.window.store
+        assert store is not None, "asked while polling it"
+        path = store.path
         return f"File {path.name}" if isinstance(path, Path) else f"Server: {path.name}"
 
     def _show(self, others: list[Presence]) -> None:
         from pathlib import Path
 
-        on_file = isinstance(self.window.store.path, Path)
+        store = self.window.store
+        assert store is not None, "shown while polling it"
+        on_file = isinstance(store.path, Path)
         count = len({(p.workstation, p.login) for p in others})
         if on_file and not count:
             self.label.clear()
@@ -148,7 +153,7 @@ class SharedWatch(QObject):
             text = "no other workstation connected"
         self.label.setText(f"{self._where()} \u00b7 {text}")
         names = "\n".join(f"{p.workstation}: {p.display_name}" for p in others)
-        self.label.setToolTip(f"{self.window.store.path}" + (f"\n{names}" if names else ""))
+        self.label.setToolTip(f"{store.path}" + (f"\n{names}" if names else ""))
         self.label.show()
 
     # -- leases -------------------------------------------------------------------------
@@ -157,6 +162,7 @@ class SharedWatch(QObject):
         from ocrebill_gui.store import presence
 
         store, tabs = self.window.store, {}
+        assert store is not None, "_poll()'s"
         if self.window.visit_window is not None:
             for tab in self.window.visit_window.visit_tabs():
                 editor_id = getattr(tab.editor, "visit_id", None) if tab.editor else None
@@ -174,7 +180,7 @@ class SharedWatch(QObject):
             show_banner(tab, holder)
 
 
-def show_banner(tab: QObject, holder: Presence | None) -> QLabel | None:
+def show_banner(tab: QWidget, holder: Presence | None) -> QLabel | None:
     """The banner over a visit's tab saying who else has it open (hidden when nobody)."""
     banner = tab.findChild(QLabel, BANNER, Qt.FindChildOption.FindDirectChildrenOnly)
     if holder is None:
@@ -187,7 +193,9 @@ def show_banner(tab: QObject, holder: Presence | None) -> QLabel | None:
         banner.setWordWrap(True)
         banner.setContentsMargins(8, 4, 8, 4)
         set_role(banner, "banner-warning")
-        tab.layout().insertWidget(0, banner)
+        layout = tab.layout()
+        assert isinstance(layout, QVBoxLayout), "a visit tab's"
+        layout.insertWidget(0, banner)
     since = datetime.fromisoformat(holder.since).astimezone().strftime("%H:%M")
     banner.setText(f"Open at {holder.workstation} by {holder.display_name} since {since}: "
                    "your changes may be refused")

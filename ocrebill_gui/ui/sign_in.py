@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ocrebill_gui.store import InvalidRecord, Store, StoreError
 from ocrebill_gui.store import accounts as staff
@@ -56,7 +57,10 @@ def password_field() -> QLineEdit:
     return field
 
 
-def _busy(work: Callable[[], object]) -> object:
+_T = TypeVar("_T")
+
+
+def _busy(work: Callable[[], _T]) -> _T:
     """Run a password check (argon2id: ~0.2 s) under the wait cursor."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
@@ -183,7 +187,7 @@ class SignInForm(QWidget):
         self.message.show_message(None)
         self.password.clear()
         self.signed_in.emit(session, password)
-        return session  # type: ignore[return-value]
+        return session
 
 
 class _CheckedForm(QWidget):
@@ -239,7 +243,7 @@ class _CheckedForm(QWidget):
             self.grid.reveal_all()
             return None
         try:
-            return _busy(write)  # type: ignore[return-value]
+            return _busy(write)
         except InvalidRecord as error:
             problems = {(renamed or {}).get(name, name): message
                         for name, message in error.problems}
@@ -290,10 +294,11 @@ class FirstAdminForm(_CheckedForm):
 
     def submit(self) -> Session | None:
         password = self.password.text()
-        if self._store is None:
+        store = self._store
+        if store is None:
             return self._create(password)
         session = self._save(lambda: staff.create_first_admin(
-            self._store, self.login.text(), self.display_name.text(), password))
+            store, self.login.text(), self.display_name.text(), password))
         if session is not None:
             self.signed_in.emit(session, password)
         return session
@@ -303,11 +308,12 @@ class FirstAdminForm(_CheckedForm):
         from ocrebill_gui.store.encryption import create_encrypted_database
         from ocrebill_gui.ui.recovery_key import RecoveryKeyDialog
 
-        assert self._path is not None, "a new database needs its path"
+        path = self._path
+        assert path is not None, "a new database needs its path"
         made: list[tuple[Store, Session, str]] = []
 
         def create() -> Session:
-            made.append(create_encrypted_database(self._path, self.login.text(),
+            made.append(create_encrypted_database(path, self.login.text(),
                                                   self.display_name.text(), password))
             return made[0][1]
 
@@ -318,7 +324,7 @@ class FirstAdminForm(_CheckedForm):
         self._store = store
         self.password.clear()
         self.repeat.clear()
-        RecoveryKeyDialog.show_once(self, self._path, recovery)
+        RecoveryKeyDialog.show_once(self, path, recovery)
         self.created.emit(store, session)
         return session
 
@@ -398,7 +404,7 @@ class SignInPanel(QWidget):
         self._box.setSpacing(10)
         self._box.addWidget(self.title)
         self._box.addWidget(self.note)
-        self.form: QWidget | None = None
+        self.form: SignInForm | FirstAdminForm | NewPasswordForm | None = None
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.card, 4)
@@ -407,7 +413,9 @@ class SignInPanel(QWidget):
         outer.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(2)
-        where = (store.path if store is not None else path).name  # type: ignore[union-attr]
+        place = store.path if store is not None else path
+        assert place is not None, "without a store, the path of the database to create"
+        where = place.name
         if store is None:  # no file yet: the administrator's form creates it, encrypted
             self._heading("Welcome to OcreBill", f"{where}: a new database")
             form = FirstAdminForm(None, path=path)
@@ -441,7 +449,7 @@ class SignInPanel(QWidget):
         self.title.setText(title)
         self.note.setText(note)
 
-    def _show(self, form: QWidget) -> None:
+    def _show(self, form: SignInForm | FirstAdminForm | NewPasswordForm) -> None:
         if self.form is not None:
             self._box.removeWidget(self.form)
             self.form.hide()
@@ -449,22 +457,24 @@ class SignInPanel(QWidget):
         self.form = form
         self._box.addWidget(form)
         if self._store is not None:
-            signal = getattr(form, "signed_in", None) or form.changed  # type: ignore[attr-defined]
+            signal = form.changed if isinstance(form, NewPasswordForm) else form.signed_in
             signal.connect(self._step)
         form.show()
         if self.isVisible():
-            form.first_focus()  # type: ignore[attr-defined]
+            form.first_focus()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.form is not None:
-            self.form.first_focus()  # type: ignore[attr-defined]
+            self.form.first_focus()
 
     def _step(self, session: Session, password: str | None = None) -> None:
+        store = self._store
+        assert store is not None, "the forms' signals reach _step only with a store (_show)"
         if session.must_change_password:
             self._heading("Choose a new password", f"{session.display_name} ({session.login})")
             self._show(NewPasswordForm(
-                self._store, session, current=password,
+                store, session, current=password,
                 intro="The administrator set a temporary password for this account: choose "
                       "your own before going on."))
             return

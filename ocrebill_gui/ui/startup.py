@@ -12,11 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ocrebill_gui import store as api
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.ui.qt import QApplication, QMainWindow, QMessageBox, Qt, QWidget
 from ocrebill_gui.ui.temp_files import folder_until_quit
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store.server import ServerAddress
+    from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.main_window import MainWindow
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class DemoOffer:
     """Asks whether to fill an empty database with demo data (tests monkeypatch `ask`)."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, path: Path) -> bool:
+    def ask(cls, parent: QWidget | None, path: Path | ServerAddress) -> bool:
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Welcome to OcreBill")
@@ -85,23 +91,23 @@ def open_database(window: QWidget, *, db: str | None, demo: bool,
 
     try:
         if demo:
-            path = Path(db).expanduser() if db else fresh_demo_path()
-            return _demo(window, path, encrypt=not plain)
-        path = api.resolve_db_path(db)
-        if not path.exists():
-            folder_for(path)  # a mistyped --db folder is said now, not after the form
-            refuse_lone_key_file(path)
+            return _demo(window, Path(db).expanduser() if db else fresh_demo_path(),
+                         encrypt=not plain)
+        where = api.resolve_db_path(db)  # a file, or a server (which exists)
+        if isinstance(where, Path) and not where.exists():
+            folder_for(where)  # a mistyped --db folder is said now, not after the form
+            refuse_lone_key_file(where)
             _idle()
-            if DemoOffer.ask(window, path):
-                return _demo(window, path)
-            return NewDatabase(path)
-        _busy(window, f"Opening {path}...")
-        store = api.open_store(path)
+            if DemoOffer.ask(window, where):
+                return _demo(window, where)
+            return NewDatabase(where)
+        _busy(window, f"Opening {where}...")
+        store = api.open_store(where)
         if not store.read_only and not api.has_records(store) and not has_accounts(store):
             _idle()
-            if DemoOffer.ask(window, path):
+            if DemoOffer.ask(window, where):
                 store.close()
-                return _demo(window, path)
+                return _demo(window, where)
         return store
     except StoreError as error:
         _idle()
@@ -111,7 +117,7 @@ def open_database(window: QWidget, *, db: str | None, demo: bool,
         _idle()
 
 
-def _demo(window: QWidget, path: Path, *, encrypt: bool = True) -> Store:
+def _demo(window: QWidget, path: Path | ServerAddress, *, encrypt: bool = True) -> Store:
     from ocrebill_gui.store.demo_accounts import open_demo
 
     _busy(window, f"Preparing demo data in {path}...")
@@ -119,7 +125,7 @@ def _demo(window: QWidget, path: Path, *, encrypt: bool = True) -> Store:
     return open_demo(path)
 
 
-def create_database(window: QMainWindow, path: Path,
+def create_database(window: MainWindow, path: Path,
                     started: Callable[[Store], None] | None = None) -> QWidget:
     """The first administrator's form where the sign-in goes: sent, it creates the database at
     `path` encrypted and shows its recovery key; the window then has the database, the
@@ -128,7 +134,7 @@ def create_database(window: QMainWindow, path: Path,
 
     panel = SignInPanel(None, path=path)
 
-    def created(store: Store, session: object) -> None:
+    def created(store: Store, session: Session) -> None:
         window.attach_store(store, session)  # the panel goes with the screens' arrival
         if started is not None:
             started(store)

@@ -147,8 +147,9 @@ def show_read_only(root: QWidget) -> None:
     and copy. Fields keep their state's look when the palette changes."""
     from ocrebill_gui.ui.qt import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit
 
-    fields = [w for kind in (QLineEdit, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
-              for w in root.findChildren(kind)]
+    fields: list[QLineEdit | QAbstractSpinBox | QPlainTextEdit | QTextEdit] = [
+        *root.findChildren(QLineEdit), *root.findChildren(QAbstractSpinBox),
+        *root.findChildren(QPlainTextEdit), *root.findChildren(QTextEdit)]
     for widget in fields:
         if isinstance(widget.parentWidget(), QAbstractSpinBox):
             continue  # a spin box's own line edit: the box decides

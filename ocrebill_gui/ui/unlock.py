@@ -10,6 +10,7 @@ is what the app calls before opening its database: nothing to do for a plain fil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
 from ocrebill_gui.store import StoreError
 from ocrebill_gui.store.db import file_is_encrypted, remember_key
@@ -25,6 +26,11 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.sign_in import credential_fields, credentials_grid, demo_accounts_hint
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.store.server import ServerAddress
 
 
 class UnlockDialog(QDialog):
@@ -84,10 +90,11 @@ class UnlockDialog(QDialog):
         return True
 
 
-def signed_in_as(store, credentials) -> object | None:
+def signed_in_as(store: Store,
+                 credentials: tuple[str, str] | bool | None) -> Session | None:
     """The session for the credentials that unlocked the file (None: the sign-in screen
     instead: none given, refused, or a temporary password to change first)."""
-    if not credentials:
+    if not isinstance(credentials, tuple):
         return None
     from ocrebill_gui.store.accounts import sign_in
 
@@ -98,12 +105,15 @@ def signed_in_as(store, credentials) -> object | None:
     return None if session.must_change_password else session
 
 
-def needs_unlock(path: Path) -> bool:
-    """An encrypted database with its key file (without one, opening it says what is wrong)."""
-    return path.is_file() and bool(file_is_encrypted(path)) and sidecar_path(path).exists()
+def needs_unlock(path: Path | ServerAddress) -> TypeGuard[Path]:
+    """An encrypted database with its key file (without one, opening it says what is wrong);
+    a server never is."""
+    return (isinstance(path, Path) and path.is_file() and bool(file_is_encrypted(path))
+            and sidecar_path(path).exists())
 
 
-def unlock_first(parent: QWidget | None, path: Path) -> tuple[str, str] | None | bool:
+def unlock_first(parent: QWidget | None,
+                 path: Path | ServerAddress) -> tuple[str, str] | None | bool:
     """Before the app opens `path`: None for a plain file; the (login, password) that unlocked
     an encrypted one (its key remembered for open_store); False when the person cancelled."""
     if not needs_unlock(path):

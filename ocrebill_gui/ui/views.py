@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ocrebill_gui.ui.models.paged import PagedTableModel
+from ocrebill_gui.ui.models.paged import PagedTableModel, R
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
     QHeaderView,
@@ -22,8 +22,8 @@ from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
 
 
-def record_table(model: PagedTableModel, *, name: str, parent: QWidget | None = None,
-                 on_activate: Callable[[object], None] | None = None) -> QTableView:
+def record_table(model: PagedTableModel[R], *, name: str, parent: QWidget | None = None,
+                 on_activate: Callable[[R], None] | None = None) -> QTableView:
     """A table of records; Enter or double-click calls `on_activate(record)`."""
     view = QTableView(parent)
     view.setObjectName(name)
@@ -101,7 +101,9 @@ def list_and_detail(master: QWidget, detail: QWidget, *, name: str, layout: Wind
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
     scroll.setWidget(detail)
-    master.layout().setContentsMargins(0, 0, 6, 0)
+    master_layout = master.layout()
+    assert master_layout is not None, "the list's widget has its layout"
+    master_layout.setContentsMargins(0, 0, 6, 0)
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.setObjectName(name)
     splitter.addWidget(master)

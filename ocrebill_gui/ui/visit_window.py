@@ -15,6 +15,7 @@ saved first, as the editor's own Close does): the main window's Visit menu (ui/m
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ocrebill_gui.ui.memory import collect_soon
 from ocrebill_gui.ui.qt import (
@@ -28,7 +29,10 @@ from ocrebill_gui.ui.qt import (
 )
 from ocrebill_gui.ui.settings import WindowLayout
 
-EditorFactory = Callable[[int | None, int | None], QWidget]
+if TYPE_CHECKING:
+    from ocrebill_gui.ui.visit_editor import VisitEditor  # heavy: made by the factory
+
+EditorFactory = Callable[[int | None, int | None], "VisitEditor"]
 SPLIT_KEY = "visitEditor.splitter"
 
 
@@ -38,26 +42,26 @@ class VisitTab(QWidget):
     def __init__(self, visit_id: int | None, patient_id: int | None) -> None:
         super().__init__()
         self.visit_id, self.patient_id = visit_id, patient_id
-        self.editor: QWidget | None = None
+        self.editor: VisitEditor | None = None
         self.label = "New visit"
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._box = QVBoxLayout(self)
+        self._box.setContentsMargins(0, 0, 0, 0)
 
-    def put(self, editor: QWidget) -> None:
+    def put(self, editor: VisitEditor) -> None:
         self.editor = editor
-        self.layout().addWidget(editor)
+        self._box.addWidget(editor)
 
     def let_go(self) -> bool:
         """Save and drop the editor; False (editor kept) when its draft cannot be saved."""
         editor = self.editor
         if editor is None:
             return True
-        if getattr(editor, "visit_id", None) is None or not editor.save_now():
+        if editor.visit_id is None or not editor.save_now():
             return False
         self.visit_id = editor.visit_id
         editor.release()
         self.editor = None
-        self.layout().removeWidget(editor)
+        self._box.removeWidget(editor)
         editor.hide()
         editor.deleteLater()
         return True
@@ -89,16 +93,23 @@ class VisitWindow(QWidget):
         box.addWidget(self.tabs)
 
     def _tab(self, index: int) -> VisitTab:
-        return self.tabs.widget(index)  # type: ignore[return-value]
+        tab = self.tabs.widget(index)
+        assert isinstance(tab, VisitTab), index  # the only widgets added to the tabs
+        return tab
+
+    def current_tab(self) -> VisitTab | None:
+        """The tab in front; None when there is none."""
+        index = self.tabs.currentIndex()
+        return self._tab(index) if index >= 0 else None
 
     def visit_tabs(self) -> list[VisitTab]:
         return [self._tab(i) for i in range(self.tabs.count())]
 
-    def editors(self) -> list[QWidget]:
+    def editors(self) -> list[VisitEditor]:
         """The live editors: the one in front, and any that could not save to be let go."""
         return [tab.editor for tab in self.visit_tabs() if tab.editor is not None]
 
-    def open(self, visit_id: int | None, patient_id: int | None = None) -> QWidget:
+    def open(self, visit_id: int | None, patient_id: int | None = None) -> VisitEditor:
         """The editor of this visit (its tab made if needed), brought to the front."""
         tab = next((t for t in self.visit_tabs()
                     if visit_id is not None and t.visit_id == visit_id), None)
@@ -125,9 +136,10 @@ class VisitWindow(QWidget):
     def open_visit_ids(self) -> tuple[list[int], int]:
         """The saved visits of the tabs (a new visit not saved yet has no id) and the index of
         the one in front among them."""
-        ids, front = [], 0
+        ids: list[int] = []
+        front = 0
         for tab in self.visit_tabs():
-            editor_id = getattr(tab.editor, "visit_id", None) if tab.editor else None
+            editor_id = tab.editor.visit_id if tab.editor else None
             visit_id = editor_id if editor_id is not None else tab.visit_id
             if visit_id is None:
                 continue
@@ -138,16 +150,16 @@ class VisitWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        front = self.tabs.currentWidget()
+        front = self.current_tab()
         if front is not None:
-            self._bring_up(front)  # type: ignore[arg-type]  # a restored tab's first showing
+            self._bring_up(front)  # a restored tab's first showing
 
     def _front_changed(self, _index: int) -> None:
-        front = self.tabs.currentWidget()
+        front = self.current_tab()
         let_go = [tab.let_go() for tab in self.visit_tabs()
                   if tab is not front and tab.editor is not None]
         if front is not None:
-            self._bring_up(front)  # type: ignore[arg-type]
+            self._bring_up(front)
         if any(let_go):
             collect_soon()  # the editor's Python side is cyclic garbage now (ui/memory.py)
 
@@ -168,10 +180,8 @@ class VisitWindow(QWidget):
         self.tabs.setTabText(self.tabs.indexOf(tab), tab.label)
 
     @staticmethod
-    def _label(editor: QWidget) -> str:
-        title = getattr(editor, "title", None)
-        text = title.text() if title is not None and hasattr(title, "text") else ""
-        return text or "New visit"
+    def _label(editor: VisitEditor) -> str:
+        return editor.title.text() or "New visit"
 
     def _saved(self, tab: VisitTab, visit_id: int) -> None:
         tab.visit_id = visit_id
@@ -198,9 +208,9 @@ class VisitWindow(QWidget):
         return True
 
     def close_current(self) -> None:
-        tab = self.tabs.currentWidget()
+        tab = self.current_tab()
         if tab is not None:
-            self._close_tab(tab)  # type: ignore[arg-type]
+            self._close_tab(tab)
 
     def close_all(self) -> bool:
         """Close every tab (each saves its draft); False if one refused."""

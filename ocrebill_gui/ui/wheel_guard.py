@@ -53,8 +53,8 @@ class WheelGuard(QObject):
         if kind == QEvent.Type.Polish and isinstance(watched, GUARDED):
             take_wheel_focus_away(watched)
         elif kind == QEvent.Type.Wheel and isinstance(watched, GUARDED) \
-                and not watched.hasFocus():
-            self._pass_to_scroll_area(watched, event)  # type: ignore[arg-type]
+                and isinstance(event, QWheelEvent) and not watched.hasFocus():
+            self._pass_to_scroll_area(watched, event)
             return True
         return False
 

@@ -63,9 +63,9 @@ class AuditPage(QWidget):
         self.user.setObjectName("auditUser")
         self.user.setPlaceholderText("login name")
         self.date_from, self.date_to = DateField(), DateField()
-        for field, name in ((self.date_from, "auditFrom"), (self.date_to, "auditTo")):
-            field.setObjectName(name)
-            field.setPlaceholderText("YYYY-MM-DD")
+        for date_field, name in ((self.date_from, "auditFrom"), (self.date_to, "auditTo")):
+            date_field.setObjectName(name)
+            date_field.setPlaceholderText("YYYY-MM-DD")
         self.apply_button = QPushButton("&Show")
         self.apply_button.setObjectName("auditApply")
         self.apply_button.clicked.connect(self.apply)
@@ -111,7 +111,8 @@ class AuditPage(QWidget):
         text = self.visit.text().strip()
         if text:
             if not text.isdigit():
-                return self._say("Visit: a visit id is a number, such as 42.", problem=True)
+                self._say("Visit: a visit id is a number, such as 42.", problem=True)
+                return None
             found["visit_id"] = int(text)
         for key, field, name in (("date_from", self.date_from, "From"),
                                  ("date_to", self.date_to, "To")):
@@ -119,18 +120,21 @@ class AuditPage(QWidget):
             try:
                 found[key] = date.fromisoformat(value) if value else None
             except ValueError:
-                return self._say(f"{name}: not a date (2026-03-04 or 3/4/2026).", problem=True)
+                self._say(f"{name}: not a date (2026-03-04 or 3/4/2026).", problem=True)
+                return None
         if found["date_from"] and found["date_to"] and found["date_from"] > found["date_to"]:
-            return self._say("From is after To.", problem=True)
+            self._say("From is after To.", problem=True)
+            return None
         text = self.patient.text().strip()
         note = None
         if text:
             matches = patients_meant(self._store, self._session, text, limit=6)
             if len(matches) != 1:
                 many = "More than 5" if len(matches) > 5 else str(len(matches))
-                return self._say("Patient: no patient matches." if not matches else
-                                 f"Patient: {many} patients match; type more of the name, or "
-                                 "the MRN or patient id.", problem=True)
+                self._say("Patient: no patient matches." if not matches else
+                          f"Patient: {many} patients match; type more of the name, or "
+                          "the MRN or patient id.", problem=True)
+                return None
             found["patient_id"] = matches[0].id
             note = f"Patient {matches[0].name} ({matches[0].ref})"
         self._say(note)
@@ -155,7 +159,6 @@ class AuditPage(QWidget):
         self.message.setText(text or "")
         self.message.setVisible(bool(text))
         set_role(self.message, "fieldError" if problem else "muted")
-        return None
 
     # -- export -----------------------------------------------------------------------------
 

@@ -100,9 +100,9 @@ class PayerProfileForm(QWidget):
         for widget in (self.name, self.prior_auth_unit_limit):
             widget.setReadOnly(not self._editable)
         self.notes.setReadOnly(not self._editable)
-        for widget in (self.program, self.monoclonal_admin, self.waste_modifiers, self.ndc_unit,
-                       self.medicare_advantage, self.prior_auth_required):
-            widget.setEnabled(self._editable)
+        for control in (self.program, self.monoclonal_admin, self.waste_modifiers, self.ndc_unit,
+                        self.medicare_advantage, self.prior_auth_required):
+            control.setEnabled(self._editable)
         self._loaded = self.values()
         self.grid.reset()
         self.problems()

@@ -105,8 +105,9 @@ class PayersPage(QWidget):
         page = QVBoxLayout(self)
         page.addWidget(self.splitter)
         fit_columns(self.view, layout)
-        if self.model.rowCount():
-            self.select(self.model.record(0).profile.id)
+        first = self.model.record(0)  # None: no profile listed
+        if first is not None:
+            self.select(first.profile.id)
 
     def _current_row(self) -> PayerRow | None:
         index = self.view.currentIndex()
@@ -202,8 +203,9 @@ class PayersPage(QWidget):
             return
         self.model.reload()
         self.select(row.profile.id)  # the shipped one it replaced, if any
-        if not self._current_row() and self.model.rowCount():
-            self.select(self.model.record(0).profile.id)
+        first = self.model.record(0)
+        if not self._current_row() and first is not None:
+            self.select(first.profile.id)
 
     def save_layout(self) -> None:
         self._layout.save_part("payersSplitter", self.splitter)

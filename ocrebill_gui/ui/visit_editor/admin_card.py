@@ -105,8 +105,8 @@ class AdministrationCard(QGroupBox):
         self.dose_message = FieldMessage(self)
         self.source = QComboBox(self)
         self.source.setObjectName("source")
-        for key, label in SOURCES.items():
-            self.source.addItem(label, key)
+        for key, name in SOURCES.items():
+            self.source.addItem(name, key)
         self.source.currentIndexChanged.connect(
             lambda _i: presenter.set(f"{path}.source", self.source.currentData()))
         self.primary = QCheckBox("Primary reason for the visit", self)

@@ -23,6 +23,7 @@ from ocrebill_gui.ui.qt import (
     QEvent,
     QFont,
     QHBoxLayout,
+    QKeyEvent,
     QKeySequence,
     QLineEdit,
     QListView,
@@ -108,7 +109,7 @@ class DiagnosesSection(QWidget):
         self.completer.setMaxVisibleItems(12)
         self.completer.activated.connect(self.add_code)
         self.search.setCompleter(self.completer)
-        self.completer.popup().installEventFilter(self)  # before the completer's own filter
+        self._popup().installEventFilter(self)  # before the completer's own filter
         self.search.textEdited.connect(self._typed)
         self.search.returnPressed.connect(self._enter)
         self._timer = QTimer(self)
@@ -178,9 +179,10 @@ class DiagnosesSection(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         """Enter in the suggestions with none highlighted: the Enter choice (the first, when
         billable), never a category."""
-        popup = self.completer.popup()
-        if (watched is popup and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+        popup = self._popup()
+        if (watched is popup and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not popup.currentIndex().isValid()):
             choice = self.suggestions.enter_choice
             if choice is None:
@@ -191,10 +193,17 @@ class DiagnosesSection(QWidget):
             return True
         return False
 
+    def _popup(self) -> QAbstractItemView:
+        """The completer's list (Qt makes one on first ask: never None, whatever the stubs
+        say)."""
+        popup = self.completer.popup()
+        assert popup is not None
+        return popup
+
     def _enter(self) -> None:
         """Enter in the search box without suggestions open: a billable code typed in full is
         added; anything else (a category, words typed before the list came) shows the list."""
-        if self.completer.popup().isVisible():
+        if self._popup().isVisible():
             return
         text = self.search.text().strip()
         if not text:

@@ -11,6 +11,8 @@ Signals: saved(visit id), finalized(visit id), closed().
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ocrebill_gui.editing import services, visit_io
 from ocrebill_gui.editing.live_timeline import live_state
 from ocrebill_gui.editing.presenter import VisitPresenter, blank_document
@@ -123,8 +125,8 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             self.patient.choose_patient(patient_id)
         self._changed()
         self._saved_revision = self.presenter.revision if visit_id is not None else -1
-        app = QApplication.instance()
-        if app is not None:
+        app = QApplication.instance()  # typed as the QCoreApplication it may be
+        if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
 
     # -- building ----------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from field to field
         scroll.setWidget(form)
-        self.scroll = scroll
+        self.form_scroll = scroll  # not `scroll`: that is QWidget.scroll(dx, dy)
         self.preview = PreviewPanel(self)
         self.preview.finding_activated.connect(self.focus_finding)
         self.preview.set_explanations(
@@ -214,6 +216,9 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._split_once = True  # first show: form 57 %, preview 43 % (unless restored)
+        # Puts the form/preview split back as the user left it: the window hosting the editor
+        # sets it (ui/visit_window.py); False: the default 57/43.
+        self.restore_split: Callable[[], bool] = lambda: False
         self.splitter.setChildrenCollapsible(False)
 
         outer = QVBoxLayout(self)
@@ -396,15 +401,15 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         if 0 <= index < len(self.cards):
             card = self.cards[index]
             card.dose.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.scroll.ensureWidgetVisible(card)
-            QTimer.singleShot(0, card, lambda: self.scroll.ensureWidgetVisible(card, 0, 0))
+            self.form_scroll.ensureWidgetVisible(card)
+            QTimer.singleShot(0, card, lambda: self.form_scroll.ensureWidgetVisible(card, 0, 0))
 
     def find_diagnosis(self) -> None:
         """Ctrl+D: the cursor in the diagnosis search, scrolled into view (as Ctrl+M shows the
         card it adds), wherever the form was scrolled to."""
         search = self.diagnoses.search
         search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.scroll.ensureWidgetVisible(search)
+        self.form_scroll.ensureWidgetVisible(search)
 
     def _set_tab_order(self) -> None:
         """Tab goes down the form as it reads (patient, visit, diagnoses, what to add, then
@@ -516,16 +521,12 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
                 or catalog.code_sets is not self.presenter.catalog.code_sets):  # an import
             self.presenter.use_catalog(catalog)
 
-    def restore_split(self) -> bool:
-        """Put the form/preview split back as the user left it (the window hosting the editor
-        replaces this); False: use the default 57/43."""
-        return False
-
     def first_focus(self) -> None:
         """Where the cursor starts: a running infusion's Stop, else what comes next in the
         form (the patient, the diagnoses, what was given)."""
         if self.show_open_infusion():
             return
+        target: QWidget
         if self.patient.patient_id is None:
             target = self.patient.search
         elif not self.presenter.diagnoses:
@@ -541,7 +542,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         for card in self.cards:
             state = card.timeline.state
             if state is not None and state.open:
-                self.scroll.ensureWidgetVisible(card.timeline, 0, 40)
+                self.form_scroll.ensureWidgetVisible(card.timeline, 0, 40)
                 if not self.presenter.read_only:
                     card.timeline.buttons["stop"].setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
@@ -566,7 +567,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         for card in self.cards:
             card.timeline.ticker.stop()
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             try:
                 app.focusChanged.disconnect(self._focus_moved)
             except (RuntimeError, TypeError):  # already disconnected

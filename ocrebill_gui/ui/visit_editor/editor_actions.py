@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from ocrebill_gui.editing import visit_io
 from ocrebill_gui.store import StoreError, VisitChanged, VisitHasErrors
@@ -18,16 +19,55 @@ from ocrebill_gui.ui.visit_editor import printing
 from ocrebill_gui.ui.visit_editor.reason_dialog import ReasonDialog
 
 if TYPE_CHECKING:
-    from ocrebill_gui.ui.visit_editor.editor import VisitEditor
+    from ocrebill_gui.core.claim import ClaimResult
+    from ocrebill_gui.editing.presenter import VisitPresenter
+    from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.clock import Clock
+    from ocrebill_gui.ui.forms import FieldMessage
+    from ocrebill_gui.ui.qt import QComboBox, QTimer, Signal
+    from ocrebill_gui.ui.visit_editor.fields import FieldRegistry
+    from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+    from ocrebill_gui.ui.visit_editor.save_conflict import ConflictPanel
+
+    _Editor = QWidget  # what the class is mixed into, for the type checker only
+else:
+    _Editor = object
 
 log = logging.getLogger("ocrebill.visits")  # ids only: ocrebill_gui/logs.py
 REPORTS = {"superbill": "Superbill", "checklist": "Billing checklist"}
 
 
-class EditorActions:
+class EditorActions(_Editor):
     """Mixed into VisitEditor (which provides store, presenter, patient, ...)."""
 
-    def _header_buttons(self: VisitEditor) -> list[QWidget]:
+    if TYPE_CHECKING:  # VisitEditor's, which these methods use (mypy checks that they agree)
+        store: Store
+        session: Session
+        clock: Clock
+        presenter: VisitPresenter
+        patient: PatientSection
+        registry: FieldRegistry
+        visit_id: int | None
+        revision: int | None
+        status: str
+        status_note: str
+        save_message: FieldMessage
+        conflict: ConflictPanel
+        add_product: QComboBox
+        add_button: QPushButton
+        _autosave: QTimer
+        _saved_revision: int
+        _card_key: list[tuple[str, str]]
+        _link_key: tuple[object, ...] | None
+        saved: ClassVar[Signal]
+        finalized: ClassVar[Signal]
+
+        def _changed(self) -> None: ...
+        def _show_state(self) -> None: ...
+        def save_refused(self) -> None: ...
+
+    def _header_buttons(self) -> list[QWidget]:
         self.pdf_button = self._report_button("Save as PDF", "savePdf", self.save_pdf,
                                               "Save the superbill (or checklist) as a PDF file")
         self.print_button = self._report_button("Print", "print", self.print_report,
@@ -48,7 +88,8 @@ class EditorActions:
         return [self.pdf_button, self.print_button, self.finalize_button, self.amend_button,
                 self.close_button]
 
-    def _report_button(self: VisitEditor, text: str, name: str, action, tip: str) -> QToolButton:
+    def _report_button(self, text: str, name: str, action: Callable[[str], None],
+                       tip: str) -> QToolButton:
         button = QToolButton(self)
         button.setObjectName(name)
         button.setText(text)
@@ -57,12 +98,12 @@ class EditorActions:
         button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         menu = QMenu(button)
         for kind, title in REPORTS.items():
-            menu.addAction(title, lambda k=kind: action(k))
+            menu.addAction(title, _report(action, kind))
         button.setMenu(menu)
         button.clicked.connect(lambda: action("superbill"))
         return button
 
-    def update_buttons(self: VisitEditor) -> None:
+    def update_buttons(self) -> None:
         finalized = self.status == "finalized"
         computable = self.presenter.result is not None and not self.presenter.stale
         gate(self.finalize_button, self.session, "visits.finalize", when=not finalized)
@@ -74,7 +115,7 @@ class EditorActions:
         self.add_product.setEnabled(not self.presenter.read_only)
         self.patient.set_read_only(self.presenter.read_only)
 
-    def _refused(self: VisitEditor, action: str) -> bool:
+    def _refused(self, action: str) -> bool:
         """True (and says which role it needs) when the session may not do `action`: the
         keyboard shortcuts reach here even while the buttons are disabled."""
         if allowed(self.session, action):
@@ -82,7 +123,7 @@ class EditorActions:
         self._say(f"{needs(action)}.", problem=True)
         return True
 
-    def _say(self: VisitEditor, text: str | None, *, problem: bool = False) -> None:
+    def _say(self, text: str | None, *, problem: bool = False) -> None:
         if problem:
             self.save_message.show_message(text)
         else:
@@ -92,7 +133,7 @@ class EditorActions:
                 self._show_state()
 
     # -- saving ------------------------------------------------------------------------------
-    def save_now(self: VisitEditor) -> bool:
+    def save_now(self) -> bool:
         """Save the draft now if anything changed; False when it could not be saved."""
         self.presenter.commit_typing()  # a valid value typed a moment ago is saved too
         self._autosave.stop()
@@ -129,7 +170,7 @@ class EditorActions:
         return True
 
     # -- finalizing and amending -------------------------------------------------------------
-    def finalize(self: VisitEditor) -> bool:
+    def finalize(self) -> bool:
         """Finalize: refused while the form has problems; error findings need a reason."""
         if self.status == "finalized" or self._refused("visits.finalize"):
             return False
@@ -155,7 +196,8 @@ class EditorActions:
                 return False
         return self._finalize_with(reason)
 
-    def _finalize_with(self: VisitEditor, reason: str | None) -> bool:
+    def _finalize_with(self, reason: str | None) -> bool:
+        assert self.visit_id is not None and self.revision is not None, "saved just before"
         try:
             outcome = visit_io.finalize(self.store, self.session, self.visit_id,
                                         revision=self.revision, override_reason=reason)
@@ -182,7 +224,7 @@ class EditorActions:
         self.finalized.emit(visit.id)
         return True
 
-    def amend(self: VisitEditor) -> bool:
+    def amend(self) -> bool:
         """Reopen a finalized visit for changes, with a reason; finalize it again after."""
         if self.status != "finalized" or self._refused("visits.finalize"):
             return False
@@ -192,6 +234,7 @@ class EditorActions:
             "given back until it is finalized again. Why is it changed?", "Amend")
         if reason is None:
             return False
+        assert self.visit_id is not None and self.revision is not None, "a finalized visit's"
         try:
             visit = visit_io.reopen_for_amendment(self.store, self.session, self.visit_id, reason,
                                                   revision=self.revision)
@@ -205,22 +248,23 @@ class EditorActions:
         self._refresh_read_only()
         return True
 
-    def _refresh_read_only(self: VisitEditor) -> None:
+    def _refresh_read_only(self) -> None:
         self._link_key = None
         self._card_key = []  # rebuild cards so every field follows the new mode
         self._changed()
 
     # -- printing ----------------------------------------------------------------------------
-    def _printable(self: VisitEditor) -> bool:
+    def _printable(self) -> ClaimResult | None:
+        """The claim to print; None (and why said) when there is none to print."""
         if self._refused("visits.print"):
-            return False
+            return None
         self.presenter.commit_typing()
         if self.presenter.result is None or self.presenter.stale:
             self._say("Cannot print yet: fix the fields marked in red first.", problem=True)
-            return False
-        return True
+            return None
+        return self.presenter.result
 
-    def errors_accepted(self: VisitEditor) -> tuple[str, str] | None:
+    def errors_accepted(self) -> tuple[str, str] | None:
         """(reason, who) of a visit finalized over its errors, for the printed documents."""
         if self.status != "finalized" or self.visit_id is None:
             return None
@@ -231,7 +275,7 @@ class EditorActions:
         except StoreError:
             return None
 
-    def _printed(self: VisitEditor, kind: str) -> None:
+    def _printed(self, kind: str) -> None:
         """The visit's data left the app, on paper or in a PDF: a read on record."""
         if self.visit_id is None:
             return
@@ -240,12 +284,13 @@ class EditorActions:
         except StoreError as exc:
             self._say(f"Printed, but not in the audit log: {exc}", problem=True)
 
-    def save_pdf(self: VisitEditor, kind: str = "superbill") -> None:
-        if not self._printable():
+    def save_pdf(self, kind: str = "superbill") -> None:
+        result = self._printable()
+        if result is None:
             return
         try:
             path = printing.save_as_pdf(self, self.store, kind, self.presenter.document,
-                                        self.presenter.result,
+                                        result,
                                         draft=self.status != "finalized",
                                         accepted=self.errors_accepted(),
                                         session=self.session, visit_id=self.visit_id)
@@ -256,12 +301,13 @@ class EditorActions:
             self._printed(kind)
             self._say(f"saved {path.name}")
 
-    def print_report(self: VisitEditor, kind: str = "superbill") -> None:
-        if not self._printable():
+    def print_report(self, kind: str = "superbill") -> None:
+        result = self._printable()
+        if result is None:
             return
         try:
             outcome = printing.print_pdf(self, self.store, kind, self.presenter.document,
-                                         self.presenter.result,
+                                         result,
                                          draft=self.status != "finalized",
                                          accepted=self.errors_accepted(),
                                          session=self.session, visit_id=self.visit_id)
@@ -271,3 +317,8 @@ class EditorActions:
         if outcome is not None:
             self._printed(kind)
             self._say(outcome)
+
+
+def _report(action: Callable[[str], None], kind: str) -> Callable[[], None]:
+    """The menu entry's slot: `action` for that report."""
+    return lambda: action(kind)

@@ -34,6 +34,7 @@ from ocrebill_gui.ui.qt import (
     QModelIndex,
     QPersistentModelIndex,
     QPushButton,
+    QStandardItemModel,
     Qt,
     QWidget,
     Signal,
@@ -248,12 +249,13 @@ class PatientSection(QWidget):
                                                         self.coverage_id)
                                 if self.coverage_id is not None else [])
         model = self.authorization.model()
+        assert isinstance(model, QStandardItemModel)  # a combo box's own
         for auth in self._authorizations:
             self.authorization.addItem(
                 authorization_text(auth, self.day, self._drug(auth.product)), auth.id)
             reason = self.why_not(auth)
             if reason is not None:
-                item = model.item(self.authorization.count() - 1)  # type: ignore[attr-defined]
+                item = model.item(self.authorization.count() - 1)
                 item.setEnabled(False)
                 item.setToolTip(reason)
         wanted = {"auto": AUTOMATIC, "none": NO_AUTHORIZATION}.get(

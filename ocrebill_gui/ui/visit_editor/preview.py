@@ -6,6 +6,8 @@ good result stays visible but greyed, under a line that says why, never a traceb
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
@@ -30,7 +32,18 @@ from ocrebill_gui.ui.style import set_tone
 from ocrebill_gui.ui.visit_editor.preview_models import ClaimLinesModel, FindingsModel
 
 
-def summary_numbers(result: ClaimResult) -> dict[str, object]:
+class SummaryNumbers(TypedDict):
+    drug_units: dict[str, int]  # billed units by drug code, most first
+    wasted_units: int
+    infusion_minutes: int
+    untimed: int
+    running: int
+    errors: int
+    warnings: int
+    infos: int
+
+
+def summary_numbers(result: ClaimResult) -> SummaryNumbers:
     """Drug units per drug code (administered; waste apart), infusion minutes, the infusions
     still running or not timed yet, and finding counts."""
     units: dict[str, int] = {}
@@ -57,7 +70,7 @@ def summary_numbers(result: ClaimResult) -> dict[str, object]:
     }
 
 
-def summary_text(numbers: dict[str, object], place_of_service: str) -> tuple[str, str]:
+def summary_text(numbers: SummaryNumbers, place_of_service: str) -> tuple[str, str]:
     """Two short lines: 'Drug units: J2350 600, J2930 1 (+ 60 wasted)' and
     'Infusion: 210 min · POS 11'."""
     drugs = ", ".join(f"{code} {count}" for code, count in numbers["drug_units"].items())

@@ -53,15 +53,15 @@ def preview_pdf(parent: QWidget, path: Path, title: str) -> tuple[bool, list[str
 
 def preview(editor: VisitEditor, kind: str) -> bool:
     """Show the visit's `kind` document in the print preview; True when it was printed."""
-    if not editor._printable():
+    result = editor._printable()
+    if result is None:
         return False
     if shutil.which("pdftoppm") is None:
         editor._say("Print preview needs poppler's pdftoppm (scripts/bootstrap installs it); "
                     "Save as PDF shows the same document.", problem=True)
         return False
     try:
-        data = printing.pdf_bytes(editor.store, kind, editor.presenter.document,
-                                  editor.presenter.result,
+        data = printing.pdf_bytes(editor.store, kind, editor.presenter.document, result,
                                   draft=editor.status != "finalized",
                                   accepted=editor.errors_accepted(),
                                   session=editor.session, visit_id=editor.visit_id)

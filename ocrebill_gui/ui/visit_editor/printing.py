@@ -66,10 +66,11 @@ def pdf_bytes(store: Store, kind: str, document: dict[str, Any], claim: ClaimRes
 
     try:
         visit, practice = parse_visit(document), _practice(store)
-        where = {"setting": visit.setting, "day": visit.date_of_service, "practice": practice}
-        charges = (charges_for(store, session, visit_id, claim, **where)
+        setting, day = visit.setting, visit.date_of_service
+        charges = (charges_for(store, session, visit_id, claim, setting=setting, day=day,
+                               practice=practice)
                    if session is not None and visit_id is not None
-                   else live_charges(store, claim, **where))
+                   else live_charges(store, claim, setting=setting, day=day, practice=practice))
         return render_pdf(kind, visit, claim, practice, catalog=store_catalog(store),
                           draft=draft, accepted=accepted, charges=charges)
     except MissingForPrint as exc:

@@ -36,7 +36,15 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.style import set_role
 
 if TYPE_CHECKING:
-    from ocrebill_gui.ui.visit_editor.editor import VisitEditor
+    from ocrebill_gui.editing.presenter import VisitPresenter
+    from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.visit_editor.patient_section import PatientSection
+    from ocrebill_gui.ui.visit_editor.undo import VisitUndo
+
+    _Editor = QWidget  # what the mixin is mixed into, for the type checker only
+else:
+    _Editor = object
 
 log = logging.getLogger("ocrebill.visits")  # ids only
 HEADERS = ("Field", "Yours", "Saved now")
@@ -52,7 +60,7 @@ def shown(value: Any) -> str:
 def field_label(document: dict, path: str) -> str:
     """'administrations[0].dose_mg' -> '1. ocrevus: dose mg' (the path stays in the tooltip)."""
     keys = docpath.split(path)
-    words = []
+    words: list[str] = []
     for at, key in enumerate(keys):
         if isinstance(key, int) and at and keys[at - 1] == "administrations":
             product = docpath.get(document, docpath.join(keys[:at + 1] + ["product"]), "")
@@ -122,7 +130,9 @@ class ConflictPanel(QFrame):
     @property
     def refused(self) -> bool:
         """A save was refused and the visit is not reloaded yet."""
-        return self.isVisibleTo(self.parentWidget()) and self.reload_button.isVisibleTo(self)
+        editor = self.parentWidget()  # made with the editor as its parent
+        return (editor is not None and self.isVisibleTo(editor)
+                and self.reload_button.isVisibleTo(self))
 
     def show_refused(self, text: str) -> None:
         self.message.setText(text + ": Reload it to see the differences; nothing you typed "
@@ -168,10 +178,26 @@ class ConflictPanel(QFrame):
         self.hide()
 
 
-class SaveConflict:
+class SaveConflict(_Editor):
     """Mixed into VisitEditor: a refused save, Reload, and putting your values back."""
 
-    def _build_conflict(self: VisitEditor) -> ConflictPanel:
+    if TYPE_CHECKING:  # VisitEditor's, which these methods use (mypy checks that they agree)
+        store: Store
+        session: Session
+        presenter: VisitPresenter
+        patient: PatientSection
+        undo: VisitUndo
+        visit_id: int | None
+        revision: int | None
+        status: str
+        status_note: str
+        conflict: ConflictPanel
+        _saved_revision: int
+
+        def _say(self, text: str | None, *, problem: bool = False) -> None: ...
+        def _refresh_read_only(self) -> None: ...
+
+    def _build_conflict(self) -> ConflictPanel:
         panel = ConflictPanel(self)
         panel.reload_requested.connect(self.reload_saved)
         panel.apply_requested.connect(self.use_mine)
@@ -179,8 +205,9 @@ class SaveConflict:
         self._conflict_text = ""
         return panel
 
-    def save_refused(self: VisitEditor) -> None:
+    def save_refused(self) -> None:
         """Someone saved the visit first: say who and when, offer Reload (ids only logged)."""
+        assert self.visit_id is not None, "only a saved visit can be saved elsewhere first"
         try:
             visit = visit_io.load_visit(self.store, self.session, self.visit_id,
                                         on_record=False)
@@ -192,10 +219,11 @@ class SaveConflict:
         self._say(f"Not saved: {self._conflict_text}.", problem=True)
         self.conflict.show_refused(self._conflict_text)
 
-    def reload_saved(self: VisitEditor) -> bool:
+    def reload_saved(self) -> bool:
         """Load the visit as saved now; what you had is kept beside it in the panel."""
         self.presenter.commit_typing()
         yours = copy.deepcopy(self.presenter.document)
+        assert self.visit_id is not None, "reloaded after a refused save of a saved visit"
         try:
             visit = visit_io.load_visit(self.store, self.session, self.visit_id,
                                         on_record=False)
@@ -224,7 +252,7 @@ class SaveConflict:
                                 self.presenter.document)
         return True
 
-    def use_mine(self: VisitEditor, chosen: list[Difference]) -> None:
+    def use_mine(self, chosen: list[Difference]) -> None:
         """Put your values back onto the reloaded draft (one edit; autosave saves it)."""
         if self.presenter.read_only:
             self._say("Not put back: the visit is finalized now (Amend it first).", problem=True)
@@ -245,7 +273,7 @@ class SaveConflict:
         left = [d for d in self.conflict.kept if d not in done]
         self.conflict.show_kept(self._conflict_text, left, self.presenter.document)
 
-    def discard_mine(self: VisitEditor) -> None:
+    def discard_mine(self) -> None:
         """Your values left over are let go (only now)."""
         log.info("visit %s: values kept after a refused save discarded", self.visit_id)
         self.conflict.clear()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from ocrebill_gui.editing.presenter import VisitPresenter, number_value
-from ocrebill_gui.ui.qt import QEvent, QLineEdit, QObject, Qt, QTimer
+from ocrebill_gui.ui.qt import QEvent, QFocusEvent, QLineEdit, QObject, Qt, QTimer
 
 PAUSE_MS = 400
 
@@ -69,7 +69,8 @@ class TypedNumber(QObject):
             self.presenter.commit_typing()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (watched is self.edit and event.type() == QEvent.Type.FocusIn
-                and event.reason() == Qt.FocusReason.OtherFocusReason):  # type: ignore[attr-defined]
+        if (watched is self.edit and isinstance(event, QFocusEvent)
+                and event.type() == QEvent.Type.FocusIn
+                and event.reason() == Qt.FocusReason.OtherFocusReason):
             self.edit.selectAll()  # put there by the program: typing replaces it
         return False

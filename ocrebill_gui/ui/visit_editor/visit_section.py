@@ -35,11 +35,11 @@ class VisitSection(QWidget):
         form.addRow("", self.day_message)
         form.addRow("Se&tting", self.setting)
         form.addRow("", self.setting_message)
-        for label in self.findChildren(QLabel):
-            if label.text() == "Date of servi&ce":
-                label.setBuddy(self.day)
-            elif label.text() == "Se&tting":
-                label.setBuddy(self.setting)
+        for caption in self.findChildren(QLabel):
+            if caption.text() == "Date of servi&ce":
+                caption.setBuddy(self.day)
+            elif caption.text() == "Se&tting":
+                caption.setBuddy(self.setting)
         registry.register("date_of_service", self.day, self.day_message)
         registry.register("setting", self.setting, self.setting_message)
         QWidget.setTabOrder(self.day, self.setting)

@@ -49,7 +49,7 @@ def test_ctrl_m_adds_the_chosen_drug_and_shows_its_card(ocrevus_editor, qtbot):
     card = editor.cards[1]
     assert editor.presenter.administrations[1]["product"] == "methylprednisolone"
     qtbot.waitUntil(card.dose.hasFocus)
-    viewport = editor.scroll.viewport()
+    viewport = editor.form_scroll.viewport()
 
     def shown() -> bool:
         top = card.mapTo(viewport, card.rect().topLeft()).y()
@@ -83,10 +83,10 @@ def test_ctrl_d_puts_the_cursor_in_the_diagnosis_search_and_shows_it(ocrevus_edi
         editor.add_administration()
     card = editor.cards[-1]
     qtbot.waitUntil(card.dose.hasFocus)
-    bar = editor.scroll.verticalScrollBar()
+    bar = editor.form_scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() > 0)
     search = editor.diagnoses.search
-    viewport = editor.scroll.viewport()
+    viewport = editor.form_scroll.viewport()
 
     def shown() -> bool:
         top = search.mapTo(viewport, search.rect().topLeft()).y()

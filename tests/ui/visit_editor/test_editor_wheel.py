@@ -40,8 +40,8 @@ def wheel_down(widget: QWidget, ticks: int = 1) -> None:
 
 def _short_editor(editor):
     editor.resize(1400, 520)  # the form taller than its view: there is something to scroll
-    scroll_bar = editor.scroll.verticalScrollBar()
-    editor.scroll.widget().adjustSize()
+    scroll_bar = editor.form_scroll.verticalScrollBar()
+    editor.form_scroll.widget().adjustSize()
     assert scroll_bar.maximum() > 0
     scroll_bar.setValue(0)
     return scroll_bar
@@ -78,7 +78,7 @@ def test_every_picker_and_spin_box_of_the_editor_refuses_the_passing_wheel(
     before = {w: (w.currentIndex() if isinstance(w, QComboBox) else w.text()) for w in guarded}
     document = editor.presenter.document.copy()
     for widget in guarded:
-        editor.scroll.ensureWidgetVisible(widget)
+        editor.form_scroll.ensureWidgetVisible(widget)
         wheel_down(widget)
         wheel_down(widget, -1)
         wheel_down(widget, -1)
