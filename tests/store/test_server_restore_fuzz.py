@@ -135,6 +135,7 @@ def mutations(data: bytes, rng: random.Random, keep: int = 0) -> list[tuple[str,
     return found
 
 
+@pytest.mark.slow
 def test_a_damaged_dump_is_refused_whole_naming_it(backups, target, tmp_path, capsys,
                                                    monkeypatch):
     monkeypatch.setattr(server_backup, "READ_SECONDS", 10.0)  # one that loops is stopped
@@ -151,6 +152,7 @@ def test_a_damaged_dump_is_refused_whole_naming_it(backups, target, tmp_path, ca
     assert len(refused) >= len(results) // 2, results  # most damage is found
 
 
+@pytest.mark.slow
 def test_a_damaged_database_file_is_refused_naming_it(backups, target, tmp_path, capsys):
     rng = random.Random(SEED + 1)
     data = backups["sqlite"].read_bytes()
