@@ -118,11 +118,20 @@ def benefits_alert(last_verified: date | None, reverify_on: date | None, today: 
     if last_verified is None:
         return Alert("benefits-due", "warning", None,
                      f"Benefits of {coverage_label} have not been verified")
-    if reverify_on is not None and reverify_on <= today + timedelta(days=SOON_DAYS):
-        return Alert("benefits-due", "warning" if reverify_on >= today else "error",
-                     reverify_on, f"Benefits of {coverage_label}: re-verify by "
-                     f"{reverify_on.isoformat()} (last verified {last_verified.isoformat()})")
+    standing = reverification_standing(reverify_on, today)
+    if reverify_on is not None and standing is not None:
+        return Alert("benefits-due", standing, reverify_on, f"Benefits of {coverage_label}: "
+                     f"re-verify by {reverify_on.isoformat()} (last verified "
+                     f"{last_verified.isoformat()})")
     return None
+
+
+def reverification_standing(reverify_on: date | None, today: date) -> Severity | None:
+    """A verification's re-verify-by date on `today`: "error" once past, "warning" within
+    SOON_DAYS days, else None (none set: None)."""
+    if reverify_on is None or reverify_on > today + timedelta(days=SOON_DAYS):
+        return None
+    return "warning" if reverify_on >= today else "error"
 
 
 def lot_alert(lot: LotLike, today: date) -> Alert | None:

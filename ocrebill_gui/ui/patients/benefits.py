@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from ocrebill_gui.core.front_desk_alerts import reverification_standing
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.store import benefits as api
 from ocrebill_gui.store.accounts import Session
@@ -151,8 +152,8 @@ class BenefitsModel(PagedTableModel[Benefits]):
                  product_names: dict[str, str], today: date, parent: Any = None) -> None:
         self._store, self._session, self._coverage_id = store, session, coverage_id
 
-        def due(b: Benefits) -> str | None:
-            return "warning" if b.next_verification and b.next_verification < today else None
+        def due(b: Benefits) -> str | None:  # the rule of Today's benefits-due alert
+            return reverification_standing(b.next_verification, today)
 
         columns = [
             Column[Benefits]("Verified", lambda b: b.verified_on.isoformat()),
@@ -168,7 +169,9 @@ class BenefitsModel(PagedTableModel[Benefits]):
                              lambda b: yes_no(b.verification.prior_auth_required)),
             Column[Benefits]("Re-verify by", lambda b: b.next_verification.isoformat()
                              if b.next_verification else "", attention=due,
-                             tooltip=lambda b: "Due: verify again" if due(b) else None),
+                             tooltip=lambda b: {"error": "Overdue: verify again",
+                                                "warning": "Due soon: verify again"}.get(
+                                                    due(b) or "")),
         ]
         super().__init__(columns, self._page, parent=parent)
 
