@@ -5,53 +5,12 @@ from __future__ import annotations
 
 from editor_helpers import click_finding
 import pytest
+from primary_visits import primaries, two_drugs
 from staff import signed
 
 from ocrebill_gui import store as api
-from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.qt import Qt
 from ocrebill_gui.ui.visit_editor.admin_card import PRIMARY_TIPS
-
-DAY = "2026-03-04"
-VIAL = {"ndc": "50242-0150-01", "lot": "H0123", "expires": "2027-08-31", "mg": 300}
-
-
-def two_drugs(setting: str = "office", **marks: bool) -> dict:
-    """Methylprednisolone pushed at 09:00, then Ocrevus 600 mg 09:30-13:00; `marks` sets
-    `primary` by administration id."""
-    admins = [
-        {"id": "mp", "product": "methylprednisolone", "route": "iv_push", "dose_mg": 100,
-         "events": [{"at": f"{DAY}T09:00", "kind": "given"}]},
-        {"id": "ocr", "product": "ocrevus", "route": "iv_infusion", "dose_mg": 600,
-         "vials": [VIAL, VIAL], "events": [{"at": f"{DAY}T09:30", "kind": "start"},
-                                           {"at": f"{DAY}T13:00", "kind": "stop"}]}]
-    for admin in admins:
-        if marks.get(admin["id"]):
-            admin["primary"] = True
-    return {"format": "ocrebill.visit/1", "date_of_service": DAY, "setting": setting,
-            "payer": "medicare", "diagnoses": ["G35.A"], "administrations": admins}
-
-
-def primaries(document: dict) -> list[str]:
-    return [a["id"] for a in document["administrations"] if a.get("primary")]
-
-
-def test_marking_one_administration_primary_unmarks_the_others():
-    presenter = VisitPresenter(two_drugs(mp=True))
-    revision = presenter.revision
-    presenter.set_primary(1, True)
-    assert primaries(presenter.document) == ["ocr"]
-    assert presenter.revision == revision + 1  # one edit, one recompute
-    presenter.set_primary(1, True)
-    assert presenter.revision == revision + 1  # nothing changed
-    presenter.set_primary(0, False)  # unmarking another leaves this one
-    assert primaries(presenter.document) == ["ocr"]
-    presenter.set_primary(1, False)
-    assert primaries(presenter.document) == []
-    assert all("primary" not in a for a in presenter.document["administrations"])
-    presenter.read_only = True
-    presenter.set_primary(0, True)
-    assert primaries(presenter.document) == []
 
 
 @pytest.fixture
