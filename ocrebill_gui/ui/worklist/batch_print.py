@@ -113,17 +113,13 @@ class FormsPrint:
 
 
 def mark_printed(store: Store, session: Session, visit_ids: Sequence[int], form: str) -> int:
-    """Mark the visits' current claims printed on `form` (a claim is made for a visit
-    finalized before claims were kept); returns how many were sent already (left as they
-    are: a copy)."""
-    from ocrebill_gui.store import claims
+    """Mark the visits' claims printed on `form` (store/claims.record_printed: a claim made
+    for a visit finalized before claims were kept); returns how many were sent already (left
+    as they are: a copy)."""
+    from ocrebill_gui.store.claims import record_printed
 
-    found = [claims.current_claim(store, session, visit_id)
-             or claims.ensure_claim(store, session, visit_id) for visit_id in visit_ids]
-    to_mark = [c.id for c in found if c.to_send]
-    if to_mark:
-        claims.mark_printed(store, session, to_mark, form)
-    return len(found) - len(to_mark)
+    return sum(record_printed(store, session, visit_id, form) is not None
+               for visit_id in visit_ids)
 
 
 def preview(parent: QWidget, path: Path, title: str) -> bool:

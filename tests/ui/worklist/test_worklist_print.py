@@ -104,3 +104,21 @@ def test_the_progress_dialog_does_not_come_back_over_the_summary(page, claims, t
     page.print_button.click()
     qtbot.waitUntil(lambda: bool(shown_during), timeout=20000)
     assert shown_during == [[]]
+
+
+def test_a_claim_sent_already_prints_as_a_copy_its_status_unchanged(page, claims, told,
+                                                                    qtbot, store):
+    from worklist_helpers import show
+
+    biller = signed("biller")
+    claim = store_claims.current_claim(store, biller, claims["office1"])
+    store_claims.mark_printed(store, biller, [claim.id], "cms1500")
+    store_claims.mark_submitted(store, biller, [claim.id])
+    show(page, "Submitted")
+    choose(page, [claims["office1"]])
+    page.print_button.click()
+    qtbot.waitUntil(lambda: not page.forms_print.job.running, timeout=20000)
+    [(text, details)] = told["summary"]
+    assert text == ("1 CMS-1500 claim in cms1500-2026-12-07.pdf (1 sent already: printed as "
+                    "copies, status unchanged).") and details == []
+    assert store_claims.current_claim(store, biller, claims["office1"]).status == "submitted"
