@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from ocrebill_gui.store import Store
     from ocrebill_gui.store.accounts import Session
+    from ocrebill_gui.ui.shared_status import SharedWatch
     from ocrebill_gui.ui.sign_in import SignInPanel
     from ocrebill_gui.ui.visit_editor import VisitEditor
     from ocrebill_gui.ui.visit_window import VisitWindow
@@ -94,7 +95,7 @@ class MainWindow(SessionControl, QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._stale: set[str] = set()  # pages to reload before they are shown again
         self.visit_window: VisitWindow | None = None
-        self.shared: Any = None  # ui/shared_status.SharedWatch, once the database is open
+        self.shared: SharedWatch | None = None  # once the database is open
         self.stack = QStackedWidget()
         self.placeholder = QLabel("Opening the database...")
         self.placeholder.setObjectName("placeholder")

@@ -16,7 +16,7 @@ import linecache
 import sys
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "PySide6.QtCore": (
@@ -80,6 +80,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "QValidator",
         "QWheelEvent",
     ),
+    # Only when someone prints (print_support() or these names, imported where they print).
+    "PySide6.QtPrintSupport": ("QPrintDialog", "QPrintPreviewDialog", "QPrinter"),
     "PySide6.QtWidgets": (
         "QAbstractItemView",
         "QAbstractScrollArea",
@@ -191,6 +193,7 @@ if TYPE_CHECKING:  # mypy sees the real classes (PySide6's .pyi stubs), not __ge
         QValidator,
         QWheelEvent,
     )
+    from PySide6.QtPrintSupport import QPrintDialog, QPrintPreviewDialog, QPrinter
     from PySide6.QtWidgets import (
         QAbstractItemView,
         QAbstractScrollArea,
@@ -285,7 +288,15 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-def print_support():  # noqa: ANN201 - returns the PySide6.QtPrintSupport module
+class PrintSupport(Protocol):
+    """The PySide6.QtPrintSupport module as mypy sees it from print_support()."""
+
+    QPrintDialog: type[QPrintDialog]
+    QPrintPreviewDialog: type[QPrintPreviewDialog]
+    QPrinter: type[QPrinter]
+
+
+def print_support() -> PrintSupport:
     """QtPrintSupport (ships with PySide6-Essentials), imported only when someone prints."""
     from PySide6 import QtPrintSupport
 

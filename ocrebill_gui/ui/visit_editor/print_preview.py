@@ -11,14 +11,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ocrebill_gui.files import write_private_bytes
 from ocrebill_gui.ui.qt import QWidget, print_support
 from ocrebill_gui.ui.visit_editor import printing
 
 if TYPE_CHECKING:
+    from ocrebill_gui.ui.qt import QPrinter
     from ocrebill_gui.ui.visit_editor.editor import VisitEditor
 
 
@@ -27,7 +29,8 @@ class PreviewDialog:
     `ask`, or read the pages from `render`)."""
 
     @classmethod
-    def ask(cls, parent: QWidget, printer: Any, paint: Any, title: str) -> bool:
+    def ask(cls, parent: QWidget, printer: QPrinter, paint: Callable[[QPrinter], None],
+            title: str) -> bool:
         dialog = print_support().QPrintPreviewDialog(printer, parent)
         dialog.setWindowTitle(title)
         dialog.paintRequested.connect(paint)
@@ -42,7 +45,7 @@ def preview_pdf(parent: QWidget, path: Path, title: str) -> tuple[bool, list[str
     printer = printing.new_printer(path.name)
     failures: list[str] = []
 
-    def paint(target: Any) -> None:
+    def paint(target: QPrinter) -> None:
         try:
             printing.paint_pages(target, path)
         except (OSError, subprocess.SubprocessError) as exc:

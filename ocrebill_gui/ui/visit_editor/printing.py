@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.practice import PracticeSettings
@@ -39,6 +39,9 @@ from ocrebill_gui.ui.qt import (
     print_support,
 )
 from ocrebill_gui.ui.temp_files import folder_until_quit
+
+if TYPE_CHECKING:
+    from ocrebill_gui.ui.qt import QPrinter, Qt
 
 KIND_TITLES = {"superbill": "superbill", "checklist": "billing checklist"}
 
@@ -125,13 +128,13 @@ class PrintDialog:
     """Qt's print dialog as a function that returns data (tests replace `ask`)."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, printer: Any) -> bool:
+    def ask(cls, parent: QWidget | None, printer: QPrinter) -> bool:
         dialog = print_support().QPrintDialog(printer, parent)
         dialog.setWindowTitle("Print")
         return dialog.exec() == dialog.DialogCode.Accepted
 
 
-def new_printer(document_name: str) -> Any:
+def new_printer(document_name: str) -> QPrinter:
     support = print_support()
     printer = support.QPrinter(support.QPrinter.PrinterMode.HighResolution)
     printer.setDocName(document_name)
@@ -155,7 +158,7 @@ def print_pdf(parent: QWidget | None, store: Store, kind: str, document: dict[st
         return send_to_printer(printer, job, data)
 
 
-def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
+def send_to_printer(printer: QPrinter, path: Path, data: bytes) -> str:
     """Hand the PDF at `path` to the printer the dialog configured; `path` may be removed as
     soon as this returns."""
     support = print_support()
@@ -181,7 +184,7 @@ def send_to_printer(printer: Any, path: Path, data: bytes) -> str:
     return f"no print service found: opened {path.name} to print from the viewer"
 
 
-def paint_pages(printer: Any, path: Path) -> int:
+def paint_pages(printer: QPrinter, path: Path) -> int:
     """Rasterise each page with pdftoppm at the printer's resolution (at most 300 dpi) and
     paint it on the printer's page; returns the number of pages."""
     dpi = min(300, max(72, printer.resolution()))
@@ -208,7 +211,7 @@ def paint_pages(printer: Any, path: Path) -> int:
     return len(pages)
 
 
-def _keep_aspect() -> Any:
+def _keep_aspect() -> Qt.AspectRatioMode:
     from ocrebill_gui.ui.qt import Qt
 
     return Qt.AspectRatioMode.KeepAspectRatio
