@@ -14,6 +14,7 @@ from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.claim_worklist import WorklistRow
 from ocrebill_gui.ui.models.paged import PAGE_SIZE, Column, PagedTableModel
 from ocrebill_gui.ui.models.visits import SETTINGS
+from ocrebill_gui.ui.qt import QGuiApplication, Qt
 from ocrebill_gui.ui.worklist.claim_forms import FORMS
 
 STATUS_TEXT = {"draft": "Draft with errors", "ready": "Ready to send", "printed": "Printed",
@@ -114,8 +115,14 @@ class WorklistModel(PagedTableModel[WorklistRow]):
         self.set_filters(replace(self.filters, kinds=kinds, statuses=statuses))
 
     def reload(self) -> None:
+        """The first page again; the wait cursor meanwhile (sorting ~100k rows by status or
+        patient takes the store up to a second: tests/benchmarks/test_worklist_bench.py)."""
         self._paid = {}
-        super().reload()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            super().reload()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def _page(self, limit: int, offset: int) -> list[WorklistRow]:
         from ocrebill_gui.store.claims import worklist
