@@ -24,6 +24,7 @@ from typing import Any
 from ocrebill_gui.ui.file_dialogs import ask_save_path
 from ocrebill_gui.ui.qt import (
     QCheckBox,
+    QCloseEvent,
     QDialog,
     QFont,
     QGuiApplication,
@@ -136,7 +137,7 @@ class RecoveryKeyDialog(QDialog):
             return
         self._say("Store the recovery key first, then tick the box and Continue.")
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.result() == QDialog.DialogCode.Accepted or self.stored.isChecked() \
                 or self.replacing:
             super().closeEvent(event)

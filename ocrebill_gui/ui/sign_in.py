@@ -37,6 +37,7 @@ from ocrebill_gui.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -463,7 +464,7 @@ class SignInPanel(QWidget):
         if self.isVisible():
             form.first_focus()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.form is not None:
             self.form.first_focus()

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ocrebill_gui.store import VialLot
+from ocrebill_gui.store import Store, VialLot
+from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.ui.forms import FormGrid, RecordDialog
 from ocrebill_gui.ui.qt import QComboBox, QLineEdit, QSpinBox, QWidget
 
@@ -64,7 +65,8 @@ class LotChangeDialog(RecordDialog):
                 "reason": self.reason.text()}
 
 
-def apply_lot_change(store, session, lot: VialLot, values: Mapping[str, Any]) -> VialLot:
+def apply_lot_change(store: Store, session: Session, lot: VialLot,
+                     values: Mapping[str, Any]) -> VialLot:
     """What the dialog's Save does, through the store (which checks it all again)."""
     from ocrebill_gui import store as api
     from ocrebill_gui.store import InvalidRecord

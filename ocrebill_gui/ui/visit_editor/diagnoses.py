@@ -52,7 +52,7 @@ SEARCH_DELAY_MS = 150
 class DiagnosesModel(QAbstractListModel):
     """The visit's diagnoses in claim order, each with its description and billable flag."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._codes: list[str] = []
         self._index: Icd10Index | None = None

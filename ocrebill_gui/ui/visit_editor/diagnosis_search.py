@@ -13,7 +13,14 @@ from typing import Any
 
 from ocrebill_gui.core.diagnosis_search import enter_choice, search_diagnoses
 from ocrebill_gui.core.icd10 import Icd10Code, Icd10Index, icd10_index
-from ocrebill_gui.ui.qt import QAbstractListModel, QFont, QModelIndex, QPersistentModelIndex, Qt
+from ocrebill_gui.ui.qt import (
+    QAbstractListModel,
+    QFont,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,7 +65,7 @@ def suggestion_text(entry: Icd10Code, *, enter: bool = False) -> str:
 class Icd10SuggestionsModel(QAbstractListModel):
     """The codes matching what is typed: billable codes plain, categories marked and greyed."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[Icd10Code] = []
         self.enter_choice: Icd10Code | None = None

@@ -14,7 +14,13 @@ from typing import Any
 
 from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.editing.timeparse import TimeFormatError, parse_time
-from ocrebill_gui.ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from ocrebill_gui.ui.qt import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -28,7 +34,8 @@ class TimelineEventsModel(QAbstractTableModel):
     COLUMNS = ("Event", "Time")
     KIND, TIME = range(2)
 
-    def __init__(self, presenter: VisitPresenter, admin_index: int, parent=None, *,
+    def __init__(self, presenter: VisitPresenter, admin_index: int,
+                 parent: QObject | None = None, *,
                  now: Callable[[], datetime] = datetime.now,
                  refused: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
