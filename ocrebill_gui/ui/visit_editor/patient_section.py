@@ -381,10 +381,17 @@ class PatientSection(QWidget):
     def create_coverage(self) -> None:
         if self.patient_id is None:
             return
+        from ocrebill_gui.ui.patients.form import unless_member_on_file
+
+        patient_id = self.patient_id
         coverage = CoverageDialog.ask(
-            self, self.patient_id, services.payer_choices(self.store),
-            lambda values: services.add_coverage(self.store, self.session, values))
-        if coverage is not None:
+            self, patient_id, services.payer_choices(self.store),
+            lambda values: unless_member_on_file(
+                self, self.store, self.session, patient_id, values,
+                lambda typed: services.add_coverage(self.store, self.session, typed)))
+        if isinstance(coverage, Patient):  # that member id is this patient on file: them
+            self.choose_patient(coverage.id)
+        elif coverage is not None:
             self.coverage_id = coverage.id
             self._automatic()
             self._fill_coverages()

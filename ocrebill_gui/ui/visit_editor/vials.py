@@ -32,6 +32,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.visit_editor.palette import severity_color
+from ocrebill_gui.ui.visit_editor.typed_vial import TYPED, TypedVialDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -89,7 +90,8 @@ class VialsWidget(QWidget):
         self.picker = QComboBox(self)
         self.picker.setObjectName("lotPicker")
         self.picker.setToolTip("Vial lots of this product in the inventory; expired lots and "
-                               "lots without enough vials on hand are flagged")
+                               "lots without enough vials on hand are flagged. A patient-"
+                               "supplied or free-drug vial: its NDC, lot and expiry typed")
         self.add_button = QPushButton("Add vial", self)
         self.add_button.setObjectName("addVial")
         self.add_button.setToolTip("Add one opened vial of the chosen lot")
@@ -118,7 +120,7 @@ class VialsWidget(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.message)
         self.setFocusProxy(self.picker)
-        self._items: list[tuple[str, LotChoice]] = []
+        self._items: list[tuple[str, LotChoice | str]] = []
         self.refresh()
 
     def choices(self, product: Product | None, day: date | None = None) -> list[LotChoice]:
@@ -134,9 +136,13 @@ class VialsWidget(QWidget):
         day = self.presenter.date_of_service
         opened = self._opened_per_lot()
         on_hand = {c.lot_id: c.on_hand or 0 for c in self.lots if c.lot_id is not None}
-        items = [(_choice_text(choice, lot_flags(
+        items: list[tuple[str, LotChoice | str]] = [(_choice_text(choice, lot_flags(
             choice, day, opened.get(choice.lot_id, 0) + 1 if choice.lot_id is not None else 0)),
             choice) for choice in self.choices(product, day)]
+        supplied = (self.presenter.administrations[self.admin_index].get("source")
+                    or "purchased") != "purchased"  # typed first: no stock lot is theirs
+        if supplied and product is not None and product.vials:  # typed from the carton
+            items.insert(0, (TYPED_TEXT, TYPED))
         if items != self._items:  # rebuilt only when a choice or its flags changed
             self._items = items
             current = self.picker.currentData()
@@ -144,10 +150,10 @@ class VialsWidget(QWidget):
             self.picker.clear()
             for text, choice in items:
                 self.picker.addItem(text, choice)
-            # The same lot stays chosen; otherwise the first, a usable one when there is one.
-            kept = next((i for i, (_t, c) in enumerate(items) if isinstance(current, LotChoice)
-                         and c.lot_id == current.lot_id and c.ndc == current.ndc
-                         and c.lot == current.lot and c.usable_on(day)), 0)
+            # The same lot stays chosen; otherwise the first: a usable one when there is one,
+            # typing when the vial is patient-supplied or free drug.
+            kept = 0 if supplied else next((i for i, (_t, c) in enumerate(items)
+                                            if _same_choice(c, current, day)), 0)
             self.picker.setCurrentIndex(kept if items else -1)
             self.picker.blockSignals(False)
         vials = self.presenter.administrations[self.admin_index].get("vials", [])
@@ -169,8 +175,20 @@ class VialsWidget(QWidget):
 
     def add_chosen(self) -> None:
         choice = self.picker.currentData()
-        if isinstance(choice, LotChoice):
+        if choice == TYPED:
+            self.add_typed()
+        elif isinstance(choice, LotChoice):
             self.presenter.add_vial(self.admin_index, choice.vial())
+
+    def add_typed(self) -> None:
+        """A vial typed by hand (NDC, lot, expiry): patient-supplied or free drug, not taken
+        from the inventory."""
+        product = self.presenter.product(self.admin_index)
+        if product is None or self.presenter.read_only:
+            return
+        vial = TypedVialDialog.ask(self, product)
+        if vial is not None:
+            self.presenter.add_vial(self.admin_index, vial)
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -187,6 +205,17 @@ class VialsWidget(QWidget):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.picker.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+TYPED_TEXT = "Type NDC, lot and expiry (patient-supplied or free drug)\u2026"
+
+
+def _same_choice(choice: LotChoice | str, current: object, day: date | None) -> bool:
+    """Whether `choice` is the one chosen before a refresh (a lot still usable, or typing)."""
+    if isinstance(choice, LotChoice) and isinstance(current, LotChoice):
+        return (choice.lot_id == current.lot_id and choice.ndc == current.ndc
+                and choice.lot == current.lot and choice.usable_on(day))
+    return choice == TYPED and current == TYPED
 
 
 def _choice_text(choice: LotChoice, flags: list[str]) -> str:
