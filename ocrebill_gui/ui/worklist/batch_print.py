@@ -103,9 +103,11 @@ class FormsPrint:
             copies = mark_printed(self.store, self.session, batch.printed, batch.form)
         except StoreError as error:
             return f"{what} in {written.name}; not marked printed: {error}"
-        return f"{what} in {written.name}" + (
-            f" ({copies} sent already: printed as copies, status unchanged)." if copies
-            else ", marked printed.")
+        said = ["marked printed"] if copies < count else []
+        if copies:
+            said.append(f"{copies} sent already: printed as "
+                        f"{'copies' if copies != 1 else 'a copy'}, status unchanged")
+        return f"{what} in {written.name}: " + "; ".join(said) + "."
 
     def _end(self) -> None:
         if self._done is not None:

@@ -28,7 +28,7 @@ def test_a_finalized_hospital_visit_prints_its_ub04_from_the_file_menu(
     name = f"ub04-visit-{claims['outpatient']}.pdf"
     assert told["preview"] == [name]
     [(text, details)] = told["summary"]
-    assert text == f"1 UB-04 claim in {name}, marked printed." and details == []
+    assert text == f"1 UB-04 claim in {name}: marked printed." and details == []
     [page] = words((tmp_path / name).read_bytes(), tmp_path, top=DEFAULT_TOP,
                    left=DEFAULT_LEFT)
     assert any(word == "0131" for _line, _column, word in page)  # FL 4, type of bill

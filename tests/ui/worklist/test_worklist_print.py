@@ -30,8 +30,8 @@ def test_the_chosen_claims_print_one_pdf_per_form_and_are_marked_printed(
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     assert told["save"] == ["Save the CMS-1500 claim forms", "Save the UB-04 claim forms"]
     [(text, details)] = told["summary"]
-    assert "2 CMS-1500 claims in cms1500-2026-12-07.pdf, marked printed." in text
-    assert "1 UB-04 claim in ub04-2026-12-07.pdf, marked printed." in text
+    assert "2 CMS-1500 claims in cms1500-2026-12-07.pdf: marked printed." in text
+    assert "1 UB-04 claim in ub04-2026-12-07.pdf: marked printed." in text
     assert details[0].startswith(f"visit {claims['lacking']}: ")  # what it lacks, by field
     assert "payer" in details[0] or "npi" in details[0].lower()
     assert details[1] == f"visit {claims['draft']}: is a draft: finalize the visit first"
@@ -119,6 +119,6 @@ def test_a_claim_sent_already_prints_as_a_copy_its_status_unchanged(page, claims
     page.print_button.click()
     qtbot.waitUntil(lambda: not page.forms_print.job.running, timeout=20000)
     [(text, details)] = told["summary"]
-    assert text == ("1 CMS-1500 claim in cms1500-2026-12-07.pdf (1 sent already: printed as "
-                    "copies, status unchanged).") and details == []
+    assert text == ("1 CMS-1500 claim in cms1500-2026-12-07.pdf: 1 sent already: printed as "
+                    "a copy, status unchanged.") and details == []
     assert store_claims.current_claim(store, biller, claims["office1"]).status == "submitted"
