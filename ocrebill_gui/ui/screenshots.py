@@ -116,6 +116,52 @@ def _coverage_dialog(app: QApplication, patients: PatientsPage, patient_id: int,
         dialog.close()
 
 
+def _benefits_dialogs(app: QApplication, store: Store, session: Any, patients: PatientsPage,
+                      out_dir: Path) -> list[Path]:
+    """The chosen coverage's benefits verifications and one of them in its dialog (issue 13):
+    a call to the plan ten days before the demo day, recorded in the demo copy."""
+    from ocrebill_gui.store import benefits
+    from ocrebill_gui.ui.patients.benefits import BenefitsDialog, BenefitsListDialog
+    from ocrebill_gui.ui.patients.dialogs import authorization_products
+
+    coverage = next(iter(patients.coverages.records()), None)
+    if coverage is None:
+        return []
+    if not benefits.benefits_of(store, session, coverage.id):
+        benefits.add_benefits(store, session, {
+            "coverage_id": coverage.id, "product": "ocrevus", "verified_on": "2026-02-28",
+            "method": "phone", "reference": "CALL-20260228-0117",
+            "representative": "Dana M.", "benefit": "medical", "buy_and_bill_allowed": True,
+            "specialty_pharmacy_mandate": False,
+            "site_of_care_rule": "office or home infusion; no hospital outpatient",
+            "in_network": True, "deductible_total": "1500", "deductible_remaining": "250",
+            "out_of_pocket_max": "6000", "out_of_pocket_remaining": "4100",
+            "coinsurance_percent": "20", "copay": "0", "prior_auth_required": True,
+            "next_verification": "2026-08-28"})
+    products = authorization_products(api_catalog(store))
+    listing = BenefitsListDialog(store, session, coverage.id, "the patient's plan", products,
+                                 DEMO_DAY, patients)
+    listing.show()
+    _settle(app)
+    shots = [_save(listing, out_dir / "benefits-list.png")]
+    listing.close()
+    latest = benefits.benefits_of(store, session, coverage.id)[0]
+    dialog = BenefitsDialog(coverage.id, products, DEMO_DAY, lambda _values: latest, patients,
+                            latest)  # a picture: never saved
+    dialog.show()
+    _settle(app)
+    try:
+        return [*shots, _save(dialog, out_dir / "benefits-verification.png")]
+    finally:
+        dialog.close()
+
+
+def api_catalog(store: Store) -> Any:
+    from ocrebill_gui.store import store_catalog
+
+    return store_catalog(store)
+
+
 def _copay_dialog(app: QApplication, store: Store, session: Any, patient_ids: list[int],
                   out_dir: Path) -> list[Path]:
     """A commercial patient's co-pay programme (issue 16): enrolled in January, a claim for
@@ -303,6 +349,7 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "patient-form.png"))
         written += _coverage_dialog(app, patients, with_auth, out_dir)
+        written += _benefits_dialogs(app, store, window.session, patients, out_dir)
         written += _copay_dialog(app, store, window.session, candidates, out_dir)
         window.go_to_page("attention")  # issue 13: alerts, patients due without a visit
         _settle(app)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.front_desk_alerts import reverification_standing
+from ocrebill_gui.core.catalog import default_catalog
 from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.store import benefits as api
 from ocrebill_gui.store.accounts import Session
@@ -192,7 +193,9 @@ class BenefitsListDialog(QDialog):
         self.setWindowTitle(f"Benefits verifications \u00b7 {coverage_text}")
         self._store, self._session, self._coverage_id = store, session, coverage_id
         self._products, self._today = list(products), today
-        names = {value: text for text, value in self._products}
+        shipped = default_catalog().products  # short names: the table fits without scrolling
+        names = {value: shipped[value].short if value in shipped else text
+                 for text, value in self._products}
         self.model = BenefitsModel(store, session, coverage_id, names, today, self)
         self.view = record_table(self.model, name="benefitsTable",
                                  on_activate=lambda _b: self.edit())
@@ -222,7 +225,9 @@ class BenefitsListDialog(QDialog):
         layout.addWidget(self.empty)
         layout.addLayout(row)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 110)
+        header = self.view.horizontalHeader()  # every column without scrolling sideways
+        columns = sum(header.sectionSize(i) for i in range(header.count()))
+        self.setMinimumWidth(max(columns + 60, self.fontMetrics().averageCharWidth() * 100))
         self._shown()
 
     def _shown(self) -> None:

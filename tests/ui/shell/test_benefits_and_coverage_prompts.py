@@ -88,7 +88,7 @@ def test_benefits_recorded_from_the_coverage_checked_as_typed(window, qtbot, mon
     assert seen["percent"] == "must be a percentage from 0 to 100, e.g. 20"
     assert seen["next"] == "is before 'Verified on'"
     assert seen["ready"] is True
-    assert seen["row"] == ["2026-03-02", "Ocrevus (ocrelizumab) IV", "Portal", "$250.50",
+    assert seen["row"] == ["2026-03-02", "Ocrevus", "Portal", "$250.50",
                            "20% coinsurance", "", "no", "2026-09-02"]
     assert seen["shown"] == ("2026-03-02", "1,500.00", "20", "AV-5521")
     assert seen["edited"] == "20% coinsurance, copay $35.00"

@@ -220,7 +220,8 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
                             text=True, capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
-    assert names == ["audit-log.png", "claims-worklist.png", "copay-programme.png",
+    assert names == ["audit-log.png", "benefits-list.png", "benefits-verification.png",
+                     "claims-worklist.png", "copay-programme.png",
                      "coverage-edit.png", "expected-payment.png", "first-administrator.png",
                      "inventory.png", "keyboard-shortcuts.png", "main-window.png", "menu.png",
                      "needs-attention.png", "patient-form.png", "payer-profile.png",
@@ -232,7 +233,8 @@ def test_ocrebill_screenshots_renders_each_main_screen(tmp_path):
         size = (int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big"))
         if name in ("recovery-key.png", "unlock.png", "keyboard-shortcuts.png",
                     "coverage-edit.png", "copay-programme.png", "reference-data.png",
-                    "expected-payment.png"):  # dialogs and panels: their own size
+                    "expected-payment.png", "benefits-list.png",
+                    "benefits-verification.png"):  # dialogs and panels: their own size
             assert 300 < size[0] < 1000 and 100 < size[1] < 700, name
         else:
             assert size == (1000, 700), name
