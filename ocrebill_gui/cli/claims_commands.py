@@ -183,6 +183,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ocrebill_gui.store.claim_export import (
         ACTION,
         build_export,
+        exported_elsewhere,
         finish_export,
         visits_to_send,
     )
@@ -220,6 +221,9 @@ def run_export(args: argparse.Namespace) -> int:
             except FileExistsError:
                 return _fail(f"export: {out} already exists: nothing was written. Give "
                              "--force to replace it.", EXIT_INPUT)
+            twice = exported_elsewhere(store, plan)
+            for note in twice:
+                print(f"warning: {note}", file=sys.stderr)
             name = str(out.resolve())
             finish_export(store, session, plan, name if len(name) <= 255 else out.name)
     except StoreError as exc:
@@ -227,7 +231,7 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"export: {exc.filename or out}: {exc.strerror or exc}")
     _report_written(plan, out)
-    return 1 if plan.left_out else 0
+    return 1 if plan.left_out or twice else 0
 
 
 def _report_left_out(plan: Any) -> None:

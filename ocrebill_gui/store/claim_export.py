@@ -66,6 +66,7 @@ class ExportPlan:
     control_number: int | None  # ISA13 of the text
     written: list[int] = field(default_factory=list)  # visit ids, in file order
     claim_ids: dict[int, int | None] = field(default_factory=dict)  # visit -> claim (None: old)
+    seen: dict[int, str | None] = field(default_factory=dict)  # visit -> its ISA13 when built
     left_out: dict[int, list[Problem]] = field(default_factory=dict)  # visit -> problems
     skipped: dict[int, str] = field(default_factory=dict)  # a day's visits not for this file
     usage: str = "T"
@@ -246,9 +247,11 @@ def _written(store: Store, session: Session, kind: str, settings: InterchangeSet
     def plan(text: str = "", *, control_number: int | None, written: list[int] | None = None,
              claim_ids: dict[int, int | None] | None = None, ack_999: str = "",
              pyx12: bool = True) -> ExportPlan:
+        seen = {v: r.control_number if r else None for v, r, _ in ready}
         return ExportPlan(kind=kind, text=text, control_number=control_number,
-                          written=written or [], claim_ids=claim_ids or {}, left_out=left_out,
-                          skipped=skipped, usage=settings.usage, ack_999=ack_999, pyx12=pyx12)
+                          written=written or [], claim_ids=claim_ids or {}, seen=seen,
+                          left_out=left_out, skipped=skipped, usage=settings.usage,
+                          ack_999=ack_999, pyx12=pyx12)
 
     if not ready:
         return plan(control_number=None)
@@ -309,6 +312,22 @@ def _refused(items: list[Item], check: Callable[[list[Item]], ValidationResult],
     middle = len(items) // 2
     first, second = items[:middle], items[middle:]
     return _refused(first, check, check(first)) | _refused(second, check, check(second))
+
+
+def exported_elsewhere(store: Store, plan: ExportPlan) -> list[str]:
+    """The plan's claims that another export (a second biller, the same day) took since the
+    plan was built: sending both files would bill them twice. One message per claim, ids
+    only; empty when none."""
+    notes = []
+    for visit_id in plan.written:
+        current = _current(store, visit_id)
+        if current is None or (current.to_send and
+                               current.control_number == plan.seen.get(visit_id)):
+            continue
+        notes.append(f"visit {visit_id}: claim {current.id} is {current.status} by another "
+                     f"export since (interchange {current.control_number or '-'}): send only "
+                     "one of the two files")
+    return notes
 
 
 def finish_export(store: Store, session: Session, plan: ExportPlan,

@@ -20,7 +20,7 @@ from ocrebill_gui import store
 from ocrebill_gui.cli import main
 from ocrebill_gui.core.x12.validate import validate_837
 from ocrebill_gui.store import claims
-from ocrebill_gui.store.claim_export import build_export, finish_export
+from ocrebill_gui.store.claim_export import build_export, exported_elsewhere, finish_export
 
 STORE_GOLDEN = {"store-batch-with-replacement.837p": ("office", "second_office"),
                 "store-outpatient.837i": ("outpatient",)}
@@ -225,3 +225,18 @@ def test_a_visit_finalized_before_claims_were_kept_is_exported_and_gets_a_claim(
         assert plan.claim_ids == {visits["office"]: None}
         (record,) = finish_export(db, signed("biller"), plan, "old.837")
         assert (record.visit_id, record.status) == (visits["office"], "exported")
+
+
+def test_two_exports_of_the_same_claims_at_once_are_named(database) -> None:
+    """A second biller exports the day between this export's build and its marking: the
+    claims both files hold are named, so that only one file is sent."""
+    path, visits = database
+    with store.open_store(path) as db:
+        mine = build_export(db, signed("biller"), [visits["office"]], "837p", at=CLOCK)
+        assert exported_elsewhere(db, mine) == []
+        theirs = build_export(db, signed("biller"), [visits["office"]], "837p", at=CLOCK)
+        finish_export(db, signed("biller"), theirs, "theirs.837")
+        one = claims.current_claim(db, signed(), visits["office"])
+        assert exported_elsewhere(db, mine) == [
+            f"visit {visits['office']}: claim {one.id} is exported by another export since "
+            f"(interchange {theirs.control_number:09d}): send only one of the two files"]
