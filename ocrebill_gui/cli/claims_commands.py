@@ -287,15 +287,19 @@ def run_list(args: argparse.Namespace) -> int:
     from ocrebill_gui.cli.tables import text_table
 
     table = [("Visit", "Claim", "Date", "Patient", "Payer", "Form", "Status", "Freq",
-              "Charges", "Err", "Warn")]
+              "Charges", "Paid", "Err", "Warn")]
     table += [(str(r.visit_id), str(r.claim_id or ""), r.date_of_service.isoformat(),
                r.patient_ref, r.payer or "", r.form, r.status, r.frequency or "",
-               "" if r.charge_total is None else f"{r.charge_total:,.2f}", str(r.errors),
-               str(r.warnings)) for r in rows]
-    print("\n".join(text_table(table, right=(0, 1, 8, 9, 10))))
+               _money(r.charge_total), _money(r.amount_paid), str(r.errors), str(r.warnings))
+              for r in rows]
+    print("\n".join(text_table(table, right=(0, 1, 8, 9, 10, 11))))
     shown = f"{args.offset + 1}-{args.offset + len(rows)} of {total}"
     print(f"\n{shown} row{'s' if total != 1 else ''}")
     return 0
+
+
+def _money(amount: Any) -> str:
+    return "" if amount is None else f"{amount:,.2f}"
 
 
 def _row_json(row: Any) -> dict[str, Any]:
@@ -305,6 +309,7 @@ def _row_json(row: Any) -> dict[str, Any]:
             "date_of_service": row.date_of_service.isoformat(), "setting": row.setting,
             "form": row.form, "frequency": row.frequency,
             "charge_total": None if row.charge_total is None else str(row.charge_total),
+            "amount_paid": None if row.amount_paid is None else str(row.amount_paid),
             "errors": row.errors, "warnings": row.warnings, "printed_at": row.printed_at,
             "exported_at": row.exported_at, "submitted_at": row.submitted_at,
             "decided_at": row.decided_at}

@@ -111,5 +111,8 @@ def test_pay_deny_show_and_refusals(database, capsys) -> None:
     assert f"claim {one.id}, visit {visits['office']}, paid" in out
     assert "denied because: no authorization" in out
     assert "denied CO-197 N54" in out and "paid 35757.60, patient 200.00, CO-45 1234.56" in out
+    assert main(["--db", path, "claims", "list", "--kind", "paid", "--json"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["claim_id"], row["amount_paid"]) == (one.id, "35757.60")
     assert main(["--db", path, "claims", "show", "999"]) == 1
     assert "no claim 999" in capsys.readouterr().err
