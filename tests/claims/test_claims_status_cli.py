@@ -116,3 +116,25 @@ def test_pay_deny_show_and_refusals(database, capsys) -> None:
     assert (row["claim_id"], row["amount_paid"]) == (one.id, "35757.60")
     assert main(["--db", path, "claims", "show", "999"]) == 1
     assert "no claim 999" in capsys.readouterr().err
+
+
+def test_an_outpatient_replacement_prints_type_of_bill_0137(database, tmp_path) -> None:
+    from form_text import words
+
+    from ocrebill_gui.reports.ub04 import DEFAULT_LEFT, DEFAULT_TOP
+
+    path, visits = database
+    one = _claim(path, visits["outpatient"])
+    for args in (["print", "ub04", str(visits["outpatient"]), "-o", str(tmp_path / "a.pdf")],
+                 ["claims", "submitted", str(one.id)],
+                 ["claims", "set-number", str(one.id), "DCN5"]):
+        assert main(["--db", path, *args]) == 0
+    with store.open_store(path) as db:
+        visit = store.get_visit(db, signed(), visits["outpatient"])
+        store.amend_visit(db, signed("biller"), visit.id, visit.document, "units corrected",
+                          expected_revision=visit.revision, allow_errors=True)
+    out = tmp_path / "replacement.pdf"
+    assert main(["--db", path, "print", "ub04", str(visits["outpatient"]), "-o", str(out)]) == 0
+    page = words(out.read_bytes(), tmp_path, top=DEFAULT_TOP, left=DEFAULT_LEFT)[0]
+    assert (2, 77, "0137") in page  # FL 4: hospital outpatient, replacement
+    assert "DCN5" in [text for _, _, text in page]  # FL 64, the original's number
