@@ -100,12 +100,16 @@ def _claim_line(record: Any) -> str:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from ocrebill_gui.store.claims import claim
+    from ocrebill_gui.store.claims import claim, claims_of
     from ocrebill_gui.store.remittances import remittances_of
 
     def work(store: Any, session: Any) -> int:
         record = claim(store, session, args.claim)
         print(_claim_line(record))
+        others = [c for c in claims_of(store, session, record.visit_id) if c.id != record.id]
+        if others:
+            print(f"  other claims of visit {record.visit_id}: " + ", ".join(
+                f"claim {c.id} ({c.status}, frequency {c.frequency})" for c in others))
         for label, value in (("printed", record.printed_at and
                               f"{record.printed_at} on the {record.form}"),
                              ("exported", record.exported_at and

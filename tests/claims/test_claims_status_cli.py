@@ -68,6 +68,12 @@ def test_a_replacement_prints_box_22(database, tmp_path, capsys) -> None:
     assert (38, 50, "7") in page and (38, 62, "ICN-77") in page  # box 22
     new = _claim(path, visits["office"])
     assert (new.frequency, new.status, new.replaces_claim_id) == ("7", "printed", one.id)
+    capsys.readouterr()
+    assert main(["--db", path, "claims", "show", str(new.id)]) == 0
+    shown = capsys.readouterr().out
+    assert f"replaces claim {one.id} (payer number ICN-77)" in shown
+    assert f"other claims of visit {visits['office']}: claim {one.id} (replaced, frequency 1)" \
+        in shown
 
 
 def test_list_shows_the_work_by_reference_never_by_name(database, capsys) -> None:
