@@ -32,6 +32,7 @@ from ocrebill_gui.ui.qt import (
     QLabel,
     QLineEdit,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPushButton,
     QStandardItemModel,
@@ -71,7 +72,7 @@ def authorization_text(auth: Authorization, day: date | None, drug: str | None =
 class PatientsModel(QAbstractListModel):
     """Search results for the patient box (a page from the store, never the whole table)."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.patients: list[Patient] = []
 

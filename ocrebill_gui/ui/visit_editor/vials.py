@@ -24,6 +24,7 @@ from ocrebill_gui.ui.qt import (
     QHBoxLayout,
     QHeaderView,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPushButton,
     Qt,
@@ -42,7 +43,7 @@ class VialsModel(QAbstractTableModel):
 
     COLUMNS = ("NDC", "Lot", "Expires", "mg", "Flags")
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[dict, list[str]]] = []
 
