@@ -18,27 +18,19 @@ from ocrebill_gui.core.estimate import Estimate, EstimateLine
 from ocrebill_gui.editing.estimating import EditorEstimator, Unavailable
 from ocrebill_gui.ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QHeaderView,
     QLabel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 from ocrebill_gui.ui.style import set_tone
-from ocrebill_gui.ui.visit_editor.preview import QuietLabel
+from ocrebill_gui.ui.visit_editor.preview import QuietLabel, section_title
+from ocrebill_gui.ui.visit_editor.preview_models import PreparedRowsModel
 
 if TYPE_CHECKING:
     from ocrebill_gui.ui.visit_editor.editor import VisitEditor
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
-_ALIGN_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def money(amount: Decimal | None) -> str:
@@ -86,64 +78,23 @@ def programme_text(result: Estimate) -> str:
             f"{money(result.patient_after_programme)}")
 
 
-class EstimateLinesModel(QAbstractTableModel):
+class EstimateLinesModel(PreparedRowsModel):
     """The estimate's lines: code and modifiers, units, allowed, payer, patient; the sources
-    in the tooltip. Rows prepared once per estimate; the same number of rows is announced as
-    dataChanged (no relayout), otherwise a reset."""
+    in the tooltip."""
 
     COLUMNS = ("Code", "Units", "Allowed", "Payer", "Patient")
+    RIGHT = frozenset({1, 2, 3, 4})
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._lines: list[EstimateLine] = []
-        self._cells: list[tuple[str, ...]] = []
-        self._tips: list[str] = []
+    def rows_of(self, items: list[Any]) -> tuple[list[tuple[str, ...]], list[str | None]]:
+        return ([(f"{x.code} {' '.join(x.modifiers)}".strip(), str(x.units), money(x.allowed),
+                  _or_dash(x.payer_pays, x.allowed), _or_dash(x.patient_share, x.allowed))
+                 for x in items], [sources_text(x) for x in items])
 
     def set_lines(self, lines: list[EstimateLine]) -> None:
-        if lines == self._lines:
-            return
-        same_shape = len(lines) == len(self._lines) and lines
-        if not same_shape:
-            self.beginResetModel()
-        self._lines = list(lines)
-        self._cells = [(f"{x.code} {' '.join(x.modifiers)}".strip(), str(x.units),
-                        money(x.allowed), _or_dash(x.payer_pays, x.allowed),
-                        _or_dash(x.patient_share, x.allowed)) for x in lines]
-        self._tips = [sources_text(x) for x in lines]
-        if same_shape:
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(lines) - 1, len(self.COLUMNS) - 1))
-        else:
-            self.endResetModel()
+        self.set_items(lines)
 
     def line(self, row: int) -> EstimateLine:
-        return self._lines[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._cells)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if _role(role) == _DISPLAY and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        role = _role(role)
-        if role not in (_DISPLAY, _TOOLTIP, _ALIGNMENT) or not index.isValid():
-            return None
-        row, column = index.row(), index.column()
-        if not 0 <= row < len(self._cells) or not 0 <= column < len(self.COLUMNS):
-            return None
-        if role == _DISPLAY:
-            return self._cells[row][column]
-        if role == _TOOLTIP:
-            return self._tips[row]
-        return _ALIGN_RIGHT if column else None
+        return self._items[row]
 
 
 def _or_dash(amount: Decimal | None, allowed: Decimal | None) -> str:
@@ -151,10 +102,6 @@ def _or_dash(amount: Decimal | None, allowed: Decimal | None) -> str:
     if amount is None:
         return "-" if allowed is None else "unknown"
     return money(amount)
-
-
-def _role(role: Any) -> int:
-    return role if isinstance(role, int) else int(role.value)
 
 
 class EstimatePanel(QWidget):
@@ -168,12 +115,7 @@ class EstimatePanel(QWidget):
         self.estimator = EditorEstimator(editor.store, editor.session)
         self.result: Estimate | None = None
         self.model = EstimateLinesModel(self)
-        title = QLabel("Expected payment")
-        title.setObjectName("sectionTitle")
-        font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
+        title = section_title("Expected payment")
         self.lines_view = QTableView(self)
         self.lines_view.setObjectName("estimateLines")
         self.lines_view.setAccessibleName("Expected payment per claim line")

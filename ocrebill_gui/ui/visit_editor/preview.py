@@ -85,6 +85,17 @@ def summary_text(numbers: SummaryNumbers, place_of_service: str) -> tuple[str, s
     return units, f"{time} \u00b7 POS {place_of_service}"
 
 
+def section_title(text: str) -> QLabel:
+    """A panel's title: bold, 1.2 times the font."""
+    title = QLabel(text)
+    title.setObjectName("sectionTitle")
+    font = title.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    title.setFont(font)
+    return title
+
+
 class QuietLabel(QWidget):
     """A one-line label that repaints itself on a new text without asking its parents for a
     new layout (a QLabel would; in the preview that relaid the whole window on every edit).
@@ -184,12 +195,8 @@ class PreviewPanel(QWidget):
         self.lines_model = ClaimLinesModel(self)
         self.findings_model = FindingsModel(self)
 
-        title = QLabel("Superbill preview")
-        title.setObjectName("sectionTitle")
+        title = section_title("Superbill preview")
         font = title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
         self.stale_note = QLabel()
         self.stale_note.setObjectName("staleNote")
         self.stale_note.setWordWrap(True)

@@ -50,37 +50,36 @@ def line_texts(line: ClaimLine) -> tuple[str, str, str, str, str]:
     return line.code, " ".join(line.modifiers), str(line.units), ndc, description
 
 
-class ClaimLinesModel(QAbstractTableModel):
-    """The superbill lines: code, modifiers, units, NDC (with its unit and quantity), and our
-    short description with, on its second line, why the line is there."""
+class PreparedRowsModel(QAbstractTableModel):
+    """A read-only table of items whose cells and tooltip are prepared once per change
+    (`rows_of`); as many rows as before are announced as dataChanged, otherwise a reset.
+    Columns in RIGHT are aligned right."""
 
-    COLUMNS = ("Code", "Mod.", "Units", "NDC", "Description and why")
-    CODE, MODIFIERS, UNITS, NDC, DESCRIPTION = range(5)
+    COLUMNS: tuple[str, ...] = ()
+    RIGHT: frozenset[int] = frozenset()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._lines: list[ClaimLine] = []
+        self._items: list[Any] = []
         self._cells: list[tuple[str, ...]] = []
         self._tips: list[str | None] = []
 
-    def set_lines(self, lines: list[ClaimLine]) -> None:
-        if lines == self._lines:
+    def rows_of(self, items: list[Any]) -> tuple[list[tuple[str, ...]], list[str | None]]:
+        raise NotImplementedError
+
+    def set_items(self, items: list[Any]) -> None:
+        if items == self._items:
             return
-        same_shape = len(lines) == len(self._lines) and lines
+        same_shape = len(items) == len(self._items) and items
         if not same_shape:
             self.beginResetModel()
-        self._lines = list(lines)
-        self._cells = [line_texts(line) for line in lines]
-        self._tips = [f"{line.code}: {line.label}\n{line.why}" if line.why
-                      else (line.label or None) for line in lines]
+        self._items = list(items)
+        self._cells, self._tips = self.rows_of(self._items)
         if same_shape:
             self.dataChanged.emit(self.index(0, 0),
-                                  self.index(len(lines) - 1, len(self.COLUMNS) - 1))
+                                  self.index(len(items) - 1, len(self.COLUMNS) - 1))
         else:
             self.endResetModel()
-
-    def line(self, row: int) -> ClaimLine:
-        return self._lines[row]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._cells)
@@ -106,7 +105,27 @@ class ClaimLinesModel(QAbstractTableModel):
             return self._cells[row][column]
         if role == _TOOLTIP:
             return self._tips[row]
-        return _ALIGN_RIGHT if column == self.UNITS else None
+        return _ALIGN_RIGHT if column in self.RIGHT else None
+
+
+class ClaimLinesModel(PreparedRowsModel):
+    """The superbill lines: code, modifiers, units, NDC (with its unit and quantity), and our
+    short description with, on its second line, why the line is there."""
+
+    COLUMNS = ("Code", "Mod.", "Units", "NDC", "Description and why")
+    CODE, MODIFIERS, UNITS, NDC, DESCRIPTION = range(5)
+    RIGHT = frozenset({UNITS})
+
+    def rows_of(self, items: list[Any]) -> tuple[list[tuple[str, ...]], list[str | None]]:
+        return ([line_texts(line) for line in items],
+                [f"{line.code}: {line.label}\n{line.why}" if line.why else (line.label or None)
+                 for line in items])
+
+    def set_lines(self, lines: list[ClaimLine]) -> None:
+        self.set_items(lines)
+
+    def line(self, row: int) -> ClaimLine:
+        return self._items[row]
 
 
 class FindingsModel(QAbstractListModel):
