@@ -364,9 +364,10 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         self._complete_links()
 
     def _complete_links(self) -> bool:
-        """Fill patient, payer and authorization from the store when what they depend on
-        changed (chosen records, date of service, the authorized drug); True when that
-        changed the document (which redraws the editor once more)."""
+        """Fill patient, payer, authorization, benefits and the co-pay programme's enrolment
+        from the store when what they depend on changed (chosen records, date of service, the
+        authorized drug); True when that changed the document (which redraws the editor once
+        more)."""
         section = self.patient
         if not self.presenter.read_only:  # a chosen PA for another drug gives way
             section.set_product(authorized_product(self.presenter.document))
@@ -383,7 +384,8 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             visit_id=self.visit_id, authorization_choice=section.authorization_choice)
         auth = doc.get("prior_authorization") if (section.coverage_id is not None) else None
         values = {"patient": doc.get("patient"), "prior_authorization": auth,
-                  "benefits_verification": doc.get("benefits_verification")}
+                  "benefits_verification": doc.get("benefits_verification"),
+                  "copay_programme": doc.get("copay_programme")}  # issue 16: eligibility
         if section.coverage_id is not None:
             values["payer"] = doc.get("payer")
         changed = any(self.presenter.get(path) != value for path, value in values.items())
