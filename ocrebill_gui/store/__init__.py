@@ -43,6 +43,15 @@ from ocrebill_gui.store.authorizations import (
     update_authorization,
 )
 from ocrebill_gui.store.backup import BackupReport, CheckReport, backup_database, check_database
+from ocrebill_gui.store.benefits import (
+    Benefits,
+    add_benefits,
+    benefits_of,
+    delete_benefits,
+    get_benefits,
+    latest_for,
+    update_benefits,
+)
 from ocrebill_gui.store.control_numbers import StoreControlNumbers, take_control_number
 from ocrebill_gui.store.coverages import (
     add_coverage,
@@ -193,6 +202,9 @@ __all__ = [
     # issue 13: the practice's providers
     "Provider", "add_provider", "default_providers", "get_provider", "list_providers",
     "update_provider",
+    # issue 13: benefits verifications per coverage and product
+    "Benefits", "add_benefits", "benefits_of", "delete_benefits", "get_benefits", "latest_for",
+    "update_benefits",
     # issue 13: inventory that matches the shelf
     "StockLevel", "record_vial_loss", "set_lot_status", "set_reorder_level", "stock_levels",
     # issue 15: X12 control numbers kept in the database

@@ -63,6 +63,14 @@ MATRIX: list[tuple[str, str, Call]] = [
      lambda s, who, w: st.end_authorization(s, who, w["auth"], "2026-11-30")),
     ("delete_authorization", "coverage.write",
      lambda s, who, w: st.delete_authorization(s, who, w["unused_auth"])),
+    ("add_benefits", "coverage.write",
+     lambda s, who, w: st.add_benefits(s, who, {"coverage_id": w["coverage"],
+                                                "product": "ocrevus",
+                                                "verified_on": "2026-03-01"})),
+    ("update_benefits", "coverage.write",
+     lambda s, who, w: st.update_benefits(s, who, w["benefits"], {"copay": "20"})),
+    ("delete_benefits", "coverage.write",
+     lambda s, who, w: st.delete_benefits(s, who, w["benefits"])),
     ("add_vial_lot", "inventory.write",
      lambda s, who, w: st.add_vial_lot(s, who, {
          "product": "ocrevus", "ndc": "50242-0150-01", "lot": "H0999",
@@ -104,6 +112,10 @@ MATRIX: list[tuple[str, str, Call]] = [
     ("count_patients", "patients.read", lambda s, who, w: st.count_patients(s, who)),
     ("search_patients", "patients.read", lambda s, who, w: st.search_patients(s, who, "mul")),
     ("get_coverage", "patients.read", lambda s, who, w: st.get_coverage(s, who, w["coverage"])),
+    ("get_benefits", "patients.read", lambda s, who, w: st.get_benefits(s, who, w["benefits"])),
+    ("benefits_of", "patients.read", lambda s, who, w: st.benefits_of(s, who, w["coverage"])),
+    ("latest_for", "patients.read",
+     lambda s, who, w: st.latest_for(s, who, w["coverage"], "ocrevus", w["day"])),
     ("coverages_of", "patients.read", lambda s, who, w: st.coverages_of(s, who, w["patient"])),
     ("coverage_on", "patients.read",
      lambda s, who, w: st.coverage_on(s, who, w["patient"], w["day"])),
@@ -196,9 +208,12 @@ def world(store, tmp_path) -> World:
         "valid_from": "2027-01-01", "valid_to": "2027-12-31"})
     provider = st.add_provider(store, everyone, {"role": "rendering", "name": "Okafor, G.",
                                                  "npi": "1234567893"})
+    benefits = st.add_benefits(store, everyone, {"coverage_id": coverage.id,
+                                                 "product": "ocrevus",
+                                                 "verified_on": "2026-02-20"})
     (tmp_path / "usb").mkdir()
     return {"patient": patient.id, "coverage": coverage.id, "auth": auth.id, "lot": lot.id,
-            "provider": provider.id,
+            "provider": provider.id, "benefits": benefits.id,
             "unused_coverage": unused.id, "unused_auth": unused_auth.id,
             "draft": draft.visit_id, "final": done.visit_id,
             "final_revision": final.visit.revision,
