@@ -39,17 +39,25 @@ def authorization_from_row(row: Mapping[str, Any]) -> Authorization:
         visits_allowed=row.get("visits_allowed"), used_visits=row.get("used_visits") or 0)
 
 
-def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> dict[str, Any]:
+def coverage_and_product_problems(store: Store, coverage_id: int,
+                                  product: str) -> list[tuple[str, str]]:
+    """A record of a coverage about a drug (an authorization, a benefits verification): the
+    coverage must exist and the product be one of the catalog's."""
     from ocrebill_gui.core.catalog import default_catalog
 
     problems = []
     if store.conn.execute("SELECT 1 FROM coverages WHERE id = ?",
-                          (fields.coverage_id,)).fetchone() is None:
-        problems.append(("coverage_id", f"there is no coverage {fields.coverage_id}"))
+                          (coverage_id,)).fetchone() is None:
+        problems.append(("coverage_id", f"there is no coverage {coverage_id}"))
     products = default_catalog().products
-    if fields.product not in products:
-        problems.append(("product", f"unknown product '{fields.product}' (known: "
+    if product not in products:
+        problems.append(("product", f"unknown product '{product}' (known: "
                                     f"{', '.join(sorted(products))})"))
+    return problems
+
+
+def _columns(store: Store, fields: AuthorizationFields, auth_id: int | None) -> dict[str, Any]:
+    problems = coverage_and_product_problems(store, fields.coverage_id, fields.product)
     clash = store.conn.execute("SELECT 1 FROM authorizations WHERE coverage_id = ? AND "
                                "number = ? AND id IS DISTINCT FROM ?",
                                (fields.coverage_id, fields.number, auth_id)).fetchone()

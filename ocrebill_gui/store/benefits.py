@@ -183,16 +183,9 @@ def _table(store: Store) -> Table:
 
 
 def _row(store: Store, fields: BenefitsFields) -> dict[str, Any]:
-    from ocrebill_gui.core.catalog import default_catalog
+    from ocrebill_gui.store.authorizations import coverage_and_product_problems
 
-    problems = []
-    if store.conn.execute("SELECT 1 FROM coverages WHERE id = ?",
-                          (fields.coverage_id,)).fetchone() is None:
-        problems.append(("coverage_id", f"there is no coverage {fields.coverage_id}"))
-    products = default_catalog().products
-    if fields.product not in products:
-        problems.append(("product", f"unknown product '{fields.product}' (known: "
-                                    f"{', '.join(sorted(products))})"))
+    problems = coverage_and_product_problems(store, fields.coverage_id, fields.product)
     if problems:
         raise InvalidRecord(problems)
     verification = fields.verification()

@@ -15,6 +15,24 @@ from ocrebill_gui.ui.qt import (
 )
 
 
+def when_open(kind: type, act) -> None:
+    """Run `act(dialog)` once the modal dialog of this kind is up; a dialog still open after
+    it (Save stayed disabled) is cancelled, so a failing test fails instead of hanging."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, poll)
+            return
+        try:
+            act(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, poll)
+
+
 def fill_next_dialog(qtbot, values: dict[str, str], *, button: str = "Save",
                      done: list | None = None) -> None:
     """When the next modal dialog opens, type `values` into its fields (by object name;

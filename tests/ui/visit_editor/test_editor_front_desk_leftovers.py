@@ -5,36 +5,19 @@ patient" puts that patient on the visit."""
 
 from __future__ import annotations
 
+from editor_helpers import when_open
 from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.patients.dialogs import CoverageDialog
 from ocrebill_gui.ui.patients.form import PossibleDuplicate
-from ocrebill_gui.ui.qt import QApplication, QDialog, QLineEdit, Qt, QTimer
+from ocrebill_gui.ui.qt import QDialog, QLineEdit, Qt
 from ocrebill_gui.ui.visit_editor.typed_vial import TypedVialDialog
 
 
 def _keys(qtbot, dialog, text: str) -> None:
     assert dialog.focusWidget() is not None  # (QTest aborts on None)
     qtbot.keyClicks(dialog.focusWidget(), text)
-
-
-def _when_open(kind: type, act) -> None:
-    """Run `act(dialog)` once the modal dialog of this kind is up; one still open after it is
-    rejected, so a failing test fails instead of hanging."""
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, poll)
-            return
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, poll)
 
 
 def test_a_patient_supplied_vial_is_typed_by_keys_and_not_taken_from_stock(
@@ -70,7 +53,7 @@ def test_a_patient_supplied_vial_is_typed_by_keys_and_not_taken_from_stock(
         _keys(qtbot, dialog, "27")
         qtbot.keyClick(dialog.expires, Qt.Key.Key_Return)
 
-    _when_open(TypedVialDialog, type_it)
+    when_open(TypedVialDialog, type_it)
     qtbot.keyClick(vials.add_button, Qt.Key.Key_Space)
     assert (seen["focus"], seen["tab"], seen["ndc"]) == (True, True, "50242-0150-01")
     assert seen["half"] == (False, "must be a date such as 2026-03-04 or 3/4/2026 "

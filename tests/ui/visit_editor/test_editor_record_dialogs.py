@@ -5,29 +5,13 @@ own words beside the field."""
 from __future__ import annotations
 
 from datetime import date
+
+from editor_helpers import when_open
 from staff import signed
 
 from ocrebill_gui import store as api
 from ocrebill_gui.ui.patients.dialogs import AuthorizationDialog, PatientDialog
-from ocrebill_gui.ui.qt import QApplication, Qt, QTimer
-
-
-def _when_open(kind: type, act) -> None:
-    """Run `act(dialog)` once the modal dialog of this kind is up; a dialog still open after
-    it (Save stayed disabled) is cancelled, so a failing test fails instead of hanging."""
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, poll)
-            return
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, poll)
+from ocrebill_gui.ui.qt import Qt
 
 
 def test_new_patient_from_the_editor_is_checked_as_typed(qtbot, make_editor, store):
@@ -45,7 +29,7 @@ def test_new_patient_from_the_editor_is_checked_as_typed(qtbot, make_editor, sto
                               dialog.grid.messages["birth_date"].isVisible())
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    _when_open(PatientDialog, fill)
+    when_open(PatientDialog, fill)
     qtbot.mouseClick(editor.patient.new_patient, Qt.MouseButton.LeftButton)
     assert seen["empty"] is False  # a patient needs a name
     enabled, message = seen["half a date"]
@@ -76,7 +60,7 @@ def test_new_authorization_from_the_editor_is_for_the_visits_coverage(qtbot, mak
         qtbot.keyClicks(dialog.approved_units, "1200")
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    _when_open(AuthorizationDialog, fill)
+    when_open(AuthorizationDialog, fill)
     qtbot.mouseClick(editor.patient.new_authorization, Qt.MouseButton.LeftButton)
     assert seen["coverages"] == [coverage.id]
     assert seen["from"] == editor.presenter.date_of_service.isoformat()
