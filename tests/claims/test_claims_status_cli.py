@@ -47,23 +47,31 @@ def test_printing_a_form_marks_the_claim_printed(database, tmp_path, capsys) -> 
     assert _claim(path, visits["office"]).status == "submitted"
 
 
+def _replaced_and_reprinted(path: str, visit_id: int, form: str, number: str,
+                            folder: Path) -> tuple[claims.ClaimRecord, Path]:
+    """The visit's claim printed, submitted and numbered by the payer, the visit then amended;
+    its replacement printed. The original claim and the replacement's PDF."""
+    one = _claim(path, visit_id)
+    for args in (["print", form, str(visit_id), "-o", str(folder / "a.pdf")],
+                 ["claims", "submitted", str(one.id)],
+                 ["claims", "set-number", str(one.id), number]):
+        assert main(["--db", path, *args]) == 0
+    with store.open_store(path) as db:
+        visit = store.get_visit(db, signed(), visit_id)
+        store.amend_visit(db, signed("biller"), visit.id, visit.document, "corrected",
+                          expected_revision=visit.revision, allow_errors=True)
+    out = folder / "replacement.pdf"
+    assert main(["--db", path, "print", form, str(visit_id), "-o", str(out)]) == 0
+    return one, out
+
+
 def test_a_replacement_prints_box_22(database, tmp_path, capsys) -> None:
     from form_text import words
 
     from ocrebill_gui.reports.cms1500 import DEFAULT_LEFT, DEFAULT_TOP
 
     path, visits = database
-    one = _claim(path, visits["office"])
-    for args in (["print", "cms1500", str(visits["office"]), "-o", str(tmp_path / "a.pdf")],
-                 ["claims", "submitted", str(one.id)],
-                 ["claims", "set-number", str(one.id), "ICN-77"]):
-        assert main(["--db", path, *args]) == 0
-    with store.open_store(path) as db:
-        visit = store.get_visit(db, signed(), visits["office"])
-        store.amend_visit(db, signed("biller"), visit.id, visit.document, "lot corrected",
-                          expected_revision=visit.revision, allow_errors=True)
-    out = tmp_path / "replacement.pdf"
-    assert main(["--db", path, "print", "cms1500", str(visits["office"]), "-o", str(out)]) == 0
+    one, out = _replaced_and_reprinted(path, visits["office"], "cms1500", "ICN-77", tmp_path)
     [page] = words(out.read_bytes(), tmp_path, top=DEFAULT_TOP, left=DEFAULT_LEFT)
     assert (38, 50, "7") in page and (38, 62, "ICN-77") in page  # box 22
     new = _claim(path, visits["office"])
@@ -130,17 +138,7 @@ def test_an_outpatient_replacement_prints_type_of_bill_0137(database, tmp_path) 
     from ocrebill_gui.reports.ub04 import DEFAULT_LEFT, DEFAULT_TOP
 
     path, visits = database
-    one = _claim(path, visits["outpatient"])
-    for args in (["print", "ub04", str(visits["outpatient"]), "-o", str(tmp_path / "a.pdf")],
-                 ["claims", "submitted", str(one.id)],
-                 ["claims", "set-number", str(one.id), "DCN5"]):
-        assert main(["--db", path, *args]) == 0
-    with store.open_store(path) as db:
-        visit = store.get_visit(db, signed(), visits["outpatient"])
-        store.amend_visit(db, signed("biller"), visit.id, visit.document, "units corrected",
-                          expected_revision=visit.revision, allow_errors=True)
-    out = tmp_path / "replacement.pdf"
-    assert main(["--db", path, "print", "ub04", str(visits["outpatient"]), "-o", str(out)]) == 0
+    _, out = _replaced_and_reprinted(path, visits["outpatient"], "ub04", "DCN5", tmp_path)
     page = words(out.read_bytes(), tmp_path, top=DEFAULT_TOP, left=DEFAULT_LEFT)[0]
     assert (2, 77, "0137") in page  # FL 4: hospital outpatient, replacement
     assert "DCN5" in [text for _, _, text in page]  # FL 64, the original's number
