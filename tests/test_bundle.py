@@ -106,6 +106,22 @@ def test_print_from_the_bundle_matches_the_package(bundle: Path, document: str,
     assert "Okafor, Grace" in texts[0]
 
 
+def test_the_bundle_validates_an_837_with_pyx12(bundle: Path, tmp_path: Path) -> None:
+    """pyx12 is a runtime dependency (every exported claim passes it): the bundle carries it
+    and its X12 maps (pyx12/map/*.xml), so that the 999 is pyx12's, not 'pyx12 is missing'."""
+    claims = ROOT / "tests" / "fixtures" / "claims"
+    good = run(bundle, "ocrebill", "claims", "validate", str(claims / "office-ocrevus.837p"),
+               tmp_path=tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert "IK5*A" in good.stdout and "accepted (999 IK5*A" in good.stdout + good.stderr
+    assert any(bundle.rglob("pyx12/map/837.5010.X222.A1.xml"))
+    broken = tmp_path / "broken.837p"
+    text = (claims / "office-ocrevus.837p").read_text()
+    broken.write_text(text.replace("CLM*", "CLX*", 1))
+    bad = run(bundle, "ocrebill", "claims", "validate", str(broken), tmp_path=tmp_path)
+    assert bad.returncode == 1 and "IK5*R" in bad.stdout, bad.stderr
+
+
 def test_an_encrypted_demo_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
     """SQLCipher (sqlcipher3's own SQLite), argon2 and cryptography's AES-GCM are bundled."""
     db = tmp_path / "work" / "demo.sqlite"

@@ -17,7 +17,7 @@ from ocrebill_gui.ui.main_window import MainWindow
 from ocrebill_gui.ui.startup import DemoOffer, NewDatabase, StartupError, open_database
 
 HEAVY = ("pydantic", "reportlab", "sqlite_utils", "ocrebill_gui.store", "ocrebill_gui.core",
-         "ocrebill_gui.ui.visit_editor", "ocrebill_gui.reports")
+         "ocrebill_gui.ui.visit_editor", "ocrebill_gui.reports", "pyx12")
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
