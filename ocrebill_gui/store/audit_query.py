@@ -26,16 +26,34 @@ _PATIENT_OF = """CASE a.entity
     WHEN 'authorization' THEN (SELECT c.patient_id FROM authorizations x
                                JOIN coverages c ON c.id = x.coverage_id
                                WHERE x.id = CAST(a.entity_id AS INTEGER))
+    WHEN 'claim' THEN (SELECT v.patient_id FROM claims x JOIN visits v ON v.id = x.visit_id
+                       WHERE x.id = CAST(a.entity_id AS INTEGER))
+    WHEN 'remittance' THEN (SELECT v.patient_id FROM remittances r
+                            JOIN claims x ON x.id = r.claim_id
+                            JOIN visits v ON v.id = x.visit_id
+                            WHERE r.id = CAST(a.entity_id AS INTEGER))
   END"""
 
 _SELECT = f"""SELECT a.id, a.at, a.actor, a.entity, a.entity_id, a.action, a.reason, a.changes,
        a.hash, p.id AS patient_id, p.ref AS patient_ref, p.name AS patient_name
   FROM audit_log a LEFT JOIN patients p ON p.id = {_PATIENT_OF}"""
 
+# A visit's claims and their remittances (issue 15) are part of the visit's history.
+_CLAIMS_OF = """(a.entity = 'claim' AND a.entity_id IN (
+        SELECT CAST(x.id AS TEXT) FROM claims x WHERE {visits}))
+    OR (a.entity = 'remittance' AND a.entity_id IN (
+        SELECT CAST(r.id AS TEXT) FROM remittances r JOIN claims x ON x.id = r.claim_id
+        WHERE {visits}))"""
+
+_OF_VISIT = ("((a.entity = 'visit' AND a.entity_id = CAST(:visit AS TEXT))\n    OR "
+             + _CLAIMS_OF.format(visits="x.visit_id = :visit") + ")")
+
 _OF_PATIENT = """(
     (a.entity = 'patient' AND a.entity_id = CAST(:patient AS TEXT))
     OR (a.entity = 'visit' AND a.entity_id IN (
         SELECT CAST(id AS TEXT) FROM visits WHERE patient_id = :patient))
+    OR """ + _CLAIMS_OF.format(
+    visits="x.visit_id IN (SELECT id FROM visits WHERE patient_id = :patient)") + """
     OR (a.entity = 'coverage' AND a.entity_id IN (
         SELECT CAST(id AS TEXT) FROM coverages WHERE patient_id = :patient))
     OR (a.entity = 'authorization' AND a.entity_id IN (
@@ -64,8 +82,8 @@ def _where(entity: str | None = None, entity_id: object | None = None,
         where.append("a.entity_id = :entity_id")
         params["entity_id"] = str(entity_id)
     if visit_id is not None:
-        where.append("a.entity = 'visit' AND a.entity_id = :visit")
-        params["visit"] = str(int(visit_id))
+        where.append(_OF_VISIT)
+        params["visit"] = int(visit_id)
     if patient_id is not None:
         where.append(_OF_PATIENT)
         params["patient"] = int(patient_id)

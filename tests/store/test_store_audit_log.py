@@ -41,23 +41,54 @@ def _ids(entries) -> list[int]:
     return [e.id for e in entries]
 
 
+def _paid(store, visit_id: int) -> tuple[int, int]:
+    """The visit's claim printed, submitted and paid: (claim id, remittance id)."""
+    from ocrebill_gui.store.claims import current_claim, mark_printed, mark_submitted
+    from ocrebill_gui.store.remittances import record_payment
+
+    claim = current_claim(store, signed(), visit_id)
+    mark_printed(store, signed("biller"), [claim.id], "cms1500")
+    mark_submitted(store, signed("biller"), [claim.id])
+    paid = record_payment(store, signed("biller"), claim.id, "2026-04-20", "512.40")
+    return claim.id, paid.id
+
+
 def test_by_visit_newest_first(store, two_patients):
     *_, visits = two_patients
+    claim_id, remittance_id = _paid(store, visits[0])
     entries = st.audit_entries(store, signed(), visit_id=visits[0], limit=50)
-    assert entries and {(e.entity, e.entity_id) for e in entries} == {("visit", str(visits[0]))}
+    # The visit's own entries, its claim's (made at finalize, printed, submitted, paid) and
+    # the remittance's (issue 15).
+    assert entries and {(e.entity, e.entity_id) for e in entries} == {
+        ("visit", str(visits[0])), ("claim", str(claim_id)),
+        ("remittance", str(remittance_id))}
+    assert [e.action for e in entries if e.entity == "claim"] == [
+        "pay", "submit", "print", "create"]
+    assert [e.action for e in entries if e.entity == "remittance"] == ["create"]
     assert _ids(entries) == sorted(_ids(entries), reverse=True)
     assert [e.action for e in entries][-1] == "create"
-    # The old way of asking stays: entity and entity id.
-    assert _ids(st.audit_entries(store, signed(), "visit", visits[0], limit=50)) == _ids(entries)
+    assert entries[-1].entity == "visit"
+    # The old way of asking stays: entity and entity id (the visit's own entries).
+    assert _ids(st.audit_entries(store, signed(), "visit", visits[0], limit=50)) == [
+        e.id for e in entries if e.entity == "visit"]
+    # Another visit's history holds none of them.
+    other = st.audit_entries(store, signed(), visit_id=visits[1], limit=50)
+    assert not {(e.entity, e.entity_id) for e in other} & {
+        ("claim", str(claim_id)), ("remittance", str(remittance_id))}
 
 
 def test_by_patient_covers_its_coverages_authorizations_and_visits(store, two_patients):
+    from ocrebill_gui.store.claims import current_claim
+
     patient, other, coverage, auth, visits = two_patients
+    claim_id, remittance_id = _paid(store, visits[0])
+    second = current_claim(store, signed(), visits[1])
     entries = st.audit_entries(store, signed(), patient_id=patient.id, limit=500)
     kinds = {(e.entity, e.entity_id) for e in entries}
     assert kinds == {("patient", str(patient.id)), ("coverage", str(coverage.id)),
                      ("authorization", str(auth.id)), ("visit", str(visits[0])),
-                     ("visit", str(visits[1]))}
+                     ("visit", str(visits[1])), ("claim", str(claim_id)),
+                     ("claim", str(second.id)), ("remittance", str(remittance_id))}
     assert {e.patient_id for e in entries} == {patient.id}
     assert {e.patient_name for e in entries} == {patient.name}
     theirs = st.audit_entries(store, signed(), patient_id=other.id, limit=500)
