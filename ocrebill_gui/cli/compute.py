@@ -6,6 +6,10 @@ import argparse
 import json
 import re
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ocrebill_gui.core.catalog import Catalog
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -137,7 +141,7 @@ def run_compute(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_catalog(path: str | None):
+def _store_catalog(path: str | None) -> tuple[Catalog | None, str | None]:
     """(the catalog of the database at `path`, None) or (None, why it cannot be read); no
     path: (None, None), the shipped catalog, and the store is not even imported."""
     if path is None:

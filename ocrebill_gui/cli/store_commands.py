@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 EXIT_STORE, EXIT_INPUT = 1, 2
 
 if TYPE_CHECKING:
+    from ocrebill_gui.store import Store
+    from ocrebill_gui.store.accounts import Session
     from ocrebill_gui.store.server import ServerAddress
 
 
@@ -140,7 +142,7 @@ def _path(args: argparse.Namespace) -> Path | ServerAddress:
     return resolve_db_path(getattr(args, "db", None))
 
 
-def _sign_in(args: argparse.Namespace, store, action: str | None):
+def _sign_in(args: argparse.Namespace, store: Store, action: str | None) -> Session:
     """Sign in for this command (cli/sign_in.py), checking that the account may do `action`;
     raises a StoreError (SignInRefused, NotAllowed) that the command reports (exit 1)."""
     from ocrebill_gui.cli.sign_in import signed_in
@@ -242,7 +244,7 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_INPUT if rejected else 0
 
 
-def _open_existing(args: argparse.Namespace, *, read_only: bool = True):
+def _open_existing(args: argparse.Namespace, *, read_only: bool = True) -> Store:
     from ocrebill_gui.store import open_store
 
     return open_store(_path(args), create=False, read_only=read_only)

@@ -23,6 +23,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ocrebill_gui.store import Store
 
 EXIT_STORE, EXIT_INPUT = 1, 2
 ROLE_NAMES = {"front_desk": "front_desk", "front-desk": "front_desk", "frontdesk": "front_desk",
@@ -99,8 +104,8 @@ def run_users(args: argparse.Namespace) -> int:
                      "administrator (give --role admin)", EXIT_INPUT)
     if adding and args.plain and path.exists():
         return _fail(f"--plain: {path} exists already (it stays as it is)", EXIT_INPUT)
-    if adding and not args.plain and not path.exists():
-        return _create_encrypted(args, path)
+    if adding and not args.plain and isinstance(path, Path) and not path.exists():
+        return _create_encrypted(args, path)  # (a server always exists)
     try:  # only the first administrator makes a new database file
         store = open_store(path, create=adding)
     except StoreError as exc:
@@ -114,7 +119,7 @@ def run_users(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
 
-def _create_encrypted(args: argparse.Namespace, path) -> int:
+def _create_encrypted(args: argparse.Namespace, path: Path) -> int:
     """The first administrator on a new file: the database created encrypted, the recovery
     key printed once."""
     from ocrebill_gui.cli.encrypt_commands import recovery_sheet_path, show_recovery_key
@@ -143,7 +148,7 @@ def _create_encrypted(args: argparse.Namespace, path) -> int:
     return 0
 
 
-def _add(args: argparse.Namespace, store) -> int:
+def _add(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.sign_in import new_password, signed_in
     from ocrebill_gui.store.accounts import ROLES, add_user, create_first_admin, has_accounts
 
@@ -167,7 +172,7 @@ def _add(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace, store) -> int:
+def _list(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.sign_in import signed_in
     from ocrebill_gui.store.accounts import ROLES, list_accounts
 
@@ -190,7 +195,7 @@ def _list(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _set_active(args: argparse.Namespace, store) -> int:
+def _set_active(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.sign_in import signed_in
     from ocrebill_gui.store.accounts import set_active
 
@@ -201,7 +206,7 @@ def _set_active(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _reset(args: argparse.Namespace, store) -> int:
+def _reset(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.sign_in import new_password, signed_in
     from ocrebill_gui.store.accounts import reset_password
 
@@ -213,7 +218,7 @@ def _reset(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _password(args: argparse.Namespace, store) -> int:
+def _password(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.sign_in import new_password, sign_in_as
     from ocrebill_gui.store.accounts import change_password
 
@@ -224,16 +229,17 @@ def _password(args: argparse.Namespace, store) -> int:
     return 0
 
 
-def _recovery_key(args: argparse.Namespace, store) -> int:
+def _recovery_key(args: argparse.Namespace, store: Store) -> int:
     from ocrebill_gui.cli.encrypt_commands import recovery_sheet_path, show_recovery_key
     from ocrebill_gui.cli.sign_in import signed_in
+    from ocrebill_gui.store.db import database_file
     from ocrebill_gui.store.recovery import recovery_key_shown, replace_recovery_key
 
     sheet = recovery_sheet_path(args)
     admin = signed_in(args, store, "accounts.manage")
     recovery = replace_recovery_key(store, admin)
     print(f"A new recovery key for {store.path}; the one it replaces no longer opens it.")
-    show_recovery_key(store.path, recovery, sheet, "ocrebill users")
+    show_recovery_key(database_file(store), recovery, sheet, "ocrebill users")
     recovery_key_shown(store)
     return 0
 
