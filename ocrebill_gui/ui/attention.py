@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
-from ocrebill_gui.store import Store
+from ocrebill_gui.store import Store, StoreError
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.attention import (
     AttentionItem,
@@ -31,6 +31,7 @@ from ocrebill_gui.ui.qt import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QShowEvent,
     QSpinBox,
     Qt,
     QTableView,
@@ -238,6 +239,7 @@ class AttentionPanel(QGroupBox):
         self.setObjectName("todayAttention")
         self._store, self._session, self._clock = store, session, clock
         self._read_at: float | None = None
+        self._pending = False  # asked to read while hidden: read when shown
         self.model = RowsModel(alert_columns(), self)
         self.count = QLabel("Checking authorizations, benefits and stock\u2026")
         set_role(self.count, "muted")
@@ -261,7 +263,18 @@ class AttentionPanel(QGroupBox):
         QTimer.singleShot(0, self, self.load)
 
     def load(self) -> None:
-        alerts, _due = read_lists(self._store, self._session, self._clock.now().date(), None)
+        """Read the lists now; while hidden (another screen in front, the window closed or
+        locked), once Today shows again."""
+        if not self.isVisible():
+            self._pending = True
+            return
+        self._pending = False
+        try:
+            alerts, _due = read_lists(self._store, self._session, self._clock.now().date(),
+                                      None)
+        except StoreError as exc:  # busy a moment, or gone: Today's next reload tries again
+            self.count.setText(f"Could not check what needs attention: {exc}")
+            return
         self._read_at = time.monotonic()
         self.model.set_rows(alerts[:TODAY_ROWS])
         more = len(alerts) - TODAY_ROWS
@@ -271,6 +284,11 @@ class AttentionPanel(QGroupBox):
         self.view.setVisible(bool(alerts))
         fit_height(self.view, least=1, most=TODAY_ROWS)
         fit_columns(self.view)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._pending:
+            self.load_soon()
 
     def refresh(self) -> None:
         """Today reloaded: read again if the last reading is over a minute old."""

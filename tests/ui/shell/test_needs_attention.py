@@ -137,3 +137,14 @@ def test_the_screen_and_todays_panel_work_by_alt_letters(window, qtbot, due):
     from mnemonics import menu_problems
 
     assert not menu_problems(window.menus.view)
+
+
+def test_todays_panel_reads_only_while_it_shows(window, qtbot, due):
+    panel = loaded_panel(window, qtbot)
+    window.go_to_page("attention")  # Today hidden: a reading asked for waits
+    panel._read_at = None
+    panel.load()
+    assert not panel.loaded
+    window.go_to_page("today")
+    qtbot.waitUntil(lambda: panel.loaded)
+    assert panel.count.text() == "1 to act on now, 2 to plan for"
