@@ -79,6 +79,10 @@ class WorklistPage(QWidget):
         self.payer_filter.addItem("Any payer", None)
         for payer_id, name in payers:
             self.payer_filter.addItem(name, payer_id)
+        fitting = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        for combo, letters in ((self.show_filter, 30), (self.payer_filter, 18)):
+            combo.setSizeAdjustPolicy(fitting)  # the screen fits a 1000-pixel wide window
+            combo.setMinimumContentsLength(letters)
         payer_label = QLabel("Pa&yer")
         payer_label.setBuddy(self.payer_filter)
         from_label, self.date_from = _date_bound("Fro&m", "worklistFrom")
