@@ -371,10 +371,6 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "claims-worklist.png"))
 
-        window.go_to_page("worklist")  # issue 15: the biller's claims to send, denials
-        _settle(app)
-        written.append(_save(window, out_dir / "claims-worklist.png"))
-
         sign_in("admin")  # issue 16: Settings > Reference data
         written += _reference_dialog(app, store, window.session, work, out_dir)
     finally:
