@@ -24,14 +24,14 @@ STATUS_SEVERITY = {"draft": "error", "denied": "error", "ready": "warning", "pai
 
 # What the "Show" filter offers: (text, kinds, statuses) for the store's worklist.
 SHOW: list[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]] = [
-    ("Work to do: drafts with errors, claims to send, denials", None, None),
+    ("Work to do: errors, to send, denials", None, None),
     ("Drafts with errors", ("draft_errors",), None),
     ("To send: ready", ("to_send",), ("ready",)),
-    ("To send: printed or exported, not submitted", ("to_send",), ("printed", "exported")),
+    ("To send: printed or exported", ("to_send",), ("printed", "exported")),
     ("Submitted, waiting for the payer", ("submitted",), None),
     ("Denied", ("denied",), None),
     ("Paid", ("paid",), None),
-    ("Every visit with a claim or errors",
+    ("Every claim, and drafts with errors",
      ("draft_errors", "to_send", "submitted", "paid", "denied"), None),
 ]
 

@@ -80,7 +80,7 @@ class WorklistPage(QWidget):
         for payer_id, name in payers:
             self.payer_filter.addItem(name, payer_id)
         fitting = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        for combo, letters in ((self.show_filter, 30), (self.payer_filter, 18)):
+        for combo, letters in ((self.show_filter, 36), (self.payer_filter, 18)):
             combo.setSizeAdjustPolicy(fitting)  # the screen fits a 1000-pixel wide window
             combo.setMinimumContentsLength(letters)
         payer_label = QLabel("Pa&yer")
