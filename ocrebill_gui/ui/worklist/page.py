@@ -313,8 +313,10 @@ def expected_payer_amount(store: Store, session: Session) -> Any:
         from ocrebill_gui.store.estimates import estimate_for_visit
 
         try:
-            return estimate_for_visit(store, session, visit_id).totals.payer_pays
+            estimate = estimate_for_visit(store, session, visit_id)
         except (StoreError, InvalidVisit):
             return None
+        amount = estimate.totals.payer_pays
+        return None if estimate.partial and not amount else amount  # no price known at all
 
     return expected

@@ -31,6 +31,7 @@ class PaymentDialog(RecordDialog):
         super().__init__(f"Record payment: {claim_text}", save,
                          lambda values: read.payment_problems(values, today), parent)
         self.setObjectName("paymentDialog")
+        self.amount_paid.setFocus()  # the date is today's unless the remittance says other
 
     def build(self, grid: FormGrid) -> None:
         self.received_on = grid.add("received_on", "&Received on", DateField())
@@ -70,6 +71,7 @@ class DenialDialog(RecordDialog):
         super().__init__(f"Record denial: {claim_text}", save,
                          lambda values: read.denial_problems(values, today), parent)
         self.setObjectName("denialDialog")
+        self.denial_codes.setFocus()
 
     def build(self, grid: FormGrid) -> None:
         self.received_on = grid.add("received_on", "&Received on", DateField())

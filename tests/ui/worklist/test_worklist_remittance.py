@@ -31,6 +31,7 @@ def test_the_payment_form_names_each_wrong_field_as_it_is_typed(qtbot):
     dialog = PaymentDialog("claim 1 (visit 1, 2026-12-01)", TODAY, saved.append)
     qtbot.addWidget(dialog)
     dialog.show()
+    assert dialog.focusWidget() is dialog.amount_paid  # the date is today's: the amount first
     assert not dialog.save_button.isEnabled()  # the amount paid is required
     qtbot.keyClicks(dialog.amount_paid, "abc")
     assert message(dialog, "amount_paid") == "'abc' is not an amount such as 1234.50"
