@@ -133,7 +133,17 @@ class WorklistPage(QWidget):
         page.addLayout(filters)
         page.addWidget(self.view, 1)
         fit_columns(self.view, layout)
+        self._room_for_amounts()
         self._update_labels()
+
+    def _room_for_amounts(self) -> None:
+        """Charges and Paid as wide as a large amount (and the UNDERPAID flag): the columns
+        were fitted to the first page, where often nothing is paid yet."""
+        header, metrics = self.view.horizontalHeader(), self.view.fontMetrics()
+        for column, sample in ((5, "$000,000.00"), (6, "$000,000.00  UNDERPAID")):
+            wanted = metrics.horizontalAdvance(sample) + 3 * metrics.averageCharWidth()
+            if header.sectionSize(column) < wanted:
+                header.resizeSection(column, wanted)
 
     def _button(self, text: str, name: str, slot: Any, tip: str) -> QPushButton:
         button = QPushButton(text)

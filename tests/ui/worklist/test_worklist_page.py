@@ -23,6 +23,8 @@ def test_the_work_to_do_by_date_of_service_drafts_with_errors_and_claims_to_send
     assert statuses == ["Draft with errors"] + ["Ready to send"] * 5
     forms = [page.model.index(r, 4).data() for r in range(page.model.rowCount())]
     assert forms[3] == "UB-04" and forms.count("CMS-1500") == 5
+    metrics = page.view.fontMetrics()  # room for a paid amount, though none is paid yet
+    assert page.view.columnWidth(6) > metrics.horizontalAdvance("$28,033.96  UNDERPAID")
 
 
 def test_the_filters_narrow_the_list_in_the_store(page, claims):
