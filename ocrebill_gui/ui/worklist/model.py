@@ -1,6 +1,6 @@
 """The worklist's rows (store/claim_worklist.py), a page at a time and sorted in SQL, with the
-filters the page sets; paid claims show what was paid, flagged when it is less than the
-estimate expected from the payer."""
+filters the page sets; paid claims show what was paid (the row's amount_paid), flagged when it
+is less than the estimate expected from the payer."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ class WorklistModel(PagedTableModel[WorklistRow]):
                  page_size: int = PAGE_SIZE) -> None:
         self._store, self._session = store, session
         self.filters = Filters()
-        self._paid: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+        self._expected_of: dict[int, Decimal | None] = {}  # claim id -> the estimate's
         self._expected = expected  # visit id -> Decimal | None, or None: no estimates
         payer = Column[WorklistRow]("Payer", lambda r: payer_names.get(r.payer or "",
                                                                        r.payer or "-"),
@@ -117,7 +117,7 @@ class WorklistModel(PagedTableModel[WorklistRow]):
     def reload(self) -> None:
         """The first page again; the wait cursor meanwhile (sorting ~100k rows by status or
         patient takes the store up to a second: tests/benchmarks/test_worklist_bench.py)."""
-        self._paid = {}
+        self._expected_of = {}
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             super().reload()
@@ -135,19 +135,14 @@ class WorklistModel(PagedTableModel[WorklistRow]):
     # -- what was paid ---------------------------------------------------------------------
 
     def payment(self, row: WorklistRow) -> tuple[Decimal | None, Decimal | None]:
-        """(paid, expected from the payer) of a paid claim, read once per reload."""
+        """(paid, expected from the payer) of a paid claim; the estimate read once per
+        reload."""
         if row.status != "paid" or row.claim_id is None:
             return None, None
-        if row.claim_id not in self._paid:
-            from ocrebill_gui.store.remittances import remittances_of
-
-            payments = [r for r in remittances_of(self._store, self._session, row.claim_id)
-                        if not r.denial]
-            paid = sum((r.amount_paid for r in payments), Decimal("0.00")) if payments \
-                else None
-            expected = self._expected(row.visit_id) if self._expected is not None else None
-            self._paid[row.claim_id] = (paid, expected)
-        return self._paid[row.claim_id]
+        if row.claim_id not in self._expected_of:
+            self._expected_of[row.claim_id] = (self._expected(row.visit_id)
+                                               if self._expected is not None else None)
+        return row.amount_paid, self._expected_of[row.claim_id]
 
     def underpaid(self, row: WorklistRow) -> bool:
         paid, expected = self.payment(row)
