@@ -38,7 +38,9 @@ from ocrebill_gui.store.demo_plan import (
     lot_finder,
     plan_demo,
 )
-from ocrebill_gui.store.demo_providers import add_demo_providers
+from ocrebill_gui.store.demo_billing import CLEARINGHOUSE, PRACTICE_ADDRESS
+from ocrebill_gui.store.demo_extras import add_demo_extras
+from ocrebill_gui.store.demo_providers import DEMO_PROVIDERS, add_demo_providers
 
 if TYPE_CHECKING:
     from ocrebill_gui.store.server import ServerAddress
@@ -59,6 +61,7 @@ from ocrebill_gui.store.visits import running_since_of, summary_text
 DEFAULT_PATIENTS = 40
 DEFAULT_VISITS = 200
 VISITS_PER_PATIENT = 5  # patients = visits / 5 when only --visits is given
+BENEFITS_DAYS = demo_practice().benefits_verification_days
 ACTOR = "demo"
 
 _NDC_DASHED = {"ocrevus": "50242-0150-01", "ocrevus-zunovo": "50242-0554-01",
@@ -137,15 +140,15 @@ def _template(kind: str, variant: str, slot: str) -> Template:
         vials["ocrevus"] = dose // 300
     document: dict[str, Any] = {"format": "ocrebill.visit/1", "date_of_service": "@D@",
                                 "setting": "@SET@",
-                "payer": "@PAYER@", "patient": "@PATIENT@", "diagnoses": ["@DX@"],
-                "administrations": admins}
+                "payer": "@PAYER@", "patient": "@PATIENT@", "providers": "@PROVIDERS@",
+                "diagnoses": ["@DX@"], "administrations": admins}
     if demo_practice().time_zone:
         document["time_zone"] = demo_practice().time_zone
     # Every event is on the visit's day: the time is the template's, the day the visit's.
     since = running_since_of(json.loads(json.dumps(document).replace("@D@", "2000-01-03")))
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("%", "%%")
     for marker, name in (('"@PAYER@"', "payer"), ('"@PATIENT@"', "patient"),
-                         ('["@DX@"]', "dx_and_pa")):
+                         ('"@PROVIDERS@"', "providers"), ('["@DX@"]', "dx_and_pa")):
         text = text.replace(marker, f"%({name})s")
     text = text.replace("@D@", "%(d)s").replace("@SET@", "%(setting)s")
     for tag in ("MP", "DPH", "ZUN", "OCR"):
@@ -155,6 +158,21 @@ def _template(kind: str, variant: str, slot: str) -> Template:
                     vials=tuple(sorted(vials.items())))
 
 
+
+
+def _providers(patient: int) -> str:
+    """The visit document's providers of a patient's visits: the patient's own neurologist
+    orders, one of the suite's rendering providers gives (the names and NPIs of the demo's
+    provider records; neither changes the claim result, only their absence would)."""
+    rendering = [p for p in DEMO_PROVIDERS if p["role"] == "rendering"]
+    ordering = [p for p in DEMO_PROVIDERS if p["role"] == "ordering"]
+
+    def ref(fields: dict) -> dict:
+        return {k: fields[k] for k in ("name", "npi", "taxonomy") if k in fields}
+
+    return json.dumps({"rendering": ref(rendering[patient % 3 // 2]),
+                       "ordering": ref(ordering[patient % len(ordering)])},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def build_documents(plan: DemoPlan, cache: ClaimCache):
@@ -167,7 +185,8 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
                                "birth_date": p.birth_date.isoformat(),
                                "member_id": p.member_id},
                               ensure_ascii=False, separators=(",", ":")),
-    } for p in plan.patients]
+        "providers": _providers(number),
+    } for number, p in enumerate(plan.patients)]
     auth_texts: dict[int, tuple[str, str, str, str]] = {}
     current_day: date | None = None
     day_tokens: dict[str, str] = {}
@@ -192,9 +211,9 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
             template = templates.get(key)
             if template is None:
                 template = templates[key] = _template(*key)
-            partial = template.text.replace("%(setting)s", "%%(setting)s").replace(
-                "%(payer)s", "%%(payer)s").replace("%(patient)s", "%%(patient)s").replace(
-                "%(dx_and_pa)s", "%%(dx_and_pa)s")
+            partial = template.text
+            for name in ("setting", "payer", "patient", "providers", "dx_and_pa"):
+                partial = partial.replace(f"%({name})s", f"%%({name})s")
             filled = of_the_day[key] = (
                 partial % day_tokens, [day_lots[product] for product, _ in template.vials])
         else:
@@ -219,8 +238,15 @@ def build_documents(plan: DemoPlan, cache: ClaimCache):
                 f'"{texts[1]}","valid_to":"{texts[2]}","approved_units":'
                 f'{max(0, visit.remaining or 0)},"approved_units_total":{texts[3]}}}')
             pa_tokens = {"PA": texts[0], "PAF": texts[1], "PAT": texts[2]}
+        if not visit.finalized:
+            # A draft shows what the store's engine document holds (visit_documents.py): the
+            # benefits verification block, none recorded (the demo records none for them).
+            product = "ocrevus-zunovo" if visit.kind == "zunovo" else "ocrevus"
+            values["dx_and_pa"] += (f',"benefits_verification":{{"product":"{product}",'
+                                    f'"within_days":{BENEFITS_DAYS}}}')
         text = filled[0] % values
-        claim_key = (key, patient.setting, patient.payer, dx, pa_state, expired, period)
+        claim_key = (key, patient.setting, patient.payer, dx, pa_state, expired, period,
+                     visit.finalized)
         yield (visit, text, cache.claim(claim_key, text, day_tokens, pa_tokens), template,
                filled[1])
 
@@ -352,7 +378,9 @@ def _build(building: Path, plan: DemoPlan,
         migrate(sqlite_utils.Database(conn, execute_plugins=False))
         catalog = default_catalog().with_payers(
             {USER_PAYER["id"]: PayerProfile.model_validate(USER_PAYER)})
-        cache = ClaimCache(catalog)
+        practice = demo_practice().model_copy(update={
+            "demo": True, "address_lines": PRACTICE_ADDRESS, "clearinghouse": CLEARINGHOUSE})
+        cache = ClaimCache(catalog, practice)
         # Secondary indexes are built once at the end (a sorted build), not row by row; an
         # encrypted build keeps the visits' (demo_cipher.py).
         indexes = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
@@ -360,7 +388,6 @@ def _build(building: Path, plan: DemoPlan,
         conn.execute("BEGIN")
         for name, _ in indexes:
             conn.execute(f'DROP INDEX "{name}"')
-        practice = demo_practice().model_copy(update={"demo": True})
         counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
                             practice=practice.model_dump_json(),
                             user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json(),
@@ -377,6 +404,8 @@ def _build(building: Path, plan: DemoPlan,
                            path=building, clock=lambda: morning, audit_key=chain_key)
         add_demo_accounts(demo_store)
         add_demo_providers(demo_store, ACTOR)  # issue 13: the practice's providers
+        # Verifications, a co-pay enrolment and a replacement claim, through the store.
+        add_demo_extras(demo_store, ACTOR, plan.today)
         # Foreign keys hold by construction (ids come from the plan); the tests check them
         # with PRAGMA foreign_key_check on demo databases.
         conn.execute("PRAGMA journal_mode = WAL")

@@ -24,12 +24,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import cache
 
 from ocrebill_gui.core.catalog import Catalog, default_catalog
+from ocrebill_gui.core.charges import charges_json, line_charges, total_charge
 from ocrebill_gui.core.claim import ClaimResult
 from ocrebill_gui.core.diagnoses import diagnosis_rules
 from ocrebill_gui.core.engine import compute
+from ocrebill_gui.core.practice import PracticeSettings
 
 
 @cache
@@ -73,13 +76,18 @@ class CachedClaim:
     units: dict[str, int]  # billed units by product id (drug lines without JW)
     tokens: tuple[tuple[str, str], ...]  # (role, text) of the first visit's tokens shown
     pattern: re.Pattern[str] | None
+    # The claim's charges at the practice's fees (visits.charges JSON) and their total: no
+    # token in either.
+    charges: str | None = None
+    charge: Decimal = Decimal(0)
 
 
 class ClaimCache:
     """compute() once per key, then reuse with the visit's own tokens."""
 
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, practice: PracticeSettings | None = None):
         self.catalog = catalog
+        self.practice = practice
         self.entries: dict[tuple, CachedClaim] = {}
         self.computed = 0
 
@@ -103,11 +111,16 @@ class ClaimCache:
         mapping = {text: tokens[role] for role, text in entry.tokens}
         assert entry.pattern is not None  # a reused entry (None returned above)
         replaced = entry.pattern.sub(lambda m: mapping[m.group(0)], entry.text)
-        return CachedClaim(replaced, entry.errors, entry.warnings, entry.units, (), None)
+        return CachedClaim(replaced, entry.errors, entry.warnings, entry.units, (), None,
+                           entry.charges, entry.charge)
 
     def _compute(self, document_text: str, tokens: dict[str, str]) -> CachedClaim:
-        result = compute(json.loads(document_text), catalog=self.catalog)
+        document = json.loads(document_text)
+        result = compute(document, catalog=self.catalog)
         self.computed += 1
+        charges = line_charges(result, setting=document["setting"],
+                               day=date.fromisoformat(document["date_of_service"]), fees=None,
+                               practice=self.practice) if self.practice is not None else ()
         text = result.model_dump_json()
         shown = tuple((role, value) for role, value in sorted(tokens.items())
                       if value and value in text)
@@ -115,7 +128,8 @@ class ClaimCache:
                                        sorted(shown, key=lambda t: -len(t[1]))))
                    if shown else None)
         return CachedClaim(text, result.count("error"), result.count("warning"),
-                           _units(result, self.catalog), shown, pattern)
+                           _units(result, self.catalog), shown, pattern,
+                           charges_json(charges) if charges else None, total_charge(charges))
 
     @staticmethod
     def _reusable(entry: CachedClaim) -> bool:

@@ -21,6 +21,7 @@ from ocrebill_gui.store.audit_chain import (
     changes_json,
     claim_digest,
 )
+from ocrebill_gui.store.demo_billing import CLAIM_SQL, PAYER_CLAIM_IDS, REMITTANCE_SQL, DemoClaims
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
 
@@ -28,16 +29,17 @@ PATIENT_SQL = ("INSERT INTO patients (id, ref, name, name_key, birth_date, mrn, 
                "phone, created_at, created_by, changed_at, changed_by) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 COVERAGE_SQL = ("INSERT INTO coverages (id, patient_id, payer, member_id, group_number, priority, "
-                "effective_from, effective_to, created_at, created_by, changed_at, changed_by) "
-                "VALUES (?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?)")
+                "effective_from, effective_to, subscriber_relationship, plan_type, "
+                "claim_office_id, created_at, created_by, changed_at, changed_by) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?, NULL, 'self', ?, ?, ?, ?, ?, ?)")
 AUTH_SQL = ("INSERT INTO authorizations (id, coverage_id, number, product, approved_units, "
             "valid_from, valid_to, created_at, created_by, changed_at, changed_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 VISIT_SQL = ("INSERT INTO visits (id, patient_id, coverage_id, authorization_id, "
              "date_of_service, setting, payer, summary, status, document, claim, errors, "
              "warnings, revision, created_at, created_by, changed_at, changed_by, finalized_at, "
-             "finalized_by, running_since, authorization_choice) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+             "finalized_by, running_since, authorization_choice, charges) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 LOT_SQL = ("INSERT INTO vial_lots (id, product, ndc, lot, expires, received, received_vials, "
            "on_hand, created_at, created_by, changed_at, changed_by) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -79,6 +81,7 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
                      word_rows)
     conn.executemany(COVERAGE_SQL, (
         (i + 1, i + 1, p.payer, p.member_id, p.group_number, joined[i].isoformat(),
+         PAYER_CLAIM_IDS[p.payer][1], PAYER_CLAIM_IDS[p.payer][0],
          _stamp(joined[i]), actor, _stamp(joined[i]), actor)
         for i, p in enumerate(plan.patients)))
     conn.executemany(AUTH_SQL, (
@@ -90,7 +93,9 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     vial_uses: list[tuple[int, int, int]] = []
     auth_uses: list[tuple[int, int, int]] = []
     tally = {"finalized": 0, "drafts": 0}
-    finalized: list[tuple[str, int, str]] = []  # (at, visit id, claim SHA-256)
+    billing = DemoClaims(plan.today, actor, sorted(
+        {v.day for v in plan.visits if v.finalized}, reverse=True)[:10])  # each finalized visit's claim (issue 15)
+    log = billing.entries  # finalize entries and the claims', put in time order below
 
     def visit_rows() -> Iterator[tuple]:
         for number, (visit, text, claim, template, lots) in enumerate(documents, start=1):
@@ -110,16 +115,23 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
             created = _stamp(visit.day, visit.slot)
             changed = _stamp(visit.day, "17:30") if visit.finalized else created
             if visit.finalized:
-                finalized.append((changed, number, claim_digest(claim.text)))
+                log.append(_finalize_entry(changed, actor, number, claim_digest(claim.text)))
+                billing.add(number, visit.day, patient.setting, patient.payer, changed,
+                            claim.charge)
             yield (number, visit.patient + 1, visit.patient + 1, auth_id,
                    changed[:10], patient.setting, patient.payer, template.summary,
                    status, text, claim.text, claim.errors, claim.warnings,
                    2 if visit.finalized else 1, created, actor, changed, actor,
                    changed if visit.finalized else None, actor if visit.finalized else None,
                    None if template.running is None else f"{visit.day}T{template.running}",
-                   "auto" if auth_id is None else "chosen")  # the plan names it (migration 7)
+                   "auto" if auth_id is None else "chosen",  # the plan names it (migration 7)
+                   claim.charges if visit.finalized else None)  # frozen at finalize (issue 16)
 
     (insert_visits or conn.executemany)(VISIT_SQL, visit_rows())
+    conn.executemany(CLAIM_SQL, billing.claims)
+    conn.executemany(REMITTANCE_SQL, billing.remittances)
+    conn.executemany("INSERT INTO control_numbers (kind, last_used, changed_at, changed_by) "
+                     "VALUES (?, ?, ?, ?)", billing.control_numbers())
     conn.executemany("INSERT INTO vial_uses (visit_id, lot_id, vials) VALUES (?, ?, ?)",
                      vial_uses)
     conn.executemany("INSERT INTO authorization_uses (visit_id, authorization_id, units) "
@@ -141,19 +153,25 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     # Never later than the real time it is written (a demo's today may lie ahead, and the log
     # never goes backwards: later entries would get its future time).
     written = datetime.now(UTC).isoformat(timespec="milliseconds")
-    ordered = sorted((min(at, written), visit_id, digest) for at, visit_id, digest in finalized)
-    append_entries(conn, _audit_entries(ordered, actor, min(now, written), changes_json(
+    # In time order; a visit's finalize entry before its claim's (the sort is stable).
+    log.sort(key=lambda entry: entry[0])
+    log.append((now, actor, "database", "demo", "create", "demo data", changes_json(
         (name, None, value) for name, value in (
             ("patients", len(plan.patients)), ("visits", len(plan.visits)),
-            ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots))))), audit_key)
+            ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots)),
+            ("claims", len(billing.claims)), ("remittances", len(billing.remittances))))))
+    append_entries(conn, _not_after(log, written), audit_key)
     return tally["finalized"], tally["drafts"]
 
 
-def _audit_entries(finalized: list[tuple[str, int, str]], actor: str, now: str,
-                   created: str) -> Iterator[Entry]:
-    for at, visit_id, digest in finalized:
-        # changes_json's output for [status draft -> finalized, claim_sha256 None -> digest]
-        yield (at, actor, "visit", str(visit_id), "finalize", None,
-               f'[{{"field": "status", "before": "draft", "after": "finalized"}}, '
-               f'{{"field": "{CLAIM_FIELD}", "before": null, "after": "{digest}"}}]')
-    yield (now, actor, "database", "demo", "create", "demo data", created)
+def _finalize_entry(at: str, actor: str, visit_id: int, digest: str) -> Entry:
+    # changes_json's output for [status draft -> finalized, claim_sha256 None -> digest]
+    return (at, actor, "visit", str(visit_id), "finalize", None,
+            f'[{{"field": "status", "before": "draft", "after": "finalized"}}, '
+            f'{{"field": "{CLAIM_FIELD}", "before": null, "after": "{digest}"}}]')
+
+
+def _not_after(entries: list[Entry], written: str) -> Iterator[Entry]:
+    """The entries, none later than the time they are written."""
+    for entry in entries:
+        yield (written, *entry[1:]) if entry[0] > written else entry

@@ -81,11 +81,22 @@ def test_check_names_a_visit_whose_claim_was_edited(demo_db, capsys):
 
 def test_audit_by_visit_user_and_dates(demo_db, capsys):
     visit_id = _finalized(demo_db)
+    with st.open_store(demo_db, read_only=True) as store:
+        claim_id, remittance_id = store.conn.execute(
+            "SELECT c.id, r.id FROM claims c JOIN remittances r ON r.claim_id = c.id "
+            "WHERE c.visit_id = ?", (visit_id,)).fetchone()
     code, out, err = run(capsys, "--db", str(demo_db), "audit", "--visit", str(visit_id))
     lines = out.splitlines()
     assert code == 0 and not err
     assert lines[0].split()[:4] == ["ID", "When", "(UTC)", "User"]
-    assert len(lines) == 3 and f"finalize  visit {visit_id}" in lines[2]
+    # Newest first: the visit's finalize entry, then its claim's history (issue 15): made at
+    # finalize, printed or exported, submitted, the remittance and the payment or denial.
+    rows = [line.split()[4:7] for line in lines[2:]]  # action, record, its id
+    assert len(lines) == 2 + 6 and rows[-1] == ["finalize", "visit", str(visit_id)]
+    claim_rows = [row for row in rows if row[1:] == ["claim", str(claim_id)]]
+    assert [row[0] for row in claim_rows][1:] == ["submit", claim_rows[2][0], "create"]
+    assert claim_rows[0][0] in ("pay", "deny") and claim_rows[2][0] in ("print", "export")
+    assert ["create", "remittance", str(remittance_id)] in rows
     code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--by", "nobody")
     assert code == 0 and out == "No audit entries match.\n"
     code, out, _ = run(capsys, "--db", str(demo_db), "audit", "--by", "demo", "--limit", "3")
@@ -165,6 +176,8 @@ def test_an_export_from_a_read_only_file_says_it_is_not_on_record(demo_db, capsy
 
 def test_a_print_is_on_record_per_visit(demo_db, tmp_path, capsys):
     visit_id = _finalized(demo_db)
+    with st.open_store(demo_db, read_only=True) as store:  # the demo's claims were printed
+        before = store.conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
     for _ in range(2):
         code, _, err = run(capsys, "--db", str(demo_db), "print", "superbill", str(visit_id),
                            "-o", str(tmp_path / f"one-{_}.pdf"))
@@ -176,7 +189,8 @@ def test_a_print_is_on_record_per_visit(demo_db, tmp_path, capsys):
                        day.isoformat(), "-o", str(tmp_path / "day"))
     assert code == 0, err
     with st.open_store(demo_db, read_only=True) as store:
-        printed = [e for e in st.audit_entries(store, signed(), limit=1000) if e.action == "print"]
+        printed = [e for e in st.audit_entries(store, signed(), limit=1000)
+                   if e.action == "print" and e.id > before]
     assert sorted(int(e.entity_id) for e in printed) == sorted([visit_id, visit_id, *that_day])
     assert {e.entity for e in printed} == {"visit"}
 
