@@ -170,3 +170,32 @@ def test_reads_in_the_app_are_on_record_once_a_session(window, clinic, store, qt
     assert _reads(store, "patient", clinic["rivera"]) == [("view", who)]
     assert _reads(store, "patient", clinic["mulligan"]) == []
     assert api.check_database(store, signed()).ok
+
+
+def test_a_visits_history_holds_its_claim_and_remittance(viewer, audited, store):
+    """Issue 15: filtered by visit (or by its patient), the viewer lists the entries of the
+    visit's claim and of the remittances against it, with the visit's patient."""
+    from ocrebill_gui.store.claims import current_claim, mark_printed, mark_submitted
+    from ocrebill_gui.store.remittances import record_payment
+
+    visit_id = audited["ada_visit"]
+    api.finalize_visit(store, signed("nurse"), visit_id, allow_errors=True, expected_revision=1)
+    claim = current_claim(store, signed(), visit_id)
+    mark_printed(store, signed("biller"), [claim.id], "cms1500")
+    mark_submitted(store, signed("biller"), [claim.id])
+    paid = record_payment(store, signed("biller"), claim.id, "2026-04-20", "512.40")
+    for field, text in ((viewer.visit, str(visit_id)), (viewer.patient, "Müller")):
+        viewer.clear()
+        field.setText(text)
+        assert viewer.apply()
+        while viewer.model.canFetchMore():
+            viewer.model.fetchMore()
+        rows = _rows(viewer)
+        records = {(e.entity, e.entity_id) for e in rows}
+        assert {("visit", str(visit_id)), ("claim", str(claim.id)),
+                ("remittance", str(paid.id))} <= records
+        assert not {entity for entity, _ in records} - {"visit", "claim", "remittance",
+                                                        "patient"}
+        assert [e.action for e in rows if e.entity == "claim"] == [
+            "pay", "submit", "print", "create"]
+        assert {e.patient_id for e in rows} == {audited["ada"]}
