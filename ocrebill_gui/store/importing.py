@@ -113,7 +113,7 @@ def _import_document(store: Store, actor: str, document: object, *,
         try:  # computed once, as the draft will hold it; a rejection rolls everything back
             claim = compute_in_store(store, engine_document.inside(
                 store, doc, patient_id=patient_id, coverage_id=coverage_id,
-                authorization_id=auth_id))
+                authorization_id=auth_id, check_benefits=False))  # as the document says
         except InvalidVisit as exc:
             raise InvalidRecord(exc.problems) from None
         saved = create_draft.inside(store, actor, doc, patient_id=patient_id,

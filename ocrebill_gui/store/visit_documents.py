@@ -48,7 +48,8 @@ def units_used_by(store: Store, visit_id: int | None, auth_id: int) -> int:
 def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: int | None = None,
                     coverage_id: int | None = None, authorization_id: int | None = None,
                     visit_id: int | None = None,
-                    authorization_choice: str | None = None) -> dict[str, Any]:
+                    authorization_choice: str | None = None,
+                    check_benefits: bool = True) -> dict[str, Any]:
     """A copy of `document` completed from the store, ready for core.compute().
 
     - patient: id (the patient's ref), name, birth date and the coverage's member id;
@@ -65,7 +66,9 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
       visit's (`authorization_choice` "billed") is the one it was billed with, unchecked.
     - benefits_verification: with a coverage, the latest verification of it for the visit's
       drug on or before the date of service and the practice's days (benefits.benefits_block);
-      a finalized visit keeps the one it was billed with.
+      a finalized visit keeps the one it was billed with; `check_benefits` False keeps the
+      document's own (an import is billed as the document says, as `ocrebill compute` bills
+      it: the check starts once the practice saves the visit).
     - copay_programme: with a patient, their co-pay programme enrolment answering for the
       date of service and the kinds of their coverages then (copay.document_block).
     """
@@ -105,7 +108,7 @@ def engine_document(store: Store, document: Mapping[str, Any], *, patient_id: in
                                        + units_used_by(store, visit_id, auth.id))
             pa["approved_units_total"] = auth.approved_units
         doc["prior_authorization"] = pa
-    if coverage_id is not None and choice != "billed":  # a finalized visit keeps its own
+    if coverage_id is not None and choice != "billed" and check_benefits:
         doc.pop("benefits_verification", None)
         benefits = benefits_block(store, coverage_id, doc)
         if benefits is not None:

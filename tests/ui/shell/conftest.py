@@ -27,15 +27,20 @@ def layout(tmp_path: Path) -> WindowLayout:
 
 @pytest.fixture
 def clinic(store: api.Store) -> dict[str, int]:
-    """Three patients (two whose names start with "Mul"), Medicare coverage, a lot on the
-    shelf, and two visits today: one finished, one still running (an error finding)."""
+    """Three patients (two whose names start with "Mul"), Medicare coverage with its benefits
+    verified, a lot on the shelf, and two visits today: one finished, one still running (an
+    error finding)."""
     ids = {}
     for key, name in (("muller", "Müller, Ada"), ("rivera", "Rivera, Ana"),
                       ("mulligan", "Mulligan, Tom")):
         ids[key] = api.add_patient(store, signed("desk"), {"name": name,
                                                    "birth_date": "1979-05-12"}).id
-    api.add_coverage(store, signed("desk"), {"patient_id": ids["rivera"], "payer": "medicare",
-                                     "member_id": "1EG4TE5MK73", "effective_from": "2020-01-01"})
+    medicare = api.add_coverage(store, signed("desk"), {
+        "patient_id": ids["rivera"], "payer": "medicare", "member_id": "1EG4TE5MK73",
+        "effective_from": "2020-01-01"})
+    api.add_benefits(store, signed("desk"), {  # verified: no benefits warning on her visit
+        "coverage_id": medicare.id, "product": "ocrevus", "verified_on": "2026-02-27",
+        "deductible_remaining": "0", "coinsurance_percent": "20"})
     api.add_vial_lot(store, signed("pharmacy"), {"product": "ocrevus", "ndc": "50242-0150-01",
                                          "lot": "H0123", "expires": "2027-08-31",
                                          "received": "2026-02-01", "received_vials": 6})

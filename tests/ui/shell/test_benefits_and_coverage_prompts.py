@@ -68,7 +68,8 @@ def test_benefits_recorded_from_the_coverage_checked_as_typed(window, qtbot, mon
 
     def in_the_list(listing: BenefitsListDialog) -> int:
         qtbot.addWidget(listing)
-        seen["empty"] = (listing.empty.isVisibleTo(listing), listing.edit_button.isEnabled())
+        seen["before"] = (listing.empty.isVisibleTo(listing), listing.edit_button.isEnabled(),
+                          listing.model.rowCount())
         monkeypatch.setattr(BenefitsDialog, "exec", record)
         qtbot.mouseClick(listing.add_button, Qt.MouseButton.LeftButton)
         seen["row"] = [listing.model.index(0, c).data() for c in range(8)]
@@ -82,7 +83,7 @@ def test_benefits_recorded_from_the_coverage_checked_as_typed(window, qtbot, mon
 
     monkeypatch.setattr(BenefitsListDialog, "exec", in_the_list)
     qtbot.mouseClick(page.benefits_button, Qt.MouseButton.LeftButton)
-    assert seen["empty"] == (True, False)
+    assert seen["before"] == (False, True, 1)  # the clinic's verification of 2026-02-27
     assert seen["cents"] == (False, "must be whole cents (at most 2 decimals)")
     assert seen["remaining"] == (False, "is more than 'Deductible'")
     assert seen["percent"] == "must be a percentage from 0 to 100, e.g. 20"
@@ -92,11 +93,12 @@ def test_benefits_recorded_from_the_coverage_checked_as_typed(window, qtbot, mon
                            "20% coinsurance", "", "no", "2026-09-02"]
     assert seen["shown"] == ("2026-03-02", "1,500.00", "20", "AV-5521")
     assert seen["edited"] == "20% coinsurance, copay $35.00"
-    assert seen["left"] == 0
+    assert seen["left"] == 1
     coverage = api.coverages_of(store, signed(), clinic["rivera"])[0]
     entries = api.audit_entries(store, signed(), "benefits_verification")
-    assert [e.action for e in entries] == ["delete", "update", "create"]
-    assert bv.benefits_of(store, signed(), coverage.id) == []
+    assert [e.action for e in entries] == ["delete", "update", "create", "create"]
+    assert [b.verified_on for b in bv.benefits_of(store, signed(), coverage.id)] == [
+        date(2026, 2, 27)]
 
 
 def test_a_nurse_reads_the_benefits_but_cannot_change_them(qtbot, store):
