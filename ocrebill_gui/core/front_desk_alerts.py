@@ -131,7 +131,9 @@ def reverification_standing(reverify_on: date | None, today: date) -> Severity |
     SOON_DAYS days, else None (none set: None)."""
     if reverify_on is None or reverify_on > today + timedelta(days=SOON_DAYS):
         return None
-    return "warning" if reverify_on >= today else "error"
+    if reverify_on < today:
+        return "error"
+    return "warning"
 
 
 def lot_alert(lot: LotLike, today: date) -> Alert | None:
