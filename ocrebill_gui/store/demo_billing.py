@@ -15,6 +15,10 @@ change, written with executemany inside demo_writer's transaction.
 (Days with visits, not calendar days, for the recent ones: a small demo has few visits a day,
 and a biller trying it still finds claims of each kind.)
 
+The audit log gets each change of the newest HISTORIES claims as the store would write it
+(all of a small demo's; a 100,000-visit demo's older ones are counted in its 'create' entry,
+like its patients and coverages, so that it is still built in seconds).
+
 Everything is a function of the visit's number and day (no random draws), so a seed and a
 day give the same claims. The one replacement (frequency 7) is made afterwards through the
 store (demo_extras.py): the first denied visit amended as a biller would.
@@ -58,6 +62,7 @@ DENIALS = (
     (["CO-11"], "The diagnosis is inconsistent with the procedure"),
 )
 CENT = Decimal("0.01")
+HISTORIES = 5000  # claims (the newest) whose changes the demo writes to the audit log
 CLAIM_SQL = ("INSERT INTO claims (id, visit_id, status, frequency, replaces_claim_id, "
              "payer_claim_number, form, printed_at, export_file, control_number, exported_at, "
              "submitted_at, decided_at, denial_reason, created_at, created_by, changed_at, "
@@ -107,6 +112,9 @@ class DemoClaims:
     entries: list[AuditEntry] = field(default_factory=list)
     interchanges: dict[tuple[date, str], int] = field(default_factory=dict)
     denied: int = 0
+    history_after: int = 0  # visits numbered above it have their claim's history in the log
+    histories: int = 0
+    _ranks: dict[date, int] | None = None
 
     def add(self, visit_id: int, day: date, setting: str, payer: str, finalized_at: str,
             charge: Decimal) -> None:
@@ -116,43 +124,49 @@ class DemoClaims:
         spread = visit_id * 2654435761 % 1000  # an even spread over the visits
         claim_id = len(self.claims) + 1
         entity, actor = str(claim_id), self.actor
-        log = self.entries
-        log.append((finalized_at, actor, "claim", entity, "create", None,
-                    '[{"field": "record", "before": null, "after": {"visit_id": '
-                    f'{visit_id}, "status": "ready", "frequency": "1"}}}}]'))
-        row: dict[str, object] = dict.fromkeys(
-            ("payer_claim_number", "form", "printed_at", "export_file", "control_number",
-             "exported_at", "submitted_at", "decided_at", "denial_reason"))
+        # Its changes in the audit log: for the newest HISTORIES claims (all of a small demo);
+        # the older ones of a large demo are counted in the demo's 'create' entry, as its
+        # patients and visits are (building it stays fast: ~5 entries a claim).
+        log = self.entries if visit_id > self.history_after else None
+        if log is not None:
+            self.histories += 1
+            log.append((finalized_at, actor, "claim", entity, "create", None,
+                        '[{"field": "record", "before": null, "after": {"visit_id": '
+                        f'{visit_id}, "status": "ready", "frequency": "1"}}}}]'))
+        number = form = printed = export_file = control = exported = submitted = None
+        decided_on = reason = None
         status, changed = "ready", finalized_at
         if rank >= 2:
             out_day = day + timedelta(days=1)
             hospital = setting == "hospital_outpatient"
             if spread % 2:  # printed on the form of its setting
                 form = "ub04" if hospital else "cms1500"
-                changed = row["printed_at"] = _stamp(out_day, "15:00")
+                changed = printed = _stamp(out_day, "15:00")
                 status = "printed"
-                log.append((changed, actor, "claim", entity, "print", None, _changes(
-                    ("status", "ready", status), ("form", None, form),
-                    ("printed_at", None, changed))))
-                row["form"] = form
+                if log is not None:
+                    log.append((changed, actor, "claim", entity, "print", None, _changes(
+                        ("status", "ready", status), ("form", None, form),
+                        ("printed_at", None, changed))))
             else:  # in the day's 837
                 kind = "837i" if hospital else "837p"
-                number = self.interchanges.setdefault((out_day, kind),
-                                                      len(self.interchanges) + 1)
-                name = f"claims-{out_day.isoformat()}.{kind}"
-                control = f"{number:09d}"
-                changed = row["exported_at"] = _stamp(out_day, "16:00")
+                isa13 = self.interchanges.setdefault((out_day, kind),
+                                                     len(self.interchanges) + 1)
+                export_file = f"claims-{out_day.isoformat()}.{kind}"
+                control = f"{isa13:09d}"
+                changed = exported = _stamp(out_day, "16:00")
                 status = "exported"
-                log.append((changed, actor, "claim", entity, "export", None, _changes(
-                    ("status", "ready", status), ("export_file", None, name),
-                    ("control_number", None, control), ("exported_at", None, changed))))
-                row["export_file"], row["control_number"] = name, control
+                if log is not None:
+                    log.append((changed, actor, "claim", entity, "export", None, _changes(
+                        ("status", "ready", status), ("export_file", None, export_file),
+                        ("control_number", None, control), ("exported_at", None, changed))))
         if rank >= 5:
             before, status = status, "submitted"
-            changed = row["submitted_at"] = _stamp(day + timedelta(days=2), "09:00")
-            log.append((changed, actor, "claim", entity, "submit", None,
-                        f'[{{"field": "status", "before": "{before}", "after": "submitted"}}, '
-                        f'{{"field": "submitted_at", "before": null, "after": "{changed}"}}]'))
+            changed = submitted = _stamp(day + timedelta(days=2), "09:00")
+            if log is not None:
+                log.append((changed, actor, "claim", entity, "submit", None,
+                            f'[{{"field": "status", "before": "{before}", "after": '
+                            f'"submitted"}}, {{"field": "submitted_at", "before": null, '
+                            f'"after": "{changed}"}}]'))
         decided = None
         if rank < 10:
             pass  # not decided yet
@@ -173,8 +187,8 @@ class DemoClaims:
                               "amount_paid": "0.00", "patient_responsibility": None,
                               "adjustments": "[]", "denial_codes": json.dumps(codes),
                               "note": None}
-                status, row["denial_reason"] = "denied", why
-                payer_number: str | None = f"DMC{decided:%y%j}{visit_id:07d}"
+                status, reason = "denied", why
+                number = f"DMC{decided:%y%j}{visit_id:07d}"
                 decision = _changes(("decided_at", None, received), ("status", "submitted",
                                     "denied"), ("denial_reason", None, why))
                 action = "deny"
@@ -183,31 +197,32 @@ class DemoClaims:
                 remittance = {"claim_id": claim_id, "received_on": received,
                               "amount_paid": paid, "patient_responsibility": share,
                               "adjustments": adjustments, "denial_codes": None, "note": None}
-                status, payer_number, action = "paid", None, "pay"
+                status, action = "paid", "pay"
                 decision = (f'[{{"field": "decided_at", "before": null, "after": "{received}"}}'
                             ', {"field": "status", "before": "submitted", "after": "paid"}]')
             self.remittances.append((
                 remittance_id, claim_id, received, remittance["amount_paid"],
                 remittance["patient_responsibility"], remittance["adjustments"],
                 remittance["denial_codes"], at, actor, at, actor))
-            log.append((at, actor, "remittance", str(remittance_id), "create", None,
-                        _created(remittance)))
-            log.append((at, actor, "claim", entity, action, None, decision))
-            row["decided_at"], changed = received, at
-            if payer_number is not None:  # the biller keys a denied claim's payer number
+            if log is not None:
+                log.append((at, actor, "remittance", str(remittance_id), "create", None,
+                            _created(remittance)))
+                log.append((at, actor, "claim", entity, action, None, decision))
+            decided_on, changed = received, at
+            if number is not None:  # the biller keys a denied claim's payer number
                 changed = _stamp(decided, "11:05")
-                row["payer_claim_number"] = payer_number
-                log.append((changed, actor, "claim", entity, "update", None, _changes(
-                    ("payer_claim_number", None, payer_number))))
-        self.claims.append((claim_id, visit_id, status, *row.values(), finalized_at, actor,
-                            changed, actor))
+                if log is not None:
+                    log.append((changed, actor, "claim", entity, "update", None, _changes(
+                        ("payer_claim_number", None, number))))
+        self.claims.append((claim_id, visit_id, status, number, form, printed, export_file,
+                            control, exported, submitted, decided_on, reason, finalized_at,
+                            actor, changed, actor))
 
     def _rank(self, day: date) -> int:
         """How many days with visits came after this one (10: any older)."""
-        for rank, recent in enumerate(self.recent[:10]):
-            if day >= recent:
-                return rank
-        return 10
+        if self._ranks is None:
+            self._ranks = {recent: rank for rank, recent in enumerate(self.recent[:10])}
+        return self._ranks.get(day, 10)  # the recent days are every day with visits then
 
     def control_numbers(self) -> Iterator[tuple[str, int, str, str]]:
         """control_numbers rows: every ISA13, GS06 and ST02 the exports took is used."""

@@ -29,23 +29,26 @@ _BENEFITS: dict[str, dict[str, Any]] = {
                    "coinsurance_percent": "20", "copay": "0.00", "prior_auth_required": True},
 }
 VERIFICATIONS = 3
+RECENT_DAYS = 120  # patients seen within these days get the verifications and the enrolment
 
 
 def add_demo_extras(store: Store, actor: str, today: date) -> None:
     on = min(today, date.today())  # never in the future (a demo's today may lie ahead)
-    candidates = _without_drafts(store)
+    candidates = _without_drafts(store, today - timedelta(days=RECENT_DAYS))
     _verifications(store, actor, candidates, on)
     _copay(store, actor, candidates, on)
     _replacement(store, actor)
 
 
-def _without_drafts(store: Store) -> list[tuple[int, int, str, str]]:
-    """(patient id, coverage id, plan type, last date of service) of patients with finalized visits
-    and no draft, the latest visit first."""
+def _without_drafts(store: Store, since: date) -> list[tuple[int, int, str, str]]:
+    """(patient id, coverage id, plan type, last date of service) of patients seen since
+    `since` with no draft, the latest visit first. (A demo patient's draft is their last
+    visit: one seen since then has it since then too.)"""
     rows = store.conn.execute(
         "SELECT v.patient_id, c.id, c.plan_type, max(v.date_of_service) FROM visits v "
-        "JOIN coverages c ON c.id = v.coverage_id GROUP BY v.patient_id, c.id, c.plan_type "
-        "HAVING sum(v.status = 'draft') = 0 ORDER BY 4 DESC, 1").fetchall()
+        "JOIN coverages c ON c.id = v.coverage_id WHERE v.date_of_service >= ? "
+        "GROUP BY v.patient_id, c.id, c.plan_type HAVING sum(v.status = 'draft') = 0 "
+        "ORDER BY 4 DESC, 1", (since.isoformat(),)).fetchall()
     return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
 
 

@@ -21,7 +21,13 @@ from ocrebill_gui.store.audit_chain import (
     changes_json,
     claim_digest,
 )
-from ocrebill_gui.store.demo_billing import CLAIM_SQL, PAYER_CLAIM_IDS, REMITTANCE_SQL, DemoClaims
+from ocrebill_gui.store.demo_billing import (
+    CLAIM_SQL,
+    HISTORIES,
+    PAYER_CLAIM_IDS,
+    REMITTANCE_SQL,
+    DemoClaims,
+)
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
 
@@ -94,7 +100,8 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     auth_uses: list[tuple[int, int, int]] = []
     tally = {"finalized": 0, "drafts": 0}
     billing = DemoClaims(plan.today, actor, sorted(
-        {v.day for v in plan.visits if v.finalized}, reverse=True)[:10])  # each finalized visit's claim (issue 15)
+        {v.day for v in plan.visits if v.finalized}, reverse=True)[:10],
+        history_after=len(plan.visits) - HISTORIES)  # each finalized visit's claim (issue 15)
     log = billing.entries  # finalize entries and the claims', put in time order below
 
     def visit_rows() -> Iterator[tuple]:
@@ -159,7 +166,8 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
         (name, None, value) for name, value in (
             ("patients", len(plan.patients)), ("visits", len(plan.visits)),
             ("authorizations", len(plan.auths)), ("vial_lots", len(plan.lots)),
-            ("claims", len(billing.claims)), ("remittances", len(billing.remittances))))))
+            ("claims", len(billing.claims)), ("remittances", len(billing.remittances)),
+            ("claims with their changes in this log", billing.histories)))))
     append_entries(conn, _not_after(log, written), audit_key)
     return tally["finalized"], tally["drafts"]
 
