@@ -9,6 +9,7 @@ units). Visit lifecycle calls (load, save a draft, finalize, amend) live in `vis
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Mapping
 from typing import Any
 
 from ocrebill_gui import store as api
@@ -17,6 +18,7 @@ from ocrebill_gui.editing.lots import LotChoice
 from ocrebill_gui.editing.visit_io import keep_patient_out_of_log
 from ocrebill_gui.store import Authorization, Coverage, Patient, Store
 from ocrebill_gui.store.accounts import Session
+from ocrebill_gui.store.dose_history import ON_RECORD, with_previous_doses
 
 
 def catalog(store: Store) -> Catalog:
@@ -107,3 +109,21 @@ def completed_document(store: Store, session: Session, document: dict[str, Any],
                                    if authorization_id is not None else authorization_choice)
     keep_patient_out_of_log(document)
     return document
+
+
+def previous_doses(store: Store, document: Mapping[str, Any], patient_id: int | None,
+                   visit_id: int | None) -> dict[str, Any]:
+    """Each administration's `previous_dose_date` (and the store's value beside it) as the
+    store fills them on save (dose_history.with_previous_doses), as document path -> value
+    (None removes) for the fields that differ: the live preview checks the interval before
+    the visit is saved."""
+    filled = with_previous_doses(store, document, patient_id, visit_id)
+    changes: dict[str, Any] = {}
+    pairs = zip(document.get("administrations") or [], filled.get("administrations") or [])
+    for index, (old, new) in enumerate(pairs):
+        if not isinstance(old, Mapping) or not isinstance(new, Mapping):
+            continue
+        for key in ("previous_dose_date", ON_RECORD):
+            if old.get(key) != new.get(key):
+                changes[f"administrations[{index}].{key}"] = new.get(key)
+    return changes

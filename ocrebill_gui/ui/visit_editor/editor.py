@@ -373,7 +373,9 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             section.set_product(authorized_product(self.presenter.document))
         key = (section.patient_id, section.coverage_id, section.authorization_id,
                section.authorization_choice, self.presenter.get("date_of_service"),
-               authorized_product(self.presenter.document))
+               authorized_product(self.presenter.document),
+               tuple(str(a.get("product")) for a in self.presenter.administrations
+                     if isinstance(a, dict)))  # a drug added: its previous dose
         if key == self._link_key or self.presenter.read_only:
             return False
         self._link_key = key
@@ -388,6 +390,8 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
                   "copay_programme": doc.get("copay_programme")}  # issue 16: eligibility
         if section.coverage_id is not None:
             values["payer"] = doc.get("payer")
+        values |= services.previous_doses(self.store, self.presenter.document,
+                                          section.patient_id, self.visit_id)
         changed = any(self.presenter.get(path) != value for path, value in values.items())
         if changed:
             self.presenter.set_many(values)
