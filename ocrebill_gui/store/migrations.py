@@ -399,6 +399,18 @@ def _v12_claims_money_schedule(db: sqlite_utils.Database) -> None:
             db.execute(id_trigger(table))
 
 
+def _v13_worklist_and_dose_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes only (the same on both backends), for the reads of a 100,000-visit practice:
+    - visits (status, date_of_service, patient_id, summary, errors): the finalized visits'
+      dose window of the front desk's lists (store/dose_history.course_read, covering), the
+      planned drafts, and the claims worklist's drafts with errors and finalized visits;
+    - claims (status, visit_id): the worklist's claims of a status, and the visits with no
+      claim (store/claim_worklist.CANDIDATES), without reading the claims' rows."""
+    db.execute("CREATE INDEX idx_visits_status_date ON visits "
+               "(status, date_of_service, patient_id, summary, errors)")
+    db.execute("CREATE INDEX idx_claims_status_visit ON claims (status, visit_id)")
+
+
 def _json_object(text: str) -> dict:
     try:
         value = json.loads(text)
@@ -415,7 +427,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_name_ordered_words, _v3_running_since, _v4_accounts,
     _v5_audit_chain, _v6_presence, _v7_records_corrected, _v8_providers,
     _v9_inventory_shelf, _v10_control_numbers, _v11_reference_data,
-    _v12_claims_money_schedule]
+    _v12_claims_money_schedule, _v13_worklist_and_dose_indexes]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
