@@ -218,11 +218,12 @@ def course(store: Store, today: date, overdue_days: int = OVERDUE_DAYS
     panel and Needs attention read it one after the other)."""
     token = store.conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
     key = (store.session_id, today, overdue_days, token)
-    if key not in _LAST:
+    rows = _LAST.get(key)  # Today's panel reads it on a thread of its own: get once
+    if rows is None:
         rows = course_read(store, today, overdue_days)
         _LAST.clear()  # one reading kept: the store in use
         _LAST[key] = rows
-    return list(_LAST[key])
+    return list(rows)
 
 
 def course_read(store: Store, today: date, overdue_days: int = OVERDUE_DAYS

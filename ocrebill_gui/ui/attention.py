@@ -4,7 +4,7 @@ row opening what to act on with Enter or a double-click: the patient, the lot, t
 
 The lists are computed by the store; this module only shows them. `AttentionPanel` is the
 short version on Today: it reads the lists once the day's visits are up (a moment after
-the first paint) and again at most once a minute when Today reloads.
+the first paint), off the UI thread, and again at most once a minute when Today reloads.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ocrebill_gui.core.catalog import default_catalog
-from ocrebill_gui.store import Store, StoreError
+from ocrebill_gui.store import Store
 from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.attention import (
     AttentionItem,
@@ -23,6 +23,7 @@ from ocrebill_gui.store.attention import (
     sorted_items,
 )
 from ocrebill_gui.store.dose_history import DUE_WITHIN_DAYS, DueDose
+from ocrebill_gui.ui.attention_reader import BackgroundRead, ReadOutcome
 from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 from ocrebill_gui.ui.permissions import allowed, gate
@@ -239,6 +240,10 @@ class AttentionPanel(QGroupBox):
         self.setObjectName("todayAttention")
         self._store, self._session, self._clock = store, session, clock
         self._read_at: float | None = None
+        # Read off the UI thread with a connection of its own (ui/attention_reader.py).
+        self._reader = BackgroundRead(
+            store, session, lambda own, who, day: read_lists(own, who, day, None), self)
+        self._reader.done.connect(self._show)
         self._pending = False  # asked to read while hidden: read when shown
         self.model = RowsModel(alert_columns(), self)
         self.count = QLabel("Checking authorizations, benefits and stock\u2026")
@@ -269,12 +274,13 @@ class AttentionPanel(QGroupBox):
             self._pending = True
             return
         self._pending = False
-        try:
-            alerts, _due = read_lists(self._store, self._session, self._clock.now().date(),
-                                      None)
-        except StoreError as exc:  # busy a moment, or gone: Today's next reload tries again
-            self.count.setText(f"Could not check what needs attention: {exc}")
+        self._reader.start(self._clock.now().date())
+
+    def _show(self, outcome: ReadOutcome) -> None:
+        if outcome.error is not None:  # busy a moment, or gone: Today's next reload tries again
+            self.count.setText(f"Could not check what needs attention: {outcome.error}")
             return
+        alerts, _due = outcome.lists
         self._read_at = time.monotonic()
         self.model.set_rows(alerts[:TODAY_ROWS])
         more = len(alerts) - TODAY_ROWS
@@ -292,6 +298,8 @@ class AttentionPanel(QGroupBox):
 
     def refresh(self) -> None:
         """Today reloaded: read again if the last reading is over a minute old."""
+        if self._reader.busy:
+            return  # a reading is under way
         if self._read_at is None or time.monotonic() - self._read_at >= TODAY_EVERY_S:
             self.load_soon()
 
