@@ -306,6 +306,13 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
         _settle(app)
         written.append(_save(window, out_dir / "sign-in.png"))
         sign_in("nurse")
+        today = window.page("today")
+        for _ in range(3000):  # Needs attention is read on a thread (ui/attention_reader.py)
+            if today.attention.loaded:
+                break
+            _settle(app, 1)
+            time.sleep(0.01)
+        _settle(app)
         written.append(_save(window, out_dir / "main-window.png"))
 
         session = window.session
