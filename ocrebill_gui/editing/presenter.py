@@ -73,6 +73,7 @@ class VisitPresenter:
         self.revision = 0  # bumped by every edit; autosave compares it
         self.may_edit = may_edit
         self.read_only = billed is not None or not may_edit
+        self.finalized = billed is not None  # read-only because billed, not for want of a role
         self._listeners: list[Callable[[], None]] = []
         self._event_undo: dict[str, list[list[dict]]] = {}
         self._typing: dict[str, TakeTyped] = {}
@@ -109,7 +110,7 @@ class VisitPresenter:
     def show_billed(self, document: dict, claim: ClaimResult | None) -> None:
         """The visit was finalized: show it as stored (its payer profile inline) and its claim
         as billed; read-only from now on."""
-        self.read_only = True
+        self.read_only = self.finalized = True
         self.document = copy.deepcopy(document)
         if claim is not None:
             self.result = claim
@@ -118,6 +119,7 @@ class VisitPresenter:
         """Amending: edits are allowed again (to whom may make them) and the claim is
         recomputed from here on."""
         self.read_only = not self.may_edit
+        self.finalized = False
         self.recompute()
 
     @property

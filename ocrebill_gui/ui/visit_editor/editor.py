@@ -105,6 +105,7 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
         self.presenter = VisitPresenter(document, catalog=catalog, billed=billed,
                                         may_edit=allowed(session, "visits.draft"))
         self.presenter.read_only = self.status == "finalized" or not self.presenter.may_edit
+        self.presenter.finalized = self.status == "finalized"  # not a draft one may only view
         self.undo = VisitUndo(self.presenter, self)  # Ctrl+Z / Ctrl+Shift+Z, one stack a visit
         self.registry = FieldRegistry()
         self.cards: list[AdministrationCard] = []
@@ -341,8 +342,10 @@ class VisitEditor(EditorActions, SaveConflict, QWidget):
             if text:  # the same words as the card's own banner, with whose it is and the key
                 product = self.presenter.product(index)
                 name = product.short if product else admin.get("product")
-                if self.presenter.read_only:
+                if self.presenter.finalized:
                     lines.append(f"{name}: finalized without a stop time (Amend to record it)")
+                elif self.presenter.read_only:  # a draft this person may view, not record
+                    lines.append(f"{name}: {text[0].lower()}{text[1:]}")
                 else:
                     lines.append(
                         f"{name}: {text[0].lower()}{text[1:]} (Stop: {SHORTCUTS['stop']})")

@@ -212,7 +212,7 @@ class TimelineWidget(QFrame):
         read_only = self.presenter.read_only
         for kind, button in self.buttons.items():
             button.setEnabled(not read_only and kind in state.allowed)
-        if read_only and state.open:  # finalized without a stop: nothing runs on, nothing to press
+        if self.presenter.finalized and state.open:  # billed without a stop: nothing runs on
             self.running.setText("No stop time")
             self.banner.show_text(FINALIZED_OPEN)
             self.ticker.stop()
