@@ -56,16 +56,21 @@ def authorization_alerts(auths: Sequence[AuthorizationLike], next_dose: NextDose
                          catalog: Catalog, today: date) -> list[Alert]:
     """For one coverage's authorizations of the next dose's product (any others are ignored):
     an error when none will cover the next scheduled dose (ended by then, or too few units
-    left), and a warning for each ending within 30 days that no later one takes over from."""
+    left), and a warning for each ending within 30 days that no later one takes over from
+    (not for the authorization the error names: the stronger alert says it once)."""
     product = next_dose.product if next_dose else None
     live = [a for a in auths if a.valid_to >= today and (product is None or a.product == product)]
     alerts: list[Alert] = []
+    named: str | None = None  # the authorization of the next dose's error
     if next_dose is not None and next_dose.due is not None and live:
-        alerts.extend(_next_dose_alert(live, next_dose, next_dose.due, catalog, today))
+        found, named = _next_dose_alert(live, next_dose, next_dose.due, catalog, today)
+        alerts.extend(found)
     for auth in live:
         next_day = auth.valid_to + timedelta(days=1)
         followed = any(other.valid_from <= next_day <= other.valid_to
                        and other.product == auth.product for other in live)
+        if auth.number == named:
+            continue
         if auth.valid_to <= today + timedelta(days=SOON_DAYS) and not followed:
             alerts.append(Alert("authorization-ending", "warning", auth.valid_to,
                                 f"Authorization {auth.number} ends "
@@ -75,27 +80,28 @@ def authorization_alerts(auths: Sequence[AuthorizationLike], next_dose: NextDose
 
 
 def _next_dose_alert(live: Sequence[AuthorizationLike], next_dose: NextDose, due: date,
-                     catalog: Catalog, today: date) -> list[Alert]:
+                     catalog: Catalog, today: date) -> tuple[list[Alert], str | None]:
+    """The error when no live authorization covers the next dose, and the number it names."""
     when = max(due, today)  # an overdue dose is given as soon as it can be
     needed = units_for_dose(catalog, next_dose.product, next_dose.mg, when)
     valid = [a for a in live if a.valid_from <= when <= a.valid_to]
     if any(needed is None or a.remaining_units is None or a.remaining_units >= needed
            for a in valid):
-        return []
+        return [], None
     dose = f"the next dose ({next_dose.mg:g} mg, due {due.isoformat()})"
     if valid:
         best = max(valid, key=lambda a: a.remaining_units or 0)
         return [Alert("authorization-short", "error", due,
                       f"Authorization {best.number} has {best.remaining_units} units left; "
-                      f"{dose} needs {needed}")]
+                      f"{dose} needs {needed}")], best.number
     last = max(live, key=lambda a: a.valid_to)
     if last.valid_to < when:
         return [Alert("authorization-ends-before-dose", "error", last.valid_to,
                       f"Authorization {last.number} ends {last.valid_to.isoformat()}, before "
-                      f"{dose}: ask the plan for a renewal")]
+                      f"{dose}: ask the plan for a renewal")], last.number
     return [Alert("authorization-ends-before-dose", "error", last.valid_from,
                   f"Authorization {last.number} starts {last.valid_from.isoformat()}, after "
-                  f"{dose}")]
+                  f"{dose}")], last.number
 
 
 def no_units_left(auth: AuthorizationLike) -> bool:

@@ -66,10 +66,19 @@ def test_too_few_units_left_for_the_next_dose():
 def test_ending_before_the_next_dose_and_a_renewal_that_takes_over():
     old = Auth("PA-1", date(2026, 1, 1), date(2026, 12, 31), 600)
     alerts = authorization_alerts([old], dose(date(2027, 1, 20)), CATALOG, TODAY)
-    assert kinds(alerts) == [("authorization-ends-before-dose", "error"),
-                             ("authorization-ending", "warning")]
+    # The error names PA-1 ending: no second "ending" warning about the same authorization.
+    assert kinds(alerts) == [("authorization-ends-before-dose", "error")]
     renewal = Auth("PA-2", date(2027, 1, 1), date(2027, 12, 31), 1200)
     assert authorization_alerts([old, renewal], dose(date(2027, 1, 20)), CATALOG, TODAY) == []
+
+
+def test_another_authorization_ending_keeps_its_warning_beside_the_error():
+    ending = Auth("PA-1", date(2026, 1, 1), date(2026, 12, 20), 600)
+    later = Auth("PA-2", date(2027, 2, 1), date(2027, 12, 31), 1200)  # after the dose
+    alerts = authorization_alerts([ending, later], dose(date(2027, 1, 20)), CATALOG, TODAY)
+    assert kinds(alerts) == [("authorization-ends-before-dose", "error"),
+                             ("authorization-ending", "warning")]
+    assert "PA-2 starts" in alerts[0].text and "PA-1 ends" in alerts[1].text
 
 
 def test_an_overdue_dose_is_checked_for_today():
