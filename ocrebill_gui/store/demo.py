@@ -40,6 +40,7 @@ from ocrebill_gui.store.demo_plan import (
 )
 from ocrebill_gui.store.demo_billing import CLEARINGHOUSE, PRACTICE_ADDRESS
 from ocrebill_gui.store.demo_extras import add_demo_extras
+from ocrebill_gui.store.demo_prices import add_demo_prices
 from ocrebill_gui.store.demo_providers import DEMO_PROVIDERS, add_demo_providers
 
 if TYPE_CHECKING:
@@ -406,6 +407,11 @@ def _build(building: Path, plan: DemoPlan,
         add_demo_providers(demo_store, ACTOR)  # issue 13: the practice's providers
         # Verifications, a co-pay enrolment and a replacement claim, through the store.
         add_demo_extras(demo_store, ACTOR, plan.today)
+        # Made-up ASP quarters and fee schedule (not CMS's): the Expected payment panel
+        # prices the demo's visits and the worklist can flag an underpaid claim.
+        days = [plan.today] + ([plan.visits[0].day, plan.visits[-1].day] if plan.visits
+                               else [])  # the plan's visits come sorted by day
+        add_demo_prices(demo_store, ACTOR, min(days), max(days))
         # Foreign keys hold by construction (ids come from the plan); the tests check them
         # with PRAGMA foreign_key_check on demo databases.
         conn.execute("PRAGMA journal_mode = WAL")

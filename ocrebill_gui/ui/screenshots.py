@@ -195,11 +195,12 @@ def _reference_dialog(app: QApplication, store: Store, session: Any, work: Path,
                       out_dir: Path) -> list[Path]:
     """Settings > Reference data (issue 16): the imports held and the summary of the next
     quarter's ASP file imported from the dialog (prices moved, a code added)."""
+    from ocrebill_gui.core.asp_file import Quarter
+    from ocrebill_gui.store.demo_prices import asp_text
     from ocrebill_gui.ui.reference_data import ReferenceDataDialog
 
-    april = (DEMO_ASP.replace("January 1, 2026 through March 31, 2026",
-                              "April 1, 2026 through June 30, 2026")
-             .replace("59.596", "60.101").replace("4.331", "4.402")
+    # The demo holds its made-up quarters up to the demo day's (store/demo_prices.py).
+    april = (asp_text(Quarter(2026, 2)).replace("59.596", "60.101").replace("4.331", "4.402")
              + "J1745,Infliximab not biosimil 10mg,10 MG,34.114,20.000\n")
     path = work / "demo-asp-2026q2.csv"
     path.write_text(april, encoding="latin-1")
@@ -216,52 +217,6 @@ def _reference_dialog(app: QApplication, store: Store, session: Any, work: Path,
         return [_save(dialog, out_dir / "reference-data.png")]
     finally:
         dialog.close()
-
-
-# Reference data for the pictures' quarter (2026Q1), so the visit editor's Expected payment
-# panel shows prices: demo figures in the layout of CMS's ASP file and of a fee schedule
-# (docs/reference-data.md), not CMS's own for that quarter.
-DEMO_ASP = ("Demo payment limits for the screenshots (not CMS's)\n"
-            '"Effective January 1, 2026 through March 31, 2026"\n'
-            "HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit,"
-            "Co-insurance Percentage\n"
-            "J0131,Acetaminophen injection,10 MG,0.140,20.000\n"
-            "J1200,Diphenhydramine hcl injectio,50 MG,1.512,20.000\n"
-            "J2350,\"Injection, ocrelizumab, 1 mg\",1 MG,59.596,20.000\n"
-            "J2351,Ocrelizumab hyaluronid 1mg,1 MG,48.060,20.000\n"
-            "J2920,Methylprednisolone injection,UP TO 40 MG,2.116,20.000\n"
-            "J2930,Methylprednisolone injection,UP TO 125 MG,4.331,20.000\n")
-DEMO_FEES = ("code,modifier,setting,payer,amount,effective_from,effective_to,note\n"
-             "96365,,office,medicare,67.14,2026-01-01,2026-12-31,demo\n"
-             "96366,,office,medicare,21.38,2026-01-01,2026-12-31,demo\n"
-             "96367,,office,medicare,30.00,2026-01-01,2026-12-31,demo\n"
-             "96375,,office,medicare,15.70,2026-01-01,2026-12-31,demo\n"
-             "96413,,office,medicare,133.27,2026-01-01,2026-12-31,demo\n"
-             "96365,,hospital_outpatient,medicare,210.69,2026-01-01,,demo\n"
-             "96366,,hospital_outpatient,medicare,46.14,2026-01-01,,demo\n"
-             "96375,,hospital_outpatient,medicare,46.14,2026-01-01,,demo\n"
-             # A rate for every commercial profile without one of its own (payer = program).
-             "J2350,,,commercial,68.54,2026-01-01,,demo contract rate\n"
-             "J2351,,,commercial,55.27,2026-01-01,,demo contract rate\n"
-             "J2930,,,commercial,4.98,2026-01-01,,demo contract rate\n"
-             "J1200,,,commercial,1.74,2026-01-01,,demo contract rate\n"
-             "96365,,,commercial,180.00,2026-01-01,,demo contract rate\n"
-             "96366,,,commercial,55.00,2026-01-01,,demo contract rate\n"
-             "96367,,,commercial,60.00,2026-01-01,,demo contract rate\n"
-             "96375,,,commercial,40.00,2026-01-01,,demo contract rate\n")
-
-
-def _demo_prices(store: Store, password: str) -> None:
-    """Import the demo ASP quarter and fee schedule as the demo administrator."""
-    from ocrebill_gui import store as api
-    from ocrebill_gui.core.asp_file import parse_asp_file
-    from ocrebill_gui.core.fee_schedule import parse_fee_schedule
-    from ocrebill_gui.store.accounts import sign_in
-
-    admin = sign_in(store, "admin", password)
-    api.import_asp(store, admin, parse_asp_file(DEMO_ASP.encode(), name="demo-asp-2026q1.csv"))
-    api.import_fees(store, admin, parse_fee_schedule(DEMO_FEES.encode(),
-                                                      name="demo-fees-2026.csv"))
 
 
 def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = print,
@@ -285,7 +240,6 @@ def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = 
     api.create_demo_database(work / "demo.sqlite", today=DEMO_DAY, encrypt=True)
     # The store's clock stands still too: the audit log's times are the pictures' own.
     store = open_demo(work / "demo.sqlite", clock=lambda: CLOCK.astimezone())
-    _demo_prices(store, DEMO_PASSWORD)
     clock = FakeClock(CLOCK)
     window = MainWindow(WindowLayout(work / "layout.ini"), clock=clock)
     window.resize(size)
