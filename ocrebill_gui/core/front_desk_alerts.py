@@ -57,7 +57,7 @@ def authorization_alerts(auths: Sequence[AuthorizationLike], next_dose: NextDose
     """For one coverage's authorizations of the next dose's product (any others are ignored):
     an error when none will cover the next scheduled dose (ended by then, or too few units
     left), and a warning for each ending within 30 days that no later one takes over from
-    (not for the authorization the error names: the stronger alert says it once)."""
+    (not for the one the error already says ends before the dose: said once, as the error)."""
     product = next_dose.product if next_dose else None
     live = [a for a in auths if a.valid_to >= today and (product is None or a.product == product)]
     alerts: list[Alert] = []
@@ -81,7 +81,8 @@ def authorization_alerts(auths: Sequence[AuthorizationLike], next_dose: NextDose
 
 def _next_dose_alert(live: Sequence[AuthorizationLike], next_dose: NextDose, due: date,
                      catalog: Catalog, today: date) -> tuple[list[Alert], str | None]:
-    """The error when no live authorization covers the next dose, and the number it names."""
+    """The error when no live authorization covers the next dose, and the number of the
+    authorization it says ends (or starts) outside the dose's date."""
     when = max(due, today)  # an overdue dose is given as soon as it can be
     needed = units_for_dose(catalog, next_dose.product, next_dose.mg, when)
     valid = [a for a in live if a.valid_from <= when <= a.valid_to]
@@ -93,7 +94,7 @@ def _next_dose_alert(live: Sequence[AuthorizationLike], next_dose: NextDose, due
         best = max(valid, key=lambda a: a.remaining_units or 0)
         return [Alert("authorization-short", "error", due,
                       f"Authorization {best.number} has {best.remaining_units} units left; "
-                      f"{dose} needs {needed}")], best.number
+                      f"{dose} needs {needed}")], None  # its end date: another matter
     last = max(live, key=lambda a: a.valid_to)
     if last.valid_to < when:
         return [Alert("authorization-ends-before-dose", "error", last.valid_to,
