@@ -27,13 +27,15 @@ def default_name(kind: str, today: date) -> str:
 
 
 def export_837(page: Any, rows: Sequence[Any]) -> list[str]:
-    """Export the chosen rows' claims; the summary's lines (also told in a message box)."""
+    """Export the chosen rows' claims; the summary's lines (also told in a message box).
+    A file dialog cancelled is not reported (nothing at all when every one was)."""
     from ocrebill_gui.ui.file_dialogs import ask_save_path
 
     today = page.clock.now().date()
     details = [f"visit {r.visit_id}: is a draft: finalize the visit first"
                for r in rows if r.status == "draft"]
     notes: list[str] = []
+    cancelled = False
     for form, kind in KIND_OF_FORM.items():
         visit_ids = [r.visit_id for r in rows if r.status != "draft" and r.form == form]
         if not visit_ids:
@@ -41,12 +43,14 @@ def export_837(page: Any, rows: Sequence[Any]) -> list[str]:
         chosen = ask_save_path(page, f"Save the {TITLES[kind]} file", default_name(kind, today),
                                FILE_FILTER)
         if not chosen:
-            notes.append(f"{TITLES[kind]}: not exported (no file chosen).")
+            cancelled = True  # the biller changed their mind: nothing to say
             continue
         note, left_out = _export(page, visit_ids, kind, Path(chosen))
         notes.append(note)
         details += left_out
     page.refresh()
+    if cancelled and not notes:
+        return []
     Summary.tell(page, "Export 837", "\n".join(notes) or "Nothing to export.", details)
     return notes + details
 
@@ -56,6 +60,7 @@ def _export(page: Any, visit_ids: list[int], kind: str, path: Path) -> tuple[str
     from ocrebill_gui.files import write_private_bytes
     from ocrebill_gui.store import StoreError
     from ocrebill_gui.store.claim_export import build_export, finish_export
+    from ocrebill_gui.ui.worklist.claim_forms import problems_text
 
     title = TITLES[kind]
     progress = StepProgress(page, f"Exporting the {title} file", len(visit_ids))
@@ -68,7 +73,7 @@ def _export(page: Any, visit_ids: list[int], kind: str, path: Path) -> tuple[str
         return f"{title}: not exported: {error}", []
     finally:
         progress.close()
-    left_out = [f"visit {visit_id}: " + "; ".join(f"{where} {why}" for where, why in problems)
+    left_out = [f"visit {visit_id}: {problems_text(problems)}"
                 for visit_id, problems in sorted(plan.left_out.items())]
     if not plan.text:
         return f"{title}: no claim could go in the file; nothing written.", left_out

@@ -9,7 +9,7 @@ Qt-free; reportlab is imported when the first page is built, not when the app st
 from __future__ import annotations
 
 from argparse import Namespace
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -67,11 +67,53 @@ class FormBatch:
 
 
 def reasons(error: Exception) -> str:
-    """'rendering_provider.npi is missing; payer_id is missing', or the error's own words."""
+    """'rendering provider is missing; payer ID is required', or the error's own words."""
     problems = getattr(error, "problems", None)
     if problems:
-        return "; ".join(f"{where} {why}" for where, why in problems)
+        return problems_text(problems)
     return str(error)
+
+
+def problems_text(problems: Iterable[tuple[str, str]]) -> str:
+    """The (field, message) problems of a claim in words, '; ' between them."""
+    return "; ".join(problem_text(where, why) for where, why in problems)
+
+
+# Fields whose message names its own subject ("claim 46 is denied: ...").
+_SAID_IN_THE_MESSAGE = {"claim.status", "visit"}
+_ACRONYMS = {"id": "ID", "npi": "NPI", "ndc": "NDC", "ein": "EIN", "zip": "ZIP"}
+_ONE_OF = {"lines": "line", "diagnoses": "diagnosis", "administrations": "administration"}
+
+
+def problem_text(where: str, why: str) -> str:
+    """'billing NPI must be 10 digits' for ('billing.npi', 'NPI must be 10 digits'): the
+    field in words (no dots, underscores or [0]), left out where the message says it."""
+    first = why.split(" ", 1)[0]
+    if where in _SAID_IN_THE_MESSAGE or first in ("a", "an", "the"):
+        return why
+    words = field_words(where)
+    if words.casefold().endswith(first.casefold()):
+        words = words[:-len(first)].rstrip()
+    return f"{words} {why}".strip()
+
+
+def field_words(where: str) -> str:
+    """'claim.lines[2].ndc_unit' -> 'line 3 NDC unit'; 'providers.rendering' ->
+    'rendering provider'; 'payer.payer_id' -> 'payer ID'."""
+    parts = where.split(".")
+    if parts[0] == "claim" and len(parts) > 1:
+        parts = parts[1:]
+    if parts[0] == "providers" and len(parts) > 1:  # providers.rendering.npi
+        parts = [f"{parts[1]}_provider", *parts[2:]]
+    said: list[str] = []
+    for part in parts:
+        name, _, index = part.rstrip("]").partition("[")
+        if said and name.startswith(said[-1].replace(" ", "_") + "_"):
+            said.pop()  # payer.payer_id: 'payer ID', not 'payer payer ID'
+        if index.isdigit():
+            name = f"{_ONE_OF.get(name, name.rstrip('s'))} {int(index) + 1}"
+        said.append(" ".join(_ACRONYMS.get(w, w) for w in name.split("_")))
+    return " ".join(said)
 
 
 def _pages(form: str, submission: Any, today: date) -> list[Any]:

@@ -22,6 +22,7 @@ from ocrebill_gui.ui.qt import (
     QDate,
     QDateEdit,
     QHBoxLayout,
+    QItemSelectionModel,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,7 +32,13 @@ from ocrebill_gui.ui.qt import (
 from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
 from ocrebill_gui.ui.views import fit_columns, heading, record_table, remember_columns
-from ocrebill_gui.ui.worklist.model import SHOW, Filters, WorklistModel, money_text
+from ocrebill_gui.ui.worklist.model import (
+    SHOW,
+    STATUS_TEXT,
+    Filters,
+    WorklistModel,
+    money_text,
+)
 
 NO_DATE = QDate(2000, 1, 1)  # a date field at its minimum shows "Any": no bound
 
@@ -99,6 +106,11 @@ class WorklistPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.rowsInserted.connect(lambda *_: self._update_labels())  # a page more
+        self._kept: tuple[list[int], int | None] = ([], None)  # visits chosen, the current
+        for before, after in ((self.model.modelAboutToBeReset, self.model.modelReset),
+                              (self.model.layoutAboutToBeChanged, self.model.layoutChanged)):
+            before.connect(lambda *_: self._remember_chosen())  # a sort, a reload:
+            after.connect(lambda *_: self._choose_again())  # the same claims, not row numbers
         self.print_button = self._button("&Print forms...", "printForms", self.print_forms,
                                          "The chosen claims on the CMS-1500 (office, home) or "
                                          "UB-04 (hospital outpatient), one PDF per form")
@@ -134,13 +146,16 @@ class WorklistPage(QWidget):
         page.addWidget(self.view, 1)
         fit_columns(self.view, layout)
         self._room_for_amounts()
+        self._choose_again()
         self._update_labels()
 
     def _room_for_amounts(self) -> None:
         """Charges and Paid as wide as a large amount (and the UNDERPAID flag): the columns
         were fitted to the first page, where often nothing is paid yet."""
         header, metrics = self.view.horizontalHeader(), self.view.fontMetrics()
-        for column, sample in ((5, "$000,000.00"), (6, "$000,000.00  UNDERPAID")):
+        longest = max(STATUS_TEXT.values(), key=metrics.horizontalAdvance) + " (replacement)"
+        for column, sample in ((1, longest), (5, "$000,000.00"),
+                               (6, "$000,000.00  UNDERPAID")):
             wanted = metrics.horizontalAdvance(sample) + 3 * metrics.averageCharWidth()
             if header.sectionSize(column) < wanted:
                 header.resizeSection(column, wanted)
@@ -166,18 +181,36 @@ class WorklistPage(QWidget):
     def refresh(self) -> None:
         """Reload (a visit was saved or finalized, a claim changed), keeping the chosen
         visits chosen where they still show."""
-        chosen = {row.visit_id for row in self.chosen()}
         self.model.reload()
-        if chosen:
-            from ocrebill_gui.ui.qt import QItemSelectionModel
-
-            selection = self.view.selectionModel()
-            for number, row in enumerate(self.model.records()):
-                if row.visit_id in chosen:
-                    selection.select(self.model.index(number, 0),
-                                     QItemSelectionModel.SelectionFlag.Select
-                                     | QItemSelectionModel.SelectionFlag.Rows)
         self._update_labels()
+
+    def _remember_chosen(self) -> None:
+        current = self.model.record(self.view.currentIndex().row())
+        self._kept = ([row.visit_id for row in self.chosen()],
+                      current.visit_id if current is not None else None)
+
+    def _choose_again(self) -> None:
+        """After a sort or a reload: the visits chosen before, where they are still loaded
+        (the rows of other claims never: none when none is), the current row with them; a
+        list loaded with nothing chosen before has its first row chosen."""
+        chosen, current = self._kept
+        self._kept = ([], None)
+        selection = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        records = self.model.records()
+        rows = [n for n, row in enumerate(records) if row.visit_id in chosen]
+        focus = next((n for n in rows if records[n].visit_id == current), None)
+        selection.clearSelection()
+        if not chosen and records:
+            rows = [0]  # the list opens with its first row chosen (and current)
+        for number in rows:
+            selection.select(self.model.index(number, 0), flags.Select | flags.Rows)
+        if rows:
+            selection.setCurrentIndex(self.model.index(rows[0] if focus is None else focus, 0),
+                                      flags.NoUpdate)
+            self.view.scrollTo(self.view.currentIndex())
+        else:
+            selection.clearCurrentIndex()
 
     def _update_labels(self) -> None:
         """"200+ rows" while more pages are to come (the exact count of a 100,000-visit
@@ -242,10 +275,21 @@ class WorklistPage(QWidget):
         if not ids or not self.submitted_button.isEnabled():
             return
         try:
-            mark_submitted(self.store, self.session, ids)
+            marked = mark_submitted(self.store, self.session, ids)
         except StoreError as error:
             Confirm.tell(self, "Mark submitted", str(error))
+        else:
+            self.say(f"{len(marked)} claim{'s' if len(marked) != 1 else ''} marked submitted")
         self.refresh()
+
+    def say(self, text: str) -> None:
+        """A short confirmation in the main window's status bar (the summary line without
+        one)."""
+        bar = getattr(self.window(), "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 10_000)
+        else:
+            self.summary.setText(text)
 
     def record_payment(self) -> None:
         from ocrebill_gui.store.remittances import record_payment
