@@ -276,11 +276,21 @@ class RecordDialog(QDialog):
         if not self.edited:
             self.reject()
             return
-        answer = UnsavedChanges.ask(self, f"\u201c{self.windowTitle()}\u201d")
+        what = f"\u201c{self.windowTitle()}\u201d"
+        problem = self.unsavable()
+        answer = (UnsavedChanges.ask(self, what, problem) if problem
+                  else UnsavedChanges.ask(self, what))
         if answer == "save":
             self.accept()  # stays open, with the reason beside its field, when it cannot
         elif answer == "discard":
             self.reject()
+
+    def unsavable(self) -> str | None:
+        """Why Save is off (the first field and its problem), or None while it may save."""
+        if self.save_button.isEnabled():
+            return None
+        return (first_problem(self.grid, self._validate(self.values()))
+                or self.general.text() or "the store refused it")
 
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape and not event.modifiers():
@@ -333,6 +343,14 @@ class RecordDialog(QDialog):
             super().accept()
 
 
+def first_problem(grid: FormGrid, problems: Mapping[str, str]) -> str | None:
+    """The first field's problem as the Unsaved changes question names it ("Amount: ...")."""
+    for key, message in problems.items():
+        caption = grid.captions.get(key) or key
+        return f"{caption}: {message}" if caption else message
+    return None
+
+
 def save_or_say(save: Callable[[], Any], grid: FormGrid, general: FieldMessage,
                 save_button: Any = None) -> Any:
     """Run a form's save through the store: the saved record, or None after saying why at
@@ -357,10 +375,19 @@ class UnsavedChanges:
     "discard" or "cancel" (stay). Tests monkeypatch `ask`."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, what: str) -> str:
+    def ask(cls, parent: QWidget | None, what: str, problem: str | None = None) -> str:
+        """`problem`: why the form cannot be saved yet; then Save is left out and Cancel (back
+        to the form) is the default."""
         from ocrebill_gui.ui.qt import QMessageBox
 
         buttons = QMessageBox.StandardButton
+        if problem:
+            answer = QMessageBox.question(
+                parent, "Unsaved changes",
+                f"{what} has changes that cannot be saved yet ({problem}). Discard them, or "
+                "Cancel to go back to the form?", buttons.Discard | buttons.Cancel,
+                buttons.Cancel)
+            return "discard" if answer == buttons.Discard else "cancel"
         answer = QMessageBox.question(
             parent, "Unsaved changes", f"{what} has changes that are not saved. Save them?",
             buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)

@@ -16,6 +16,7 @@ from ocrebill_gui.ui.forms import (
     FieldMessage,
     FormGrid,
     UnsavedChanges,
+    first_problem,
     save_or_say,
     validator,
 )
@@ -195,8 +196,10 @@ class PatientForm(QWidget):
                 self._patient is None and not any(v for k, v in self.values().items()
                                                   if k != "sex")):
             return True
-        answer = UnsavedChanges.ask(self, self._patient.name if self._patient
-                                    else "The new patient")
+        what = self._patient.name if self._patient else "The new patient"
+        problem = first_problem(self.grid, _check(self.values()))
+        answer = (UnsavedChanges.ask(self, what, problem) if problem
+                  else UnsavedChanges.ask(self, what))
         if answer == "save":
             return self.save()
         if answer == "discard":
