@@ -28,9 +28,11 @@ from ocrebill_gui.ui.clock import Clock
 from ocrebill_gui.ui.models.paged import Column, PagedTableModel
 from ocrebill_gui.ui.permissions import allowed, gate
 from ocrebill_gui.ui.qt import (
+    QEvent,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QObject,
     QPushButton,
     QShowEvent,
     QSpinBox,
@@ -78,6 +80,33 @@ def alert_columns() -> list[Column[AttentionItem]]:
                               else ""),
         Column[AttentionItem]("Detail", lambda i: i.alert.text, tooltip=lambda i: i.alert.text),
     ]
+
+
+class DetailWidth(QObject):
+    """The last column (Detail) as wide as its longest sentence, filling the rest of the
+    table when that is wider: a narrow window scrolls the table sideways rather than cutting
+    the sentence ("due 2027-0..."). Fitted again when the table is resized or refilled."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.horizontalHeader().setStretchLastSection(False)
+        view.viewport().installEventFilter(self)
+
+    def fit(self) -> None:
+        view, header = self._view, self._view.horizontalHeader()
+        last = header.count() - 1
+        if last < 0:
+            return
+        header.setStretchLastSection(False)  # a layout saved before may have turned it on
+        needed = view.sizeHintForColumn(last) + 2 * view.fontMetrics().averageCharWidth()
+        others = sum(header.sectionSize(c) for c in range(last) if not header.isSectionHidden(c))
+        header.resizeSection(last, max(needed, view.viewport().width() - others))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
 
 
 def due_columns(today: date) -> list[Column[DueDose]]:
@@ -192,15 +221,18 @@ class AttentionPage(QWidget):
         page.addWidget(self.summary)
         page.addWidget(self.alerts_view, 3)
         page.addWidget(self.due_box, 2)
+        self.detail_width = DetailWidth(self.alerts_view)
         self.refresh()
         fit_columns(self.alerts_view, layout)
         fit_columns(self.due_view, layout)
+        self.detail_width.fit()
 
     def refresh(self) -> None:
         today = self._clock.now().date()
         within = self.within.value() if allowed(self._session, "patients.read") else None
         alerts, due = read_lists(self._store, self._session, today, within)
         self.alerts_model.set_rows(alerts)
+        self.detail_width.fit()
         self.due_model.set_rows(due)
         self.summary.setText(f"{counts_text(alerts)}  \u00b7  {len(due)} patient"
                              f"{'s' if len(due) != 1 else ''} due within "
@@ -255,6 +287,7 @@ class AttentionPanel(QGroupBox):
         self.view: QTableView = record_table(self.model, name="todayAttentionTable",
                                              on_activate=lambda item: act_on(self, item))
         fit_height(self.view, least=1, most=TODAY_ROWS)
+        self.detail_width = DetailWidth(self.view)
         row = QHBoxLayout()
         row.addWidget(self.count, 1)
         row.addWidget(self.all_button)
@@ -290,6 +323,10 @@ class AttentionPanel(QGroupBox):
         self.view.setVisible(bool(alerts))
         fit_height(self.view, least=1, most=TODAY_ROWS)
         fit_columns(self.view)
+        self.detail_width.fit()
+        if self.view.horizontalHeader().length() > self.view.viewport().width():
+            self.view.setFixedHeight(self.view.height()  # the rows above the scroll bar
+                                     + self.view.horizontalScrollBar().sizeHint().height())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
