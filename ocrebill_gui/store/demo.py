@@ -40,6 +40,7 @@ from ocrebill_gui.store.demo_plan import (
 )
 from ocrebill_gui.store.demo_billing import CLEARINGHOUSE, PRACTICE_ADDRESS
 from ocrebill_gui.store.demo_extras import add_demo_extras
+from ocrebill_gui.store.demo_payments import DemoPayments
 from ocrebill_gui.store.demo_prices import add_demo_prices
 from ocrebill_gui.store.demo_providers import DEMO_PROVIDERS, add_demo_providers
 
@@ -392,7 +393,8 @@ def _build(building: Path, plan: DemoPlan,
         counts = write_plan(conn, plan, build_documents(plan, cache), ACTOR,
                             practice=practice.model_dump_json(),
                             user_payer=PayerProfile.model_validate(USER_PAYER).model_dump_json(),
-                            audit_key=chain_key, insert_visits=insert_visits)
+                            audit_key=chain_key, insert_visits=insert_visits,
+                            payments=DemoPayments(catalog))
         for _, sql in indexes:
             conn.execute(sql)
         conn.execute("COMMIT")

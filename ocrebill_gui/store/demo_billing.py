@@ -11,6 +11,8 @@ change, written with executemany inside demo_writer's transaction.
     older, up to 30 days               submitted; a third of those 20 days old or more paid
     31 days and more                   paid (a remittance: allowed amount, CO-45, PR-2), a
                                        few denied with a reason code, a few still waiting
+                                       (paid what the estimate at the demo prices expects,
+                                       a deliberate few less: demo_payments.py)
 
 (Days with visits, not calendar days, for the recent ones: a small demo has few visits a day,
 and a biller trying it still finds claims of each kind.)
@@ -30,7 +32,7 @@ fictional clearinghouse.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring as _quote
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -38,6 +40,7 @@ from decimal import Decimal
 from functools import cache
 
 from ocrebill_gui.core.practice import ClearinghouseSettings
+from ocrebill_gui.store.demo_payments import DemoPayments, Expected
 
 # The payer's id for claims (loop 2010BB NM109) and plan type, per demo payer.
 PAYER_CLAIM_IDS = {"medicare": ("DEMO01", "medicare"), "medicaid": ("DEMO02", "medicaid"),
@@ -114,11 +117,14 @@ class DemoClaims:
     denied: int = 0
     history_after: int = 0  # visits numbered above it have their claim's history in the log
     histories: int = 0
+    payments: DemoPayments | None = None  # what the payers pay (demo_payments.py)
     _ranks: dict[date, int] | None = None
 
     def add(self, visit_id: int, day: date, setting: str, payer: str, finalized_at: str,
-            charge: Decimal) -> None:
-        """The claim of a visit finalized at `finalized_at`, charged `charge` in all."""
+            charge: Decimal, expected: Callable[[], Expected | None] | None = None) -> None:
+        """The claim of a visit finalized at `finalized_at`, charged `charge` in all;
+        `expected` gives its estimate at the demo prices (demo_payments.py), which a paid
+        claim's remittance pays (None: the payer's usual ratios of the charge)."""
         age = (self.today - day).days
         rank = self._rank(day)
         spread = visit_id * 2654435761 % 1000  # an even spread over the visits
@@ -193,7 +199,12 @@ class DemoClaims:
                                     "denied"), ("denial_reason", None, why))
                 action = "deny"
             else:
-                paid, share, adjustments = _payment(_ALLOWED.get(payer, _COMMERCIAL), charge)
+                estimate = expected() if expected is not None else None
+                if estimate is not None and self.payments is not None:
+                    paid, share, adjustments = self.payments.payment(estimate, charge)
+                else:
+                    paid, share, adjustments = _payment(_ALLOWED.get(payer, _COMMERCIAL),
+                                                        charge)
                 remittance = {"claim_id": claim_id, "received_on": received,
                               "amount_paid": paid, "patient_responsibility": share,
                               "adjustments": adjustments, "denial_codes": None, "note": None}

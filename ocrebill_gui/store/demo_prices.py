@@ -19,12 +19,14 @@ from ocrebill_gui.store.db import Store
 from ocrebill_gui.store.reference_data import import_asp, import_fees
 
 ASP_TITLE = "Demo payment limits, made up for the OcreBill demo (not CMS's)"
+# J2351 below the demo practice's fee (data/practice-demo.json: 45.00), as every payer's
+# allowed amount is below its charges: a payment is the estimate, the rest CO-45.
 ASP_ROWS = ("HCPCS Code,Short Description,HCPCS Code Dosage,Payment Limit,"
             "Co-insurance Percentage\n"
             "J0131,Acetaminophen injection,10 MG,0.140,20.000\n"
             "J1200,Diphenhydramine hcl injectio,50 MG,1.512,20.000\n"
             "J2350,\"Injection, ocrelizumab, 1 mg\",1 MG,59.596,20.000\n"
-            "J2351,Ocrelizumab hyaluronid 1mg,1 MG,48.060,20.000\n"
+            "J2351,Ocrelizumab hyaluronid 1mg,1 MG,42.150,20.000\n"
             "J2920,Methylprednisolone injection,UP TO 40 MG,2.116,20.000\n"
             "J2930,Methylprednisolone injection,UP TO 125 MG,4.331,20.000\n")
 FEE_ROWS = (  # code, modifier, setting, payer, amount, note
@@ -38,7 +40,7 @@ FEE_ROWS = (  # code, modifier, setting, payer, amount, note
     ("96375", "", "hospital_outpatient", "medicare", "46.14", "demo"),
     # A rate for every commercial profile without one of its own (payer = program).
     ("J2350", "", "", "commercial", "68.54", "demo contract rate"),
-    ("J2351", "", "", "commercial", "55.27", "demo contract rate"),
+    ("J2351", "", "", "commercial", "44.10", "demo contract rate"),
     ("J2930", "", "", "commercial", "4.98", "demo contract rate"),
     ("J1200", "", "", "commercial", "1.74", "demo contract rate"),
     ("96365", "", "", "commercial", "180.00", "demo contract rate"),

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 
 from ocrebill_gui.store.audit_chain import (
     CLAIM_FIELD,
@@ -28,6 +28,7 @@ from ocrebill_gui.store.demo_billing import (
     REMITTANCE_SQL,
     DemoClaims,
 )
+from ocrebill_gui.store.demo_payments import DemoPayments
 from ocrebill_gui.store.demo_plan import DemoPlan
 from ocrebill_gui.store.search import fold, name_words
 
@@ -59,10 +60,11 @@ def _stamp(day: date, clock: str = "07:00") -> str:
 def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, actor: str, *,
                practice: str, user_payer: str, audit_key: bytes | None = None,
                insert_visits: Callable[[str, Iterable[tuple]], None] | None = None,
-               ) -> tuple[int, int]:
+               payments: DemoPayments | None = None) -> tuple[int, int]:
     """Insert the whole plan; return (finalized, drafts). `audit_key`: an encrypted demo's
     chain key (store/keys.audit_key). `insert_visits(VISIT_SQL, rows)`: how the visit rows go
-    in (default: executemany on `conn`; an encrypted demo's: demo_cipher.py)."""
+    in (default: executemany on `conn`; an encrypted demo's: demo_cipher.py). `payments`: the
+    estimates a paid claim's remittance pays (demo_payments.py)."""
     first_seen: dict[int, date] = {}
     for visit in plan.visits:
         first_seen.setdefault(visit.patient, visit.day)
@@ -101,7 +103,8 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
     tally = {"finalized": 0, "drafts": 0}
     billing = DemoClaims(plan.today, actor, sorted(
         {v.day for v in plan.visits if v.finalized}, reverse=True)[:10],
-        history_after=len(plan.visits) - HISTORIES)  # each finalized visit's claim (issue 15)
+        history_after=len(plan.visits) - HISTORIES,  # each finalized visit's claim (issue 15)
+        payments=payments)
     log = billing.entries  # finalize entries and the claims', put in time order below
 
     def visit_rows() -> Iterator[tuple]:
@@ -124,7 +127,9 @@ def write_plan(conn: sqlite3.Connection, plan: DemoPlan, documents: Iterable, ac
             if visit.finalized:
                 log.append(_finalize_entry(changed, actor, number, claim_digest(claim.text)))
                 billing.add(number, visit.day, patient.setting, patient.payer, changed,
-                            claim.charge)
+                            claim.charge, None if payments is None else partial(
+                                payments.of, claim.text, claim.charges, text, patient.payer,
+                                patient.setting, visit.day))
             yield (number, visit.patient + 1, visit.patient + 1, auth_id,
                    changed[:10], patient.setting, patient.payer, template.summary,
                    status, text, claim.text, claim.errors, claim.warnings,
