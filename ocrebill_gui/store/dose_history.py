@@ -241,12 +241,14 @@ def course_read(store: Store, today: date, overdue_days: int = OVERDUE_DAYS
     shorts = _short_names()
     read: dict[str, dict[str, float]] = {}
     doses: dict[tuple[int, str], list[tuple[str, float]]] = defaultdict(list)
+    days: dict[str, str] = {}  # one string per date (a few hundred), not one per visit
     for patient_id, day, summary in store.conn.execute(
             "SELECT patient_id, date_of_service, summary FROM visits WHERE date_of_service >= ? "
             "AND status = 'finalized' ORDER BY date_of_service, id", (start.isoformat(),)):
         given = read.get(summary)
         if given is None:
             given = read[summary] = doses_in_summary(summary or "", shorts)
+        day = days.setdefault(day, day)
         for product, mg in given.items():
             doses[(patient_id, product)].append((day, mg))
     alone: dict[tuple[str, str, float], NextDose] = {}
