@@ -52,7 +52,7 @@ KINDS = {"authorization-short": "Authorization short", "authorization-ends-befor
          "Authorization ends before dose", "authorization-ending": "Authorization ending",
          "benefits-due": "Benefits to verify", "lot-expiring": "Lot expiring",
          "lot-expired": "Lot expired", "stock-low": "Stock low"}
-TODAY_ROWS = 5  # alerts listed on Today; the rest on Needs attention (Ctrl+7)
+TODAY_ROWS = 5  # alerts listed on Today; the rest on Needs attention (Ctrl+8)
 TODAY_EVERY_S = 60  # Today reads the lists again at most this often
 
 
@@ -246,7 +246,7 @@ class AttentionPage(QWidget):
             self.plan_visit.emit(due.patient_id)
 
     def focus_table(self) -> None:
-        """Ctrl+7: the keyboard in the alerts (the due list when there are none)."""
+        """Ctrl+8: the keyboard in the alerts (the due list when there are none)."""
         view = self.alerts_view if self.alerts_model.rowCount() or not \
             self.due_box.isVisible() else self.due_view
         view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -282,7 +282,7 @@ class AttentionPanel(QGroupBox):
         set_role(self.count, "muted")
         self.all_button = QPushButton("All a&lerts\u2026")
         self.all_button.setObjectName("allAlerts")
-        self.all_button.setToolTip("Needs attention, with the patients due for a dose (Ctrl+7)")
+        self.all_button.setToolTip("Needs attention, with the patients due for a dose (Ctrl+8)")
         self.all_button.clicked.connect(self.show_all)
         self.view: QTableView = record_table(self.model, name="todayAttentionTable",
                                              on_activate=lambda item: act_on(self, item))
