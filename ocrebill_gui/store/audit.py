@@ -85,23 +85,31 @@ def record_read(store: Store, actor: str, entity: str, entity_id: object, action
 
 
 def insert_recorded(store: Store, actor: str, table: str, entity: str,
-                    values: Mapping[str, Any]) -> int:
+                    values: Mapping[str, Any], *,
+                    audited: Mapping[str, Any] | None = None) -> int:
     """Insert a row stamped with who and when, and its creation in the audit log; its id.
-    Inside the caller's write transaction."""
+    `audited`: what the log keeps instead of the row's columns (a JSON column's fields one by
+    one, say). Inside the caller's write transaction."""
     now = store.now()
     row_id = store.db.table(table).insert({**values, "created_at": now, "created_by": actor,
                                            "changed_at": now, "changed_by": actor}).last_pk
     assert row_id is not None  # an insert's
-    record(store, actor, entity, row_id, "create", field_changes(None, values))
+    record(store, actor, entity, row_id, "create",
+           field_changes(None, values if audited is None else audited))
     return int(row_id)
 
 
 def update_recorded(store: Store, actor: str, table: str, entity: str, row_id: int,
-                    values: Mapping[str, Any]) -> None:
+                    values: Mapping[str, Any], *,
+                    audited: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None) -> None:
     """Write the fields that changed, stamped, with their before and after in the audit log
-    (nothing when nothing changed). Inside the caller's write transaction."""
-    before = dict(store.db.table(table).get(row_id))
-    diff = field_changes({k: before[k] for k in values}, values)
+    (nothing when nothing changed). `audited`: the (before, after) the log compares instead of
+    the row's columns. Inside the caller's write transaction."""
+    if audited is None:
+        before = dict(store.db.table(table).get(row_id))
+        diff = field_changes({k: before[k] for k in values}, values)
+    else:
+        diff = field_changes(*audited)
     if diff:
         store.db.table(table).update(row_id, {**values, "changed_at": store.now(),
                                               "changed_by": actor})

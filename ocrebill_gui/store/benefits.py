@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
-from sqlite_utils.db import Table
 
 from ocrebill_gui.core.benefits import BenefitsVerification
 from ocrebill_gui.store.accounts import reads, writes
-from ocrebill_gui.store.audit import check_actor, field_changes, record
+from ocrebill_gui.store.audit import (check_actor, field_changes, insert_recorded, record,
+                                      update_recorded)
 from ocrebill_gui.store.db import Store, writing
 from ocrebill_gui.store.errors import InvalidRecord, NotFound
 from ocrebill_gui.store.records import _Fields, _Record, validated
@@ -177,11 +177,6 @@ def _audited(verification: BenefitsVerification, coverage_id: int,
             **verification.model_dump(mode="json", exclude_none=True)}
 
 
-def _table(store: Store) -> Table:
-    """The table as sqlite-utils (or the server's stand-in for it) writes rows."""
-    return cast(Table, store.db["benefits_verifications"])
-
-
 def _row(store: Store, fields: BenefitsFields) -> dict[str, Any]:
     from ocrebill_gui.store.authorizations import coverage_and_product_problems
 
@@ -202,14 +197,10 @@ def add_benefits(store: Store, actor: str, fields: Mapping[str, Any]) -> Benefit
     actor = check_actor(actor)
     parsed = validated(BenefitsFields, fields)
     with writing(store):
-        values = _row(store, parsed)
-        now = store.now()
-        inserted = _table(store).insert(
-            {**values, "created_at": now, "created_by": actor, "changed_at": now,
-             "changed_by": actor})
-        row_id = int(inserted.last_pk or 0)
-        record(store, actor, "benefits_verification", row_id, "create", field_changes(
-            None, _audited(parsed.verification(), parsed.coverage_id, parsed.product)))
+        row_id = insert_recorded(
+            store, actor, "benefits_verifications", "benefits_verification",
+            _row(store, parsed),
+            audited=_audited(parsed.verification(), parsed.coverage_id, parsed.product))
     return get_benefits.inside(store, row_id)
 
 
@@ -223,16 +214,11 @@ def update_benefits(store: Store, actor: str, verification_id: int,
     with writing(store):
         current = get_benefits.inside(store, verification_id)
         parsed = validated(BenefitsFields, current.fields() | dict(changes))
-        values = _row(store, parsed)
-        diff = field_changes(_audited(current.verification, current.coverage_id,
-                                      current.product),
-                             _audited(parsed.verification(), parsed.coverage_id,
-                                      parsed.product))
-        if not diff:
-            return current
-        _table(store).update(
-            verification_id, {**values, "changed_at": store.now(), "changed_by": actor})
-        record(store, actor, "benefits_verification", verification_id, "update", diff)
+        update_recorded(
+            store, actor, "benefits_verifications", "benefits_verification", verification_id,
+            _row(store, parsed),
+            audited=(_audited(current.verification, current.coverage_id, current.product),
+                     _audited(parsed.verification(), parsed.coverage_id, parsed.product)))
     return get_benefits.inside(store, verification_id)
 
 
