@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "PySide6.QtCore": (
+        "QAbstractItemModel",
         "QAbstractListModel",
         "QAbstractTableModel",
         "QByteArray",
@@ -133,6 +134,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
 
 if TYPE_CHECKING:  # mypy sees the real classes (PySide6's .pyi stubs), not __getattr__'s Any
     from PySide6.QtCore import (
+        QAbstractItemModel,
         QAbstractListModel,
         QAbstractTableModel,
         QByteArray,

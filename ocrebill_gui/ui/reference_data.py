@@ -24,7 +24,6 @@ from ocrebill_gui.store.accounts import Session
 from ocrebill_gui.store.reference_data import KINDS, ImportSummary, list_reference_data
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -38,12 +37,12 @@ from ocrebill_gui.ui.qt import (
     QStandardItem,
     QStandardItemModel,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ocrebill_gui.ui.style import set_role, set_tone
+from ocrebill_gui.ui.views import read_only_table
 
 if TYPE_CHECKING:
     from ocrebill_gui.store.accounts import CheckedWrite
@@ -209,13 +208,7 @@ class ReferenceDataDialog(QDialog):
         intro.setWordWrap(True)
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView(self)
-        self.table.setObjectName("referenceDataTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self.model, name="referenceDataTable", parent=self, multi=True)
         self.empty = QLabel("Nothing imported yet: the shipped ICD-10-CM FY2026 codes and the "
                             "practice settings' fees are used.")
         set_role(self.empty, "muted")

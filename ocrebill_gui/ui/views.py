@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ocrebill_gui.ui.models.paged import PagedTableModel, R
 from ocrebill_gui.ui.qt import (
+    QAbstractItemModel,
     QAbstractItemView,
     QHeaderView,
     QItemSelectionModel,
@@ -22,24 +23,33 @@ from ocrebill_gui.ui.settings import WindowLayout
 from ocrebill_gui.ui.style import set_role
 
 
-def record_table(model: PagedTableModel[R], *, name: str, parent: QWidget | None = None,
-                 on_activate: Callable[[R], None] | None = None) -> QTableView:
-    """A table of records; Enter or double-click calls `on_activate(record)`."""
+def read_only_table(model: QAbstractItemModel, *, name: str, parent: QWidget | None = None,
+                    multi: bool = False) -> QTableView:
+    """A table that shows rows without editing them: whole rows selected (one, or several
+    with `multi`), no row numbers, the last column taking the spare width."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def record_table(model: PagedTableModel[R], *, name: str, parent: QWidget | None = None,
+                 on_activate: Callable[[R], None] | None = None) -> QTableView:
+    """A table of records; Enter or double-click calls `on_activate(record)`."""
+    view = read_only_table(model, name=name, parent=parent)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.setShowGrid(False)
     view.setTabKeyNavigation(False)  # Tab leaves the table: keyboard users move between fields
-    view.verticalHeader().hide()
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
-    header.setStretchLastSection(True)
     header.setResizeContentsPrecision(40)  # fit columns to a sample of rows, not all of them
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -41,7 +41,6 @@ from ocrebill_gui.ui.forms import DateField, FormGrid, RecordDialog, validator
 from ocrebill_gui.ui.patients.dialogs import EndDialog, _combo, group_box
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QBrush,
     QCheckBox,
     QColor,
@@ -57,6 +56,7 @@ from ocrebill_gui.ui.qt import (
     QWidget,
 )
 from ocrebill_gui.ui.style import set_tone
+from ocrebill_gui.ui.views import read_only_table
 
 PROGRAMME = "ocrevus-copay"
 ENROLMENT_COLUMNS = ("Programme", "Card", "Enrolled", "Ended", "Parts")
@@ -218,14 +218,7 @@ class CopayProgrammeDialog(QDialog):
     def _table(self, name: str, columns: tuple[str, ...]) -> CopayProgrammeDialog._Table:
         model = QStandardItemModel(0, len(columns), self)
         model.setHorizontalHeaderLabels(list(columns))
-        view = QTableView(self)
-        view.setObjectName(name)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
+        view = read_only_table(model, name=name, parent=self)
         view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         return self._Table(view, model)
 

@@ -20,7 +20,6 @@ from ocrebill_gui.store.providers import (
 from ocrebill_gui.ui.forms import FormGrid, RecordDialog, validator
 from ocrebill_gui.ui.permissions import gate
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -30,10 +29,10 @@ from ocrebill_gui.ui.qt import (
     QPushButton,
     QStandardItem,
     QStandardItemModel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
+from ocrebill_gui.ui.views import read_only_table
 
 COLUMNS = ("Role", "Name", "NPI", "Taxonomy", "Default", "Active")
 
@@ -87,13 +86,7 @@ class ProvidersDialog(QDialog):
         self.store, self.session = store, session
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table = QTableView(self)
-        self.table.setObjectName("providersTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self.model, name="providersTable", parent=self, multi=True)
         self.table.doubleClicked.connect(lambda _index: self.edit())
         self.add_button = QPushButton("&Add provider", self)
         self.add_button.clicked.connect(self.add)

@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 from ocrebill_gui.core.estimate import Estimate, EstimateLine
 from ocrebill_gui.editing.estimating import EditorEstimator, Unavailable
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from ocrebill_gui.ui.style import set_tone
+from ocrebill_gui.ui.views import read_only_table
 from ocrebill_gui.ui.visit_editor.preview import QuietLabel, section_title
 from ocrebill_gui.ui.visit_editor.preview_models import PreparedRowsModel
 
@@ -116,17 +115,12 @@ class EstimatePanel(QWidget):
         self.result: Estimate | None = None
         self.model = EstimateLinesModel(self)
         title = section_title("Expected payment")
-        self.lines_view = QTableView(self)
-        self.lines_view.setObjectName("estimateLines")
+        self.lines_view = read_only_table(self.model, name="estimateLines", parent=self)
         self.lines_view.setAccessibleName("Expected payment per claim line")
-        self.lines_view.setModel(self.model)
-        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines_view.setTabKeyNavigation(False)
-        self.lines_view.verticalHeader().hide()
         header = self.lines_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)  # every column stretches already
         rows = self.lines_view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() + 8)
