@@ -44,6 +44,17 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _shown_and_saved(app: QApplication, dialog: QWidget, path: Path) -> Path:
+    """A dialog shown, painted, saved to `path`, closed (closed also when saving fails)."""
+    if not dialog.isVisible():
+        dialog.show()
+    _settle(app)
+    try:
+        return _save(dialog, path)
+    finally:
+        dialog.close()
+
+
 def _save_with_menu(app: QApplication, window: QMainWindow, menu: QMenu, path: Path) -> Path:
     """The window with one of its menus open (a popup is a window of its own: painted onto
     the window's picture where it opens, under its title in the menu bar)."""
@@ -108,12 +119,7 @@ def _coverage_dialog(app: QApplication, patients: PatientsPage, patient_id: int,
         return []
     dialog = CoverageDialog(patient_id, patients._payers(), lambda _values: coverage, patients,
                             coverage)  # a picture: never saved
-    dialog.show()
-    _settle(app)
-    try:
-        return [_save(dialog, out_dir / "coverage-edit.png")]
-    finally:
-        dialog.close()
+    return [_shown_and_saved(app, dialog, out_dir / "coverage-edit.png")]
 
 
 def _benefits_dialogs(app: QApplication, store: Store, session: Any, patients: PatientsPage,
@@ -148,12 +154,7 @@ def _benefits_dialogs(app: QApplication, store: Store, session: Any, patients: P
     latest = benefits.benefits_of(store, session, coverage.id)[0]
     dialog = BenefitsDialog(coverage.id, products, DEMO_DAY, lambda _values: latest, patients,
                             latest)  # a picture: never saved
-    dialog.show()
-    _settle(app)
-    try:
-        return [*shots, _save(dialog, out_dir / "benefits-verification.png")]
-    finally:
-        dialog.close()
+    return [*shots, _shown_and_saved(app, dialog, out_dir / "benefits-verification.png")]
 
 
 def api_catalog(store: Store) -> Any:
@@ -183,12 +184,7 @@ def _copay_dialog(app: QApplication, store: Store, session: Any, patient_ids: li
                                                    "amount_claimed": "7151.52"})
     patient = api.get_patient(store, session, patient_id)
     dialog = CopayProgrammeDialog(store, session, patient, DEMO_DAY)
-    dialog.show()
-    _settle(app)
-    try:
-        return [_save(dialog, out_dir / "copay-programme.png")]
-    finally:
-        dialog.close()
+    return [_shown_and_saved(app, dialog, out_dir / "copay-programme.png")]
 
 
 def _reference_dialog(app: QApplication, store: Store, session: Any, work: Path,
@@ -212,11 +208,7 @@ def _reference_dialog(app: QApplication, store: Store, session: Any, work: Path,
             break
         _settle(app, 1)
         time.sleep(0.01)
-    _settle(app)
-    try:
-        return [_save(dialog, out_dir / "reference-data.png")]
-    finally:
-        dialog.close()
+    return [_shown_and_saved(app, dialog, out_dir / "reference-data.png")]
 
 
 def render_screenshots(out_dir: Path, size: QSize, say: Callable[[str], None] = print,
