@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from ocrebill_gui import __version__
 from ocrebill_gui.paths import data_dir
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -29,11 +28,11 @@ from ocrebill_gui.ui.qt import (
     QStandardItem,
     QStandardItemModel,
     Qt,
-    QTableView,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
+from ocrebill_gui.ui.views import read_only_table
 
 if TYPE_CHECKING:
     from ocrebill_gui.ui.main_window import MainWindow
@@ -90,16 +89,10 @@ class ShortcutsDialog(QDialog):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         label = QLabel("&Find", self)
         label.setBuddy(self.filter)
-        self.table = QTableView(self)
-        self.table.setObjectName("shortcutTable")
-        self.table.setModel(self.proxy)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = read_only_table(self.proxy, name="shortcutTable", parent=self, multi=True)
         self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         note = QLabel("Menu entries without a key: Alt and the underlined letter of the menu, "
                       "then of the entry. In lists, Enter opens the row.", self)
         note.setWordWrap(True)

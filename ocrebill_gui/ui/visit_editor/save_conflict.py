@@ -21,7 +21,6 @@ from ocrebill_gui.core.visit_diff import Difference, differences, reapply
 from ocrebill_gui.editing import docpath, services, visit_io
 from ocrebill_gui.store import StoreError
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -29,12 +28,12 @@ from ocrebill_gui.ui.qt import (
     QSizePolicy,
     QStandardItem,
     QStandardItemModel,
-    QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ocrebill_gui.ui.style import set_role
+from ocrebill_gui.ui.views import read_only_table
 
 if TYPE_CHECKING:
     from ocrebill_gui.editing.presenter import VisitPresenter
@@ -100,13 +99,7 @@ class ConflictPanel(QFrame):
                                            self.discard_requested.emit)
         self.model = QStandardItemModel(0, len(HEADERS), self)
         self.model.setHorizontalHeaderLabels(list(HEADERS))
-        self.table = QTableView(self)
-        self.table.setObjectName("conflictTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, name="conflictTable", parent=self, multi=True)
         self.table.setTabKeyNavigation(False)
         buttons = QHBoxLayout()
         for button in (self.reload_button, self.use_button, self.use_all_button,
