@@ -17,7 +17,6 @@ from ocrebill_gui.editing.lots import LotChoice, lot_flags, vial_flags
 from ocrebill_gui.editing.presenter import VisitPresenter
 from ocrebill_gui.ui.forms import FieldMessage
 from ocrebill_gui.ui.qt import (
-    QAbstractItemView,
     QAbstractTableModel,
     QApplication,
     QComboBox,
@@ -28,10 +27,10 @@ from ocrebill_gui.ui.qt import (
     QPersistentModelIndex,
     QPushButton,
     Qt,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
+from ocrebill_gui.ui.views import read_only_table
 from ocrebill_gui.ui.visit_editor.palette import severity_color
 from ocrebill_gui.ui.visit_editor.typed_vial import TYPED, TypedVialDialog
 
@@ -100,15 +99,9 @@ class VialsWidget(QWidget):
         self.remove_button = QPushButton("Remove vial", self)
         self.remove_button.clicked.connect(self.remove_selected)
         self.model = VialsModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("vials")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(self.model, name="vials", parent=self, multi=True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.table.setMaximumHeight(self.fontMetrics().height() * 7)
         self.message = FieldMessage(self)
         row = QHBoxLayout()
